@@ -1,0 +1,55 @@
+import type { DeletedEntraUser, EntraGroup, EntraUser, TenantSyncState, SyncFeatureFlags } from './observed.js';
+
+/**
+ * Access to an Entra tenant through Microsoft Graph. Implemented by `src/graph/` with the official
+ * `@microsoft/microsoft-graph-client` (pointed at graph.microsoft.com, a national cloud, or the lab's
+ * emulator on 127.0.0.1). The observer and the executor use only this interface.
+ *
+ * Every method maps Graph failures to `GraphError` (below). Writes are paced by the implementation
+ * (429/Retry-After, including inner 429s of $batch, and the documented write budget).
+ */
+export interface EntraAccess {
+  /** All users with every property the planner uses (`$select`, `$top=999`, nextLink followed). `isCloudManaged` read only where it can matter; `roles` filled from role memberships. */
+  listUsers(): Promise<EntraUser[]>;
+  /** One user by id, or null when it does not exist (404). Same shape as listUsers. */
+  getUser(id: string): Promise<EntraUser | null>;
+  /** Soft-deleted users (`/directory/deletedItems/microsoft.graph.user`). */
+  listDeletedUsers(): Promise<DeletedEntraUser[]>;
+  /** All groups with their sync state. */
+  listGroups(): Promise<EntraGroup[]>;
+  /** organization + directory/onPremisesSynchronization. */
+  getTenantSyncState(): Promise<TenantSyncState>;
+
+  /** beta `PATCH /users/{id}/onPremisesSyncBehavior {isCloudManaged}`. */
+  setUserCloudManaged(userId: string, isCloudManaged: boolean): Promise<void>;
+  /** beta `PATCH /groups/{id}/onPremisesSyncBehavior {isCloudManaged}`. */
+  setGroupCloudManaged(groupId: string, isCloudManaged: boolean): Promise<void>;
+  /** `PATCH /users/{id} {onPremisesImmutableId}`; null clears (beta, cloud-managed users only). */
+  setImmutableId(userId: string, immutableId: string | null): Promise<void>;
+  /** beta `PATCH /users/{id}` setting the named onPremises* attributes to null. */
+  clearOnPremisesAttributes(userId: string, attributes: readonly string[]): Promise<void>;
+  /** `POST /directory/deletedItems/{id}/restore`. */
+  restoreDeletedUser(deletedId: string): Promise<void>;
+  /** `PATCH /users/{id} {passwordProfile}`. The password is a secret: never logged. */
+  resetPassword(userId: string, password: string, forceChangeAtNextSignIn: boolean): Promise<void>;
+  /** `PATCH /organization/{tenantId} {onPremisesSyncEnabled}` (beta). */
+  setTenantSyncEnabled(tenantId: string, enabled: boolean): Promise<void>;
+  /** `PATCH /directory/onPremisesSynchronization/{tenantId}` features. */
+  setSyncFeatures(tenantId: string, features: Partial<SyncFeatureFlags>): Promise<void>;
+  /** `PATCH /directory/onPremisesSynchronization/{tenantId}` accidentalDeletionPrevention (enabledForCount). */
+  setDeletionThreshold(tenantId: string, threshold: number): Promise<void>;
+}
+
+/** A Graph failure, mapped from Graph's error body. Branch on `status` and `code`, never on `message`. */
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GraphError';
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * What entra-soa has read from both sides: on-premises AD and Entra ID.
+ * Plain data (JSON-serialisable) so that it can be saved as a snapshot file and
+ * planned from later without any directory access.
+ */
+
+/** Which AD attribute Entra Connect uses as the user source anchor (a setting of the install). */
+export type SourceAnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
+
+/** An on-premises AD user as read over LDAP. */
+export interface AdUser {
+  /** Distinguished name, as the server spells it. */
+  dn: string;
+  /** objectGUID as a GUID string in the usual display form (`35918bc9-196d-40ea-9779-889d79b753f0`). */
+  objectGuid: string;
+  /** mS-DS-ConsistencyGuid as a GUID string in display form, or null when the attribute is empty. */
+  consistencyGuid: string | null;
+  samAccountName: string;
+  userPrincipalName: string | null;
+  mail: string | null;
+  /** proxyAddresses exactly as stored (`SMTP:` marks the primary, `smtp:` the secondary ones). */
+  proxyAddresses: string[];
+  givenName: string | null;
+  surname: string | null;
+  displayName: string | null;
+  /** False when userAccountControl has ACCOUNTDISABLE (0x2). */
+  enabled: boolean;
+}
+
+/** The privileged directory roles entra-soa knows to be relevant to matching rules. */
+export interface RoleAssignment {
+  /** Role display name, e.g. "Global Administrator". */
+  role: string;
+  /** 'active' for an assignment, 'eligible' for a PIM eligibility. */
+  state: 'active' | 'eligible';
+  /** True for roles Microsoft classes as privileged (blocks hard match from 2026-07-01). */
+  privileged: boolean;
+}
+
+/** The on-premises attributes a previously synced Entra user may still carry. */
+export interface OnPremisesLeftovers {
+  onPremisesDistinguishedName: string | null;
+  onPremisesDomainName: string | null;
+  onPremisesSamAccountName: string | null;
+  onPremisesSecurityIdentifier: string | null;
+  onPremisesUserPrincipalName: string | null;
+  onPremisesLastSyncDateTime: string | null;
+}
+
+/** The names of the leftover attributes, in a fixed order (used by steps and renderers). */
+export const ON_PREMISES_LEFTOVER_ATTRIBUTES = [
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesUserPrincipalName',
+  'onPremisesLastSyncDateTime',
+] as const satisfies readonly (keyof OnPremisesLeftovers)[];
+
+/** An Entra ID user as read from Graph (`$select`ed properties plus onPremisesSyncBehavior). */
+export interface EntraUser extends OnPremisesLeftovers {
+  /** Graph object id. */
+  id: string;
+  userPrincipalName: string;
+  displayName: string | null;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  proxyAddresses: string[];
+  /** true = synced from AD now; false = was synced, sync turned off; null = never synced / converted. */
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
+  /** onPremisesSyncBehavior.isCloudManaged; null when not read (entra-soa reads it only where it can matter). */
+  isCloudManaged: boolean | null;
+  accountEnabled: boolean;
+  /** Directory roles held; null when unknown (not read). */
+  roles: RoleAssignment[] | null;
+}
+
+/** A soft-deleted Entra user (restorable for 30 days). */
+export interface DeletedEntraUser {
+  id: string;
+  userPrincipalName: string;
+  onPremisesImmutableId: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  /** ISO 8601 time of deletion. */
+  deletedDateTime: string;
+}
+
+/** A group seen in Entra (with its sync state). */
+export interface EntraGroup {
+  id: string;
+  displayName: string;
+  mailNickname: string | null;
+  onPremisesSyncEnabled: boolean | null;
+  isCloudManaged: boolean | null;
+  securityEnabled: boolean;
+  mailEnabled: boolean;
+}
+
+/** The tenant's directory synchronization state (organization + onPremisesSynchronization). */
+export interface TenantSyncState {
+  tenantId: string;
+  /** organization.onPremisesSyncEnabled: true = on; false/null = off (or never on). */
+  onPremisesSyncEnabled: boolean | null;
+  /** A tenant-wide disable was requested and has not completed yet (takes up to 72 h). */
+  disablePending: boolean;
+  /** When the pending disable was requested, if known. */
+  disableRequestedAt: string | null;
+  onPremisesLastSyncDateTime: string | null;
+  /** onPremisesSynchronization.features, by Graph property name (e.g. `blockSoftMatchEnabled`). */
+  features: SyncFeatureFlags;
+  /** configuration.accidentalDeletionPrevention. */
+  accidentalDeletionPrevention: {
+    synchronizationPreventionType: 'disabled' | 'enabledForCount' | 'enabledForPercentage';
+    alertThreshold: number | null;
+  };
+}
+
+/** The sync feature flags entra-soa manages (Graph onPremisesDirectorySynchronizationFeature names). */
+export interface SyncFeatureFlags {
+  blockSoftMatchEnabled: boolean;
+  blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
+  softMatchOnUpnEnabled: boolean;
+}
+
+export const SYNC_FEATURE_NAMES = [
+  'blockCloudObjectTakeoverThroughHardMatchEnabled',
+  'blockSoftMatchEnabled',
+  'softMatchOnUpnEnabled',
+] as const satisfies readonly (keyof SyncFeatureFlags)[];
+
+/** An organisational unit in AD (for scope decisions and existence checks). */
+export interface AdOrganizationalUnit {
+  dn: string;
+}
+
+/**
+ * Everything the planner needs, from both sides. This is also the body of the snapshot file
+ * (see `Snapshot`). Arrays are kept sorted by a stable key so that serialisation is deterministic.
+ */
+export interface ObservedState {
+  tenant: TenantSyncState;
+  ad: {
+    /** The naming context that was read. */
+    baseDn: string;
+    users: AdUser[];
+    organizationalUnits: AdOrganizationalUnit[];
+  };
+  entra: {
+    users: EntraUser[];
+    deletedUsers: DeletedEntraUser[];
+    groups: EntraGroup[];
+  };
+}
+
+/** The versioned snapshot file format (`entra-soa snapshot --out state.json`). */
+export interface Snapshot {
+  kind: 'entra-soa/snapshot';
+  formatVersion: 1;
+  /** ISO 8601 time the state was read. */
+  capturedAt: string;
+  /** Where it was read from, for people (e.g. "graph.microsoft.com + ldaps://dc1.contoso.com"). */
+  source: string;
+  state: ObservedState;
+}

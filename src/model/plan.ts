@@ -1,0 +1,98 @@
+import type { Diagnostic } from './diagnostic.js';
+import type { Step } from './step.js';
+
+/**
+ * Something a reviewer must see. `code` is stable; `blocking` hazards make the plan (or the
+ * step) unable to succeed; `consent` says which `allow` option apply needs before it runs it.
+ */
+export interface Hazard {
+  code: HazardCode;
+  severity: 'info' | 'warning' | 'danger';
+  message: string;
+  /** The step ids this hazard concerns (empty for plan-wide hazards). */
+  stepIds: string[];
+  /** Identity / object keys concerned. */
+  objectKeys: string[];
+  /** True when the step cannot succeed as things are (the plan is then not applyable). */
+  blocking: boolean;
+  /** Which explicit consent apply requires (manifest `allow.*` or the matching flag), if any. */
+  consent?: 'disruptive' | 'irreversible' | 'exceedDeletionThreshold';
+}
+
+export type HazardCode =
+  /** Scope removal deletes the user in Entra until restored: mail, Teams, sign-in break. */
+  | 'user-disruption'
+  /** The restored user's password must be reset (password hash no longer flows). */
+  | 'password-reset'
+  /** Tenant-wide disable: up to 72 h, cannot be cancelled, sync cannot be re-enabled until done. */
+  | 'irreversible-tenant-disable'
+  /** Entra Connect must be stopped before a tenant-wide disable, or it resumes when re-enabled. */
+  | 'stop-connect-first'
+  /** A tenant-wide disable is already pending: a second change is refused. */
+  | 'tenant-disable-pending'
+  /** blockCloudObjectTakeoverThroughHardMatch is on: the hard match will fail (InvalidHardMatch). */
+  | 'hard-match-blocked'
+  /** blockSoftMatch is on: the soft match will not happen. */
+  | 'soft-match-blocked'
+  /** Soft match needs UPN matching but softMatchOnUpn is off, and SMTP does not match. */
+  | 'soft-match-upn-disabled'
+  /** The target holds (or is eligible for) a privileged role: matching is refused; SOA switch not for admins. */
+  | 'privileged-role'
+  /** The cloud user already has an immutable id: soft match refused (InvalidSoftMatch). */
+  | 'soft-match-has-immutable-id'
+  /** The cloud user has onPremisesObjectIdentifier / is otherwise refused for hard match (AttributeUpdateNotAllowed). */
+  | 'hard-match-refused'
+  /** Two objects collide (same anchor, UPN or address). */
+  | 'collision'
+  /** The plan would delete more objects than the accidental-deletion threshold. */
+  | 'deletion-threshold'
+  /** A change the manifest asks for would be a cloud-side write to an AD-owned attribute. */
+  | 'synced-user-write'
+  /** An object the manifest names does not exist (user, AD counterpart, OU). */
+  | 'missing-object'
+  /** The step waits for Entra Connect's next cycle (default every 30 min) or a trigger command. */
+  | 'waits-for-sync'
+  /** A change of a tenant sync feature affects every object, not just the manifest's users. */
+  | 'tenant-wide-setting'
+  /** Rolling back a cloud-managed user temporarily lifts the hard-match takeover block. */
+  | 'takeover-block-lifted'
+  /** Anything else the planner cannot do (e.g. federated users and the SOA switch). */
+  | 'unsupported';
+
+/** One step of a plan, with its ordering and the reason a person reads. */
+export interface PlannedStep {
+  /** Stable within the plan, e.g. `s003`; steps are numbered in emission order. */
+  id: string;
+  /** The identity / object key the step acts on (`user/alice@contoso.com`, `group/<id>`, `tenant`). */
+  objectKey: string;
+  step: Step;
+  /** Ids of steps that must have succeeded before this one starts. */
+  dependsOn: string[];
+  /** Codes of hazards attached to this step (the full hazards are in `Plan.hazards`). */
+  hazardCodes: HazardCode[];
+  /** Why, for people; never branched on. e.g. "rule retire-sales (manifest.yaml:14:5): synced user → cloud". */
+  reason: string;
+  /** 'add' | 'change' | 'remove' | 'wait': the terraform-style action symbol the renderers use. */
+  action: 'add' | 'change' | 'remove' | 'wait';
+}
+
+/** The public, versioned plan document (`plan --out plan.json`, `show`, `apply`). */
+export interface Plan {
+  kind: 'entra-soa/plan';
+  formatVersion: 1;
+  tool: { name: string; version: string };
+  /** ISO 8601; passed in (the planner reads no clock). */
+  createdAt: string;
+  /** Manifest path as given and its sha256. */
+  manifest: { file: string; digest: string };
+  /** Where the observed state came from (snapshot file or live endpoints, for people). */
+  source: string;
+  /** Object key → sha256 of the canonical JSON of what was read for it; apply refuses objects whose fingerprint changed. */
+  fingerprints: Record<string, string>;
+  steps: PlannedStep[];
+  hazards: Hazard[];
+  diagnostics: Diagnostic[];
+  /** False when any blocking hazard or error diagnostic exists. */
+  applyable: boolean;
+  summary: { add: number; change: number; remove: number; wait: number };
+}
