@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Wiring only: each command lives in its own file and returns an exit code.
+import { createInterface } from 'node:readline/promises';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { CliIo } from './io.js';
+import { EXIT } from './io.js';
+import { TOOL } from './version.js';
+
+function realIo(): CliIo {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    env: process.env,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+    prompt: async (q) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(q);
+      } finally {
+        rl.close();
+      }
+    },
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
+
+export async function main(argv: string[], io: CliIo = realIo()): Promise<number> {
+  let code: number = EXIT.ok;
+  const setCode = (c: number) => {
+    code = c;
+  };
+  const parser = yargs(argv)
+    .scriptName('entra-soa')
+    .version(TOOL.version)
+    .strict()
+    .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply or lab.')
+    .recommendCommands()
+    .fail((msg, err) => {
+      if (err) throw err;
+      io.stderr(`entra-soa: ${msg}\nRun "entra-soa --help" for usage.\n`);
+      setCode(EXIT.error);
+    })
+    .help();
+  void setCode;
+  await parser.parseAsync();
+  return code;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`entra-soa: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT.error;
+  },
+);
