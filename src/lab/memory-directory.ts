@@ -1,0 +1,378 @@
+/**
+ * An in-memory Active Directory for the lab: the same contract and semantics as the LDAP
+ * implementation in `src/ad/` (DNs compared case-insensitively, a move keeps the RDN,
+ * `already-exists` / `no-such-object` / `constraint-violation` DirectoryErrors, a password
+ * complexity policy on create), without a server. GUIDs come from a seeded PRNG that is passed
+ * in, so the same seed and the same calls give the same objectGUIDs.
+ */
+import type { DirectoryAccess } from '../model/directory.js';
+import { DirectoryError } from '../model/directory.js';
+import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
+import type { AttrChange, NewAdUser } from '../model/step.js';
+import { isGuid } from '../model/anchor.js';
+
+/**
+ * A small deterministic PRNG (mulberry32). Its whole state is one 32-bit integer, so it can be
+ * saved with the directory and resumed exactly.
+ */
+export class SeededRandom {
+  private s: number;
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+  /** The current state (save it; `new SeededRandom(state)` continues the same sequence). */
+  get state(): number {
+    return this.s;
+  }
+  /** A float in [0, 1). */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  /** An integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+  /** A random version-4 GUID in display form (lower case). */
+  guid(): string {
+    const bytes: number[] = [];
+    for (let i = 0; i < 16; i++) bytes.push(this.int(256));
+    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+    const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}
+
+/** A group in the in-memory directory (minimal: enough for the sample company). */
+export interface MemoryGroup {
+  dn: string;
+  objectGuid: string;
+  /** sAMAccountName of the group. */
+  samAccountName: string;
+  /** DNs of the member users. */
+  members: string[];
+}
+
+/** The serialised form of a MemoryDirectory (`toJSON` / `fromJSON`). */
+export interface MemoryDirectoryJson {
+  kind: 'entra-soa/lab-directory';
+  formatVersion: 1;
+  baseDn: string;
+  /** PRNG state, so GUIDs stay deterministic after a reload. */
+  randomState: number;
+  organizationalUnits: string[];
+  users: AdUser[];
+  groups: MemoryGroup[];
+}
+
+/**
+ * Normalise a DN for comparison: lower case, no blanks around `,` and `=`. (Escaped commas are
+ * kept as they are; the lab never creates names that need them.)
+ */
+export function normalizeDn(dn: string): string {
+  return dn
+    .split(',')
+    .map((rdn) =>
+      rdn
+        .split('=')
+        .map((p) => p.trim())
+        .join('='),
+    )
+    .join(',')
+    .toLowerCase();
+}
+
+/** The parent of a DN (everything after the first unescaped comma). */
+export function parentDn(dn: string): string {
+  const i = firstUnescapedComma(dn);
+  return i < 0 ? '' : dn.slice(i + 1).trim();
+}
+
+/** The first RDN of a DN (`CN=Alice`). */
+export function firstRdn(dn: string): string {
+  const i = firstUnescapedComma(dn);
+  return (i < 0 ? dn : dn.slice(0, i)).trim();
+}
+
+function firstUnescapedComma(dn: string): number {
+  for (let i = 0; i < dn.length; i++) {
+    if (dn[i] === '\\') {
+      i++;
+      continue;
+    }
+    if (dn[i] === ',') return i;
+  }
+  return -1;
+}
+
+/** True when `dn` equals `ancestor` or lies below it (case-insensitive, on RDN boundaries). */
+export function dnIsWithin(dn: string, ancestor: string): boolean {
+  const d = normalizeDn(dn);
+  const a = normalizeDn(ancestor);
+  return d === a || d.endsWith(`,${a}`);
+}
+
+/**
+ * The password policy the lab enforces on create (like AD's default domain policy with
+ * complexity on): at least 7 characters, three of four character classes, and not containing
+ * the sAMAccountName. Returns the problem, or null when the password is acceptable.
+ */
+export function passwordProblem(password: string, samAccountName: string): string | null {
+  if (password.length < 7) return 'the password is shorter than 7 characters';
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
+  if (classes < 3) return 'the password must contain three of: upper case, lower case, digits, symbols';
+  if (samAccountName.length >= 3 && password.toLowerCase().includes(samAccountName.toLowerCase())) {
+    return 'the password must not contain the account name';
+  }
+  return null;
+}
+
+const ATTRIBUTE_FIELD = {
+  mail: 'mail',
+  proxyAddresses: 'proxyAddresses',
+  givenName: 'givenName',
+  sn: 'surname',
+  displayName: 'displayName',
+  userPrincipalName: 'userPrincipalName',
+} as const satisfies Record<AttrChange['attribute'], keyof AdUser>;
+
+/** The in-memory AD. See the module comment for the semantics it shares with LDAP. */
+export class MemoryDirectory implements DirectoryAccess {
+  readonly baseDn: string;
+  private readonly random: SeededRandom;
+  /** normalised DN → OU DN as given */
+  private readonly ous = new Map<string, string>();
+  /** normalised DN → user */
+  private readonly users = new Map<string, AdUser>();
+  private readonly groups = new Map<string, MemoryGroup>();
+
+  constructor(opts: { baseDn: string; random: SeededRandom }) {
+    this.baseDn = opts.baseDn;
+    this.random = opts.random;
+  }
+
+  // ----- DirectoryAccess -----
+
+  async listUsers(): Promise<AdUser[]> {
+    return [...this.users.values()].map(copyUser);
+  }
+
+  async listOrganizationalUnits(): Promise<AdOrganizationalUnit[]> {
+    return [...this.ous.values()].map((dn) => ({ dn }));
+  }
+
+  async getUserByDn(dn: string): Promise<AdUser | null> {
+    const u = this.users.get(normalizeDn(dn));
+    return u ? copyUser(u) : null;
+  }
+
+  async getUserByObjectGuid(objectGuid: string): Promise<AdUser | null> {
+    const g = objectGuid.toLowerCase();
+    for (const u of this.users.values()) if (u.objectGuid === g) return copyUser(u);
+    return null;
+  }
+
+  async modifyUser(dn: string, changes: readonly Pick<AttrChange, 'attribute' | 'to'>[]): Promise<void> {
+    const u = this.mustGetUser(dn);
+    const next = copyUser(u);
+    for (const c of changes) {
+      const field = ATTRIBUTE_FIELD[c.attribute];
+      if (field === 'proxyAddresses') {
+        next.proxyAddresses = [...c.to];
+      } else {
+        if (c.to.length > 1) {
+          throw new DirectoryError('constraint-violation', `${c.attribute} is single-valued; got ${c.to.length} values`, u.dn);
+        }
+        next[field] = c.to[0] ?? null;
+      }
+    }
+    if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== (u.userPrincipalName ?? '').toLowerCase()) {
+      this.assertUpnFree(next.userPrincipalName, u.dn);
+    }
+    this.users.set(normalizeDn(u.dn), next);
+  }
+
+  async setConsistencyGuid(dn: string, guid: string): Promise<void> {
+    const u = this.mustGetUser(dn);
+    if (!isGuid(guid)) throw new DirectoryError('constraint-violation', `not a GUID: ${JSON.stringify(guid)}`, u.dn);
+    u.consistencyGuid = guid.toLowerCase();
+  }
+
+  async moveUser(dn: string, toOu: string): Promise<string> {
+    const u = this.mustGetUser(dn);
+    const ou = this.ous.get(normalizeDn(toOu)) ?? (normalizeDn(toOu) === normalizeDn(this.baseDn) ? this.baseDn : undefined);
+    if (ou === undefined) throw new DirectoryError('no-such-object', `the target OU ${toOu} does not exist`, toOu);
+    const newDn = `${firstRdn(u.dn)},${ou}`;
+    const key = normalizeDn(newDn);
+    if (key === normalizeDn(u.dn)) return u.dn;
+    if (this.users.has(key) || this.ous.has(key)) {
+      throw new DirectoryError('already-exists', `an object named ${newDn} already exists`, newDn);
+    }
+    this.users.delete(normalizeDn(u.dn));
+    const moved = { ...copyUser(u), dn: newDn };
+    this.users.set(key, moved);
+    for (const g of this.groups.values()) {
+      g.members = g.members.map((m) => (normalizeDn(m) === normalizeDn(u.dn) ? newDn : m));
+    }
+    return newDn;
+  }
+
+  async createUser(ou: string, user: NewAdUser, password: string): Promise<AdUser> {
+    const problem = passwordProblem(password, user.samAccountName);
+    if (problem) {
+      throw new DirectoryError(
+        'constraint-violation',
+        `cannot create ${user.userPrincipalName}: ${problem} (password policy)`,
+        `CN=${user.cn},${ou}`,
+      );
+    }
+    return this.addUser(ou, user);
+  }
+
+  async close(): Promise<void> {
+    // nothing to release
+  }
+
+  // ----- lab-only operations (seeding, scenarios) -----
+
+  /** Create an OU (its parent must exist, or be the base DN). */
+  addOrganizationalUnit(dn: string): void {
+    const key = normalizeDn(dn);
+    if (!dnIsWithin(dn, this.baseDn) || key === normalizeDn(this.baseDn)) {
+      throw new DirectoryError('no-such-object', `${dn} is not below the naming context ${this.baseDn}`, dn);
+    }
+    if (this.ous.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `${dn} already exists`, dn);
+    const parent = parentDn(dn);
+    if (normalizeDn(parent) !== normalizeDn(this.baseDn) && !this.ous.has(normalizeDn(parent))) {
+      throw new DirectoryError('no-such-object', `the parent ${parent} of ${dn} does not exist`, parent);
+    }
+    this.ous.set(key, dn);
+  }
+
+  /**
+   * Add a user without the password policy (seeding). `objectGuid` / `consistencyGuid` may be
+   * given (restoring a company); otherwise a fresh objectGUID is drawn from the PRNG.
+   */
+  addUser(
+    ou: string,
+    user: NewAdUser,
+    extra: { objectGuid?: string; consistencyGuid?: string | null; enabled?: boolean } = {},
+  ): AdUser {
+    const ouKey = normalizeDn(ou);
+    const ouDn = this.ous.get(ouKey) ?? (ouKey === normalizeDn(this.baseDn) ? this.baseDn : undefined);
+    if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
+    const dn = `CN=${user.cn},${ouDn}`;
+    const key = normalizeDn(dn);
+    if (this.users.has(key) || this.ous.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
+    const sam = user.samAccountName.toLowerCase();
+    for (const u of this.users.values()) {
+      if (u.samAccountName.toLowerCase() === sam) {
+        throw new DirectoryError('already-exists', `the sAMAccountName ${user.samAccountName} is already used by ${u.dn}`, dn);
+      }
+    }
+    this.assertUpnFree(user.userPrincipalName, dn);
+    const objectGuid = (extra.objectGuid ?? this.random.guid()).toLowerCase();
+    const created: AdUser = {
+      dn,
+      objectGuid,
+      consistencyGuid: extra.consistencyGuid ? extra.consistencyGuid.toLowerCase() : null,
+      samAccountName: user.samAccountName,
+      userPrincipalName: user.userPrincipalName,
+      mail: user.mail,
+      proxyAddresses: [...user.proxyAddresses],
+      givenName: user.givenName,
+      surname: user.surname,
+      displayName: user.displayName,
+      enabled: extra.enabled ?? true,
+    };
+    this.users.set(key, created);
+    return copyUser(created);
+  }
+
+  /** Enable or disable an account (userAccountControl ACCOUNTDISABLE). */
+  setEnabled(dn: string, enabled: boolean): void {
+    this.mustGetUser(dn).enabled = enabled;
+  }
+
+  /** Delete a user object. */
+  deleteUser(dn: string): void {
+    const u = this.mustGetUser(dn);
+    this.users.delete(normalizeDn(u.dn));
+    for (const g of this.groups.values()) g.members = g.members.filter((m) => normalizeDn(m) !== normalizeDn(u.dn));
+  }
+
+  /** Add a group (minimal: name and member DNs). */
+  addGroup(ou: string, cn: string, members: string[] = [], objectGuid?: string): MemoryGroup {
+    const ouKey = normalizeDn(ou);
+    const ouDn = this.ous.get(ouKey);
+    if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
+    const dn = `CN=${cn},${ouDn}`;
+    const key = normalizeDn(dn);
+    if (this.groups.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
+    const g: MemoryGroup = { dn, objectGuid: (objectGuid ?? this.random.guid()).toLowerCase(), samAccountName: cn, members: [...members] };
+    this.groups.set(key, g);
+    return { ...g, members: [...g.members] };
+  }
+
+  /** Every group. */
+  listGroups(): MemoryGroup[] {
+    return [...this.groups.values()].map((g) => ({ ...g, members: [...g.members] }));
+  }
+
+  /** Number of users (cheap, for reports). */
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  toJSON(): MemoryDirectoryJson {
+    return {
+      kind: 'entra-soa/lab-directory',
+      formatVersion: 1,
+      baseDn: this.baseDn,
+      randomState: this.random.state,
+      organizationalUnits: [...this.ous.values()],
+      users: [...this.users.values()].map(copyUser),
+      groups: this.listGroups(),
+    };
+  }
+
+  static fromJSON(json: MemoryDirectoryJson): MemoryDirectory {
+    if (json.kind !== 'entra-soa/lab-directory' || json.formatVersion !== 1) {
+      throw new Error(`not a lab directory document (kind ${String(json.kind)}, formatVersion ${String(json.formatVersion)})`);
+    }
+    const d = new MemoryDirectory({ baseDn: json.baseDn, random: new SeededRandom(json.randomState) });
+    // parents first, whatever the saved order
+    const ous = [...json.organizationalUnits].sort((a, b) => a.split(',').length - b.split(',').length);
+    for (const ou of ous) d.addOrganizationalUnit(ou);
+    for (const u of json.users) {
+      d.users.set(normalizeDn(u.dn), copyUser(u));
+    }
+    for (const g of json.groups) d.groups.set(normalizeDn(g.dn), { ...g, members: [...g.members] });
+    return d;
+  }
+
+  private mustGetUser(dn: string): AdUser {
+    const u = this.users.get(normalizeDn(dn));
+    if (!u) throw new DirectoryError('no-such-object', `no user ${dn}`, dn);
+    return u;
+  }
+
+  private assertUpnFree(upn: string | null, dn: string): void {
+    if (!upn) return;
+    const l = upn.toLowerCase();
+    for (const u of this.users.values()) {
+      if (u.userPrincipalName?.toLowerCase() === l && normalizeDn(u.dn) !== normalizeDn(dn)) {
+        // Windows Server 2012 R2+ enforces forest-wide UPN uniqueness (constraint violation).
+        throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${u.dn}`, dn);
+      }
+    }
+  }
+}
+
+function copyUser(u: AdUser): AdUser {
+  return { ...u, proxyAddresses: [...u.proxyAddresses] };
+}
