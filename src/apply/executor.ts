@@ -1,0 +1,224 @@
+import type { AllowOptions } from '../model/desired.js';
+import type { DirectoryAccess } from '../model/directory.js';
+import type { EntraAccess } from '../model/entra.js';
+import type { ObservedState } from '../model/observed.js';
+import type { Plan, PlannedStep } from '../model/plan.js';
+import { fingerprintObjects } from '../plan/fingerprint.js';
+import { ApplyInterrupted, describeFailure } from './errors.js';
+import type { ApplyEvent } from './events.js';
+import { checkPlanGate } from './gate.js';
+import { handlerFor, type StepContext } from './handlers.js';
+import type { Journal, JournaledState } from './journal.js';
+import { planDigest } from './plan-digest.js';
+import { countResults, type ApplyReport, type StepResult, type StepStatus } from './report.js';
+import type { SecretSink } from './secrets.js';
+import { findStaleObjects, type JoinOptions } from './stale.js';
+import { coalescedTrigger } from './sync-wait.js';
+
+export interface ApplyInput {
+  plan: Plan;
+  entra: EntraAccess;
+  directory: DirectoryAccess;
+  /** Read both sides now (for the stale check). */
+  observe: () => Promise<ObservedState>;
+  /** How identities are joined (must match how the plan was made). */
+  joinOptions: JoinOptions;
+  journal: Journal;
+  /** Consent: the manifest's `allow` OR'ed with the CLI flags. */
+  allow: AllowOptions;
+  /** Steps run at once (at least 1). */
+  concurrency: number;
+  /** Start a sync cycle now (operator command, or the lab's cycle); concurrent requests are coalesced. */
+  triggerSync?: () => Promise<void>;
+  /** Seconds between the first Graph polls of a sync.await (doubles up to 60 s). Default 30. */
+  pollIntervalS?: number;
+  secrets: SecretSink;
+  generatePassword: () => string;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  /** Abort = stop starting steps, end waits, let running calls finish, record everything. */
+  signal?: AbortSignal;
+  onEvent?: (e: ApplyEvent) => void;
+}
+
+const SUCCEEDED: ReadonlySet<StepStatus> = new Set(['done', 'skipped']);
+const JOURNALED_SUCCESS: ReadonlySet<JournaledState> = new Set(['done', 'skipped']);
+/** Journal states meaning an earlier run may have changed the object (so it is no longer stale-checked). */
+const JOURNALED_TOUCH: ReadonlySet<JournaledState> = new Set(['started', 'done', 'skipped', 'failed']);
+
+/**
+ * Apply a reviewed plan: refuse it when not applyable or lacking consent; refuse the steps of objects
+ * that changed since planning; run the rest in dependency order with bounded concurrency, each step
+ * idempotent (postcondition first), journaling every step so that a rerun resumes.
+ */
+export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
+  const { plan, journal } = input;
+  const emit = input.onEvent ?? (() => undefined);
+  const digest = planDigest(plan);
+  const base = { planDigest: digest, interrupted: false };
+
+  const refusal = checkPlanGate(plan, input.allow);
+  if (refusal) {
+    return { ...base, refusal, results: [], counts: countResults([]), secretsFile: null };
+  }
+
+  journal.record({ type: 'plan', digest, time: input.now().toISOString(), steps: plan.steps.length });
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const results = new Map<string, StepResult>();
+  const setResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
+    const r: StepResult = { id: s.id, objectKey: s.objectKey, kind: s.step.kind, status, message };
+    results.set(s.id, r);
+    if (journalIt) journal.record({ type: 'step', stepId: s.id, state: status, time: input.now().toISOString(), message });
+    emit({ type: 'step-finished', result: r });
+    return r;
+  };
+
+  // Steps an earlier run finished — or whose dependents it finished — are not run again.
+  const previous = journal.previous;
+  const finishedBefore = new Set<string>();
+  const markDeps = (id: string): void => {
+    for (const d of byId.get(id)?.dependsOn ?? []) {
+      if (!finishedBefore.has(d)) {
+        finishedBefore.add(d);
+        markDeps(d);
+      }
+    }
+  };
+  for (const s of plan.steps) {
+    const st = previous.get(s.id);
+    if (st && JOURNALED_SUCCESS.has(st)) {
+      finishedBefore.add(s.id);
+      markDeps(s.id);
+    }
+  }
+  const touched = new Set(plan.steps.filter((s) => JOURNALED_TOUCH.has(previous.get(s.id) as JournaledState)).map((s) => s.objectKey));
+  const resumed = plan.steps.filter((s) => previous.has(s.id)).length;
+
+  emit({ type: 'start', total: plan.steps.length, toRun: plan.steps.length - finishedBefore.size, resumed });
+  for (const s of plan.steps) {
+    if (finishedBefore.has(s.id)) setResult(s, 'skipped', `already done by an earlier apply of this plan: ${handlerFor(s.step).title(s.step)}`, false);
+  }
+
+  // Stale check: only objects nobody (including an earlier run of this plan) has touched since planning.
+  const toCheck = [...new Set(plan.steps.filter((s) => !finishedBefore.has(s.id) && !touched.has(s.objectKey)).map((s) => s.objectKey))];
+  if (toCheck.length > 0) {
+    const observed = await input.observe();
+    const stale = findStaleObjects(plan, toCheck, observed, fingerprintObjects, input.joinOptions);
+    for (const s of plan.steps) {
+      const why = stale.get(s.objectKey);
+      if (why !== undefined && !results.has(s.id)) {
+        setResult(s, 'refused', `${s.objectKey} changed since the plan was made (${why}): re-run plan; nothing was done to it`);
+      }
+    }
+  }
+
+  const trigger = input.triggerSync ? coalescedTrigger(input.triggerSync) : undefined;
+  const concurrency = Math.max(1, Math.floor(input.concurrency));
+  const pending = plan.steps.filter((s) => !results.has(s.id));
+  const running = new Map<string, Promise<void>>();
+  let interrupted = false;
+  const aborted = input.signal ? abortPromise(input.signal) : null;
+
+  const contextFor = (s: PlannedStep): StepContext => ({
+    entra: input.entra,
+    directory: input.directory,
+    plan,
+    planned: s,
+    sourceAnchor: input.joinOptions.sourceAnchor,
+    secrets: input.secrets,
+    generatePassword: input.generatePassword,
+    resumed: previous.get(s.id) === 'started',
+    sync: {
+      pollIntervalS: input.pollIntervalS ?? 30,
+      ...(trigger ? { trigger } : {}),
+      sleep: input.sleep,
+      now: input.now,
+      ...(input.signal ? { signal: input.signal } : {}),
+      onWait: (message, nextCheckInS) => emit({ type: 'waiting', stepId: s.id, message, nextCheckInS }),
+    },
+  });
+
+  const execute = async (s: PlannedStep): Promise<void> => {
+    const handler = handlerFor(s.step);
+    const title = handler.title(s.step);
+    journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString() });
+    emit({ type: 'step-started', stepId: s.id, title });
+    const ctx = contextFor(s);
+    try {
+      if (await handler.isDone(s.step, ctx)) {
+        setResult(s, 'skipped', `already done: ${title}`);
+        return;
+      }
+      const message = await handler.run(s.step, ctx);
+      setResult(s, 'done', message);
+    } catch (e) {
+      if (e instanceof ApplyInterrupted) setResult(s, 'not-run', `interrupted: ${title} (run apply again to resume)`);
+      else setResult(s, 'failed', describeFailure(title, e));
+    }
+  };
+
+  // Decide a pending step that cannot start because a dependency did not succeed.
+  const blockedBy = (s: PlannedStep): StepResult | null => {
+    for (const d of s.dependsOn) {
+      const r = results.get(d);
+      if (r && !SUCCEEDED.has(r.status)) return r;
+    }
+    return null;
+  };
+
+  while (pending.length > 0 || running.size > 0) {
+    if (input.signal?.aborted && !interrupted) {
+      interrupted = true;
+      emit({ type: 'interrupted', running: running.size });
+    }
+    let progressed = false;
+    for (let i = 0; i < pending.length; ) {
+      const s = pending[i] as PlannedStep;
+      const blocker = blockedBy(s);
+      if (blocker) {
+        pending.splice(i, 1);
+        const title = handlerFor(s.step).title(s.step);
+        if (blocker.status === 'refused') {
+          setResult(s, 'refused', `not attempted: ${title} depends on ${blocker.id}, whose object ${blocker.objectKey} changed since the plan was made: re-run plan`);
+        } else {
+          setResult(s, 'not-run', `not run: ${title} depends on ${blocker.id}, which ${blocker.status === 'failed' ? 'failed' : 'did not run'}`);
+        }
+        progressed = true;
+        continue;
+      }
+      const ready = s.dependsOn.every((d) => SUCCEEDED.has(results.get(d)?.status as StepStatus));
+      if (ready && !interrupted && running.size < concurrency) {
+        pending.splice(i, 1);
+        const p = execute(s).finally(() => running.delete(s.id));
+        running.set(s.id, p);
+        progressed = true;
+        continue;
+      }
+      i++;
+    }
+    if (interrupted && running.size === 0) {
+      for (const s of pending.splice(0)) setResult(s, 'not-run', `interrupted before ${handlerFor(s.step).title(s.step)}: run apply again to resume`);
+      break;
+    }
+    if (running.size > 0) {
+      await Promise.race([...running.values(), ...(aborted && !interrupted ? [aborted] : [])]);
+    } else if (!progressed && pending.length > 0) {
+      // Dependencies that name no step of the plan (a malformed plan): say so rather than hang.
+      for (const s of pending.splice(0)) {
+        setResult(s, 'not-run', `not run: ${handlerFor(s.step).title(s.step)} depends on ${s.dependsOn.filter((d) => !byId.has(d)).join(', ') || 'a step that never ran'}, which is not in the plan`);
+      }
+    }
+  }
+
+  const ordered = plan.steps.map((s) => results.get(s.id) as StepResult);
+  const counts = countResults(ordered);
+  journal.record({ type: 'end', time: input.now().toISOString(), interrupted, counts });
+  return { ...base, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path };
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,10 @@
+export { applyPlan, type ApplyInput } from './executor.js';
+export type { ApplyEvent } from './events.js';
+export { openJournal, readJournal, memoryJournal, JournalMismatchError, type Journal, type JournalRecord, type JournaledState } from './journal.js';
+export { fileSecretSink, type SecretSink } from './secrets.js';
+export { planDigest } from './plan-digest.js';
+export { checkPlanGate } from './gate.js';
+export { STEP_HANDLERS, handlerFor, type StepHandler } from './handlers.js';
+export { countResults, formatStepResult, summaryLines, type ApplyReport, type StepResult, type StepStatus } from './report.js';
+export { waitForExpectation, checkExpectation, describeExpectation, coalescedTrigger } from './sync-wait.js';
+export type { JoinOptions } from './stale.js';
