@@ -1,0 +1,163 @@
+/**
+ * The plan for a terminal, in the manner of `terraform plan`: a header, one block per object
+ * with its steps and attribute changes, the hazards, the diagnostics and the summary line.
+ * Colour (ANSI) only when asked; the caller decides (TTY and no NO_COLOR).
+ */
+import { formatDiagnostic } from '../model/diagnostic.js';
+import type { Hazard, Plan, PlannedStep } from '../model/plan.js';
+import { assertNever } from '../model/step.js';
+import type { DetailLine, StepView } from './step-view.js';
+import { consentText, consentsLine, groupByObject, notApplyableLine, summaryLine } from './step-view.js';
+
+/** Options of the human renderer. */
+export interface HumanOptions {
+  /** Emit ANSI colour codes. */
+  color: boolean;
+}
+
+/** How many affected objects a hazard lists before it says "and N more". */
+const HAZARD_OBJECTS_SHOWN = 10;
+
+type Paint = (s: string) => string;
+interface Palette {
+  green: Paint;
+  yellow: Paint;
+  red: Paint;
+  cyan: Paint;
+  bold: Paint;
+  dim: Paint;
+}
+
+function palette(color: boolean): Palette {
+  const sgr =
+    (open: string): Paint =>
+    (s) =>
+      color ? `\u001b[${open}m${s}\u001b[0m` : s;
+  return { green: sgr('32'), yellow: sgr('33'), red: sgr('31'), cyan: sgr('36'), bold: sgr('1'), dim: sgr('2') };
+}
+
+/** The terraform-style symbol of an action. */
+export function actionSymbol(action: PlannedStep['action']): string {
+  switch (action) {
+    case 'add':
+      return '+';
+    case 'change':
+      return '~';
+    case 'remove':
+      return '-';
+    case 'wait':
+      return '⏳';
+    default:
+      return assertNever(action, 'action');
+  }
+}
+
+function paintAction(p: Palette, action: PlannedStep['action'], s: string): string {
+  switch (action) {
+    case 'add':
+      return p.green(s);
+    case 'change':
+      return p.yellow(s);
+    case 'remove':
+      return p.red(s);
+    case 'wait':
+      return p.cyan(s);
+    default:
+      return assertNever(action, 'action');
+  }
+}
+
+function detailLines(p: Palette, d: DetailLine, indent: string): string[] {
+  switch (d.kind) {
+    case 'attr':
+      return [`${indent}${d.name}: ${d.from} -> ${d.to}${d.note !== undefined ? p.dim(`  (${d.note})`) : ''}`];
+    case 'set':
+      return [`${indent}${d.name}: ${d.value}`];
+    case 'list':
+      return [
+        `${indent}${d.name}:`,
+        ...d.entries.map((e) => {
+          const line = `${indent}  ${e.op} ${e.value}`;
+          return e.op === '+' ? p.green(line) : e.op === '-' ? p.red(line) : line;
+        }),
+      ];
+    case 'note':
+      return [p.dim(`${indent}(${d.text})`)];
+    default:
+      return assertNever(d, 'detail line');
+  }
+}
+
+function stepLines(p: Palette, s: StepView, hazardCodes: readonly string[]): string[] {
+  const deps = s.dependsOn.length > 0 ? p.dim(` (depends on ${s.dependsOn.join(', ')})`) : '';
+  const head = `      ${paintAction(p, s.action, actionSymbol(s.action))} ${p.bold(s.id)} ${s.description}${deps}`;
+  const indent = '           ';
+  const lines = [head, ...s.details.flatMap((d) => detailLines(p, d, indent))];
+  if (hazardCodes.length > 0) lines.push(`${indent}${p.yellow(`hazards: ${hazardCodes.join(', ')}`)}`);
+  lines.push(p.dim(`${indent}reason: ${s.reason}`));
+  return lines;
+}
+
+function hazardLines(p: Palette, h: Hazard): string[] {
+  const sev = h.severity === 'danger' ? p.red('danger ') : h.severity === 'warning' ? p.yellow('warning') : 'info   ';
+  const tags: string[] = [];
+  if (h.blocking) tags.push(p.red('BLOCKING: the plan cannot be applied'));
+  if (h.consent !== undefined) tags.push(consentText(h.consent));
+  const head = `  ${sev} ${p.bold(h.code)}${tags.length > 0 ? `  [${tags.join('; ')}]` : ''}`;
+  const lines = [head, `          ${h.message}`];
+  if (h.objectKeys.length > 0) {
+    const shown = h.objectKeys.slice(0, HAZARD_OBJECTS_SHOWN);
+    const more = h.objectKeys.length - shown.length;
+    lines.push(`          affects: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`);
+  }
+  return lines;
+}
+
+/** The plan as terminal text (ends with a newline). */
+export function renderHuman(plan: Plan, opts: HumanOptions): string {
+  const p = palette(opts.color);
+  const out: string[] = [];
+  out.push(p.bold('entra-soa plan'));
+  out.push(`  manifest: ${plan.manifest.file} (sha256 ${plan.manifest.digest.slice(0, 12)})`);
+  out.push(`  source:   ${plan.source}`);
+  out.push(`  created:  ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`);
+  out.push('');
+
+  const objects = groupByObject(plan.steps);
+  const codesByStep = new Map(plan.steps.map((s) => [s.id, s.hazardCodes]));
+  if (objects.length > 0) {
+    out.push(
+      `Symbols: ${p.green('+')} add  ${p.yellow('~')} change  ${p.red('-')} remove  ${p.cyan('⏳')} wait for a sync cycle`,
+    );
+    out.push('');
+    out.push(`entra-soa will perform the following actions on ${objects.length} ${objects.length === 1 ? 'object' : 'objects'}:`);
+    for (const obj of objects) {
+      out.push('');
+      out.push(`  ${paintAction(p, obj.action, `${actionSymbol(obj.action)} ${obj.objectKey}`)}`);
+      for (const s of obj.steps) out.push(...stepLines(p, s, codesByStep.get(s.id) ?? []));
+    }
+    out.push('');
+  }
+
+  if (plan.hazards.length > 0) {
+    out.push(p.bold(`Hazards (${plan.hazards.length}):`));
+    for (const h of plan.hazards) out.push(...hazardLines(p, h));
+    out.push('');
+  }
+
+  if (plan.diagnostics.length > 0) {
+    out.push(p.bold(`Diagnostics (${plan.diagnostics.length}):`));
+    for (const d of plan.diagnostics) {
+      const text = formatDiagnostic(d);
+      out.push(`  ${d.severity === 'error' ? p.red(text) : p.yellow(text)}`);
+    }
+    out.push('');
+  }
+
+  out.push(p.bold(summaryLine(plan.summary)));
+  const consents = consentsLine(plan.hazards);
+  if (consents !== null) out.push(p.yellow(consents));
+  const refused = notApplyableLine(plan);
+  if (refused !== null) out.push(p.red(refused));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,166 @@
+/**
+ * The plan as a pull-request comment (GitHub / Azure DevOps Markdown): the summary as the
+ * title, hazards first, then one collapsible section per object with a `diff` block.
+ * Comments are capped (GitHub: 65,536 characters), so the output stays under `MARKDOWN_LIMIT`:
+ * hazards, diagnostics and the summary are always kept, per-object sections are cut from the
+ * end, and the comment says how many objects were left out and how to see them.
+ */
+import { formatDiagnostic } from '../model/diagnostic.js';
+import type { Hazard, Plan } from '../model/plan.js';
+import { assertNever } from '../model/step.js';
+import { actionSymbol } from './human.js';
+import type { DetailLine, ObjectView } from './step-view.js';
+import { consentText, consentsLine, groupByObject, notApplyableLine, summaryLine } from './step-view.js';
+
+/** Maximum length of the Markdown output, in characters. */
+export const MARKDOWN_LIMIT = 65_000;
+
+/** Options of the Markdown renderer. */
+export interface MarkdownOptions {
+  /** The plan file named in the "run `entra-soa show …`" hint when sections are cut. Default `plan.json`. */
+  planFile?: string;
+  /** Override the size limit (tests). Default `MARKDOWN_LIMIT`. */
+  limit?: number;
+}
+
+const HAZARD_OBJECTS_SHOWN = 10;
+const DIAGNOSTICS_SHOWN = 50;
+
+/** Text for a table cell: no line breaks, pipes escaped. */
+function cell(s: string): string {
+  return s.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** Inline code that survives backticks inside. */
+function code(s: string): string {
+  const fence = s.includes('`') ? '``' : '`';
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s}${pad}${fence}`;
+}
+
+/** Text outside code: escape what Markdown / HTML would interpret. */
+function text(s: string): string {
+  return s.replace(/[\\`*_<>[\]|]/g, (c) => `\\${c}`);
+}
+
+function severityIcon(h: Hazard): string {
+  if (h.blocking) return '⛔';
+  switch (h.severity) {
+    case 'danger':
+      return '🔴';
+    case 'warning':
+      return '🟡';
+    case 'info':
+      return 'ℹ️';
+    default:
+      return assertNever(h.severity, 'severity');
+  }
+}
+
+function hazardsTable(hazards: readonly Hazard[]): string[] {
+  const lines = ['### Hazards', '', '| | Severity | Code | What it means | Objects | Needs |', '|---|---|---|---|---|---|'];
+  for (const h of hazards) {
+    const shown = h.objectKeys.slice(0, HAZARD_OBJECTS_SHOWN).map(code);
+    const more = h.objectKeys.length - shown.length;
+    const objects = shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
+    const needs = [h.blocking ? '**blocking**: cannot be applied' : '', h.consent !== undefined ? consentText(h.consent) : '']
+      .filter((x) => x !== '')
+      .join('; ');
+    lines.push(
+      `| ${severityIcon(h)} | ${h.severity} | ${code(h.code)} | ${cell(text(h.message))} | ${cell(objects || '—')} | ${cell(needs || '—')} |`,
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+function diffLines(d: DetailLine): string[] {
+  switch (d.kind) {
+    case 'attr':
+      return [`-     ${d.name}: ${d.from}`, `+     ${d.name}: ${d.to}${d.note !== undefined ? `   (${d.note})` : ''}`];
+    case 'set':
+      return [`      ${d.name}: ${d.value}`];
+    case 'list':
+      return [`      ${d.name}:`, ...d.entries.map((e) => `${e.op}       ${e.value}`)];
+    case 'note':
+      return [`      (${d.text})`];
+    default:
+      return assertNever(d, 'detail line');
+  }
+}
+
+function objectSection(obj: ObjectView): string {
+  const count = `${obj.steps.length} ${obj.steps.length === 1 ? 'step' : 'steps'}`;
+  const body: string[] = [];
+  for (const s of obj.steps) {
+    const deps = s.dependsOn.length > 0 ? ` (depends on ${s.dependsOn.join(', ')})` : '';
+    body.push(`${actionSymbol(s.action)} ${s.id} ${s.description}${deps}`);
+    for (const d of s.details) body.push(...diffLines(d));
+    body.push(`      reason: ${s.reason}`);
+  }
+  // A fence longer than any backtick run inside keeps the block closed.
+  const longest = Math.max(2, ...[...body.join('\n').matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  return [
+    `<details><summary><code>${actionSymbol(obj.action)} ${escapeHtml(obj.objectKey)}</code> — ${count}</summary>`,
+    '',
+    `${fence}diff`,
+    ...body,
+    fence,
+    '',
+    '</details>',
+    '',
+  ].join('\n');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The plan as Markdown for a pull-request comment (at most `opts.limit ?? MARKDOWN_LIMIT` characters). */
+export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
+  const limit = opts.limit ?? MARKDOWN_LIMIT;
+  const planFile = opts.planFile ?? 'plan.json';
+  const head: string[] = [];
+  head.push(`## entra-soa plan: ${summaryLine(plan.summary)}`);
+  head.push('');
+  const refused = notApplyableLine(plan);
+  if (refused !== null) head.push(`> **⛔ ${text(refused)}**`, '');
+  const consents = consentsLine(plan.hazards);
+  if (consents !== null) head.push(`> ⚠️ ${text(consents)}`, '');
+  head.push(
+    `Manifest ${code(plan.manifest.file)} (sha256 ${code(plan.manifest.digest.slice(0, 12))}) · source ${text(plan.source)} · created ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`,
+  );
+  head.push('');
+  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards));
+  if (plan.diagnostics.length > 0) {
+    head.push('### Diagnostics', '');
+    const shown = plan.diagnostics.slice(0, DIAGNOSTICS_SHOWN);
+    for (const d of shown) head.push(`- ${code(formatDiagnostic(d))}`);
+    const more = plan.diagnostics.length - shown.length;
+    if (more > 0) head.push(`- … ${more} more diagnostics not shown; run \`entra-soa show ${planFile}\` for all of them`);
+    head.push('');
+  }
+
+  const objects = groupByObject(plan.steps);
+  const sections: string[] = [];
+  if (objects.length > 0) {
+    sections.push(`### Changes (${objects.length} ${objects.length === 1 ? 'object' : 'objects'})`, '');
+  }
+  const headText = `${head.join('\n')}\n`;
+  const footerFor = (n: number) =>
+    `… ${n} more ${n === 1 ? 'object' : 'objects'} not shown; run \`entra-soa show ${planFile}\` for the full plan.\n`;
+  let body = sections.length > 0 ? `${sections.join('\n')}\n` : '';
+  let shown = 0;
+  for (const obj of objects) {
+    const section = `${objectSection(obj)}\n`;
+    const remaining = objects.length - shown - 1;
+    const reserve = remaining > 0 ? footerFor(objects.length).length : 0;
+    if (headText.length + body.length + section.length + reserve > limit) break;
+    body += section;
+    shown += 1;
+  }
+  const cut = objects.length - shown;
+  if (cut > 0) body += footerFor(cut);
+  return `${headText}${body}`.replace(/\n+$/, '\n');
+}

@@ -1,0 +1,526 @@
+/**
+ * The public plan document (`plan --out plan.json`, `show`, `apply`): the one JSON form of a
+ * `Plan`. Every renderer starts from this document, so the human and Markdown views cannot
+ * show anything the saved plan does not contain.
+ *
+ * `encodePlan` writes keys in a fixed order (the order of the tables below), 2-space indent and a
+ * trailing newline, so equal plans give byte-identical files. `decodePlan` checks the document's
+ * kind, format version and every field, and answers with diagnostics rather than exceptions.
+ * Invariant: `decodePlan(encodePlan(p)).plan` deep-equals `p`.
+ */
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import type { ManifestFeatureName } from '../model/desired.js';
+import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
+import type { Hazard, HazardCode, Plan, PlannedStep } from '../model/plan.js';
+import type { AttrChange, Expectation, NewAdUser, Step, StepKind } from '../model/step.js';
+
+/** The `kind` of a plan document. */
+export const PLAN_KIND = 'entra-soa/plan';
+/** The only plan format version this build reads and writes. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** Every hazard code, in the order of `HazardCode` (checked for completeness below). */
+export const HAZARD_CODES = [
+  'user-disruption',
+  'password-reset',
+  'irreversible-tenant-disable',
+  'stop-connect-first',
+  'tenant-disable-pending',
+  'hard-match-blocked',
+  'soft-match-blocked',
+  'soft-match-upn-disabled',
+  'privileged-role',
+  'soft-match-has-immutable-id',
+  'hard-match-refused',
+  'collision',
+  'deletion-threshold',
+  'synced-user-write',
+  'missing-object',
+  'waits-for-sync',
+  'tenant-wide-setting',
+  'takeover-block-lifted',
+  'unsupported',
+] as const satisfies readonly HazardCode[];
+// Fails to compile when HazardCode gains a member that is not listed above.
+const hazardCodesComplete: Exclude<HazardCode, (typeof HAZARD_CODES)[number]> extends never ? true : false = true;
+void hazardCodesComplete;
+
+const FEATURES = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
+const ATTR_NAMES = ['mail', 'proxyAddresses', 'givenName', 'sn', 'displayName', 'userPrincipalName'] as const satisfies readonly AttrChange['attribute'][];
+const CLEARABLE_ATTRIBUTES = ['onPremisesImmutableId', ...ON_PREMISES_LEFTOVER_ATTRIBUTES] as const;
+
+/** The type of one field of a step, as the document stores it. */
+type FieldType =
+  | 'string'
+  | 'string?'
+  | 'boolean'
+  | 'number'
+  | 'number?'
+  | 'feature'
+  | 'attrChanges'
+  | 'newAdUser'
+  | 'expectation'
+  | 'clearedAttributes';
+
+/** Per step kind: every field except `kind`, in document order. The mapped type makes the table complete and exact. */
+type StepFieldTable = {
+  [K in StepKind]: { [F in Exclude<keyof Extract<Step, { kind: K }>, 'kind'>]-?: FieldType };
+};
+
+const STEP_FIELDS: StepFieldTable = {
+  'entra.setCloudManaged': { userId: 'string', upn: 'string', to: 'boolean' },
+  'entra.setGroupCloudManaged': { groupId: 'string', displayName: 'string', to: 'boolean' },
+  'entra.setImmutableId': { userId: 'string', upn: 'string', from: 'string?', to: 'string?' },
+  'entra.clearOnPremisesAttributes': { userId: 'string', upn: 'string', attributes: 'clearedAttributes' },
+  'entra.restoreDeleted': { deletedId: 'string', upn: 'string' },
+  'entra.resetPassword': { userId: 'string', upn: 'string', forceChangeAtNextSignIn: 'boolean' },
+  'entra.setTenantSync': { tenantId: 'string', enabled: 'boolean' },
+  'entra.setSyncFeature': { feature: 'feature', from: 'boolean', to: 'boolean' },
+  'entra.setDeletionThreshold': { from: 'number?', to: 'number' },
+  'ad.move': { dn: 'string', toOu: 'string', upn: 'string?' },
+  'ad.modify': { dn: 'string', upn: 'string?', changes: 'attrChanges' },
+  'ad.createUser': { ou: 'string', user: 'newAdUser' },
+  'sync.await': { until: 'expectation', timeoutS: 'number' },
+};
+
+const STEP_KINDS = Object.keys(STEP_FIELDS) as StepKind[];
+
+const NEW_AD_USER_FIELDS: { [F in keyof NewAdUser]-?: 'string' | 'string?' | 'strings' } = {
+  cn: 'string',
+  samAccountName: 'string',
+  userPrincipalName: 'string',
+  mail: 'string?',
+  proxyAddresses: 'strings',
+  givenName: 'string?',
+  surname: 'string?',
+  displayName: 'string?',
+};
+
+type ExpectationFieldTable = {
+  [K in Expectation['kind']]: { [F in Exclude<keyof Extract<Expectation, { kind: K }>, 'kind'>]-?: 'string' };
+};
+const EXPECTATION_FIELDS: ExpectationFieldTable = {
+  userSoftDeleted: { userId: 'string', upn: 'string' },
+  userSynced: { userId: 'string', upn: 'string', immutableId: 'string' },
+  tenantSyncDisabled: { tenantId: 'string' },
+};
+
+// ---------------------------------------------------------------------------------------------
+// encode
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+
+/** The plan as its public JSON document: fixed key order, 2-space indent, trailing newline. */
+export function encodePlan(plan: Plan): string {
+  return `${JSON.stringify(planToJson(plan), null, 2)}\n`;
+}
+
+function planToJson(plan: Plan): Json {
+  const fingerprints: { [k: string]: Json } = {};
+  for (const key of Object.keys(plan.fingerprints).sort()) fingerprints[key] = plan.fingerprints[key] ?? '';
+  return {
+    kind: plan.kind,
+    formatVersion: plan.formatVersion,
+    tool: { name: plan.tool.name, version: plan.tool.version },
+    createdAt: plan.createdAt,
+    manifest: { file: plan.manifest.file, digest: plan.manifest.digest },
+    source: plan.source,
+    applyable: plan.applyable,
+    summary: {
+      add: plan.summary.add,
+      change: plan.summary.change,
+      remove: plan.summary.remove,
+      wait: plan.summary.wait,
+    },
+    steps: plan.steps.map(plannedStepToJson),
+    hazards: plan.hazards.map(hazardToJson),
+    diagnostics: plan.diagnostics.map(diagnosticToJson),
+    fingerprints,
+  };
+}
+
+function plannedStepToJson(s: PlannedStep): Json {
+  return {
+    id: s.id,
+    objectKey: s.objectKey,
+    action: s.action,
+    step: stepToJson(s.step),
+    dependsOn: [...s.dependsOn],
+    hazardCodes: [...s.hazardCodes],
+    reason: s.reason,
+  };
+}
+
+function stepToJson(step: Step): Json {
+  const out: { [k: string]: Json } = { kind: step.kind };
+  const fields = STEP_FIELDS[step.kind] as Record<string, FieldType>;
+  const values = step as unknown as Record<string, unknown>;
+  for (const [name, type] of Object.entries(fields)) out[name] = fieldToJson(type, values[name]);
+  return out;
+}
+
+function fieldToJson(type: FieldType, value: unknown): Json {
+  switch (type) {
+    case 'string':
+    case 'string?':
+    case 'boolean':
+    case 'number':
+    case 'number?':
+    case 'feature':
+      return (value ?? null) as Json;
+    case 'attrChanges':
+      return (value as AttrChange[]).map((c) => ({ attribute: c.attribute, from: [...c.from], to: [...c.to] }));
+    case 'newAdUser': {
+      const u = value as NewAdUser;
+      const out: { [k: string]: Json } = {};
+      for (const [name, t] of Object.entries(NEW_AD_USER_FIELDS)) {
+        const v = u[name as keyof NewAdUser];
+        out[name] = t === 'strings' ? [...(v as string[])] : ((v ?? null) as Json);
+      }
+      return out;
+    }
+    case 'expectation': {
+      const e = value as Expectation;
+      const out: { [k: string]: Json } = { kind: e.kind };
+      const src = e as unknown as Record<string, string>;
+      for (const name of Object.keys(EXPECTATION_FIELDS[e.kind])) out[name] = src[name] ?? '';
+      return out;
+    }
+    case 'clearedAttributes': {
+      const attrs = value as Record<string, string | null | undefined>;
+      const out: { [k: string]: Json } = {};
+      for (const name of CLEARABLE_ATTRIBUTES) {
+        const v = attrs[name];
+        if (v !== undefined) out[name] = v;
+      }
+      return out;
+    }
+    default:
+      return assertNeverType(type);
+  }
+}
+
+function hazardToJson(h: Hazard): Json {
+  const out: { [k: string]: Json } = {
+    code: h.code,
+    severity: h.severity,
+    blocking: h.blocking,
+  };
+  if (h.consent !== undefined) out['consent'] = h.consent;
+  out['message'] = h.message;
+  out['stepIds'] = [...h.stepIds];
+  out['objectKeys'] = [...h.objectKeys];
+  return out;
+}
+
+function locationToJson(l: SourceLocation): Json {
+  return { file: l.file, line: l.line, col: l.col };
+}
+
+function diagnosticToJson(d: Diagnostic): Json {
+  const out: { [k: string]: Json } = { severity: d.severity, code: d.code, message: d.message };
+  if (d.location !== undefined) out['location'] = locationToJson(d.location);
+  if (d.related !== undefined) out['related'] = d.related.map(locationToJson);
+  if (d.objectKey !== undefined) out['objectKey'] = d.objectKey;
+  return out;
+}
+
+function assertNeverType(x: never): never {
+  throw new Error(`unexpected field type: ${JSON.stringify(x)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// decode
+
+/** The result of reading a plan document: the plan, or null with error diagnostics. */
+export interface DecodedPlan {
+  plan: Plan | null;
+  diagnostics: Diagnostic[];
+}
+
+const MAX_STRUCTURE_ERRORS = 20;
+
+/**
+ * Read a plan document. `file` names it in diagnostics. Codes: `plan-syntax` (not JSON),
+ * `plan-kind` (not a plan document), `plan-format-version` (written by a newer or unknown
+ * entra-soa), `plan-structure` (a field is missing or has the wrong type; the message names the path).
+ */
+export function decodePlan(text: string, file: string): DecodedPlan {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { plan: null, diagnostics: [syntaxDiagnostic(text, file, err)] };
+  }
+  if (!isRecord(raw) || raw['kind'] !== PLAN_KIND) {
+    const kind = isRecord(raw) && typeof raw['kind'] === 'string' ? ` (its kind is "${raw['kind']}")` : '';
+    return {
+      plan: null,
+      diagnostics: [
+        error('plan-kind',
+          `${file} is not an entra-soa plan${kind}: expected "kind": "${PLAN_KIND}". Create one with \`entra-soa plan -f <manifest> --out ${file}\`.`,
+        ),
+      ],
+    };
+  }
+  const version = raw['formatVersion'];
+  if (version !== PLAN_FORMAT_VERSION) {
+    return { plan: null, diagnostics: [versionDiagnostic(raw, file)] };
+  }
+  const errors: string[] = [];
+  const plan = readPlan(new Reader(errors), raw);
+  if (errors.length > 0) {
+    const shown = errors.slice(0, MAX_STRUCTURE_ERRORS);
+    const more = errors.length - shown.length;
+    const diagnostics = shown.map((m) =>
+      error('plan-structure', `${file} is not a valid plan document: ${m}. Was it edited by hand? Plan again to get a fresh one.`),
+    );
+    if (more > 0) diagnostics.push(error('plan-structure', `${file}: ${more} more problems not shown.`));
+    return { plan: null, diagnostics };
+  }
+  return { plan, diagnostics: [] };
+}
+
+function error(code: string, message: string, location?: SourceLocation): Diagnostic {
+  return location ? { severity: 'error', code, message, location } : { severity: 'error', code, message };
+}
+
+function syntaxDiagnostic(text: string, file: string, err: unknown): Diagnostic {
+  const detail = err instanceof Error ? err.message : String(err);
+  const pos = /position (\d+)/.exec(detail);
+  let location: SourceLocation | undefined;
+  if (pos?.[1] !== undefined) {
+    const offset = Number(pos[1]);
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const col = offset - before.lastIndexOf('\n');
+    location = { file, line, col };
+  }
+  const short = detail.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  return error('plan-syntax', `${file} is not valid JSON (${short}); a plan file is written by \`entra-soa plan --out\`.`, location);
+}
+
+function versionDiagnostic(raw: Record<string, unknown>, file: string): Diagnostic {
+  const version = raw['formatVersion'];
+  const tool = isRecord(raw['tool']) ? raw['tool'] : {};
+  const writer =
+    typeof tool['name'] === 'string' && typeof tool['version'] === 'string' ? `${tool['name']} ${tool['version']}` : 'another version of entra-soa';
+  if (typeof version === 'number' && Number.isInteger(version) && version > PLAN_FORMAT_VERSION) {
+    const needed = typeof tool['version'] === 'string' ? `entra-soa ${tool['version']} or later` : 'a newer entra-soa';
+    return error('plan-format-version',
+      `${file} has plan format version ${version}, written by ${writer}; this entra-soa reads format version ${PLAN_FORMAT_VERSION} only. Use ${needed} to show or apply it, or plan again with this version.`,
+    );
+  }
+  return error('plan-format-version',
+    `${file} has an unknown plan format version ${JSON.stringify(version ?? null)}; this entra-soa reads format version ${PLAN_FORMAT_VERSION}. Plan again to get a fresh plan file.`,
+  );
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Reads typed values out of unknown JSON, collecting one message per problem (with the JSON path). */
+class Reader {
+  constructor(private readonly errors: string[]) {}
+
+  fail(path: string, expected: string, value: unknown): void {
+    const got = value === undefined ? 'it is missing' : `got ${JSON.stringify(value)?.slice(0, 60)}`;
+    this.errors.push(`${path} must be ${expected} (${got})`);
+  }
+
+  record(v: unknown, path: string): Record<string, unknown> {
+    if (isRecord(v)) return v;
+    this.fail(path, 'an object', v);
+    return {};
+  }
+
+  array(v: unknown, path: string): unknown[] {
+    if (Array.isArray(v)) return v;
+    this.fail(path, 'an array', v);
+    return [];
+  }
+
+  string(v: unknown, path: string): string {
+    if (typeof v === 'string') return v;
+    this.fail(path, 'a string', v);
+    return '';
+  }
+
+  stringOrNull(v: unknown, path: string): string | null {
+    if (v === null || typeof v === 'string') return v;
+    this.fail(path, 'a string or null', v);
+    return null;
+  }
+
+  boolean(v: unknown, path: string): boolean {
+    if (typeof v === 'boolean') return v;
+    this.fail(path, 'true or false', v);
+    return false;
+  }
+
+  count(v: unknown, path: string): number {
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+    this.fail(path, 'a whole number >= 0', v);
+    return 0;
+  }
+
+  numberOrNull(v: unknown, path: string): number | null {
+    if (v === null) return null;
+    return this.count(v, path);
+  }
+
+  strings(v: unknown, path: string): string[] {
+    return this.array(v, path).map((s, i) => this.string(s, `${path}[${i}]`));
+  }
+
+  oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    this.fail(path, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`, v);
+    return allowed[0] as T;
+  }
+
+  location(v: unknown, path: string): SourceLocation {
+    const r = this.record(v, path);
+    return { file: this.string(r['file'], `${path}.file`), line: this.count(r['line'], `${path}.line`), col: this.count(r['col'], `${path}.col`) };
+  }
+}
+
+function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
+  const tool = r.record(raw['tool'], 'tool');
+  const manifest = r.record(raw['manifest'], 'manifest');
+  const summary = r.record(raw['summary'], 'summary');
+  const fingerprintsRaw = r.record(raw['fingerprints'], 'fingerprints');
+  const fingerprints: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fingerprintsRaw)) fingerprints[k] = r.string(v, `fingerprints[${JSON.stringify(k)}]`);
+  return {
+    kind: PLAN_KIND,
+    formatVersion: PLAN_FORMAT_VERSION,
+    tool: { name: r.string(tool['name'], 'tool.name'), version: r.string(tool['version'], 'tool.version') },
+    createdAt: r.string(raw['createdAt'], 'createdAt'),
+    manifest: { file: r.string(manifest['file'], 'manifest.file'), digest: r.string(manifest['digest'], 'manifest.digest') },
+    source: r.string(raw['source'], 'source'),
+    fingerprints,
+    steps: r.array(raw['steps'], 'steps').map((s, i) => readPlannedStep(r, s, `steps[${i}]`)),
+    hazards: r.array(raw['hazards'], 'hazards').map((h, i) => readHazard(r, h, `hazards[${i}]`)),
+    diagnostics: r.array(raw['diagnostics'], 'diagnostics').map((d, i) => readDiagnostic(r, d, `diagnostics[${i}]`)),
+    applyable: r.boolean(raw['applyable'], 'applyable'),
+    summary: {
+      add: r.count(summary['add'], 'summary.add'),
+      change: r.count(summary['change'], 'summary.change'),
+      remove: r.count(summary['remove'], 'summary.remove'),
+      wait: r.count(summary['wait'], 'summary.wait'),
+    },
+  };
+}
+
+const ACTIONS = ['add', 'change', 'remove', 'wait'] as const satisfies readonly PlannedStep['action'][];
+
+function readPlannedStep(r: Reader, v: unknown, path: string): PlannedStep {
+  const s = r.record(v, path);
+  return {
+    id: r.string(s['id'], `${path}.id`),
+    objectKey: r.string(s['objectKey'], `${path}.objectKey`),
+    step: readStep(r, s['step'], `${path}.step`),
+    dependsOn: r.strings(s['dependsOn'], `${path}.dependsOn`),
+    hazardCodes: r.array(s['hazardCodes'], `${path}.hazardCodes`).map((c, i) => r.oneOf(c, HAZARD_CODES, `${path}.hazardCodes[${i}]`)),
+    reason: r.string(s['reason'], `${path}.reason`),
+    action: r.oneOf(s['action'], ACTIONS, `${path}.action`),
+  };
+}
+
+function readStep(r: Reader, v: unknown, path: string): Step {
+  const s = r.record(v, path);
+  const kind = r.oneOf(s['kind'], STEP_KINDS, `${path}.kind`);
+  const out: Record<string, unknown> = { kind };
+  const fields = STEP_FIELDS[kind] as Record<string, FieldType>;
+  for (const [name, type] of Object.entries(fields)) out[name] = readField(r, type, s[name], `${path}.${name}`);
+  // The table above has exactly the fields of this kind, each read with its type.
+  return out as unknown as Step;
+}
+
+function readField(r: Reader, type: FieldType, v: unknown, path: string): unknown {
+  switch (type) {
+    case 'string':
+      return r.string(v, path);
+    case 'string?':
+      return r.stringOrNull(v, path);
+    case 'boolean':
+      return r.boolean(v, path);
+    case 'number':
+      return r.count(v, path);
+    case 'number?':
+      return r.numberOrNull(v, path);
+    case 'feature':
+      return r.oneOf(v, FEATURES, path);
+    case 'attrChanges':
+      return r.array(v, path).map((c, i): AttrChange => {
+        const p = `${path}[${i}]`;
+        const rec = r.record(c, p);
+        return {
+          attribute: r.oneOf(rec['attribute'], ATTR_NAMES, `${p}.attribute`),
+          from: r.strings(rec['from'], `${p}.from`),
+          to: r.strings(rec['to'], `${p}.to`),
+        };
+      });
+    case 'newAdUser': {
+      const rec = r.record(v, path);
+      const out: Record<string, unknown> = {};
+      for (const [name, t] of Object.entries(NEW_AD_USER_FIELDS)) {
+        const p = `${path}.${name}`;
+        out[name] = t === 'string' ? r.string(rec[name], p) : t === 'string?' ? r.stringOrNull(rec[name], p) : r.strings(rec[name], p);
+      }
+      return out;
+    }
+    case 'expectation': {
+      const rec = r.record(v, path);
+      const kind = r.oneOf(rec['kind'], Object.keys(EXPECTATION_FIELDS) as Expectation['kind'][], `${path}.kind`);
+      const out: Record<string, unknown> = { kind };
+      for (const name of Object.keys(EXPECTATION_FIELDS[kind])) out[name] = r.string(rec[name], `${path}.${name}`);
+      return out;
+    }
+    case 'clearedAttributes': {
+      const rec = r.record(v, path);
+      const out: Record<string, string | null> = {};
+      for (const [name, value] of Object.entries(rec)) {
+        r.oneOf(name, CLEARABLE_ATTRIBUTES, `${path} key`);
+        out[name] = r.stringOrNull(value, `${path}.${name}`);
+      }
+      return out;
+    }
+    default:
+      return assertNeverType(type);
+  }
+}
+
+const SEVERITIES = ['info', 'warning', 'danger'] as const satisfies readonly Hazard['severity'][];
+const CONSENTS = ['disruptive', 'irreversible', 'exceedDeletionThreshold'] as const satisfies readonly NonNullable<Hazard['consent']>[];
+
+function readHazard(r: Reader, v: unknown, path: string): Hazard {
+  const h = r.record(v, path);
+  const hazard: Hazard = {
+    code: r.oneOf(h['code'], HAZARD_CODES, `${path}.code`),
+    severity: r.oneOf(h['severity'], SEVERITIES, `${path}.severity`),
+    message: r.string(h['message'], `${path}.message`),
+    stepIds: r.strings(h['stepIds'], `${path}.stepIds`),
+    objectKeys: r.strings(h['objectKeys'], `${path}.objectKeys`),
+    blocking: r.boolean(h['blocking'], `${path}.blocking`),
+  };
+  if (h['consent'] !== undefined) hazard.consent = r.oneOf(h['consent'], CONSENTS, `${path}.consent`);
+  return hazard;
+}
+
+const DIAGNOSTIC_SEVERITIES = ['error', 'warning'] as const satisfies readonly Diagnostic['severity'][];
+
+function readDiagnostic(r: Reader, v: unknown, path: string): Diagnostic {
+  const d = r.record(v, path);
+  const out: Diagnostic = {
+    severity: r.oneOf(d['severity'], DIAGNOSTIC_SEVERITIES, `${path}.severity`),
+    code: r.string(d['code'], `${path}.code`),
+    message: r.string(d['message'], `${path}.message`),
+  };
+  if (d['location'] !== undefined) out.location = r.location(d['location'], `${path}.location`);
+  if (d['related'] !== undefined) out.related = r.array(d['related'], `${path}.related`).map((l, i) => r.location(l, `${path}.related[${i}]`));
+  if (d['objectKey'] !== undefined) out.objectKey = r.string(d['objectKey'], `${path}.objectKey`);
+  return out;
+}
