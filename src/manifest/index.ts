@@ -1,0 +1,8 @@
+export { loadManifestFile, loadManifestText, formatDiagnostics } from './load.js';
+export type { ManifestLoadResult } from './load.js';
+export { MANIFEST_DEFAULTS } from './normalise.js';
+export { durationToSeconds } from './duration.js';
+export { dnComponents, dnIsWithin, normalizeDn } from './dn.js';
+export { upnGlobToRegExp, upnMatchesGlob } from './upn-glob.js';
+export { userSelectorKey, userRuleIntent } from './semantic.js';
+export { MANIFEST_SCHEMA } from './schema.js';

@@ -1,0 +1,242 @@
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import type { GroupRule, GroupSelector, UserRule, UserSelector } from '../model/desired.js';
+import { assertNever } from '../model/step.js';
+import { dnIsWithin, normalizeDn } from './dn.js';
+import type { Indexed, ManifestParts } from './normalise.js';
+import type { YamlSource } from './yaml-source.js';
+import { locate } from './yaml-source.js';
+
+/**
+ * The checks the schema cannot express: `unsynced-ou-required`, `unsynced-ou-in-scope`,
+ * `create-in-requires-soft`, `tenant-disable-conflict`, and static `rule-conflict` /
+ * `rule-overlap` between rules with the same selector or naming the same UPN. Overlaps that
+ * depend on which users exist are the planner's to find.
+ */
+export function semanticDiagnostics(parts: ManifestParts, source: YamlSource): Diagnostic[] {
+  return [
+    ...scopeRemovalChecks(parts, source),
+    ...createInChecks(parts, source),
+    ...tenantDisableChecks(parts, source),
+    ...userRuleConflicts(parts.users),
+    ...groupRuleOverlaps(parts.groups),
+  ];
+}
+
+function error(code: string, message: string, location: SourceLocation, related?: SourceLocation[]): Diagnostic {
+  return related ? { severity: 'error', code, message, location, related } : { severity: 'error', code, message, location };
+}
+
+function scopeRemovalChecks(parts: ManifestParts, source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ad = parts.activeDirectory;
+  if (ad && ad.unsyncedOu === undefined) {
+    for (const { index, rule } of parts.users) {
+      if (rule.authority === 'cloud' && rule.method === 'scopeRemoval') {
+        out.push(
+          error(
+            'unsynced-ou-required',
+            `rule "${rule.name}" uses method: scopeRemoval, which moves users to an OU Entra Connect does not sync, ` +
+              'but activeDirectory.unsyncedOu is not set. Add unsyncedOu (an OU outside syncScope) or use method: sourceOfAuthority.',
+            locate(source, ['users', String(index), 'method']),
+            [ad.location],
+          ),
+        );
+      }
+    }
+  }
+  if (ad && ad.unsyncedOu !== undefined) {
+    const unsynced = ad.unsyncedOu;
+    const includes = ad.syncScope.include.length > 0 ? ad.syncScope.include : [ad.connection.baseDn];
+    const coveringIndex = includes.findIndex((inc) => dnIsWithin(unsynced, inc));
+    const excluded = ad.syncScope.exclude.some((ex) => dnIsWithin(unsynced, ex));
+    if (coveringIndex >= 0 && !excluded) {
+      const covering = includes[coveringIndex] ?? '';
+      const relatedAt =
+        ad.syncScope.include.length > 0
+          ? locate(source, ['activeDirectory', 'syncScope', 'include', String(coveringIndex)])
+          : locate(source, ['activeDirectory', 'connection', 'baseDn']);
+      out.push(
+        error(
+          'unsynced-ou-in-scope',
+          `activeDirectory.unsyncedOu "${unsynced}" is inside the sync scope (under "${covering}"${
+            ad.syncScope.include.length > 0 ? '' : ', the base DN, because syncScope.include is empty'
+          }), so users moved there would keep syncing and scope removal could not work. ` +
+            'Choose an OU outside syncScope.include, or list it in syncScope.exclude (and exclude it in Entra Connect too).',
+          locate(source, ['activeDirectory', 'unsyncedOu']),
+          [relatedAt],
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function createInChecks(parts: ManifestParts, source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { index, rule } of parts.users) {
+    if (rule.authority === 'onPremises' && rule.createIn !== undefined && rule.link !== 'soft') {
+      out.push(
+        error(
+          'create-in-requires-soft',
+          `rule "${rule.name}" has createIn but link: ${rule.link}. Creating missing AD users only works with link: soft ` +
+            '(a hard link needs an existing AD user whose anchor the cloud user takes). Use link: soft or remove createIn.',
+          locate(source, ['users', String(index), 'createIn'], 'key'),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+function tenantDisableChecks(parts: ManifestParts, source: YamlSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (parts.tenant?.directorySync !== 'enabled') return out;
+  for (const { index, rule } of parts.users) {
+    if (rule.authority === 'cloud' && rule.method === 'tenantDisable') {
+      out.push(
+        error(
+          'tenant-disable-conflict',
+          `rule "${rule.name}" uses method: tenantDisable, which turns off directory sync for the whole tenant, ` +
+            'but tenant.directorySync is enabled. Set tenant.directorySync: disabled (or leave it out), or use method: sourceOfAuthority.',
+          locate(source, ['users', String(index), 'method']),
+          [locate(source, ['tenant', 'directorySync'])],
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/** A canonical text for a selector: equal texts select exactly the same users. */
+export function userSelectorKey(s: UserSelector): string {
+  switch (s.kind) {
+    case 'upn':
+      return `upns:${s.upn.toLowerCase()}`;
+    case 'upns':
+      return `upns:${[...new Set(s.upns.map((u) => u.toLowerCase()))].sort().join(',')}`;
+    case 'upnGlob':
+      return `upnGlob:${s.glob.toLowerCase()}`;
+    case 'ou':
+      return `ou:${normalizeDn(s.dn)}`;
+    case 'samAccountName':
+      return `samAccountName:${s.name.toLowerCase()}`;
+    case 'all':
+      return 'all';
+    default:
+      return assertNever(s);
+  }
+}
+
+function groupSelectorKey(s: GroupSelector): string {
+  switch (s.kind) {
+    case 'displayName':
+      return `names:${s.name.toLowerCase()}`;
+    case 'displayNames':
+      return `names:${[...new Set(s.names.map((n) => n.toLowerCase()))].sort().join(',')}`;
+    case 'all':
+      return 'all';
+    default:
+      return assertNever(s);
+  }
+}
+
+/** What a rule asks for; two rules for one user must ask for the same. */
+export function userRuleIntent(r: UserRule): string {
+  return r.authority === 'cloud' ? `authority: cloud, method: ${r.method}` : `authority: onPremises, link: ${r.link}`;
+}
+
+function describeSelector(s: UserSelector): string {
+  switch (s.kind) {
+    case 'upn':
+      return `upn ${s.upn}`;
+    case 'upns':
+      return `upns [${s.upns.join(', ')}]`;
+    case 'upnGlob':
+      return `upnGlob ${s.glob}`;
+    case 'ou':
+      return `ou ${s.dn}`;
+    case 'samAccountName':
+      return `samAccountName ${s.name}`;
+    case 'all':
+      return 'all';
+    default:
+      return assertNever(s);
+  }
+}
+
+function explicitUpns(s: UserSelector): string[] {
+  if (s.kind === 'upn') return [s.upn.toLowerCase()];
+  if (s.kind === 'upns') return s.upns.map((u) => u.toLowerCase());
+  return [];
+}
+
+function userRuleConflicts(users: readonly Indexed<UserRule>[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (let j = 0; j < users.length; j++) {
+    const later = users[j];
+    if (!later) continue;
+    for (let i = 0; i < j; i++) {
+      const earlier = users[i];
+      if (!earlier) continue;
+      const a = earlier.rule;
+      const b = later.rule;
+      const sameSelector = userSelectorKey(a.selector) === userSelectorKey(b.selector);
+      const sameIntent = userRuleIntent(a) === userRuleIntent(b);
+      if (sameSelector) {
+        out.push(
+          sameIntent
+            ? {
+                severity: 'warning',
+                code: 'rule-overlap',
+                message: `rule "${b.name}" selects the same users as rule "${a.name}" (${describeSelector(b.selector)}) with the same intent; "${a.name}" comes first and its options win, so "${b.name}" has no effect. Remove one of them.`,
+                location: b.location,
+                related: [a.location],
+              }
+            : error(
+                'rule-conflict',
+                `rules "${a.name}" and "${b.name}" both select ${describeSelector(b.selector)} but ask for different things ` +
+                  `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Narrow one selector or remove one rule.`,
+                b.location,
+                [a.location],
+              ),
+        );
+        continue;
+      }
+      if (sameIntent) continue;
+      const shared = explicitUpns(a.selector).filter((u) => explicitUpns(b.selector).includes(u));
+      if (shared.length > 0) {
+        out.push(
+          error(
+            'rule-conflict',
+            `rules "${a.name}" and "${b.name}" both name ${shared.join(', ')} but ask for different things ` +
+              `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Remove the user from one rule.`,
+            b.location,
+            [a.location],
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function groupRuleOverlaps(groups: readonly Indexed<GroupRule>[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const firstByKey = new Map<string, GroupRule>();
+  for (const { rule } of groups) {
+    const key = groupSelectorKey(rule.selector);
+    const first = firstByKey.get(key);
+    if (first) {
+      out.push({
+        severity: 'warning',
+        code: 'rule-overlap',
+        message: `rule "${rule.name}" selects the same groups as rule "${first.name}"; it has no effect. Remove one of them.`,
+        location: rule.location,
+        related: [first.location],
+      });
+    } else {
+      firstByKey.set(key, rule);
+    }
+  }
+  return out;
+}
