@@ -166,13 +166,25 @@ cmd_provision() {
   echo "samba.sh: provisioned $dir"
 }
 
+# Alive and not a zombie: a stopped samba is re-parented to PID 1, and some container inits never
+# reap it, so `kill -0` alone would keep answering yes.
+running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  if [[ -r "/proc/$1/stat" ]]; then
+    local state
+    state="$(sed -E 's/^[0-9]+ \(.*\) ([A-Za-z]).*/\1/' "/proc/$1/stat" 2>/dev/null || echo '?')"
+    [[ "$state" != Z && "$state" != X ]] || return 1
+  fi
+  return 0
+}
+
 pid_of() {
   local f="$1/samba.pid"
   [[ -f "$f" ]] || return 1
   local pid
   pid="$(cat "$f")"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
+  running "$pid" || return 1
   echo "$pid"
 }
 
@@ -201,7 +213,7 @@ cmd_start() {
   echo "$pid" >"$dir/samba.pid"
   local deadline=$((SECONDS + 30))
   while ((SECONDS < deadline)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! running "$pid"; then
       tail -n 30 "$dir/log/stdout.log" >&2 || true
       rm -f "$dir/samba.pid"
       die "samba exited during start-up (log above: $dir/log/stdout.log)"
@@ -228,8 +240,8 @@ cmd_stop() {
   fi
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + 10))
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
+  while running "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
+  if running "$pid"; then
     echo "samba.sh: pid $pid still alive after 10 s: SIGKILL" >&2
     kill -KILL "$pid" 2>/dev/null || true
   fi

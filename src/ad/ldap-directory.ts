@@ -1,0 +1,422 @@
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { AndFilter, Attribute, Change, Client, Control, EqualityFilter, type Entry, type Filter } from 'ldapts';
+import { bytesToGuid, guidToBytes, isGuid } from '../model/anchor.js';
+import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
+import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
+import type { AttrChange, NewAdUser } from '../model/step.js';
+import { formatRdn, parseRdn, splitDn, splitFirstRdn } from './dn.js';
+import { toDirectoryError, type OperationContext } from './errors.js';
+
+/** How to reach and authenticate to a DC. */
+export interface LdapDirectoryOptions {
+  /** `ldaps://host[:636]` (TLS, recommended) or `ldap://host[:389]` (plain unless `startTls`). */
+  url: string;
+  /** The naming context searched for users and OUs, e.g. `DC=contoso,DC=com`. */
+  baseDn: string;
+  /** DN of the bind account (simple bind). */
+  bindDn: string;
+  /** Its password. Never logged or put in an error message. */
+  password: string;
+  /** Where the password came from, for error messages only (e.g. `$ENTRA_SOA_AD_PASSWORD`). */
+  passwordSource?: string;
+  /** CA certificate(s), PEM, that signed the DC's certificate (otherwise Node's trust store). */
+  ca?: string | Buffer;
+  /** Path of a PEM file with the CA certificate(s); read at connect time. */
+  caFile?: string;
+  /** Upgrade an `ldap://` connection with StartTLS before binding. */
+  startTls?: boolean;
+  /**
+   * Do not verify the DC's certificate. Dangerous (anyone on the path can read the bind
+   * password): for a lab only. A warning goes to `onWarning` every time it is used.
+   */
+  insecureSkipTlsVerify?: boolean;
+  /** Receives warnings (default: written to stderr). */
+  onWarning?: (message: string) => void;
+  /** Paged-search page size; default 1000, AD's default MaxPageSize. */
+  pageSize?: number;
+  /** Per-operation and connect timeout in ms; default 30000. */
+  timeoutMs?: number;
+}
+
+/** The attributes read for every user. Binary ones spelled as the server spells them (ldapts matches case-sensitively). */
+const BINARY_ATTRIBUTES = ['objectGUID', 'mS-DS-ConsistencyGuid'];
+const USER_ATTRIBUTES = [
+  'objectGUID',
+  'mS-DS-ConsistencyGuid',
+  'sAMAccountName',
+  'userPrincipalName',
+  'mail',
+  'proxyAddresses',
+  'givenName',
+  'sn',
+  'displayName',
+  'userAccountControl',
+];
+const WRITABLE_ATTRIBUTES: ReadonlySet<string> = new Set<AttrChange['attribute']>([
+  'mail',
+  'proxyAddresses',
+  'givenName',
+  'sn',
+  'displayName',
+  'userPrincipalName',
+]);
+const MULTI_VALUED: ReadonlySet<string> = new Set(['proxyAddresses']);
+
+/** sAMAccountType SAM_NORMAL_USER_ACCOUNT: user accounts, not computers or trusts (indexed on AD). */
+const NORMAL_USER_ACCOUNT = '805306368';
+const UF_ACCOUNTDISABLE = 0x2;
+const UF_NORMAL_ACCOUNT = 0x200;
+/** LDAP_SERVER_TREE_DELETE_OID: delete an object with its whole subtree in one operation. */
+const TREE_DELETE_OID = '1.2.840.113556.1.4.805';
+
+function userFilter(extra?: Filter): Filter {
+  const isUser = new EqualityFilter({ attribute: 'sAMAccountType', value: NORMAL_USER_ACCOUNT });
+  return extra ? new AndFilter({ filters: [isUser, extra] }) : isUser;
+}
+
+/** ldapts returns attribute names as the server sent them; look them up case-insensitively. */
+function attr(entry: Entry, name: string): Buffer | Buffer[] | string[] | string | undefined {
+  if (name in entry) return entry[name];
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(entry)) if (k.toLowerCase() === lower) return entry[k];
+  return undefined;
+}
+
+/** All values as strings; a single value comes back as a plain string, an absent one as []. */
+function strings(entry: Entry, name: string): string[] {
+  const v = attr(entry, name);
+  if (v === undefined) return [];
+  if (Array.isArray(v)) return v.map((x) => (Buffer.isBuffer(x) ? x.toString('utf8') : x));
+  return [Buffer.isBuffer(v) ? v.toString('utf8') : v];
+}
+
+function single(entry: Entry, name: string): string | null {
+  return strings(entry, name)[0] ?? null;
+}
+
+function binary(entry: Entry, name: string): Buffer | null {
+  const v = attr(entry, name);
+  const first = Array.isArray(v) ? v[0] : v;
+  if (first === undefined) return null;
+  const b = Buffer.isBuffer(first) ? first : Buffer.from(first, 'binary');
+  return b.length === 0 ? null : b;
+}
+
+/** An LDAP entry → AdUser. */
+export function toAdUser(entry: Entry): AdUser {
+  const guid = binary(entry, 'objectGUID');
+  if (!guid || guid.length !== 16) {
+    throw new DirectoryError('other', `${entry.dn} has no readable objectGUID (is the bind account allowed to read it?)`, entry.dn);
+  }
+  const consistency = binary(entry, 'mS-DS-ConsistencyGuid');
+  const uac = Number(single(entry, 'userAccountControl') ?? '0');
+  return {
+    dn: entry.dn,
+    objectGuid: bytesToGuid(guid),
+    // A consistency guid that is not 16 bytes is not a GUID anchor Connect would use: report it as empty.
+    consistencyGuid: consistency && consistency.length === 16 ? bytesToGuid(consistency) : null,
+    samAccountName: single(entry, 'sAMAccountName') ?? '',
+    userPrincipalName: single(entry, 'userPrincipalName'),
+    mail: single(entry, 'mail'),
+    proxyAddresses: strings(entry, 'proxyAddresses'),
+    givenName: single(entry, 'givenName'),
+    surname: single(entry, 'sn'),
+    displayName: single(entry, 'displayName'),
+    enabled: (uac & UF_ACCOUNTDISABLE) === 0,
+  };
+}
+
+/** `unicodePwd` wants the UTF-16LE bytes of the password in double quotes. */
+export function encodeUnicodePwd(password: string): Buffer {
+  return Buffer.from(`"${password}"`, 'utf16le');
+}
+
+/**
+ * DirectoryAccess over LDAP (ldapts): simple bind, paged searches, modify / modifyDN / add.
+ * Create with `connectDirectory`.
+ */
+export class LdapDirectory implements DirectoryAccess {
+  /** @internal use connectDirectory */
+  constructor(
+    private readonly client: Client,
+    readonly baseDn: string,
+    /** True when the connection is encrypted (ldaps:// or StartTLS). */
+    readonly encrypted: boolean,
+    private readonly pageSize: number,
+  ) {}
+
+  private async run<T>(ctx: OperationContext, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toDirectoryError(err, ctx);
+    }
+  }
+
+  private async searchUsers(base: string, scope: 'base' | 'sub', filter: Filter, ctx: OperationContext): Promise<AdUser[]> {
+    const entries = await this.run(ctx, async () => {
+      const res = await this.client.search(base, {
+        scope,
+        filter,
+        attributes: USER_ATTRIBUTES,
+        explicitBufferAttributes: BINARY_ATTRIBUTES,
+        paged: { pageSize: this.pageSize },
+      });
+      return res.searchEntries;
+    });
+    return entries.map(toAdUser);
+  }
+
+  async listUsers(): Promise<AdUser[]> {
+    return this.searchUsers(this.baseDn, 'sub', userFilter(), {
+      action: `read users under ${this.baseDn}`,
+      dn: this.baseDn,
+      right: `read (List Contents, Read Property) on ${this.baseDn} and its users`,
+    });
+  }
+
+  /** Users in one subtree (e.g. a sync-scope OU). */
+  async listUsersUnder(dn: string): Promise<AdUser[]> {
+    return this.searchUsers(dn, 'sub', userFilter(), { action: `read users under ${dn}`, dn, right: `read on ${dn}` });
+  }
+
+  async listOrganizationalUnits(): Promise<AdOrganizationalUnit[]> {
+    const entries = await this.run({ action: `read OUs under ${this.baseDn}`, dn: this.baseDn, right: 'List Contents' }, async () => {
+      const res = await this.client.search(this.baseDn, {
+        scope: 'sub',
+        filter: new EqualityFilter({ attribute: 'objectClass', value: 'organizationalUnit' }),
+        attributes: ['ou'],
+        paged: { pageSize: this.pageSize },
+      });
+      return res.searchEntries;
+    });
+    return entries.map((e) => ({ dn: e.dn }));
+  }
+
+  async getUserByDn(dn: string): Promise<AdUser | null> {
+    try {
+      const users = await this.searchUsers(dn, 'base', userFilter(), { action: `read user ${dn}`, dn });
+      return users[0] ?? null;
+    } catch (err) {
+      if (err instanceof DirectoryError && err.code === 'no-such-object') return null;
+      throw err;
+    }
+  }
+
+  async getUserByObjectGuid(objectGuid: string): Promise<AdUser | null> {
+    if (!isGuid(objectGuid)) throw new DirectoryError('other', `not a GUID: ${JSON.stringify(objectGuid)}`);
+    const filter = userFilter(new EqualityFilter({ attribute: 'objectGUID', value: guidToBytes(objectGuid) }));
+    const users = await this.searchUsers(this.baseDn, 'sub', filter, { action: `find user with objectGUID ${objectGuid}`, dn: this.baseDn });
+    return users[0] ?? null;
+  }
+
+  /** One user by userPrincipalName (exact, case-insensitive as AD compares), or null. */
+  async getUserByUpn(upn: string): Promise<AdUser | null> {
+    const filter = userFilter(new EqualityFilter({ attribute: 'userPrincipalName', value: upn }));
+    const users = await this.searchUsers(this.baseDn, 'sub', filter, { action: `find user ${upn}`, dn: this.baseDn });
+    return users[0] ?? null;
+  }
+
+  async modifyUser(dn: string, changes: readonly Pick<AttrChange, 'attribute' | 'to'>[]): Promise<void> {
+    if (changes.length === 0) return;
+    const mods = changes.map((c) => {
+      if (!WRITABLE_ATTRIBUTES.has(c.attribute)) {
+        throw new DirectoryError('other', `refusing to write ${String(c.attribute)} on ${dn}: not an attribute entra-soa manages`, dn);
+      }
+      if (!MULTI_VALUED.has(c.attribute) && c.to.length > 1) {
+        throw new DirectoryError('constraint-violation', `${c.attribute} is single-valued; cannot set ${c.to.length} values on ${dn}`, dn);
+      }
+      // replace with no values removes the attribute and, unlike delete, does not fail when it is absent.
+      return new Change({ operation: 'replace', modification: new Attribute({ type: c.attribute, values: [...c.to] }) });
+    });
+    const names = changes.map((c) => c.attribute).join(', ');
+    await this.run({ action: `write ${names} of ${dn}`, dn, right: `Write Property on ${names} of the user` }, () =>
+      this.client.modify(dn, mods),
+    );
+  }
+
+  async setConsistencyGuid(dn: string, guid: string): Promise<void> {
+    const bytes = guidToBytes(guid);
+    await this.run({ action: `write mS-DS-ConsistencyGuid of ${dn}`, dn, right: 'Write Property on mS-DS-ConsistencyGuid of the user' }, () =>
+      this.client.modify(
+        dn,
+        new Change({ operation: 'replace', modification: new Attribute({ type: 'mS-DS-ConsistencyGuid', values: [bytes] }) }),
+      ),
+    );
+  }
+
+  async moveUser(dn: string, toOu: string): Promise<string> {
+    const { rdn, parent } = splitFirstRdn(dn);
+    const { type, value } = parseRdn(rdn);
+    const newRdn = formatRdn(type, value);
+    const newDn = `${newRdn},${toOu}`;
+    await this.run(
+      {
+        action: `move ${dn} to ${toOu}`,
+        dn,
+        right: `Delete (or Delete Child for user objects) on ${dn} / ${parent}, and Create Child for user objects on ${toOu}`,
+      },
+      () => this.client.modifyDN(dn, newDn),
+    );
+    return newDn;
+  }
+
+  async createUser(ou: string, user: NewAdUser, password: string): Promise<AdUser> {
+    const dn = `${formatRdn('CN', user.cn)},${ou}`;
+    if (!this.encrypted) {
+      throw new DirectoryError(
+        'tls',
+        `refusing to create ${dn} over an unencrypted connection: creating a user sets its password, which AD only accepts over LDAPS. Use an ldaps:// URL or startTls.`,
+        dn,
+      );
+    }
+    const attributes: Attribute[] = [
+      new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
+      new Attribute({ type: 'cn', values: [user.cn] }),
+      new Attribute({ type: 'sAMAccountName', values: [user.samAccountName] }),
+      new Attribute({ type: 'userPrincipalName', values: [user.userPrincipalName] }),
+      new Attribute({ type: 'unicodePwd', values: [encodeUnicodePwd(password)] }),
+      new Attribute({ type: 'userAccountControl', values: [String(UF_NORMAL_ACCOUNT)] }),
+    ];
+    const optional: [string, string | null][] = [
+      ['givenName', user.givenName],
+      ['sn', user.surname],
+      ['displayName', user.displayName],
+      ['mail', user.mail],
+    ];
+    for (const [type, v] of optional) if (v !== null && v !== '') attributes.push(new Attribute({ type, values: [v] }));
+    if (user.proxyAddresses.length > 0) attributes.push(new Attribute({ type: 'proxyAddresses', values: [...user.proxyAddresses] }));
+    await this.run({ action: `create user ${dn}`, dn, right: `Create Child for user objects on ${ou}, and Reset Password` }, () =>
+      this.client.add(dn, attributes),
+    );
+    const created = await this.getUserByDn(dn);
+    if (!created) throw new DirectoryError('other', `created ${dn} but cannot read it back`, dn);
+    return created;
+  }
+
+  /** Create an OU and any missing parents below the naming context (no-op when it exists). */
+  async ensureOu(dn: string): Promise<void> {
+    const parts = splitDn(dn);
+    const baseLen = splitDn(this.baseDn).length;
+    for (let i = parts.length - baseLen - 1; i >= 0; i--) {
+      const ouDn = parts.slice(i).join(',');
+      const { type, value } = parseRdn(parts[i] as string);
+      if (type.toLowerCase() !== 'ou') throw new DirectoryError('other', `ensureOu: ${ouDn} is not an OU`, ouDn);
+      try {
+        await this.client.add(ouDn, [
+          new Attribute({ type: 'objectClass', values: ['top', 'organizationalUnit'] }),
+          new Attribute({ type: 'ou', values: [value] }),
+        ]);
+      } catch (err) {
+        const e = toDirectoryError(err, { action: `create OU ${ouDn}`, dn: ouDn, right: 'Create Child for organizationalUnit objects' });
+        if (e.code !== 'already-exists') throw e;
+      }
+    }
+  }
+
+  /** Delete an object and everything under it (tree-delete control, leaf-first fallback). No-op when absent. */
+  async deleteTree(dn: string): Promise<void> {
+    const ctx = { action: `delete ${dn} and its subtree`, dn, right: 'Delete Subtree' };
+    try {
+      await this.client.del(dn, new Control(TREE_DELETE_OID, { critical: true }));
+      return;
+    } catch (err) {
+      const e = toDirectoryError(err, ctx);
+      if (e.code === 'no-such-object') return;
+      if (e.code === 'insufficient-rights' || e.code === 'invalid-credentials') throw e;
+    }
+    const entries = await this.run(ctx, async () => {
+      const res = await this.client.search(dn, { scope: 'sub', attributes: ['1.1'], paged: { pageSize: this.pageSize } });
+      return res.searchEntries;
+    });
+    const dns = entries.map((e) => e.dn).sort((a, b) => splitDn(b).length - splitDn(a).length);
+    for (const d of dns) await this.run({ ...ctx, dn: d }, () => this.client.del(d));
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.client.unbind();
+    } catch {
+      // already closed, or the DC went away: nothing left to release
+    }
+  }
+}
+
+function defaultWarning(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}
+
+/**
+ * Connect and bind. Fails with DirectoryError: `invalid-credentials` (bad DN or password),
+ * `tls` (certificate not trusted, name mismatch, DC demands TLS), `unavailable` (cannot reach it).
+ */
+export async function connectDirectory(opts: LdapDirectoryOptions): Promise<LdapDirectory> {
+  const warn = opts.onWarning ?? defaultWarning;
+  let url: URL;
+  try {
+    url = new URL(opts.url);
+  } catch {
+    throw new DirectoryError('other', `not an LDAP URL: ${JSON.stringify(opts.url)} (expected ldaps://host or ldap://host)`);
+  }
+  const scheme = url.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme !== 'ldap' && scheme !== 'ldaps') {
+    throw new DirectoryError('other', `unsupported URL scheme ${scheme}: in ${opts.url}; use ldaps:// (or ldap:// with startTls)`);
+  }
+  if (scheme === 'ldaps' && opts.startTls) {
+    throw new DirectoryError('other', `startTls is for ldap:// URLs; ${opts.url} is already TLS`);
+  }
+  const useTls = scheme === 'ldaps' || opts.startTls === true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const tlsOptions: ConnectionOptions = { host, minVersion: 'TLSv1.2' };
+  if (!net.isIP(host)) tlsOptions.servername = host;
+  if (opts.ca !== undefined) tlsOptions.ca = opts.ca;
+  else if (opts.caFile !== undefined) {
+    try {
+      tlsOptions.ca = readFileSync(opts.caFile);
+    } catch (err) {
+      throw new DirectoryError('tls', `cannot read the CA file ${opts.caFile}: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+  if (opts.insecureSkipTlsVerify) {
+    if (useTls) {
+      warn(
+        `insecureSkipTlsVerify is on: the certificate of ${opts.url} is NOT verified, so anyone on the network path can impersonate the DC and read the bind password. Use caFile instead.`,
+      );
+      tlsOptions.rejectUnauthorized = false;
+    }
+  }
+  if (!useTls) {
+    warn(`${opts.url} is unencrypted: the bind password and directory data cross the network in clear text. Use ldaps:// or startTls.`);
+  }
+
+  const timeout = opts.timeoutMs ?? 30_000;
+  // ldapts goes TLS whenever tlsOptions is given, even for ldap://, so only ldaps gets it here.
+  const client = new Client({
+    url: opts.url,
+    timeout,
+    connectTimeout: timeout,
+    ...(scheme === 'ldaps' ? { tlsOptions: { ...tlsOptions } } : {}),
+  });
+  try {
+    if (scheme === 'ldap' && opts.startTls) {
+      // startTLS mutates the object it is given (adds the socket): pass a copy.
+      await client.startTLS({ ...tlsOptions });
+    }
+    await client.bind(opts.bindDn, opts.password);
+  } catch (err) {
+    await client.unbind().catch(() => undefined);
+    const e = toDirectoryError(err, { action: `connect to ${opts.url}` });
+    if (e.code === 'invalid-credentials') {
+      throw new DirectoryError(
+        'invalid-credentials',
+        `bind as ${opts.bindDn} failed: invalid credentials. Check the password${opts.passwordSource ? ` in ${opts.passwordSource}` : ''}, the bind DN, and that the account is enabled and not locked out.`,
+        opts.bindDn,
+        { cause: err },
+      );
+    }
+    throw e;
+  }
+  return new LdapDirectory(client, opts.baseDn, useTls, opts.pageSize ?? 1000);
+}
