@@ -40,7 +40,7 @@ function code(s: string): string {
 
 /** Text outside code: escape what Markdown / HTML would interpret. */
 function text(s: string): string {
-  return s.replace(/[\\`*_<>[\]|]/g, (c) => `\\${c}`);
+  return s.replace(/[\\`*_<>[\]]/g, (c) => `\\${c}`);
 }
 
 function severityIcon(h: Hazard): string {
@@ -57,18 +57,23 @@ function severityIcon(h: Hazard): string {
   }
 }
 
-function hazardsTable(hazards: readonly Hazard[]): string[] {
+function hazardsTable(hazards: readonly Hazard[], budget: number, planFile: string): string[] {
   const lines = ['### Hazards', '', '| | Severity | Code | What it means | Objects | Needs |', '|---|---|---|---|---|---|'];
-  for (const h of hazards) {
+  let used = lines.join('\n').length;
+  for (const [i, h] of hazards.entries()) {
     const shown = h.objectKeys.slice(0, HAZARD_OBJECTS_SHOWN).map(code);
     const more = h.objectKeys.length - shown.length;
     const objects = shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
     const needs = [h.blocking ? '**blocking**: cannot be applied' : '', h.consent !== undefined ? consentText(h.consent) : '']
       .filter((x) => x !== '')
       .join('; ');
-    lines.push(
-      `| ${severityIcon(h)} | ${h.severity} | ${code(h.code)} | ${cell(text(h.message))} | ${cell(objects || '—')} | ${cell(needs || '—')} |`,
-    );
+    const row = `| ${severityIcon(h)} | ${h.severity} | ${code(h.code)} | ${cell(text(h.message))} | ${cell(objects || '—')} | ${cell(needs || '—')} |`;
+    if (used + row.length + 1 > budget) {
+      lines.push('', `… ${hazards.length - i} more hazards not shown; run \`entra-soa show ${planFile}\` for all of them.`);
+      break;
+    }
+    lines.push(row);
+    used += row.length + 1;
   }
   lines.push('');
   return lines;
@@ -122,7 +127,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const limit = opts.limit ?? MARKDOWN_LIMIT;
   const planFile = opts.planFile ?? 'plan.json';
   const head: string[] = [];
-  head.push(`## entra-soa plan: ${summaryLine(plan.summary)}`);
+  head.push(`## entra-soa plan: ${summaryLine(plan.summary).replace(/^Plan: /, '')}`);
   head.push('');
   const refused = notApplyableLine(plan);
   if (refused !== null) head.push(`> **⛔ ${text(refused)}**`, '');
@@ -132,14 +137,13 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     `Manifest ${code(plan.manifest.file)} (sha256 ${code(plan.manifest.digest.slice(0, 12))}) · source ${text(plan.source)} · created ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`,
   );
   head.push('');
-  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards));
+  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards, Math.floor(limit * 0.6), planFile));
   if (plan.diagnostics.length > 0) {
     head.push('### Diagnostics', '');
-    const shown = plan.diagnostics.slice(0, DIAGNOSTICS_SHOWN);
-    for (const d of shown) head.push(`- ${code(formatDiagnostic(d))}`);
+    const shown = plan.diagnostics.slice(0, DIAGNOSTICS_SHOWN).map((d) => ({ ...d, message: d.message.slice(0, 400) }));
+    head.push('```text', ...shown.map((d) => formatDiagnostic(d).replace(/`{3,}/g, "'''")), '```', '');
     const more = plan.diagnostics.length - shown.length;
-    if (more > 0) head.push(`- … ${more} more diagnostics not shown; run \`entra-soa show ${planFile}\` for all of them`);
-    head.push('');
+    if (more > 0) head.push(`… ${more} more diagnostics not shown; run \`entra-soa show ${planFile}\` for all of them.`, '');
   }
 
   const objects = groupByObject(plan.steps);

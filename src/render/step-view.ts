@@ -279,7 +279,7 @@ export function notApplyableLine(plan: {
   }
   if (errors > 0) parts.push(`${errors} ${errors === 1 ? 'error' : 'errors'}`);
   const why = parts.length > 0 ? parts.join(' and ') : 'the planner marked it as not applyable';
-  return `This plan cannot be applied: ${why}. Fix them in the manifest or the directories and plan again.`;
+  return `This plan cannot be applied: ${why}. Fix the cause in the manifest or in the directories, then plan again.`;
 }
 
 /** Consents the plan needs before apply runs it, in a fixed order. */
