@@ -1,0 +1,197 @@
+/**
+ * JSON batching (`POST /{version}/$batch`, at most 20 requests each). Graph answers 200 even when
+ * inner requests fail; inner 429s are not retried by the SDK's RetryHandler, so this helper retries
+ * exactly those (after their Retry-After), together with requests that failed with 424 because they
+ * depended on one of them. Writes take tokens from the pacer before each batch goes out.
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { GraphError } from '../model/entra.js';
+import { graphCall, graphErrorFromBody } from './errors.js';
+import type { WritePacer } from './pacer.js';
+
+export const MAX_BATCH_SIZE = 20;
+
+export interface BatchRequest {
+  /** Unique within one `runBatch` call. */
+  id: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Relative to the version, e.g. `/users/{id}/onPremisesSyncBehavior`. */
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Ids of requests in this call that must succeed first (kept in the same batch). */
+  dependsOn?: string[];
+}
+
+export interface BatchResult {
+  id: string;
+  status: number;
+  body: unknown;
+  /** Set when status is not 2xx. */
+  error?: GraphError;
+}
+
+export interface BatchOptions {
+  version: 'v1.0' | 'beta';
+  /** Takes one token per request before each batch (writes). Omit for reads. */
+  pacer?: WritePacer;
+  sleep: (ms: number) => Promise<void>;
+  /** Rounds of inner-429 retries before giving up on a request (default 6). */
+  maxInnerRetries?: number;
+  /** Batches sent at once (default 1 for writes; reads may use more). */
+  concurrency?: number;
+  /** Counters, updated as batches go. */
+  stats?: BatchStats;
+  onThrottle?: (retryAfterSeconds: number, requests: number) => void;
+}
+
+export interface BatchStats {
+  batches: number;
+  innerRequests: number;
+  innerThrottled: number;
+}
+
+export function newBatchStats(): BatchStats {
+  return { batches: 0, innerRequests: 0, innerThrottled: 0 };
+}
+
+interface InnerResponse {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : headers[key];
+}
+
+/** Splits requests into batches of ≤ 20, keeping each dependsOn chain in one batch. */
+export function chunkRequests(requests: readonly BatchRequest[]): BatchRequest[][] {
+  const ids = new Set<string>();
+  for (const r of requests) {
+    if (ids.has(r.id)) throw new Error(`batch request id ${JSON.stringify(r.id)} is used twice`);
+    ids.add(r.id);
+  }
+  // union-find over dependsOn
+  const parent = new Map<string, string>(requests.map((r) => [r.id, r.id]));
+  const find = (x: string): string => {
+    let p = parent.get(x)!;
+    while (p !== parent.get(p)) p = parent.get(p)!;
+    parent.set(x, p);
+    return p;
+  };
+  for (const r of requests) {
+    for (const d of r.dependsOn ?? []) {
+      if (!ids.has(d)) throw new Error(`batch request ${r.id} depends on unknown request ${d}`);
+      parent.set(find(r.id), find(d));
+    }
+  }
+  const groups = new Map<string, BatchRequest[]>();
+  for (const r of requests) {
+    const root = find(r.id);
+    const g = groups.get(root) ?? [];
+    g.push(r);
+    groups.set(root, g);
+  }
+  const chunks: BatchRequest[][] = [];
+  let current: BatchRequest[] = [];
+  for (const g of groups.values()) {
+    if (g.length > MAX_BATCH_SIZE) throw new Error(`a dependsOn chain of ${g.length} requests does not fit one batch of ${MAX_BATCH_SIZE}`);
+    if (current.length + g.length > MAX_BATCH_SIZE) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(...g);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+async function sendOne(client: Client, chunk: BatchRequest[], opts: BatchOptions): Promise<InnerResponse[]> {
+  if (opts.pacer) await opts.pacer.acquire(chunk.length);
+  const payload = {
+    requests: chunk.map((r) => ({
+      id: r.id,
+      method: r.method,
+      url: r.url,
+      ...(r.body !== undefined ? { body: r.body, headers: { 'Content-Type': 'application/json', ...(r.headers ?? {}) } } : {}),
+      ...(r.body === undefined && r.headers ? { headers: r.headers } : {}),
+      ...(r.dependsOn && r.dependsOn.length > 0 ? { dependsOn: r.dependsOn } : {}),
+    })),
+  };
+  const answer = await graphCall(
+    () => client.api('/$batch').version(opts.version).post(payload) as Promise<{ responses?: InnerResponse[] }>,
+  );
+  if (opts.stats) {
+    opts.stats.batches += 1;
+    opts.stats.innerRequests += chunk.length;
+  }
+  return answer.responses ?? [];
+}
+
+/**
+ * Sends the requests in batches and returns one result per request (by id). Never throws for an
+ * inner failure: those are results with `error`. Throws `GraphError` when a batch itself fails.
+ */
+export async function runBatch(client: Client, requests: readonly BatchRequest[], opts: BatchOptions): Promise<Map<string, BatchResult>> {
+  const results = new Map<string, BatchResult>();
+  const byId = new Map(requests.map((r) => [r.id, r]));
+  const maxRetries = opts.maxInnerRetries ?? 6;
+  let pending: BatchRequest[] = [...requests];
+  for (let round = 0; pending.length > 0; round++) {
+    const chunks = chunkRequests(pending);
+    const retry = new Set<string>();
+    let waitSeconds = 0;
+    const concurrency = Math.max(1, opts.concurrency ?? 1);
+    for (let i = 0; i < chunks.length; i += concurrency) {
+      const answers = await Promise.all(chunks.slice(i, i + concurrency).map((c) => sendOne(client, c, opts)));
+      for (const inner of answers.flat()) {
+        const req = byId.get(inner.id);
+        if (!req) continue;
+        if (inner.status === 429 && round < maxRetries) {
+          const ra = Number(headerValue(inner.headers, 'Retry-After'));
+          waitSeconds = Math.max(waitSeconds, Number.isFinite(ra) && ra >= 0 ? ra : 2 ** round);
+          retry.add(inner.id);
+          if (opts.stats) opts.stats.innerThrottled += 1;
+          continue;
+        }
+        const ok = inner.status >= 200 && inner.status < 300;
+        const result: BatchResult = { id: inner.id, status: inner.status, body: inner.body ?? null };
+        if (!ok) {
+          result.error =
+            inner.status === 424
+              ? new GraphError(424, 'FailedDependency', `not run: it depends on ${(req.dependsOn ?? []).join(', ')}, which failed`)
+              : graphErrorFromBody(inner.status, inner.body, `Http${inner.status}`);
+        }
+        results.set(inner.id, result);
+      }
+    }
+    // 424s whose dependency is being retried go again with it.
+    for (const r of pending) {
+      const res = results.get(r.id);
+      if (res?.status === 424 && (r.dependsOn ?? []).some((d) => retry.has(d))) {
+        results.delete(r.id);
+        retry.add(r.id);
+      }
+    }
+    // A request Graph did not answer at all is an error, not a silent success.
+    for (const r of pending) {
+      if (!results.has(r.id) && !retry.has(r.id)) {
+        results.set(r.id, { id: r.id, status: 0, body: null, error: new GraphError(0, 'NoBatchResponse', 'Graph returned no answer for this request in the batch') });
+      }
+    }
+    if (retry.size === 0) break;
+    opts.onThrottle?.(waitSeconds, retry.size);
+    if (opts.pacer) opts.pacer.penalise(waitSeconds);
+    else await opts.sleep(waitSeconds * 1000);
+    pending = pending.filter((r) => retry.has(r.id)).map((r) => ({
+      ...r,
+      // dependencies that already succeeded are not re-sent
+      dependsOn: (r.dependsOn ?? []).filter((d) => retry.has(d)),
+    }));
+  }
+  return results;
+}

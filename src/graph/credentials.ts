@@ -1,0 +1,150 @@
+/**
+ * Building the credential Graph calls are made with. Secrets are never passed on the command line:
+ * the options name an environment variable (client secret, static token) or a file (certificate,
+ * federated token), and every error names the option or variable, never its value.
+ */
+import {
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  DefaultAzureCredential,
+  WorkloadIdentityCredential,
+  type AccessToken,
+  type TokenCredential,
+} from '@azure/identity';
+import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+
+export const AUTH_METHODS = ['default', 'secret', 'certificate', 'workload-identity', 'static-token'] as const;
+/**
+ * - `default`: DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI...).
+ * - `secret`: an app registration's client secret, read from the environment variable `clientSecretEnv`.
+ * - `certificate`: an app registration's certificate (PEM file with the private key).
+ * - `workload-identity`: a federated token file (Kubernetes workload identity, CI OIDC).
+ * - `static-token`: a pre-issued bearer token read from the environment variable `tokenEnv` (the lab).
+ */
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+export interface CredentialOptions {
+  method: AuthMethod;
+  tenantId?: string;
+  clientId?: string;
+  /** Name of the environment variable holding the client secret (`secret`). */
+  clientSecretEnv?: string;
+  /** PEM file with certificate and private key (`certificate`). */
+  certificateFile?: string;
+  /** File holding the federated (OIDC) token (`workload-identity`). */
+  federatedTokenFile?: string;
+  /** Name of the environment variable holding a bearer token (`static-token`). */
+  tokenEnv?: string;
+  /** Microsoft Entra authority host, e.g. https://login.microsoftonline.us (national clouds). Default: derived from the Graph endpoint. */
+  authorityHost?: string;
+  /** Graph endpoint the token is for (its origin makes the scope). Default https://graph.microsoft.com. */
+  endpoint?: string;
+  /** The environment to read named variables from (the CLI passes `io.env`). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A credential option is missing or invalid. The message names the flag or variable, never a secret. */
+export class CredentialConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialConfigError';
+  }
+}
+
+export const DEFAULT_GRAPH_ENDPOINT = 'https://graph.microsoft.com';
+
+/** Graph endpoints of the national clouds and the Entra authority host that issues their tokens. */
+const AUTHORITY_BY_GRAPH_HOST: Record<string, string> = {
+  'graph.microsoft.com': 'https://login.microsoftonline.com',
+  'graph.microsoft.us': 'https://login.microsoftonline.us',
+  'dod-graph.microsoft.us': 'https://login.microsoftonline.us',
+  'microsoftgraph.chinacloudapi.cn': 'https://login.chinacloudapi.cn',
+};
+
+/** The authority host for a Graph endpoint (global service when unknown). */
+export function defaultAuthorityHost(endpoint: string = DEFAULT_GRAPH_ENDPOINT): string {
+  const host = new URL(endpoint).hostname.toLowerCase();
+  return AUTHORITY_BY_GRAPH_HOST[host] ?? 'https://login.microsoftonline.com';
+}
+
+/** `${origin}/.default`: the app's configured Graph permissions, for the cloud the endpoint belongs to. */
+export function graphScopes(endpoint: string = DEFAULT_GRAPH_ENDPOINT): string[] {
+  return [`${new URL(endpoint).origin}/.default`];
+}
+
+/** A bearer token given as is (the lab, or a token issued elsewhere). */
+export class StaticTokenCredential implements TokenCredential {
+  readonly #token: string;
+  constructor(token: string) {
+    this.#token = token;
+  }
+  async getToken(): Promise<AccessToken> {
+    // The expiry is unknown; Graph answers 401 when it has passed.
+    return { token: this.#token, expiresOnTimestamp: Number.MAX_SAFE_INTEGER };
+  }
+  /** Keeps the token out of JSON/inspection output. */
+  toJSON(): string {
+    return 'StaticTokenCredential(<redacted>)';
+  }
+}
+
+function need(value: string | undefined, what: string, method: AuthMethod): string {
+  if (value === undefined || value === '') {
+    throw new CredentialConfigError(`--auth ${method} needs ${what}`);
+  }
+  return value;
+}
+
+function envValue(env: CredentialOptions['env'], name: string, flag: string): string {
+  const v = env[name];
+  if (v === undefined || v === '') {
+    throw new CredentialConfigError(`the environment variable ${name} (named by ${flag}) is not set or empty`);
+  }
+  return v;
+}
+
+/** Builds the TokenCredential for the options. Constructs only: no network call happens here. */
+export function buildCredential(opts: CredentialOptions): TokenCredential {
+  const authorityHost = opts.authorityHost ?? defaultAuthorityHost(opts.endpoint);
+  switch (opts.method) {
+    case 'default':
+      return new DefaultAzureCredential({
+        authorityHost,
+        ...(opts.tenantId ? { tenantId: opts.tenantId } : {}),
+        ...(opts.clientId ? { managedIdentityClientId: opts.clientId, workloadIdentityClientId: opts.clientId } : {}),
+      });
+    case 'secret': {
+      const tenantId = need(opts.tenantId, '--tenant-id (or the manifest tenant.id)', 'secret');
+      const clientId = need(opts.clientId, '--client-id', 'secret');
+      const envName = need(opts.clientSecretEnv, '--client-secret-env NAME (the variable holding the secret)', 'secret');
+      return new ClientSecretCredential(tenantId, clientId, envValue(opts.env, envName, '--client-secret-env'), { authorityHost });
+    }
+    case 'certificate': {
+      const tenantId = need(opts.tenantId, '--tenant-id (or the manifest tenant.id)', 'certificate');
+      const clientId = need(opts.clientId, '--client-id', 'certificate');
+      const certificatePath = need(opts.certificateFile, '--certificate-file (PEM with the private key)', 'certificate');
+      return new ClientCertificateCredential(tenantId, clientId, { certificatePath }, { authorityHost });
+    }
+    case 'workload-identity': {
+      const tenantId = need(opts.tenantId, '--tenant-id (or the manifest tenant.id)', 'workload-identity');
+      const clientId = need(opts.clientId, '--client-id', 'workload-identity');
+      const tokenFilePath = need(opts.federatedTokenFile, '--federated-token-file', 'workload-identity');
+      return new WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, authorityHost });
+    }
+    case 'static-token': {
+      const envName = need(opts.tokenEnv, '--graph-token-env NAME (the variable holding the token)', 'static-token');
+      return new StaticTokenCredential(envValue(opts.env, envName, '--graph-token-env'));
+    }
+  }
+}
+
+/** The SDK authentication provider for a credential, asking for `${endpoint}/.default`. */
+export function authProviderFor(credential: TokenCredential, endpoint: string = DEFAULT_GRAPH_ENDPOINT): AuthenticationProvider {
+  return new TokenCredentialAuthenticationProvider(credential, { scopes: graphScopes(endpoint) });
+}
+
+/** A provider returning a fixed token (no credential machinery at all). */
+export function staticTokenAuthProvider(token: string): AuthenticationProvider {
+  return { getAccessToken: async () => token };
+}
