@@ -21,8 +21,11 @@ export interface ApplyInput {
   directory: DirectoryAccess;
   /** Read both sides now (for the stale check). */
   observe: () => Promise<ObservedState>;
-  /** How identities are joined (must match how the plan was made). */
-  joinOptions: JoinOptions;
+  /**
+   * How identities are joined (must match how the plan was made). Without `softMatchOnUpn`, it is the
+   * value the plan saw: the `from` of the plan's own softMatchOnUpn step, else the tenant's current flag.
+   */
+  joinOptions: { sourceAnchor: JoinOptions['sourceAnchor']; softMatchOnUpn?: boolean };
   journal: Journal;
   /** Consent: the manifest's `allow` OR'ed with the CLI flags. */
   allow: AllowOptions;
@@ -103,7 +106,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const toCheck = [...new Set(plan.steps.filter((s) => !finishedBefore.has(s.id) && !touched.has(s.objectKey)).map((s) => s.objectKey))];
   if (toCheck.length > 0) {
     const observed = await input.observe();
-    const stale = findStaleObjects(plan, toCheck, observed, fingerprintObjects, input.joinOptions);
+    const joinOptions: JoinOptions = {
+      sourceAnchor: input.joinOptions.sourceAnchor,
+      softMatchOnUpn: input.joinOptions.softMatchOnUpn ?? softMatchOnUpnSeenByPlan(plan) ?? observed.tenant.features.softMatchOnUpnEnabled,
+    };
+    const stale = findStaleObjects(plan, toCheck, observed, fingerprintObjects, joinOptions);
     for (const s of plan.steps) {
       const why = stale.get(s.objectKey);
       if (why !== undefined && !results.has(s.id)) {
@@ -214,6 +221,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const counts = countResults(ordered);
   journal.record({ type: 'end', time: input.now().toISOString(), interrupted, counts });
   return { ...base, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path };
+}
+
+function softMatchOnUpnSeenByPlan(plan: Plan): boolean | undefined {
+  for (const s of plan.steps) if (s.step.kind === 'entra.setSyncFeature' && s.step.feature === 'softMatchOnUpn') return s.step.from;
+  return undefined;
 }
 
 function abortPromise(signal: AbortSignal): Promise<void> {

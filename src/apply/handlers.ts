@@ -1,4 +1,4 @@
-import { guidToImmutableId } from '../model/anchor.js';
+import { guidToImmutableId, isGuid } from '../model/anchor.js';
 import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
@@ -67,7 +67,8 @@ export function createdUserDn(step: Extract<Step, { kind: 'ad.createUser' }>): s
 /** The immutable id Entra Connect derives from this AD user with the given source anchor. */
 export function anchorOf(user: AdUser, sourceAnchor: SourceAnchorAttribute): string {
   // Connect writes objectGUID into an empty mS-DS-ConsistencyGuid on first sync, so the anchor is the same.
-  const guid = sourceAnchor === 'objectGUID' ? user.objectGuid : (user.consistencyGuid ?? user.objectGuid);
+  const guid =
+    sourceAnchor === 'mS-DS-ConsistencyGuid' && user.consistencyGuid !== null && isGuid(user.consistencyGuid) ? user.consistencyGuid : user.objectGuid;
   return guidToImmutableId(guid);
 }
 

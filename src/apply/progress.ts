@@ -1,0 +1,58 @@
+import type { ApplyEvent } from './events.js';
+import { formatSeconds } from './sync-wait.js';
+
+/**
+ * Progress for long runs: a line such as "142/3000 steps, 2 failed, ETA 4m" at most every
+ * `everyMs` (default 2 s) or each time another 5 % of the steps finished, whichever comes first.
+ */
+export class ProgressMeter {
+  private total = 0;
+  private finished = 0;
+  private failed = 0;
+  private startedAt = 0;
+  private lastAt = 0;
+  private lastPct = 0;
+
+  constructor(
+    private readonly now: () => Date,
+    private readonly write: (line: string) => void,
+    private readonly everyMs = 2000,
+  ) {}
+
+  onEvent(e: ApplyEvent): void {
+    switch (e.type) {
+      case 'start':
+        this.total = e.total;
+        this.finished = e.total - e.toRun;
+        this.startedAt = this.now().getTime();
+        this.lastAt = this.startedAt;
+        return;
+      case 'step-finished': {
+        this.finished++;
+        if (e.result.status === 'failed') this.failed++;
+        const t = this.now().getTime();
+        const pct = this.total === 0 ? 100 : Math.floor((this.finished / this.total) * 20);
+        if (this.finished < this.total && (t - this.lastAt >= this.everyMs || pct > this.lastPct)) {
+          this.lastAt = t;
+          this.lastPct = pct;
+          this.write(this.line(t));
+        }
+        return;
+      }
+      case 'step-started':
+      case 'waiting':
+      case 'warning':
+      case 'interrupted':
+        return;
+    }
+  }
+
+  /** "142/3000 steps, 2 failed, ETA 4m". */
+  line(t = this.now().getTime()): string {
+    const elapsedS = (t - this.startedAt) / 1000;
+    const rate = elapsedS > 0 ? this.finished / elapsedS : 0;
+    const left = this.total - this.finished;
+    const eta = rate > 0 && left > 0 ? `, ETA ${formatSeconds(Math.max(1, Math.round(left / rate / 60)) * 60)}` : '';
+    return `${this.finished}/${this.total} steps, ${this.failed} failed${eta}`;
+  }
+}
