@@ -66,7 +66,13 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic {
       const prop = String(e.params['additionalProperty']);
       const allowed = Object.keys(propertiesOf(e.parentSchema)).filter((k) => !isSecretKey(k));
       const guess = closest(prop, allowed);
-      const hint = guess ? `; did you mean "${guess}"?` : allowed.length > 0 ? `; allowed here: ${allowed.join(', ')}` : '';
+      const hint = /^[A-Za-z][A-Za-z0-9-]*=/.test(prop)
+        ? '; it looks like part of a DN: inside { } commas separate entries, so quote the DN ("OU=Sales,DC=contoso,DC=com")'
+        : guess
+          ? `; did you mean "${guess}"?`
+          : allowed.length > 0
+            ? `; allowed here: ${allowed.join(', ')}`
+            : '';
       return mk(`${path}: unknown property "${prop}"${hint}`, [...segs, prop], 'key');
     }
     case 'required': {

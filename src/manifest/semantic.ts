@@ -7,13 +7,14 @@ import type { YamlSource } from './yaml-source.js';
 import { locate } from './yaml-source.js';
 
 /**
- * The checks the schema cannot express: `unsynced-ou-required`, `unsynced-ou-in-scope`,
+ * The checks the schema cannot express: `dn-outside-base`, `unsynced-ou-required`, `unsynced-ou-in-scope`,
  * `create-in-requires-soft`, `tenant-disable-conflict`, and static `rule-conflict` /
  * `rule-overlap` between rules with the same selector or naming the same UPN. Overlaps that
  * depend on which users exist are the planner's to find.
  */
 export function semanticDiagnostics(parts: ManifestParts, source: YamlSource): Diagnostic[] {
   return [
+    ...dnOutsideBaseChecks(parts, source),
     ...scopeRemovalChecks(parts, source),
     ...createInChecks(parts, source),
     ...tenantDisableChecks(parts, source),
@@ -24,6 +25,39 @@ export function semanticDiagnostics(parts: ManifestParts, source: YamlSource): D
 
 function error(code: string, message: string, location: SourceLocation, related?: SourceLocation[]): Diagnostic {
   return related ? { severity: 'error', code, message, location, related } : { severity: 'error', code, message, location };
+}
+
+const FLOW_LIST_HINT =
+  ' In a [a, b] list or a { } map, commas separate entries: quote a DN that contains commas ("OU=Staff,DC=contoso,DC=com") or write the list one item per line.';
+
+/** `dn-outside-base`: OUs the manifest names must lie in the base DN entra-soa searches. */
+function dnOutsideBaseChecks(parts: ManifestParts, source: YamlSource): Diagnostic[] {
+  const ad = parts.activeDirectory;
+  if (!ad) return [];
+  const base = ad.connection.baseDn;
+  const out: Diagnostic[] = [];
+  const check = (dn: string, what: string, segments: string[]): void => {
+    if (dnIsWithin(dn, base)) return;
+    const looksSplit = !dn.includes(',');
+    out.push(
+      error(
+        'dn-outside-base',
+        `${what} "${dn}" is not inside the base DN "${base}", so entra-soa would never find anything there.` +
+          (looksSplit ? FLOW_LIST_HINT : ' Fix the DN or widen activeDirectory.connection.baseDn.'),
+        locate(source, segments),
+      ),
+    );
+  };
+  ad.syncScope.include.forEach((dn, i) => check(dn, 'activeDirectory.syncScope.include entry', ['activeDirectory', 'syncScope', 'include', String(i)]));
+  ad.syncScope.exclude.forEach((dn, i) => check(dn, 'activeDirectory.syncScope.exclude entry', ['activeDirectory', 'syncScope', 'exclude', String(i)]));
+  if (ad.unsyncedOu !== undefined) check(ad.unsyncedOu, 'activeDirectory.unsyncedOu', ['activeDirectory', 'unsyncedOu']);
+  for (const { index, rule } of parts.users) {
+    if (rule.selector.kind === 'ou') check(rule.selector.dn, `rule "${rule.name}": select.ou`, ['users', String(index), 'select', 'ou']);
+    if (rule.authority === 'onPremises' && rule.createIn !== undefined) {
+      check(rule.createIn, `rule "${rule.name}": createIn`, ['users', String(index), 'createIn']);
+    }
+  }
+  return out;
 }
 
 function scopeRemovalChecks(parts: ManifestParts, source: YamlSource): Diagnostic[] {
