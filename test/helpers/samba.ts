@@ -122,3 +122,55 @@ export async function createTestUser(
     password ?? `Pw-${uniqueSuffix(8)}-Aa1!`,
   );
 }
+
+/**
+ * Seed `count` users quickly: plain adds without a password (so Samba leaves them disabled,
+ * userAccountControl 546), several in flight at once. Samba serialises writes (60-180 users/s),
+ * so seed large sets once per file. Names are `<prefix>-<i>`; returns their DNs.
+ */
+export async function seedUsers(ou: string, count: number, prefix: string, concurrency = 8): Promise<string[]> {
+  const env = requireSambaEnv();
+  const { Client } = await import('ldapts');
+  const client = new Client({ url: env.ldapUrl });
+  await client.bind(env.bindDn, env.bindPassword);
+  const dns: string[] = [];
+  try {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        const i = next++;
+        if (i >= count) return;
+        const name = `${prefix}-${i}`;
+        const dn = `CN=${name},${ou}`;
+        await client.add(dn, {
+          objectClass: ['top', 'person', 'organizationalPerson', 'user'],
+          sAMAccountName: name.slice(0, 20),
+          userPrincipalName: `${name}@lab.example.test`,
+          mail: `${name}@lab.example.test`,
+          proxyAddresses: [`SMTP:${name}@lab.example.test`],
+          givenName: 'Seed',
+          sn: String(i),
+        });
+        dns.push(dn);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    await client.unbind();
+  }
+  return dns;
+}
+
+/** Run `ldbsearch` against the DC with a simple bind (Samba's own client, as an independent witness). */
+export async function ldbsearch(base: string, scope: 'base' | 'sub', filter: string, attrs: string[]): Promise<string> {
+  const env = requireSambaEnv();
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile(
+      'ldbsearch',
+      ['-H', env.ldapUrl.replace(/:389$/, ''), `--simple-bind-dn=${env.bindDn}`, `--password=${env.bindPassword}`, '-b', base, '-s', scope, filter, ...attrs],
+      { encoding: 'utf8' },
+      (err, stdout, stderr) => (err ? reject(new Error(`ldbsearch failed: ${stderr || err.message}`)) : resolve(stdout)),
+    );
+  });
+}
