@@ -329,6 +329,20 @@ export class LabTenant {
   constructor(data: LabTenantData, options: LabTenantOptions = {}) {
     this.disableDelaySeconds = options.disableDelaySeconds ?? DEFAULT_DISABLE_DELAY_SECONDS;
     this.newId = options.newId ?? randomUUID;
+    this.clock = 0;
+    this.seq = 0;
+    this.organization = data.organization;
+    this.sync = data.onPremisesSynchronization;
+    this.roles = [];
+    this.errors = [];
+    this.reset(data);
+  }
+
+  /**
+   * Replace the whole state in place (what `/_lab/reset` needs: holders of this object, such as
+   * the Graph emulator, keep working on the new state). The data is copied.
+   */
+  reset(data: LabTenantData): void {
     const d = clone(data);
     const t = Date.parse(d.now);
     if (Number.isNaN(t)) throw new Error(`LabTenantData.now is not a date: ${JSON.stringify(d.now)}`);
@@ -337,9 +351,20 @@ export class LabTenant {
     this.organization = d.organization;
     this.sync = d.onPremisesSynchronization;
     for (const f of SYNC_FEATURE_PROPERTY_NAMES) if (typeof this.sync.features[f] !== 'boolean') this.sync.features[f] = false;
+    this.users.clear();
+    this.upnIndex.clear();
+    this.anchorIndex.clear();
+    this.deleted.clear();
+    this.groups.clear();
     for (const u of d.users) this.insertUser(u);
-    for (const u of d.deletedUsers) this.deleted.set(u.id, u);
-    for (const g of d.groups) this.groups.set(g.id, g);
+    for (const u of d.deletedUsers) {
+      u.id = lower(u.id);
+      this.deleted.set(u.id, u);
+    }
+    for (const g of d.groups) {
+      g.id = lower(g.id);
+      this.groups.set(g.id, g);
+    }
     this.roles = d.directoryRoles;
     this.errors = d.provisioningErrors;
   }
@@ -687,8 +712,10 @@ export class LabTenant {
 
   /**
    * Turn directory sync off or on (organization.onPremisesSyncEnabled).
-   * - `false` while sync is on: starts a pending disable that completes `disableDelaySeconds` of
-   *   lab time later (see `advanceClock`).
+   * - `false` while sync is on: `organization.onPremisesSyncEnabled` reads false at once (our
+   *   choice, unconfirmed) and a pending disable starts; it completes `disableDelaySeconds` of lab
+   *   time later (see `advanceClock`), when synced users and groups turn `onPremisesSyncEnabled:
+   *   false`. Until then they stay `true`: that is how a reader of Graph sees the disable pending.
    * - any change while a disable is pending: 400 Request_BadRequest "You cannot turn off Active
    *   Directory synchronization." (the legacy MSOnline message; the code is our choice, unconfirmed).
    * - `false` when already off: no-op. `true` when off: sync on again (objects become synced only
@@ -699,6 +726,7 @@ export class LabTenant {
     if (org.pendingDisable) throw new LabTenantError(400, 'Request_BadRequest', 'You cannot turn off Active Directory synchronization.');
     if (!enabled) {
       if (org.onPremisesSyncEnabled === true) {
+        org.onPremisesSyncEnabled = false;
         org.pendingDisable = {
           requestedAt: this.nowIso(),
           completesAt: new Date(this.clock + this.disableDelaySeconds * 1000).toISOString(),
