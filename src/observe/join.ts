@@ -1,0 +1,276 @@
+import { guidToImmutableId, isGuid } from '../model/anchor.js';
+import type { Identity, JoinConflict, JoinResult } from '../model/identity.js';
+import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
+
+/** How AD and Entra users are joined: the install's source anchor and whether UPN soft match is on. */
+export interface JoinOptions {
+  sourceAnchor: SourceAnchorAttribute;
+  softMatchOnUpn: boolean;
+}
+
+/**
+ * The source anchor of an AD user as an ImmutableID (domain.md §2): mS-DS-ConsistencyGuid when the
+ * install uses it and it is set, else objectGUID (Connect writes objectGUID into an empty
+ * consistency guid on first export, so both give the same value then).
+ */
+export function anchorOf(ad: AdUser, sourceAnchor: SourceAnchorAttribute): string {
+  const guid =
+    sourceAnchor === 'mS-DS-ConsistencyGuid' && ad.consistencyGuid !== null && isGuid(ad.consistencyGuid)
+      ? ad.consistencyGuid
+      : ad.objectGuid;
+  return guidToImmutableId(guid);
+}
+
+/**
+ * The primary SMTP address (lower case) Connect would use for soft match: the `SMTP:` entry of
+ * proxyAddresses, else `mail` (Connect derives the primary from mail when proxyAddresses is empty).
+ */
+export function primarySmtp(proxyAddresses: readonly string[], mail: string | null): string | null {
+  for (const p of proxyAddresses) {
+    if (p.startsWith('SMTP:')) return p.slice(5).toLowerCase();
+  }
+  if (proxyAddresses.length === 0 && mail) return mail.toLowerCase();
+  return null;
+}
+
+/** True when Entra Connect owns the user: synced now and not switched to cloud management. */
+export function isSyncedUser(e: EntraUser): boolean {
+  return e.onPremisesSyncEnabled === true && e.isCloudManaged !== true;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Draft {
+  ad?: AdUser;
+  entra?: EntraUser;
+  deleted?: DeletedEntraUser;
+  link: Identity['link'];
+  anchor?: string;
+  softMatchBy?: 'smtp' | 'upn';
+}
+
+function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * Joins AD users and Entra users into identities (domain.md §1, §3): hard links by anchor, soft-match
+ * candidates (primary SMTP, or UPN when `softMatchOnUpn`), soft-deleted Entra users attached by anchor.
+ * Deterministic (everything sorted) and linear in the number of users.
+ *
+ * Keys: `user/<lower-case UPN>` (Entra UPN first, else AD UPN, else `user/sam:<sam>`). When two
+ * identities would share a key, the one with an Entra user (linked ones first) keeps it; the others
+ * get `#entra:<id>` or `#ad:<objectGuid>` appended, so keys stay unique and reproducible.
+ */
+export function joinIdentities(observed: ObservedState, opts: JoinOptions): JoinResult {
+  const conflicts: JoinConflict[] = [];
+  const adUsers = [...observed.ad.users].sort((a, b) => cmp(a.objectGuid, b.objectGuid) || cmp(a.dn, b.dn));
+  const entraUsers = [...observed.entra.users].sort((a, b) => cmp(a.id, b.id));
+  const deletedUsers = [...observed.entra.deletedUsers].sort(
+    (a, b) => cmp(b.deletedDateTime, a.deletedDateTime) || cmp(a.id, b.id),
+  );
+
+  const entraByImmutable = new Map<string, EntraUser[]>();
+  for (const e of entraUsers) if (e.onPremisesImmutableId) pushTo(entraByImmutable, e.onPremisesImmutableId, e);
+  const deletedByImmutable = new Map<string, DeletedEntraUser>();
+  for (const d of deletedUsers) {
+    if (d.onPremisesImmutableId && !deletedByImmutable.has(d.onPremisesImmutableId)) deletedByImmutable.set(d.onPremisesImmutableId, d);
+  }
+  const duplicateAnchorReported = new Set<string>();
+
+  const drafts: Draft[] = [];
+  const linkedEntra = new Set<string>();
+  const unlinkedAd: Draft[] = [];
+
+  for (const ad of adUsers) {
+    const anchor = anchorOf(ad, opts.sourceAnchor);
+    const draft: Draft = { ad, link: 'none', anchor };
+    const cloud = entraByImmutable.get(anchor);
+    if (cloud && cloud.length > 0) {
+      const first = cloud[0] as EntraUser;
+      draft.entra = first;
+      draft.link = 'hard';
+      linkedEntra.add(first.id);
+    } else {
+      unlinkedAd.push(draft);
+    }
+    const deleted = deletedByImmutable.get(anchor);
+    if (deleted) draft.deleted = deleted;
+    drafts.push(draft);
+  }
+
+  // Soft-match candidates among the unlinked users (Entra users synced from elsewhere are not candidates).
+  const unlinkedEntra = entraUsers.filter((e) => !linkedEntra.has(e.id));
+  const candidateEntra = unlinkedEntra.filter((e) => e.onPremisesSyncEnabled !== true);
+  const entraBySmtp = new Map<string, EntraUser[]>();
+  const entraByUpn = new Map<string, EntraUser[]>();
+  for (const e of candidateEntra) {
+    const smtp = primarySmtp(e.proxyAddresses, e.mail);
+    if (smtp) pushTo(entraBySmtp, smtp, e);
+    if (opts.softMatchOnUpn) pushTo(entraByUpn, e.userPrincipalName.toLowerCase(), e);
+  }
+  // Duplicates over all Entra users (not only candidates).
+  const allEntraBySmtp = new Map<string, EntraUser[]>();
+  for (const e of entraUsers) {
+    const smtp = primarySmtp(e.proxyAddresses, e.mail);
+    if (smtp) pushTo(allEntraBySmtp, smtp, e);
+  }
+
+  const adCandidates = new Map<string, { draft: Draft; entra: EntraUser[]; by: Map<string, 'smtp' | 'upn'> }>();
+  const entraCandidateOf = new Map<string, Draft[]>();
+  for (const draft of unlinkedAd) {
+    const ad = draft.ad as AdUser;
+    const found = new Map<string, EntraUser>();
+    const by = new Map<string, 'smtp' | 'upn'>();
+    const smtp = primarySmtp(ad.proxyAddresses, ad.mail);
+    if (smtp) for (const e of entraBySmtp.get(smtp) ?? []) { found.set(e.id, e); by.set(e.id, 'smtp'); }
+    if (opts.softMatchOnUpn && ad.userPrincipalName) {
+      for (const e of entraByUpn.get(ad.userPrincipalName.toLowerCase()) ?? []) {
+        if (!found.has(e.id)) { found.set(e.id, e); by.set(e.id, 'upn'); }
+      }
+    }
+    if (found.size === 0) continue;
+    const list = [...found.values()].sort((a, b) => cmp(a.id, b.id));
+    adCandidates.set(ad.objectGuid, { draft, entra: list, by });
+    for (const e of list) pushTo(entraCandidateOf, e.id, draft);
+  }
+
+  const ambiguous: { ad: AdUser[]; entra: EntraUser[]; value: string }[] = [];
+  for (const { draft, entra, by } of adCandidates.values()) {
+    const ad = draft.ad as AdUser;
+    if (entra.length > 1) {
+      ambiguous.push({ ad: [ad], entra, value: primarySmtp(ad.proxyAddresses, ad.mail) ?? ad.userPrincipalName ?? ad.samAccountName });
+      continue;
+    }
+    const e = entra[0] as EntraUser;
+    const rivals = entraCandidateOf.get(e.id) ?? [];
+    if (rivals.length > 1) {
+      // Reported once, from the first AD user in order.
+      if (rivals[0] === draft) ambiguous.push({ ad: rivals.map((r) => r.ad as AdUser), entra: [e], value: e.userPrincipalName });
+      continue;
+    }
+    draft.entra = e;
+    draft.link = 'soft-candidate';
+    draft.softMatchBy = by.get(e.id) ?? 'smtp';
+    linkedEntra.add(e.id);
+  }
+
+  for (const e of entraUsers) {
+    if (!linkedEntra.has(e.id)) drafts.push({ entra: e, link: 'none' });
+  }
+
+  const identities = assignKeys(drafts);
+  const keyOfAd = new Map<string, string>();
+  const keyOfEntra = new Map<string, string>();
+  for (const i of identities) {
+    if (i.ad) keyOfAd.set(i.ad.objectGuid, i.key);
+    if (i.entra) keyOfEntra.set(i.entra.id, i.key);
+  }
+  const keysOf = (ads: readonly AdUser[], es: readonly EntraUser[]): string[] =>
+    [...new Set([...ads.map((a) => keyOfAd.get(a.objectGuid) ?? ''), ...es.map((e) => keyOfEntra.get(e.id) ?? '')])]
+      .filter((k) => k !== '')
+      .sort(cmp);
+
+  for (const [anchor, cloud] of entraByImmutable) {
+    if (cloud.length > 1 && !duplicateAnchorReported.has(anchor)) {
+      duplicateAnchorReported.add(anchor);
+      const keys = keysOf([], cloud);
+      conflicts.push({
+        code: 'duplicate-anchor',
+        keys,
+        value: anchor,
+        message: `${cloud.length} Entra users carry the immutable id ${anchor} (${cloud.map((c) => c.userPrincipalName).sort(cmp).join(', ')}); only one can be linked: clear or change the immutable id of the others`,
+      });
+    }
+  }
+  const adByUpn = new Map<string, AdUser[]>();
+  const adBySmtp = new Map<string, AdUser[]>();
+  for (const ad of adUsers) {
+    if (ad.userPrincipalName) pushTo(adByUpn, ad.userPrincipalName.toLowerCase(), ad);
+    const smtp = primarySmtp(ad.proxyAddresses, ad.mail);
+    if (smtp) pushTo(adBySmtp, smtp, ad);
+  }
+  for (const [upn, ads] of adByUpn) {
+    if (ads.length > 1) {
+      conflicts.push({
+        code: 'duplicate-ad-upn',
+        keys: keysOf(ads, []),
+        value: upn,
+        message: `${ads.length} AD users have the UPN ${upn} (${ads.map((a) => a.dn).sort(cmp).join('; ')}); Entra Connect exports only one: give each a unique userPrincipalName`,
+      });
+    }
+  }
+  for (const [smtp, ads] of adBySmtp) {
+    if (ads.length > 1) {
+      conflicts.push({
+        code: 'duplicate-ad-address',
+        keys: keysOf(ads, []),
+        value: smtp,
+        message: `${ads.length} AD users have the primary address ${smtp} (${ads.map((a) => a.dn).sort(cmp).join('; ')}); Entra Connect reports a duplicate-attribute error: make the addresses unique`,
+      });
+    }
+  }
+  for (const [smtp, es] of allEntraBySmtp) {
+    if (es.length > 1) {
+      conflicts.push({
+        code: 'duplicate-entra-address',
+        keys: keysOf([], es),
+        value: smtp,
+        message: `${es.length} Entra users have the primary address ${smtp} (${es.map((e) => e.userPrincipalName).sort(cmp).join(', ')}); a soft match on it is ambiguous: make the addresses unique`,
+      });
+    }
+  }
+  for (const a of ambiguous) {
+    conflicts.push({
+      code: 'ambiguous-soft-match',
+      keys: keysOf(a.ad, a.entra),
+      value: a.value,
+      message: `soft match on ${a.value} is ambiguous: AD ${a.ad.map((x) => x.dn).sort(cmp).join('; ')} ↔ Entra ${a.entra.map((x) => x.userPrincipalName).sort(cmp).join(', ')}; make the primary SMTP addresses and UPNs unique`,
+    });
+  }
+  conflicts.sort((a, b) => cmp(a.code, b.code) || cmp(a.value, b.value) || cmp(a.keys.join(','), b.keys.join(',')));
+  return { identities, conflicts };
+}
+
+function baseKey(d: Draft): string {
+  if (d.entra) return `user/${d.entra.userPrincipalName.toLowerCase()}`;
+  if (d.ad?.userPrincipalName) return `user/${d.ad.userPrincipalName.toLowerCase()}`;
+  return `user/sam:${(d.ad?.samAccountName ?? '').toLowerCase()}`;
+}
+
+function rank(d: Draft): number {
+  if (d.entra && d.ad) return 0;
+  if (d.entra) return 1;
+  return 2;
+}
+
+function tieId(d: Draft): string {
+  return d.entra ? d.entra.id : (d.ad?.objectGuid ?? '');
+}
+
+function assignKeys(drafts: Draft[]): Identity[] {
+  const groups = new Map<string, Draft[]>();
+  for (const d of drafts) pushTo(groups, baseKey(d), d);
+  const out: Identity[] = [];
+  for (const [key, list] of groups) {
+    list.sort((a, b) => rank(a) - rank(b) || cmp(tieId(a), tieId(b)));
+    list.forEach((d, i) => {
+      const k = i === 0 ? key : d.entra ? `${key}#entra:${d.entra.id}` : `${key}#ad:${d.ad?.objectGuid ?? ''}`;
+      out.push(toIdentity(k, d));
+    });
+  }
+  out.sort((a, b) => cmp(a.key, b.key));
+  return out;
+}
+
+function toIdentity(key: string, d: Draft): Identity {
+  const i: Identity = { key, link: d.link };
+  if (d.ad) i.ad = d.ad;
+  if (d.entra) i.entra = d.entra;
+  if (d.deleted) i.deleted = d.deleted;
+  if (d.anchor !== undefined) i.anchor = d.anchor;
+  if (d.softMatchBy) i.softMatchBy = d.softMatchBy;
+  return i;
+}

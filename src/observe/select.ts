@@ -1,0 +1,173 @@
+import type { GroupSelector, UserSelector } from '../model/desired.js';
+import type { Identity } from '../model/identity.js';
+import type { EntraGroup } from '../model/observed.js';
+
+/**
+ * Splits a DN into normalised RDNs (lower case, spaces around `=` and `,` trimmed). Escaped
+ * commas (`\,`) stay inside their RDN.
+ */
+export function dnParts(dn: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn[i] as string;
+    if (c === '\\' && i + 1 < dn.length) {
+      cur += c + (dn[i + 1] as string);
+      i++;
+    } else if (c === ',') {
+      parts.push(cur);
+      cur = '';
+    } else {
+      cur += c;
+    }
+  }
+  parts.push(cur);
+  return parts
+    .map((p) => {
+      const eq = p.indexOf('=');
+      if (eq < 0) return p.trim().toLowerCase();
+      return `${p.slice(0, eq).trim()}=${p.slice(eq + 1).trim()}`.toLowerCase();
+    })
+    .filter((p) => p !== '');
+}
+
+/** True when `dn` equals `container` or lies below it (RDN boundaries, case-insensitive). */
+export function dnInSubtree(dn: string, container: string): boolean {
+  const a = dnParts(dn);
+  const b = dnParts(container);
+  if (b.length === 0 || b.length > a.length) return false;
+  const off = a.length - b.length;
+  for (let i = 0; i < b.length; i++) if (a[off + i] !== b[i]) return false;
+  return true;
+}
+
+/** The parent container of a DN (everything after the first RDN), as written. */
+export function parentDn(dn: string): string {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn[i] as string;
+    if (c === '\\' && i + 1 < dn.length) {
+      cur += c + (dn[i + 1] as string);
+      i++;
+    } else if (c === ',') {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts.slice(1).map((p) => p.trim()).join(',');
+}
+
+/** Entra Connect's OU filter: include and exclude container DNs. */
+export interface SyncScope {
+  include: readonly string[];
+  exclude: readonly string[];
+}
+
+/**
+ * Whether an AD object at `dn` is in Entra Connect's sync scope. Like the Connect wizard's OU tree,
+ * the deepest listed container above the object decides: an include inside an exclude is in scope.
+ * With an empty include list the whole naming context is included (limited to `baseDn` when given).
+ */
+export function inSyncScope(dn: string, scope: SyncScope, baseDn?: string): boolean {
+  if (baseDn !== undefined && baseDn !== '' && !dnInSubtree(dn, baseDn)) return false;
+  let depth = -1;
+  let decision = scope.include.length === 0;
+  for (const inc of scope.include) {
+    if (dnInSubtree(dn, inc)) {
+      const d = dnParts(inc).length;
+      if (d > depth) { depth = d; decision = true; }
+    }
+  }
+  for (const exc of scope.exclude) {
+    if (dnInSubtree(dn, exc)) {
+      const d = dnParts(exc).length;
+      if (d >= depth) { depth = d; decision = false; }
+    }
+  }
+  return decision;
+}
+
+/** Compiles a `*` / `?` glob into a case-insensitive, anchored regular expression. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (const c of glob) {
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'is');
+}
+
+/** The UPN selectors compare against: Entra UPN, else AD UPN, else the soft-deleted user's UPN. */
+export function selectorUpn(i: Identity): string | null {
+  return i.entra?.userPrincipalName ?? i.ad?.userPrincipalName ?? i.deleted?.userPrincipalName ?? null;
+}
+
+/** A selector prepared once for many identities. */
+export type IdentityMatcher = (i: Identity) => boolean;
+
+/** Prepares a user selector (docs/contracts.md "Selector semantics") for repeated matching. */
+export function compileUserSelector(sel: UserSelector): IdentityMatcher {
+  switch (sel.kind) {
+    case 'upn': {
+      const want = sel.upn.toLowerCase();
+      return (i) => selectorUpn(i)?.toLowerCase() === want;
+    }
+    case 'upns': {
+      const want = new Set(sel.upns.map((u) => u.toLowerCase()));
+      return (i) => {
+        const u = selectorUpn(i);
+        return u !== null && want.has(u.toLowerCase());
+      };
+    }
+    case 'upnGlob': {
+      const re = globToRegExp(sel.glob);
+      return (i) => {
+        const u = selectorUpn(i);
+        return u !== null && re.test(u);
+      };
+    }
+    case 'ou': {
+      const dn = sel.dn;
+      return (i) => i.ad !== undefined && dnInSubtree(i.ad.dn, dn);
+    }
+    case 'samAccountName': {
+      const want = sel.name.toLowerCase();
+      return (i) => i.ad?.samAccountName.toLowerCase() === want;
+    }
+    case 'all':
+      return () => true;
+    default: {
+      const never: never = sel;
+      throw new Error(`unexpected selector: ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The identities a selector matches, in the given order. */
+export function selectIdentities(identities: readonly Identity[], sel: UserSelector): Identity[] {
+  const m = compileUserSelector(sel);
+  return identities.filter(m);
+}
+
+/** The groups a group selector matches (display names compared case-insensitively), in the given order. */
+export function selectGroups(groups: readonly EntraGroup[], sel: GroupSelector): EntraGroup[] {
+  switch (sel.kind) {
+    case 'displayName': {
+      const want = sel.name.toLowerCase();
+      return groups.filter((g) => g.displayName.toLowerCase() === want);
+    }
+    case 'displayNames': {
+      const want = new Set(sel.names.map((n) => n.toLowerCase()));
+      return groups.filter((g) => want.has(g.displayName.toLowerCase()));
+    }
+    case 'all':
+      return [...groups];
+    default: {
+      const never: never = sel;
+      throw new Error(`unexpected group selector: ${JSON.stringify(never)}`);
+    }
+  }
+}

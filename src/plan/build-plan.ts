@@ -1,0 +1,140 @@
+import type { DesiredState, UserRule } from '../model/desired.js';
+import type { Identity } from '../model/identity.js';
+import type { ObservedState } from '../model/observed.js';
+import type { Plan, PlannedStep } from '../model/plan.js';
+import { assertNever } from '../model/step.js';
+import { joinIdentities } from '../observe/join.js';
+import { assignRules, joinConflictHazards } from './conflicts.js';
+import { isSynced, PlanContext } from './context.js';
+import { fingerprintsFromJoin } from './fingerprints.js';
+import { planGroups } from './groups.js';
+import { planHardLink } from './hard-link.js';
+import { attachHazardCodes, deletionThresholdHazard, linkTakeoverHazard } from './hazards.js';
+import { planRollback } from './rollback.js';
+import { planSoftLink } from './soft-link.js';
+import { planTenantDisableUser, planTenantSync } from './tenant-disable.js';
+import { finishTakeoverBlock, planTenantSettings } from './tenant-settings.js';
+import { planScopeRemoval, planSourceOfAuthority } from './user-to-cloud.js';
+
+/** Everything the planner reads. No I/O, clock or environment: the caller passes them in. */
+export interface PlanInput {
+  desired: DesiredState;
+  observed: ObservedState;
+  /** ISO 8601 creation time recorded in the plan. */
+  createdAt: string;
+  tool: { name: string; version: string };
+  /** Where the observed state came from, for people. */
+  source: string;
+}
+
+/**
+ * desired × observed → Plan (pure). Emission order: tenant settings (feature flags, deletion
+ * threshold, tenant sync), groups, users in identity-key order, then the takeover block back on.
+ * Same inputs give a deep-equal plan with objects built in a fixed key order.
+ */
+export function buildPlan(input: PlanInput): Plan {
+  const { desired, observed } = input;
+  const join = joinIdentities(observed, {
+    sourceAnchor: desired.activeDirectory.sourceAnchor,
+    softMatchOnUpn: observed.tenant.features.softMatchOnUpnEnabled,
+  });
+  const ctx = new PlanContext(desired, observed, join);
+  const assignments = assignRules(ctx);
+  const rollbacks = assignments.some((a) => a.rule.authority === 'onPremises' && a.identity.entra?.isCloudManaged === true);
+
+  ctx.tenant = planTenantSettings(ctx, rollbacks);
+  const tenantSync = planTenantSync(ctx);
+  if (tenantSync.disableAwait) ctx.tenant.tenantDisableAwait = tenantSync.disableAwait;
+  if (tenantSync.enable) ctx.tenant.tenantSyncEnable = tenantSync.enable;
+  planGroups(ctx);
+  for (const a of assignments) planIdentity(ctx, a.identity, a.rule);
+  finishTakeoverBlock(ctx);
+
+  deletionThresholdHazard(ctx);
+  joinConflictHazards(ctx, join.conflicts);
+  linkTakeoverHazard(ctx);
+  attachHazardCodes(ctx);
+  checkNoAdOwnedWrites(ctx);
+
+  const keys = new Set<string>(ctx.touched);
+  for (const s of ctx.steps) keys.add(s.objectKey);
+  const summary = { add: 0, change: 0, remove: 0, wait: 0 };
+  for (const s of ctx.steps) summary[s.action]++;
+  const applyable = !ctx.hazards.some((h) => h.blocking) && !ctx.diagnostics.some((d) => d.severity === 'error');
+  return {
+    kind: 'entra-soa/plan',
+    formatVersion: 1,
+    tool: { name: input.tool.name, version: input.tool.version },
+    createdAt: input.createdAt,
+    manifest: { file: desired.file, digest: desired.digest },
+    source: input.source,
+    fingerprints: fingerprintsFromJoin(observed, join, [...keys]),
+    steps: ctx.steps,
+    hazards: ctx.hazards,
+    diagnostics: ctx.diagnostics,
+    applyable,
+    summary,
+  };
+}
+
+function planIdentity(ctx: PlanContext, id: Identity, rule: UserRule): void {
+  if (rule.authority === 'cloud') {
+    switch (rule.method) {
+      case 'sourceOfAuthority':
+        return planSourceOfAuthority(ctx, id, rule);
+      case 'scopeRemoval':
+        return planScopeRemoval(ctx, id, rule);
+      case 'tenantDisable':
+        return planTenantDisableUser(ctx, id, rule);
+      default:
+        return assertNever(rule.method, 'method');
+    }
+  }
+  if (id.entra?.isCloudManaged === true) return planRollback(ctx, id, rule);
+  switch (rule.link) {
+    case 'hard':
+      return planHardLink(ctx, id, rule);
+    case 'soft':
+      return planSoftLink(ctx, id, rule);
+    default:
+      return assertNever(rule.link, 'link');
+  }
+}
+
+/**
+ * Internal invariant (domain.md §1): no cloud-side write to an AD-owned attribute of a synced user.
+ * Such a step is allowed only when it depends (transitively) on a step that makes the user
+ * cloud-owned: setCloudManaged{to:true} / restoreDeleted of that user, or the tenant-wide disable.
+ * A violation is a planner bug, so it throws.
+ */
+function checkNoAdOwnedWrites(ctx: PlanContext): void {
+  const synced = new Set(ctx.observed.entra.users.filter(isSynced).map((u) => u.id));
+  const byId = new Map(ctx.steps.map((s) => [s.id, s] as const));
+  const releases = (s: PlannedStep, userId: string): boolean => {
+    const k = s.step;
+    return (
+      (k.kind === 'entra.setCloudManaged' && k.userId === userId && k.to) ||
+      (k.kind === 'entra.restoreDeleted' && k.deletedId === userId) ||
+      (k.kind === 'sync.await' && k.until.kind === 'tenantSyncDisabled')
+    );
+  };
+  for (const s of ctx.steps) {
+    const k = s.step;
+    const userId =
+      k.kind === 'entra.setImmutableId' || k.kind === 'entra.clearOnPremisesAttributes' || k.kind === 'entra.resetPassword' ? k.userId : null;
+    if (userId === null || !synced.has(userId)) continue;
+    const seen = new Set<string>();
+    const stack = [...s.dependsOn];
+    let ok = false;
+    while (stack.length > 0 && !ok) {
+      const d = stack.pop() as string;
+      if (seen.has(d)) continue;
+      seen.add(d);
+      const dep = byId.get(d);
+      if (!dep) continue;
+      if (releases(dep, userId)) ok = true;
+      else stack.push(...dep.dependsOn);
+    }
+    if (!ok) throw new Error(`planner bug: step ${s.id} (${k.kind}) writes to synced user ${userId} without first making it cloud-owned`);
+  }
+}

@@ -1,0 +1,46 @@
+import type { ClearOptions, CloudUserRule } from '../model/desired.js';
+import type { OnPremisesLeftovers } from '../model/observed.js';
+import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
+import type { Step } from '../model/step.js';
+import { ruleReason, type PlanContext } from './context.js';
+
+/** The cloud user a clear acts on, as known when planning. */
+export interface ClearTarget {
+  userId: string;
+  upn: string;
+  immutableId: string | null;
+  /** Leftover values as read; null when not known (a soft-deleted user not restored yet). */
+  leftovers: OnPremisesLeftovers | null;
+}
+
+/**
+ * Clears on-premises leftovers on a user that is cloud-owned (now, or once `after` ran).
+ * The caller guarantees cloud ownership: never call this for a synced user without `after`
+ * naming the step that makes it cloud-owned. Returns the ids of the steps added.
+ */
+export function planClears(
+  ctx: PlanContext,
+  key: string,
+  rule: CloudUserRule,
+  target: ClearTarget,
+  clear: ClearOptions,
+  after: readonly string[],
+): string[] {
+  const ids: string[] = [];
+  if (clear.immutableId && target.immutableId !== null) {
+    const step: Step = { kind: 'entra.setImmutableId', userId: target.userId, upn: target.upn, from: target.immutableId, to: null };
+    ids.push(ctx.addStep(key, step, after, ruleReason(rule, `clear the left-over immutable id of cloud-owned ${target.upn}`)));
+  }
+  if (clear.otherOnPremisesAttributes) {
+    const attributes: Partial<Record<keyof OnPremisesLeftovers, string | null>> = {};
+    for (const a of ON_PREMISES_LEFTOVER_ATTRIBUTES) {
+      if (target.leftovers === null) attributes[a] = null;
+      else if (target.leftovers[a] !== null) attributes[a] = target.leftovers[a];
+    }
+    if (Object.keys(attributes).length > 0) {
+      const step: Step = { kind: 'entra.clearOnPremisesAttributes', userId: target.userId, upn: target.upn, attributes };
+      ids.push(ctx.addStep(key, step, after, ruleReason(rule, `clear the left-over onPremises* attributes of cloud-owned ${target.upn}`)));
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,103 @@
+import { immutableIdProblem } from '../model/anchor.js';
+import type { OnPremisesUserRule } from '../model/desired.js';
+import type { Identity } from '../model/identity.js';
+import type { Step } from '../model/step.js';
+import { anchorOf } from '../observe/join.js';
+import { holdsAdminRole, holdsPrivilegedRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { counterpartWords, findCounterpart } from './counterpart.js';
+import { scopeMoveFor } from './scope.js';
+
+/**
+ * Cloud-only user → AD by hard link (issue "c", domain.md §4): set the cloud user's immutable id to
+ * the AD user's anchor, make sure the AD user is in scope, and wait for the hard match.
+ */
+export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
+  const e = id.entra;
+  if (!e) return;
+  const cp = findCounterpart(ctx, id, e, rule);
+  const blockers: HazardDraft[] = [];
+  const block = (code: HazardDraft['code'], message: string, keys: string[] = [id.key]): void => {
+    blockers.push({ code, severity: 'danger', message, objectKeys: keys, blocking: true });
+  };
+
+  if (isSynced(e)) {
+    // AD already owns it. Only a different AD user as counterpart would need a change, and that is an AD-owned write.
+    if (cp.kind === 'found' && cp.identity !== id) {
+      const anchor = anchorOf(cp.ad, ctx.desired.activeDirectory.sourceAnchor);
+      if (anchor !== e.onPremisesImmutableId) {
+        block(
+          'synced-user-write',
+          `${e.userPrincipalName} is synced from another AD object (immutable id ${e.onPremisesImmutableId ?? 'none'}); linking it to ${cp.ad.dn} would be a cloud-side write to an AD-owned attribute: change the AD side instead, or convert the user to cloud first`,
+          [id.key, cp.identity.key],
+        );
+        ctx.addHazards(blockers, []);
+      }
+    }
+    return;
+  }
+  if (cp.kind === 'none') {
+    block('missing-object', `no AD counterpart for ${e.userPrincipalName}: found no ${counterpartWords(rule, e)}; create it, or change counterpart.by in rule ${rule.name}`);
+    ctx.addHazards(blockers, []);
+    return;
+  }
+  if (cp.kind === 'ambiguous') {
+    block(
+      'collision',
+      `${cp.identities.length} AD users match ${e.userPrincipalName} (${cp.identities.map((i) => i.ad?.dn ?? i.key).join('; ')}): make the counterpart unique or use another counterpart.by`,
+      [id.key, ...cp.identities.map((i) => i.key)],
+    );
+    ctx.addHazards(blockers, []);
+    return;
+  }
+  const ad = cp.ad;
+  const keys = [...new Set([id.key, cp.identity.key])];
+  const anchor = anchorOf(ad, ctx.desired.activeDirectory.sourceAnchor);
+  const problem = immutableIdProblem(anchor);
+  if (problem) block('unsupported', `the anchor ${anchor} of ${ad.dn} ${problem}`, keys);
+  const others = (ctx.entraByImmutable.get(anchor) ?? []).filter((o) => o.id !== e.id);
+  if (others.length > 0) {
+    block(
+      'collision',
+      `the anchor ${anchor} of ${ad.dn} is already the immutable id of ${others.map((o) => o.userPrincipalName).sort().join(', ')}: Entra ID refuses a second user with it; unlink that user first`,
+      keys,
+    );
+  }
+  if (holdsPrivilegedRole(e) || holdsAdminRole(e)) {
+    block(
+      'privileged-role',
+      `${e.userPrincipalName} holds ${roleNames(e)}; Entra Connect refuses to hard-match users that hold or are eligible for a privileged role (AttributeUpdateNotAllowed): remove the role first`,
+      keys,
+    );
+  }
+  const takeoverStep = ctx.tenant.featureStep.blockCloudObjectTakeoverThroughHardMatch;
+  if (ctx.tenant.effective.blockCloudObjectTakeoverThroughHardMatch) {
+    block(
+      'hard-match-blocked',
+      `blockCloudObjectTakeoverThroughHardMatch is on, so linking ${e.userPrincipalName} to ${ad.dn} fails with InvalidHardMatch: set tenant.features.blockCloudObjectTakeoverThroughHardMatch: false in the manifest (a tenant-wide change) or use link: soft`,
+      keys,
+    );
+  }
+  const move = scopeMoveFor(ctx, ad);
+  if (move.kind === 'no-target') block('missing-object', move.message, keys);
+  if (blockers.length > 0) {
+    ctx.addHazards(blockers, []);
+    return;
+  }
+  ctx.touched.add(cp.identity.key);
+  const base: string[] = takeoverStep ? [takeoverStep] : [];
+  const waitDeps: string[] = [...base];
+  if (move.kind === 'move') {
+    const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
+    waitDeps.push(ctx.addStep(cp.identity.key, s, base, ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
+  }
+  if (e.onPremisesImmutableId !== anchor) {
+    const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
+    waitDeps.push(ctx.addStep(id.key, s, base, ruleReason(rule, `cloud-only ${e.userPrincipalName} → AD: set its immutable id to the anchor of ${ad.dn} (hard link)`)));
+  }
+  const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId: anchor }, timeoutS: ctx.sync() };
+  const w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle hard-matches ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
+  ctx.addHazards(
+    [{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to hard-match ${e.userPrincipalName}`, objectKeys: keys, blocking: false }],
+    [w],
+  );
+}

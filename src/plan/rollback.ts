@@ -1,0 +1,63 @@
+import type { OnPremisesUserRule } from '../model/desired.js';
+import type { Identity } from '../model/identity.js';
+import type { Step } from '../model/step.js';
+import { anchorOf } from '../observe/join.js';
+import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { counterpartWords, findCounterpart } from './counterpart.js';
+import { scopeMoveFor, tenantSyncForLinks } from './scope.js';
+
+/**
+ * Rollback of a per-object SOA switch (issue "e", domain.md §4): a cloud-managed user under an
+ * `authority: onPremises` rule. The takeover block is lifted by the tenant phase (when on), then
+ * `isCloudManaged:false`, a sync wait, and the block goes back on in `finishTakeoverBlock`.
+ */
+export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
+  const e = id.entra;
+  if (!e || e.isCloudManaged !== true) return;
+  const cp = findCounterpart(ctx, id, e, rule);
+  const keys = new Set<string>([id.key]);
+  const blockers: { code: HazardDraft['code']; message: string }[] = [];
+  if (cp.kind === 'none') {
+    blockers.push({ code: 'missing-object', message: `cannot hand ${e.userPrincipalName} back to AD: found no ${counterpartWords(rule, e)}; restore or create the AD user, or change counterpart.by in rule ${rule.name}` });
+  } else if (cp.kind === 'ambiguous') {
+    for (const i of cp.identities) keys.add(i.key);
+    blockers.push({ code: 'collision', message: `${cp.identities.length} AD users match ${e.userPrincipalName} (${cp.identities.map((i) => i.ad?.dn ?? i.key).join('; ')}): make the counterpart unique` });
+  }
+  const found = cp.kind === 'found' ? cp : null;
+  const anchor = found ? anchorOf(found.ad, ctx.desired.activeDirectory.sourceAnchor) : null;
+  let move: ReturnType<typeof scopeMoveFor> = { kind: 'in-scope' };
+  if (found && anchor) {
+    keys.add(found.identity.key);
+    const others = (ctx.entraByImmutable.get(anchor) ?? []).filter((o) => o.id !== e.id);
+    if (others.length > 0) {
+      blockers.push({ code: 'collision', message: `the anchor ${anchor} of ${found.ad.dn} is already the immutable id of ${others.map((o) => o.userPrincipalName).sort().join(', ')}: unlink that user first` });
+    }
+    move = scopeMoveFor(ctx, found.ad);
+    if (move.kind === 'no-target') blockers.push({ code: 'missing-object', message: move.message });
+  }
+  const sync = tenantSyncForLinks(ctx);
+  if (!sync.ok) blockers.push({ code: 'unsupported', message: sync.message });
+  if (blockers.length > 0 || !found || !anchor) {
+    ctx.addHazards(blockers.map((b) => ({ ...b, severity: 'danger' as const, objectKeys: [...keys], blocking: true })), []);
+    return;
+  }
+  ctx.touched.add(found.identity.key);
+  const base = sync.ok ? [...sync.deps] : [];
+  const switchDeps: string[] = [...base];
+  if (ctx.tenant.takeoverLift) switchDeps.push(ctx.tenant.takeoverLift);
+  if (move.kind === 'move') {
+    const s: Step = { kind: 'ad.move', dn: found.ad.dn, toOu: move.toOu, upn: found.ad.userPrincipalName };
+    switchDeps.push(ctx.addStep(found.identity.key, s, base, ruleReason(rule, `move ${found.ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
+  }
+  if (e.onPremisesImmutableId !== anchor) {
+    const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
+    switchDeps.push(ctx.addStep(id.key, s, base, ruleReason(rule, `set the immutable id of cloud-managed ${e.userPrincipalName} to the anchor of ${found.ad.dn} before handing it back`)));
+  }
+  const sw: Step = { kind: 'entra.setCloudManaged', userId: e.id, upn: e.userPrincipalName, to: false };
+  const swId = ctx.addStep(id.key, sw, switchDeps, ruleReason(rule, `cloud-managed ${e.userPrincipalName} → AD: roll back the per-object switch (isCloudManaged: false)`));
+  ctx.rollbackSwitches.push(swId);
+  const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId: anchor }, timeoutS: ctx.sync() };
+  const w = ctx.addStep(id.key, wait, [swId], ruleReason(rule, `wait until the sync cycle takes ${e.userPrincipalName} back from ${found.ad.dn} (AD values then overwrite cloud edits)`));
+  ctx.rollbackAwaits.push(w);
+  ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to take ${e.userPrincipalName} back`, objectKeys: [...keys], blocking: false }], [w]);
+}

@@ -1,0 +1,213 @@
+import type { OnPremisesUserRule } from '../model/desired.js';
+import type { Identity } from '../model/identity.js';
+import type { AdUser, EntraUser } from '../model/observed.js';
+import type { AttrChange, NewAdUser, Step } from '../model/step.js';
+import { anchorOf } from '../observe/join.js';
+import { holdsAdminRole, isSynced, roleNames, ruleReason, entraPrimary, type HazardDraft, type PlanContext } from './context.js';
+import { counterpartWords, findCounterpart } from './counterpart.js';
+import { adInScope, scopeMoveFor, tenantSyncForLinks } from './scope.js';
+
+/** Characters AD does not allow in sAMAccountName (plus whitespace), replaced by `-`. */
+const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
+
+/** sAMAccountName for a created user: the UPN local part, cleaned, at most 20 characters. */
+export function samFromUpn(upn: string): string {
+  const local = (upn.split('@')[0] ?? upn).replace(SAM_BAD, '-').replace(/\.+$/, '');
+  return local.slice(0, 20);
+}
+
+/** CN for a created user: the UPN local part (RDN specials escaped when the DN is built). */
+export function cnFromUpn(upn: string): string {
+  return upn.split('@')[0] ?? upn;
+}
+
+/** Escapes an RDN value for use in a DN (RFC 4514). */
+export function escapeRdnValue(v: string): string {
+  return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+}
+
+const cmpCi = (a: string, b: string): number => {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+};
+
+/**
+ * The proxyAddresses the AD user needs so that its primary SMTP equals `primary`: the Entra user's
+ * addresses and the AD user's own, the old primary demoted to `smtp:`, primary first, the rest sorted.
+ */
+export function targetProxyAddresses(adList: readonly string[], entraList: readonly string[], primary: string): string[] {
+  const seen = new Map<string, string>();
+  const add = (addr: string): void => {
+    const k = addr.toLowerCase();
+    if (!seen.has(k)) seen.set(k, addr);
+  };
+  const p = primary.toLowerCase();
+  for (const x of [...entraList, ...adList]) {
+    const m = /^smtp:(.*)$/i.exec(x);
+    if (m) {
+      const addr = m[1] as string;
+      if (addr.toLowerCase() !== p) add(`smtp:${addr}`);
+    } else add(x);
+  }
+  const rest = [...seen.values()].filter((x) => x.toLowerCase() !== `smtp:${p}`).sort(cmpCi);
+  const entraPrimaryOriginal = entraList.find((x) => x.startsWith('SMTP:'))?.slice(5) ?? primary;
+  return [`SMTP:${entraPrimaryOriginal}`, ...rest];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((v, i) => v === y[i]);
+}
+
+/** The attribute changes that make the AD user soft-match the Entra user (only what differs). */
+export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
+  const changes: AttrChange[] = [];
+  const single = (attribute: AttrChange['attribute'], from: string | null, to: string | null): void => {
+    if (to === null) return; // Entra has no value: keep AD's (it overwrites the cloud value after the match anyway)
+    if (from !== to) changes.push({ attribute, from: from === null ? [] : [from], to: [to] });
+  };
+  const primary = entraPrimary(e);
+  single('mail', ad.mail, e.mail);
+  if (primary) {
+    const to = targetProxyAddresses(ad.proxyAddresses, e.proxyAddresses, primary);
+    if (!sameList(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
+  }
+  single('givenName', ad.givenName, e.givenName);
+  single('sn', ad.surname, e.surname);
+  single('displayName', ad.displayName, e.displayName);
+  single('userPrincipalName', ad.userPrincipalName, e.userPrincipalName);
+  return changes;
+}
+
+/**
+ * Cloud-only user → AD by soft link (issue "d", domain.md §3-4): make the AD counterpart's mail,
+ * proxyAddresses (primary SMTP = Entra's), names and UPN equal the Entra user's, or create it in
+ * `createIn`; bring it into scope; wait for the soft match.
+ */
+export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
+  const e = id.entra;
+  if (!e || isSynced(e)) return;
+  const cp = findCounterpart(ctx, id, e, rule);
+  const blockers: HazardDraft[] = [];
+  const keys = new Set<string>([id.key]);
+  const block = (code: HazardDraft['code'], message: string): void => {
+    blockers.push({ code, severity: 'danger', message, objectKeys: [...keys], blocking: true });
+  };
+  if (cp.kind === 'ambiguous') {
+    for (const i of cp.identities) keys.add(i.key);
+    block('collision', `${cp.identities.length} AD users match ${e.userPrincipalName} (${cp.identities.map((i) => i.ad?.dn ?? i.key).join('; ')}): make the counterpart unique or use another counterpart.by`);
+    ctx.addHazards(blockers, []);
+    return;
+  }
+  if (cp.kind === 'none' && rule.createIn === undefined) {
+    block('missing-object', `no AD counterpart for ${e.userPrincipalName}: found no ${counterpartWords(rule, e)}; create it, or set createIn in rule ${rule.name} to have entra-soa create it`);
+    ctx.addHazards(blockers, []);
+    return;
+  }
+  if (cp.kind === 'found') keys.add(cp.identity.key);
+  const ad = cp.kind === 'found' ? cp.ad : null;
+  const anchor = ad ? anchorOf(ad, ctx.desired.activeDirectory.sourceAnchor) : null;
+  const primary = entraPrimary(e);
+
+  if (holdsAdminRole(e)) {
+    block('privileged-role', `${e.userPrincipalName} holds ${roleNames(e)}; Entra Connect never soft-matches cloud users that hold an admin role: remove the role first or use link: hard`);
+  }
+  if (ctx.tenant.effective.blockSoftMatch) {
+    block(
+      'soft-match-blocked',
+      `blockSoftMatch is on, so Entra Connect will not soft-match ${e.userPrincipalName}: set tenant.features.blockSoftMatch: false in the manifest (a tenant-wide change) or use link: hard`,
+    );
+  }
+  if (e.onPremisesImmutableId !== null && e.onPremisesImmutableId !== anchor) {
+    block(
+      'soft-match-has-immutable-id',
+      `${e.userPrincipalName} already has the immutable id ${e.onPremisesImmutableId}, so a soft match fails with InvalidSoftMatch: clear it first (a cloud rule with clear.immutableId) or use link: hard`,
+    );
+  }
+  if (primary === null && !ctx.tenant.effective.softMatchOnUpn) {
+    block(
+      'soft-match-upn-disabled',
+      `${e.userPrincipalName} has no primary SMTP address, so only its UPN could match, and softMatchOnUpn is off: set tenant.features.softMatchOnUpn: true or give the user a mail address`,
+    );
+  }
+  if (ad && cp.kind === 'found' && cp.identity.entra && cp.identity.entra.id !== e.id && cp.identity.link === 'hard') {
+    block('collision', `the AD user ${ad.dn} is already linked to ${cp.identity.entra.userPrincipalName}: it cannot also take over ${e.userPrincipalName}`);
+  }
+  if (primary) {
+    const holders = ctx.adHoldingAddress(primary).filter((i) => !ad || i.ad?.objectGuid !== ad.objectGuid);
+    if (holders.length > 0) {
+      for (const h of holders) keys.add(h.key);
+      block('collision', `the address ${primary} of ${e.userPrincipalName} is already used by AD user ${holders.map((h) => h.ad?.dn ?? h.key).join('; ')}: remove it there first, or Entra Connect reports a duplicate`);
+    }
+  }
+  const upnHolders = (ctx.counterparts('upn', e)).filter((i) => !ad || i.ad?.objectGuid !== ad.objectGuid);
+  if (upnHolders.length > 0) {
+    for (const h of upnHolders) keys.add(h.key);
+    block('collision', `the UPN ${e.userPrincipalName} is already used by AD user ${upnHolders.map((h) => h.ad?.dn ?? h.key).join('; ')}: rename that user first`);
+  }
+  const sync = tenantSyncForLinks(ctx);
+  if (!sync.ok) block('unsupported', sync.message);
+
+  let newUser: NewAdUser | null = null;
+  let move: ReturnType<typeof scopeMoveFor> = { kind: 'in-scope' };
+  if (ad) {
+    move = scopeMoveFor(ctx, ad);
+    if (move.kind === 'no-target') block('missing-object', move.message);
+  } else if (rule.createIn !== undefined) {
+    const ou = rule.createIn;
+    newUser = {
+      cn: cnFromUpn(e.userPrincipalName),
+      samAccountName: samFromUpn(e.userPrincipalName),
+      userPrincipalName: e.userPrincipalName,
+      mail: e.mail,
+      proxyAddresses: primary ? targetProxyAddresses([], e.proxyAddresses, primary) : [],
+      givenName: e.givenName,
+      surname: e.surname,
+      displayName: e.displayName,
+    };
+    if (!ctx.ouExists(ou)) block('missing-object', `the OU ${ou} (createIn of rule ${rule.name}) does not exist in AD: create it or fix createIn`);
+    else if (!adInScope(ctx, `CN=${escapeRdnValue(newUser.cn)},${ou}`)) {
+      block('unsupported', `the OU ${ou} (createIn of rule ${rule.name}) is outside the sync scope, so a user created there never syncs: pick an OU inside activeDirectory.syncScope`);
+    }
+    const samTaken = ctx.adHoldingSam(newUser.samAccountName);
+    if (samTaken.length > 0) {
+      for (const h of samTaken) keys.add(h.key);
+      block('collision', `the sAMAccountName ${newUser.samAccountName} derived from ${e.userPrincipalName} is taken by ${samTaken.map((h) => h.ad?.dn ?? h.key).join('; ')}: create the AD user yourself and plan again`);
+    }
+  }
+  if (blockers.length > 0) {
+    ctx.addHazards(blockers.map((b) => ({ ...b, objectKeys: [...keys] })), []);
+    return;
+  }
+
+  const base: string[] = [...sync.ok ? sync.deps : []];
+  const f = ctx.tenant.featureStep;
+  if (f.blockSoftMatch) base.push(f.blockSoftMatch);
+  if (primary === null && f.softMatchOnUpn) base.push(f.softMatchOnUpn);
+  const waitDeps: string[] = [...base];
+  let immutableId = anchor ?? '';
+  if (ad && cp.kind === 'found') {
+    ctx.touched.add(cp.identity.key);
+    const changes = softMatchChanges(ad, e);
+    if (changes.length > 0) {
+      const s: Step = { kind: 'ad.modify', dn: ad.dn, upn: ad.userPrincipalName, changes };
+      waitDeps.push(
+        ctx.addStep(cp.identity.key, s, base, ruleReason(rule, `make ${ad.dn} match cloud-only ${e.userPrincipalName} (${changes.map((c) => c.attribute).join(', ')}) so that Entra Connect soft-matches them`)),
+      );
+    }
+    if (move.kind === 'move') {
+      const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
+      waitDeps.push(ctx.addStep(cp.identity.key, s, [...waitDeps], ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
+    }
+  } else if (newUser && rule.createIn !== undefined) {
+    const s: Step = { kind: 'ad.createUser', ou: rule.createIn, user: newUser };
+    waitDeps.push(ctx.addStep(id.key, s, base, ruleReason(rule, `create AD user ${newUser.samAccountName} in ${rule.createIn} matching cloud-only ${e.userPrincipalName} (no counterpart exists)`)));
+    immutableId = '';
+  }
+  const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
+  const w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle soft-matches ${e.userPrincipalName}${ad ? ` to ${ad.dn}` : ''} (AD values then overwrite the cloud ones)`));
+  ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to soft-match ${e.userPrincipalName}`, objectKeys: [...keys], blocking: false }], [w]);
+}
