@@ -19,6 +19,9 @@
  * An already running DC can be used instead: export the variables yourself
  * (`eval "$(scripts/samba.sh env DIR)"`) and setup leaves the DC alone.
  *
+ * ENTRA_SOA_TEST_SAMBA=off runs without a DC (as if Samba were missing), e.g. for a quick unit
+ * run while another run holds the DC.
+ *
  * Without Samba: CI=true → setup fails (CI must have it; .ci/run installs it); otherwise a
  * warning is printed and the variables stay unset (tests that need the DC skip visibly).
  */
@@ -150,7 +153,10 @@ async function acquireLock(runDir: string): Promise<void> {
     } else {
       brokenSince = null;
       if (!told) {
-        log(`another test run (pid ${owner.pid}) is using the Samba DC; waiting up to ${waitS} s for it to finish`);
+        log(
+          `another test run (pid ${owner.pid}) is using the Samba DC; waiting up to ${waitS} s for it to finish ` +
+            '(ENTRA_SOA_TEST_SAMBA=off runs without it: the AD tests then skip)',
+        );
         told = true;
       }
     }
@@ -195,6 +201,12 @@ export default async function setup(project: TestProject): Promise<void | (() =>
   if (external) {
     log(`using the DC already described by ENTRA_SOA_TEST_* (${external.ENTRA_SOA_TEST_LDAP_URL}); not starting one`);
     project.provide('sambaEnv', external);
+    return undefined;
+  }
+  if (process.env.ENTRA_SOA_TEST_SAMBA === 'off') {
+    if (process.env.CI === 'true') throw new Error('ENTRA_SOA_TEST_SAMBA=off is not allowed in CI: CI must run the AD tests');
+    log('ENTRA_SOA_TEST_SAMBA=off: no DC; the tests that need one are SKIPPED');
+    project.provide('sambaEnv', null);
     return undefined;
   }
   if (!sambaInstalled()) {
