@@ -349,7 +349,7 @@ export class GraphEntraAccess implements EntraAccess {
     const sync = syncs.find((s) => String(s['id']).toLowerCase() === this.tenantId.toLowerCase()) ?? syncs[0] ?? {};
     const features = (sync['features'] ?? {}) as Json;
     const prevention = (((sync['configuration'] ?? {}) as Json)['accidentalDeletionPrevention'] ?? {}) as Json;
-    const pending = pendingDisableOf(org);
+    const pending = pendingDisableOf(org) ?? (org['onPremisesSyncEnabled'] === false ? await this.#syncedUsersRemain() : null);
     const type = prevention['synchronizationPreventionType'];
     return {
       tenantId: String(org['id']),
@@ -367,6 +367,25 @@ export class GraphEntraAccess implements EntraAccess {
         alertThreshold: typeof prevention['alertThreshold'] === 'number' ? prevention['alertThreshold'] : null,
       },
     };
+  }
+
+  /**
+   * A tenant-wide disable in progress: organization.onPremisesSyncEnabled already reads false while
+   * users are still synced (it completes within 72 h, when they turn false). Graph has no property
+   * for "pending" (unconfirmed how the service shows it); this inference is what the lab emulates.
+   */
+  async #syncedUsersRemain(): Promise<{ requestedAt: string | null } | null> {
+    const filter = encodeURIComponent('onPremisesSyncEnabled eq true');
+    const body = await graphCall(
+      () =>
+        this.client
+          .api(`/users?$filter=${filter}&$select=id&$top=1&$count=true`)
+          .version('v1.0')
+          .header('ConsistencyLevel', 'eventual')
+          .get() as Promise<Json>,
+    );
+    const value = Array.isArray(body['value']) ? body['value'] : [];
+    return value.length > 0 ? { requestedAt: null } : null;
   }
 
   // ---- writes ----------------------------------------------------------------------------------
