@@ -21,7 +21,7 @@ import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { guidToImmutableId } from '../model/anchor.js';
 import type { LabTenant, LabUser, LabUserPatch } from './tenant.js';
 import { LabTenantError } from './tenant.js';
-import { dnIsWithin } from './memory-directory.js';
+import { inSyncScope } from '../observe/select.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
 import { emptySyncReport } from './sync-report.js';
 
@@ -50,13 +50,10 @@ export interface SyncCycleInput {
 export const HARD_MATCH_RESTRICTION_DATE = '2026-07-01T00:00:00.000Z';
 
 /**
- * True when `dn` is in Entra Connect's OU scope: below one of `include` (or anywhere under the
- * base DN when `include` is empty) and below none of `exclude`.
+ * Entra Connect's OU filter, shared with the observer/planner (src/observe/select.ts) so the lab
+ * and the plan's predictions agree: the deepest listed container above the object decides.
  */
-export function inSyncScope(dn: string, scope: { include: readonly string[]; exclude: readonly string[] }, baseDn: string): boolean {
-  const included = scope.include.length === 0 ? dnIsWithin(dn, baseDn) : scope.include.some((ou) => dnIsWithin(dn, ou));
-  return included && !scope.exclude.some((ou) => dnIsWithin(dn, ou));
-}
+export { inSyncScope };
 
 /** The DNS domain of a DN's DC= components (`DC=lab,DC=example,DC=test` → `lab.example.test`). */
 export function dnsDomainOf(dn: string): string | null {
