@@ -147,7 +147,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
       fail(badSegment(version ?? ''));
       return;
     }
-    const rel = splitRelative(`/${restPath.join('/')}`);
+    const rel = splitRelative(`/${restPath.join('/')}${url.search}`);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
     const ctx = { tenant: tenantOf(), origin };

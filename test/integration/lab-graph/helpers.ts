@@ -1,0 +1,121 @@
+/**
+ * Shared set-up for the emulator tests: a seeded LabTenant, the emulator on an ephemeral port, and
+ * the real Graph SDK client pointed at it.
+ *
+ * Why `fetchOptions.headers.authorization`: the SDK's AuthenticationHandler only adds the bearer
+ * for https Graph hosts (or https custom hosts) and deletes an `Authorization` header otherwise;
+ * over plain http to 127.0.0.1 the token would never be sent. A lower-case `authorization` header
+ * in fetchOptions survives that delete. The authProvider still returns the lab token (it is what
+ * the SDK would use over https).
+ */
+import { Client } from '@microsoft/microsoft-graph-client';
+import { emptyLabTenantData, LabTenant, type LabUser } from '../../../src/lab/tenant.js';
+import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/lab/graph/index.js';
+
+export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
+export const DOMAIN = 'lab.example.test';
+export const START = '2026-11-21T12:00:00.000Z';
+
+/** Deterministic GUIDs: prefix + counter. */
+export function idGen(prefix = 'aaaaaaaa'): () => string {
+  let n = 0;
+  return () => `${prefix}-0000-4000-8000-${(++n).toString(16).padStart(12, '0')}`;
+}
+
+export function newTenant(opts: { disableDelaySeconds?: number } = {}): LabTenant {
+  return new LabTenant(
+    emptyLabTenantData({ tenantId: TENANT_ID, now: START, displayName: 'Lab', domains: [DOMAIN, 'lab.onmicrosoft.com'] }),
+    { ...opts, newId: idGen() },
+  );
+}
+
+/** A synced user as Entra Connect leaves it. */
+export function addSyncedUser(t: LabTenant, name: string, extra: Partial<LabUser> = {}): Readonly<LabUser> {
+  return t.createUser({
+    userPrincipalName: `${name}@${DOMAIN}`,
+    displayName: name,
+    givenName: name,
+    surname: 'Synced',
+    mail: `${name}@${DOMAIN}`,
+    mailNickname: name,
+    proxyAddresses: [`SMTP:${name}@${DOMAIN}`],
+    onPremisesSyncEnabled: true,
+    onPremisesImmutableId: Buffer.from(name.padEnd(16, '.').slice(0, 16)).toString('base64'),
+    onPremisesDistinguishedName: `CN=${name},OU=Staff,DC=lab,DC=example,DC=test`,
+    onPremisesDomainName: 'lab.example.test',
+    onPremisesSamAccountName: name,
+    onPremisesSecurityIdentifier: `S-1-5-21-1-2-3-${1000 + name.length}`,
+    onPremisesUserPrincipalName: `${name}@${DOMAIN}`,
+    onPremisesLastSyncDateTime: START,
+    ...extra,
+  });
+}
+
+export function addCloudUser(t: LabTenant, name: string, extra: Partial<LabUser> = {}): Readonly<LabUser> {
+  return t.createUser({ userPrincipalName: `${name}@${DOMAIN}`, displayName: name, mailNickname: name, mail: `${name}@${DOMAIN}`, ...extra });
+}
+
+export interface Lab {
+  tenant: LabTenant;
+  emu: GraphEmulator;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export function sdkClient(emu: GraphEmulator, token = emu.token, extra: { retry?: boolean } = {}): Client {
+  void extra;
+  return Client.init({
+    authProvider: (done) => done(null, token),
+    baseUrl: `${emu.url}/`,
+    defaultVersion: 'v1.0',
+    fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+  });
+}
+
+export async function startLab(tenant: LabTenant, opts: Omit<GraphEmulatorOptions, 'tenant'> = {}): Promise<Lab> {
+  const emu = await startGraphEmulator({ tenant, ...opts });
+  return { tenant, emu, client: sdkClient(emu), close: () => emu.close() };
+}
+
+/**
+ * The SDK strips origin and version from a full link only for https URLs: give it the path after
+ * the version (the SDK adds the client's version back; use `.version()` for beta links).
+ */
+export function relative(emu: GraphEmulator, link: string): string {
+  const m = /^\/(v1\.0|beta)(\/.*)$/.exec(link.startsWith(emu.url) ? link.slice(emu.url.length) : '');
+  if (!m?.[2]) throw new Error(`link ${link} is not an emulator Graph link on ${emu.url}`);
+  return m[2];
+}
+
+/** Plain fetch to the emulator (for what the SDK hides: raw status, headers). */
+export async function raw(
+  emu: GraphEmulator,
+  method: string,
+  path: string,
+  opts: { body?: unknown; headers?: Record<string, string>; token?: string | null } = {},
+): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  const token = opts.token === undefined ? emu.token : opts.token;
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const r = await fetch(`${emu.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await r.text();
+  let body: unknown = text;
+  try {
+    body = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // text body
+  }
+  return { status: r.status, headers: r.headers, body };
+}
+
+/** Run a promise that must reject with the SDK's GraphError; return it. */
+export async function graphError(p: Promise<unknown>): Promise<{ statusCode: number; code: string | null; message: string; requestId: string | null; body: unknown }> {
+  try {
+    await p;
+  } catch (e) {
+    const g = e as { statusCode: number; code: string | null; message: string; requestId: string | null; body: unknown };
+    return g;
+  }
+  throw new Error('expected the Graph call to fail');
+}
