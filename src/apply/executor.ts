@@ -3,7 +3,7 @@ import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
-import { fingerprintObjects } from '../plan/fingerprint.js';
+import { fingerprintObjects } from '../plan/fingerprints.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent } from './events.js';
 import { checkPlanGate } from './gate.js';
