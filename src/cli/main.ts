@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { TOOL } from './version.js';
+import { snapshotCommand } from './snapshot.js';
 
 function realIo(): CliIo {
   return {
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: CliIo = realIo()): Promise<number
     .scriptName('entra-soa')
     .version(TOOL.version)
     .strict()
+    .command(snapshotCommand(io, setCode))
     .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply or lab.')
     .recommendCommands()
     .fail((msg, err) => {

@@ -35,10 +35,12 @@ export interface GraphTraffic {
   unavailable: number;
   /** Seconds the retry handler was told to wait (Retry-After), summed. */
   retryAfterSeconds: number;
+  /** `METHOD url` of every request, when created with `newGraphTraffic({ log: true })` (tests, debugging; URLs hold no secrets). */
+  log?: string[];
 }
 
-export function newGraphTraffic(): GraphTraffic {
-  return { requests: 0, byRoute: {}, throttled: 0, unavailable: 0, retryAfterSeconds: 0 };
+export function newGraphTraffic(opts: { log?: boolean } = {}): GraphTraffic {
+  return { requests: 0, byRoute: {}, throttled: 0, unavailable: 0, retryAfterSeconds: 0, ...(opts.log ? { log: [] } : {}) };
 }
 
 export interface GraphClientOptions {
@@ -128,8 +130,10 @@ class TrafficHandler implements Middleware {
   ) {}
   async execute(context: Context): Promise<void> {
     const method = context.options?.method ?? (typeof context.request === 'string' ? 'GET' : context.request.method);
-    const route = routeOf(method, requestUrl(context.request));
+    const url = requestUrl(context.request);
+    const route = routeOf(method, url);
     this.traffic.requests += 1;
+    this.traffic.log?.push(`${method.toUpperCase()} ${url}`);
     this.traffic.byRoute[route] = (this.traffic.byRoute[route] ?? 0) + 1;
     await this.next!.execute(context);
     const status = context.response?.status ?? 0;

@@ -2,6 +2,7 @@
  * Built-in Entra roles Microsoft labels PRIVILEGED (by role template id, which is the same in every
  * tenant). A user holding one is refused by hard match from 2026-07-01 and must not be soft-matched
  * or converted by the SOA switch (domain.md §3, §4). Unknown templates count as not privileged.
+ * Exchange Administrator is deliberately absent: Microsoft does not label it PRIVILEGED (the lab agrees).
  */
 export const PRIVILEGED_ROLE_TEMPLATES: Readonly<Record<string, string>> = {
   '62e90394-69f5-4237-9190-012177145e10': 'Global Administrator',
@@ -9,7 +10,6 @@ export const PRIVILEGED_ROLE_TEMPLATES: Readonly<Record<string, string>> = {
   '7be44c8a-adaf-4e2a-84d6-ab2649e08a13': 'Privileged Authentication Administrator',
   'fe930be7-5e62-47db-91af-98c3a49a38b1': 'User Administrator',
   '8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2': 'Hybrid Identity Administrator',
-  '29232cdf-9323-42fd-ade2-1d097af3e4de': 'Exchange Administrator',
   '194ae4cb-b126-40b2-bd5b-6091b380977d': 'Security Administrator',
   '9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3': 'Application Administrator',
   '158c047a-c907-4556-b7ef-446551a6b5f7': 'Cloud Application Administrator',

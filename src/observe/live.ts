@@ -6,43 +6,19 @@
 import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { ObservedState, Snapshot } from '../model/observed.js';
+import { SNAPSHOT_FORMAT_VERSION, SNAPSHOT_KIND, sortObservedState } from './snapshot.js';
 
 export interface ObserveLiveInput {
   entra: EntraAccess;
   directory: DirectoryAccess;
 }
 
-const lower = (s: string | null | undefined) => (s ?? '').toLowerCase();
-
-/** Case-insensitive first, then exact (so the order is total and stable). */
-function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
-  return (a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    const la = ka.toLowerCase();
-    const lb = kb.toLowerCase();
-    if (la !== lb) return la < lb ? -1 : 1;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  };
-}
-
-/** Sorts every array of an observed state by its stable key (users by UPN then id, AD objects by DN lower-case). */
+/**
+ * Sorted by the snapshot format's stable keys (`sortObservedState` in observe/snapshot.ts), so a live
+ * read and a snapshot of it list objects in the same order.
+ */
 export function sortObserved(state: ObservedState): ObservedState {
-  const upnThenId = <T extends { userPrincipalName: string | null; id: string }>(a: T, b: T) =>
-    byKey<T>((u) => lower(u.userPrincipalName))(a, b) || byKey<T>((u) => u.id)(a, b);
-  return {
-    tenant: state.tenant,
-    ad: {
-      baseDn: state.ad.baseDn,
-      users: [...state.ad.users].sort(byKey((u) => u.dn)),
-      organizationalUnits: [...state.ad.organizationalUnits].sort(byKey((o) => o.dn)),
-    },
-    entra: {
-      users: [...state.entra.users].sort(upnThenId),
-      deletedUsers: [...state.entra.deletedUsers].sort(upnThenId),
-      groups: [...state.entra.groups].sort((a, b) => byKey<typeof a>((g) => g.displayName)(a, b) || byKey<typeof a>((g) => g.id)(a, b)),
-    },
-  };
+  return sortObservedState(state);
 }
 
 /** Reads both sides concurrently. Failures propagate as the accesses throw them (GraphError, DirectoryError). */
@@ -65,5 +41,5 @@ export async function observeLive(input: ObserveLiveInput): Promise<ObservedStat
 
 /** Wraps an observed state in the versioned snapshot document. */
 export function snapshotFromObserved(state: ObservedState, capturedAt: string, source: string): Snapshot {
-  return { kind: 'entra-soa/snapshot', formatVersion: 1, capturedAt, source, state: sortObserved(state) };
+  return { kind: SNAPSHOT_KIND, formatVersion: SNAPSHOT_FORMAT_VERSION, capturedAt, source, state: sortObserved(state) };
 }
