@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { USER_SELECT } from '../../../src/graph/entra-access.js';
+import { cloudUser, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
+
+let lab: Lab | undefined;
+afterEach(async () => {
+  await lab?.close();
+  lab = undefined;
+});
+
+const urlsOf = (l: Lab, re: RegExp) => (l.traffic.log ?? []).filter((u) => re.test(u));
+
+describe('GraphEntraAccess reads through the SDK client against the lab emulator', () => {
+  it('lists 2,500 users over three pages of 999 with exactly the $select-ed fields, following nextLink', async () => {
+    const tenant = newTenant();
+    for (let i = 0; i < 1500; i++) tenant.createUser(syncedUser(i));
+    for (let i = 0; i < 1000; i++) tenant.createUser(cloudUser(i));
+    lab = await startLab(tenant);
+
+    const users = await lab.entra.listUsers();
+
+    expect(users).toHaveLength(2500);
+    const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
+    expect(pages).toHaveLength(3);
+    expect(pages[0]).toContain(`$select=${USER_SELECT.join(',')}`);
+    expect(pages[0]).toContain('$top=999');
+    expect(pages[1]).toContain('$skiptoken=');
+    expect(lab.entra.stats.userPages).toBe(3);
+    const alice = users.find((u) => u.userPrincipalName === `synced7@${DOMAIN}`)!;
+    expect(alice).toEqual({
+      id: alice.id,
+      userPrincipalName: `synced7@${DOMAIN}`,
+      displayName: 'synced 7',
+      givenName: null,
+      surname: null,
+      mail: `synced7@${DOMAIN}`,
+      proxyAddresses: [`SMTP:synced7@${DOMAIN}`],
+      onPremisesSyncEnabled: true,
+      onPremisesImmutableId: Buffer.from('anchor-000000007').toString('base64'),
+      isCloudManaged: false,
+      accountEnabled: true,
+      roles: [],
+      onPremisesDistinguishedName: 'CN=synced 7,OU=Staff,DC=lab,DC=example,DC=test',
+      onPremisesDomainName: 'lab.example.test',
+      onPremisesSamAccountName: 'synced7',
+      onPremisesSecurityIdentifier: null,
+      onPremisesUserPrincipalName: `synced7@${DOMAIN}`,
+      onPremisesLastSyncDateTime: '2026-10-31T23:30:00Z',
+    });
+    // 1,500 synced + 1,000 never-synced users: not one sync-behaviour read
+    expect(urlsOf(lab, /\$batch/)).toHaveLength(0);
+    expect(users.filter((u) => u.isCloudManaged === null)).toHaveLength(1000);
+  });
+
+  it('reads onPremisesSyncBehavior only for previously synced users, in $batches of 20 on beta', async () => {
+    const tenant = newTenant();
+    for (let i = 0; i < 10; i++) tenant.createUser(syncedUser(i));
+    for (let i = 0; i < 5; i++) tenant.createUser(cloudUser(i));
+    // 30 converted by the SOA switch (isCloudManaged, sync null, immutable id kept)
+    for (let i = 0; i < 30; i++) {
+      const u = tenant.createUser(syncedUser(100 + i, 'conv'));
+      tenant.setUserCloudManaged(u.id, true);
+    }
+    // 11 restored after scope removal: sync false, not cloud-managed
+    for (let i = 0; i < 11; i++) tenant.createUser({ ...syncedUser(200 + i, 'prev'), onPremisesSyncEnabled: false });
+    lab = await startLab(tenant);
+
+    const users = await lab.entra.listUsers();
+
+    const batches = urlsOf(lab, /^POST .*\/\$batch$/);
+    expect(batches).toHaveLength(3); // 41 reads → 20 + 20 + 1
+    expect(batches.every((u) => u.includes('/beta/$batch'))).toBe(true);
+    expect(lab.entra.stats.syncBehaviorReads).toBe(41);
+    const by = (prefix: string) => users.filter((u) => u.userPrincipalName.startsWith(prefix));
+    expect(by('synced').map((u) => u.isCloudManaged)).toEqual(Array(10).fill(false));
+    expect(by('cloud').map((u) => u.isCloudManaged)).toEqual(Array(5).fill(null));
+    expect(by('conv').map((u) => [u.isCloudManaged, u.onPremisesSyncEnabled])).toEqual(Array(30).fill([true, null]));
+    expect(by('prev').map((u) => [u.isCloudManaged, u.onPremisesSyncEnabled])).toEqual(Array(11).fill([false, false]));
+  });
+
+  it('fills roles from directoryRoles and marks privileged ones by template id', async () => {
+    const tenant = newTenant();
+    const admin = tenant.createUser(cloudUser(1, 'admin'));
+    const exch = tenant.createUser(cloudUser(2, 'exch'));
+    tenant.addRoleMember('Global Administrator', admin.id);
+    tenant.addRoleMember('Exchange Administrator', admin.id);
+    tenant.addRoleMember('Exchange Administrator', exch.id);
+    lab = await startLab(tenant);
+
+    const users = await lab.entra.listUsers();
+    const roleOf = (upn: string) => users.find((u) => u.userPrincipalName === upn)!.roles;
+    expect(roleOf(`admin1@${DOMAIN}`)).toEqual([
+      { role: 'Exchange Administrator', state: 'active', privileged: false },
+      { role: 'Global Administrator', state: 'active', privileged: true },
+    ]);
+    expect(roleOf(`exch2@${DOMAIN}`)).toEqual([{ role: 'Exchange Administrator', state: 'active', privileged: false }]);
+    expect(urlsOf(lab, /directoryRoles\?\$expand=members\(\$select=id\)/)).toHaveLength(1);
+  });
+
+  it('reads one user (404 → null), deleted users, groups and the tenant sync state', async () => {
+    const tenant = newTenant();
+    const conv = tenant.createUser(syncedUser(1, 'conv'));
+    tenant.setUserCloudManaged(conv.id, true);
+    const gone = tenant.createUser(syncedUser(2, 'gone'));
+    tenant.deleteUser(gone.id);
+    tenant.createGroup({ displayName: 'Sales Team', mailNickname: 'sales', securityEnabled: true, mailEnabled: false, onPremisesSyncEnabled: true, onPremisesSecurityIdentifier: 'S-1-5-21-1-2-3-1101', onPremisesLastSyncDateTime: '2026-10-31T23:30:00Z' });
+    const fin = tenant.createGroup({ displayName: 'Finance', mailNickname: 'finance', securityEnabled: true, mailEnabled: false, onPremisesSyncEnabled: true, onPremisesSecurityIdentifier: 'S-1-5-21-1-2-3-1102', onPremisesLastSyncDateTime: '2026-10-31T23:30:00Z' });
+    tenant.setGroupCloudManaged(fin.id, true);
+    tenant.createGroup({ displayName: 'Cloud Team', mailNickname: 'cloudteam', securityEnabled: false, mailEnabled: true });
+    tenant.updateSyncFeatures({ blockSoftMatchEnabled: true });
+    lab = await startLab(tenant);
+
+    const one = await lab.entra.getUser(conv.id);
+    expect(one?.isCloudManaged).toBe(true);
+    expect(one?.userPrincipalName).toBe(`conv1@${DOMAIN}`);
+    expect(await lab.entra.getUser('00000000-0000-4000-8000-00000000ffff')).toBeNull();
+
+    const deleted = await lab.entra.listDeletedUsers();
+    expect(deleted).toEqual([
+      {
+        id: gone.id,
+        userPrincipalName: deleted[0]!.userPrincipalName,
+        onPremisesImmutableId: Buffer.from('anchor-000000002').toString('base64'),
+        onPremisesSyncEnabled: true,
+        deletedDateTime: '2026-11-01T00:00:00.000Z',
+      },
+    ]);
+    expect(urlsOf(lab, /deletedItems\/microsoft\.graph\.user\?/)).toHaveLength(1);
+
+    const groups = await lab.entra.listGroups();
+    const g = (name: string) => groups.find((x) => x.displayName === name)!;
+    expect(g('Sales Team')).toMatchObject({ onPremisesSyncEnabled: true, isCloudManaged: false, securityEnabled: true, mailEnabled: false });
+    expect(g('Finance')).toMatchObject({ onPremisesSyncEnabled: null, isCloudManaged: true, mailNickname: 'finance' });
+    expect(g('Cloud Team')).toMatchObject({ onPremisesSyncEnabled: null, isCloudManaged: null, mailEnabled: true });
+
+    const state = await lab.entra.getTenantSyncState();
+    expect(state).toEqual({
+      tenantId: TENANT_ID,
+      onPremisesSyncEnabled: true,
+      disablePending: false,
+      disableRequestedAt: null,
+      onPremisesLastSyncDateTime: null,
+      features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+      accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 },
+    });
+  });
+});
