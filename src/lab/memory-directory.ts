@@ -32,6 +32,10 @@ export class SeededRandom {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+  /** Continue from a saved state (see `state`). */
+  reseed(state: number): void {
+    this.s = state >>> 0;
+  }
   /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
@@ -341,18 +345,33 @@ export class MemoryDirectory implements DirectoryAccess {
   }
 
   static fromJSON(json: MemoryDirectoryJson): MemoryDirectory {
-    if (json.kind !== 'entra-soa/lab-directory' || json.formatVersion !== 1) {
-      throw new Error(`not a lab directory document (kind ${String(json.kind)}, formatVersion ${String(json.formatVersion)})`);
-    }
+    checkDocument(json);
     const d = new MemoryDirectory({ baseDn: json.baseDn, random: new SeededRandom(json.randomState) });
-    // parents first, whatever the saved order
-    const ous = [...json.organizationalUnits].sort((a, b) => a.split(',').length - b.split(',').length);
-    for (const ou of ous) d.addOrganizationalUnit(ou);
-    for (const u of json.users) {
-      d.users.set(normalizeDn(u.dn), copyUser(u));
-    }
-    for (const g of json.groups) d.groups.set(normalizeDn(g.dn), { ...g, members: [...g.members] });
+    d.load(json);
     return d;
+  }
+
+  /**
+   * Replace the whole content in place (the lab's reset: holders of this object keep working on
+   * the new content). The base DN must be the same.
+   */
+  resetFrom(json: MemoryDirectoryJson): void {
+    checkDocument(json);
+    if (normalizeDn(json.baseDn) !== normalizeDn(this.baseDn)) {
+      throw new Error(`cannot reset the directory ${this.baseDn} from one with base DN ${json.baseDn}`);
+    }
+    this.ous.clear();
+    this.users.clear();
+    this.groups.clear();
+    this.random.reseed(json.randomState);
+    this.load(json);
+  }
+
+  private load(json: MemoryDirectoryJson): void {
+    // saved content was checked when it was made: keep its order as it is
+    for (const ou of json.organizationalUnits) this.ous.set(normalizeDn(ou), ou);
+    for (const u of json.users) this.users.set(normalizeDn(u.dn), copyUser(u));
+    for (const g of json.groups) this.groups.set(normalizeDn(g.dn), { ...g, members: [...g.members] });
   }
 
   private mustGetUser(dn: string): AdUser {
@@ -370,6 +389,12 @@ export class MemoryDirectory implements DirectoryAccess {
         throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${u.dn}`, dn);
       }
     }
+  }
+}
+
+function checkDocument(json: MemoryDirectoryJson): void {
+  if (json.kind !== 'entra-soa/lab-directory' || json.formatVersion !== 1) {
+    throw new Error(`not a lab directory document (kind ${String(json.kind)}, formatVersion ${String(json.formatVersion)})`);
   }
 }
 

@@ -1,0 +1,271 @@
+/**
+ * The lab in one process: the lab tenant behind the Graph emulator on 127.0.0.1, an AD (the
+ * seed's in-memory directory, or any `DirectoryAccess` such as Samba through src/ad), the
+ * sync-cycle simulator standing in for Entra Connect, and the admin endpoints. `plan --lab`,
+ * `apply --lab` and `lab up` all start one of these.
+ *
+ * Sync cycles run when asked (`runSyncCycle`, `POST /_lab/sync-cycle`), on the lab schedule when
+ * the lab clock advances past it (every `syncIntervalMinutes` lab minutes, like Connect's 30-minute
+ * scheduler), and optionally on a real-time interval (`syncEverySeconds`, `lab up --sync-every`).
+ * Cycles and clock moves are serialised: one at a time, in request order.
+ */
+import type { DirectoryAccess } from '../model/directory.js';
+import { startGraphEmulator } from './graph/index.js';
+import type { GraphEmulator } from './graph/index.js';
+import type { LabTenant } from './tenant.js';
+import type { MemoryDirectory, SeededRandom } from './memory-directory.js';
+import type { LabSeed, LabSyncConfig } from './seed.js';
+import { DEFAULT_SEED_PATH, loadSeed } from './seed.js';
+import { runSyncCycle } from './sync-cycle.js';
+import type { SyncCycleReport } from './sync-report.js';
+import type { LabAdminTarget, LabClockAdvance } from './admin-routes.js';
+import { createLabAdminHandler } from './admin-routes.js';
+import type { LabStateDocument } from './lab-state-store.js';
+import { loadLabState, saveLabState } from './lab-state-store.js';
+
+/** How to start a lab. */
+export interface StartLabOptions {
+  /** Seed file; default the sample company (examples/lab/sample-company.json in the package). */
+  seedPath?: string;
+  /** Folder to keep the lab's state in between runs (loaded on start when present, saved by `save()` / `close()`). */
+  stateDir?: string;
+  /** Port of the Graph emulator on 127.0.0.1; default 0 (any free port). */
+  port?: number;
+  /** An AD to use instead of the seed's in-memory one (e.g. Samba through src/ad). Closed by `close()`. */
+  ad?: DirectoryAccess;
+  /** Override parts of the seed's sync settings (scope, anchor, schedule). */
+  syncConfig?: Partial<LabSyncConfig>;
+  /** Real-time interval between automatic cycles in seconds (`lab up --sync-every 30s`); off when absent or 0. */
+  syncEverySeconds?: number;
+  /** Bearer tokens the emulator accepts (default: one random token). */
+  tokens?: string[];
+  /** Called after every cycle (scheduled, triggered or real-time). */
+  onSyncCycle?: (report: SyncCycleReport) => void;
+  /** Called when a real-time cycle fails (it never throws out of the timer). Default: ignored. */
+  onError?: (error: unknown) => void;
+}
+
+/** A running lab. */
+export interface Lab {
+  /** `http://127.0.0.1:<port>`: the Graph SDK's baseUrl (paths /v1.0/..., /beta/...). */
+  graphUrl: string;
+  /** A bearer token the emulator accepts. */
+  token: string;
+  tenant: LabTenant;
+  directory: DirectoryAccess;
+  /** The in-memory AD, when the lab uses it (null with an external AD). */
+  memoryDirectory: MemoryDirectory | null;
+  syncConfig: LabSyncConfig;
+  /** The seed the lab was started from. */
+  seedPath: string;
+  /** Where the state is kept, if anywhere. */
+  stateDir: string | null;
+  /** True when the state was loaded from `stateDir` rather than the seed. */
+  resumed: boolean;
+  /** One Entra Connect cycle now. */
+  runSyncCycle(): Promise<SyncCycleReport>;
+  /** Move the lab clock; scheduled cycles (and a pending tenant disable) happen on the way. */
+  advanceClock(seconds: number): Promise<LabClockAdvance>;
+  /** The whole state as JSON (what `GET /_lab/state` answers). */
+  state(): Promise<Record<string, unknown>>;
+  /** Back to the seed (tenant, in-memory AD, clock); an external AD is left as it is. */
+  reset(): Promise<{ now: string }>;
+  /** Write the state to `stateDir` (no-op without one). */
+  save(): Promise<void>;
+  /** Stop timers and the emulator, save (with `stateDir`), close the AD. */
+  close(): Promise<void>;
+}
+
+/** Start a lab (see the module comment). */
+export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
+  const seedPath = opts.seedPath ?? DEFAULT_SEED_PATH;
+  const loaded = await loadSeed(seedPath);
+  const seed: LabSeed = loaded.seed;
+  const random: SeededRandom = loaded.random;
+  const tenant: LabTenant = loaded.tenant;
+  const memory: MemoryDirectory | null = opts.ad ? null : loaded.directory;
+  const directory: DirectoryAccess = opts.ad ?? loaded.directory;
+  let syncConfig: LabSyncConfig = { ...loaded.syncConfig, ...opts.syncConfig };
+  let lastCycleAt: number = Date.parse(tenant.getOrganization().onPremisesLastSyncDateTime ?? tenant.nowIso());
+
+  let resumed = false;
+  if (opts.stateDir) {
+    const saved = await loadLabState(opts.stateDir);
+    if (saved) {
+      tenant.reset(saved.tenant);
+      random.reseed(saved.randomState);
+      if (memory && saved.directory) memory.resetFrom(saved.directory);
+      syncConfig = { ...saved.syncConfig, ...opts.syncConfig };
+      lastCycleAt = saved.lastSyncCycleAt ? Date.parse(saved.lastSyncCycleAt) : Date.parse(tenant.nowIso());
+      resumed = true;
+    }
+  }
+
+  // ---- serialised operations ----
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(op: () => Promise<T>): Promise<T> => {
+    const run = chain.then(op, op);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  const cycleNow = async (): Promise<SyncCycleReport> => {
+    const report = await runSyncCycle({ directory, tenant, config: syncConfig });
+    lastCycleAt = Date.parse(tenant.nowIso());
+    opts.onSyncCycle?.(report);
+    return report;
+  };
+
+  const advance = async (seconds: number): Promise<LabClockAdvance> => {
+    if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`the lab clock only moves forward; got ${seconds} seconds`);
+    const start = Date.parse(tenant.nowIso());
+    const target = start + Math.round(seconds * 1000);
+    const intervalMs = Math.max(0, syncConfig.syncIntervalMinutes) * 60_000;
+    const cycles: SyncCycleReport[] = [];
+    const purged: string[] = [];
+    let disableCompleted = false;
+    const moveTo = (t: number) => {
+      const now = Date.parse(tenant.nowIso());
+      if (t <= now) return;
+      const r = tenant.advanceClock((t - now) / 1000);
+      disableCompleted ||= r.disableCompleted;
+      purged.push(...r.purgedUserIds);
+    };
+    if (intervalMs > 0 && target > start) {
+      for (;;) {
+        const next = Math.max(lastCycleAt + intervalMs, Date.parse(tenant.nowIso()));
+        if (next > target) break;
+        moveTo(next);
+        cycles.push(await cycleNow());
+        lastCycleAt = next;
+        if (next === target) break;
+      }
+    }
+    moveTo(target);
+    return { now: tenant.nowIso(), advancedSeconds: (target - start) / 1000, disableCompleted, purgedUserIds: purged, syncCycles: cycles };
+  };
+
+  const stateDocument = (): LabStateDocument => ({
+    kind: 'entra-soa/lab-state',
+    formatVersion: 1,
+    savedAt: new Date().toISOString(),
+    seedPath,
+    randomState: random.state,
+    syncConfig,
+    lastSyncCycleAt: new Date(lastCycleAt).toISOString(),
+    tenant: tenant.toJSON(),
+    directory: memory ? memory.toJSON() : null,
+  });
+
+  const save = async (): Promise<void> => {
+    if (opts.stateDir) await saveLabState(opts.stateDir, stateDocument());
+  };
+
+  const state = async (): Promise<Record<string, unknown>> => {
+    const t = tenant.toJSON();
+    const [adUsers, ous] = await Promise.all([directory.listUsers(), directory.listOrganizationalUnits()]);
+    const intervalMs = syncConfig.syncIntervalMinutes * 60_000;
+    return {
+      now: t.now,
+      seed: { name: seed.name, path: seedPath },
+      tenant: {
+        id: t.organization.id,
+        displayName: t.organization.displayName,
+        onPremisesSyncEnabled: t.organization.onPremisesSyncEnabled,
+        onPremisesLastSyncDateTime: t.organization.onPremisesLastSyncDateTime,
+        pendingDisable: t.organization.pendingDisable,
+        verifiedDomains: t.organization.verifiedDomains,
+        features: t.onPremisesSynchronization.features,
+        accidentalDeletionPrevention: t.onPremisesSynchronization.configuration.accidentalDeletionPrevention,
+      },
+      users: t.users,
+      deletedUsers: t.deletedUsers,
+      groups: t.groups,
+      directoryRoles: t.directoryRoles,
+      provisioningErrors: t.provisioningErrors,
+      ad: {
+        kind: memory ? 'memory' : 'external',
+        baseDn: directory.baseDn,
+        organizationalUnits: ous.map((o) => o.dn),
+        users: adUsers,
+      },
+      sync: {
+        ...syncConfig,
+        lastCycleAt: new Date(lastCycleAt).toISOString(),
+        nextScheduledCycleAt: intervalMs > 0 ? new Date(Math.max(lastCycleAt + intervalMs, Date.parse(t.now))).toISOString() : null,
+      },
+    };
+  };
+
+  const reset = async (): Promise<{ now: string }> => {
+    tenant.reset(seed.tenant);
+    random.reseed(seed.randomSeed);
+    if (memory) memory.resetFrom(seed.directory);
+    syncConfig = { ...seed.syncConfig, ...opts.syncConfig };
+    lastCycleAt = Date.parse(tenant.getOrganization().onPremisesLastSyncDateTime ?? tenant.nowIso());
+    return { now: tenant.nowIso() };
+  };
+
+  const afterChange = async <T>(v: T): Promise<T> => {
+    await save();
+    return v;
+  };
+
+  const admin: LabAdminTarget = {
+    runSyncCycle: () => serial(() => cycleNow().then(afterChange)),
+    advanceClock: (s) => serial(() => advance(s).then(afterChange)),
+    state: () => serial(state),
+    reset: () => serial(() => reset().then(afterChange)),
+    now: () => tenant.nowIso(),
+  };
+
+  let emulator: GraphEmulator;
+  try {
+    emulator = await startGraphEmulator({
+      tenant,
+      port: opts.port ?? 0,
+      adminHandler: createLabAdminHandler(admin),
+      ...(opts.tokens ? { tokens: opts.tokens } : {}),
+    });
+  } catch (e) {
+    await directory.close();
+    throw e;
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  if (opts.syncEverySeconds && opts.syncEverySeconds > 0) {
+    timer = setInterval(() => {
+      admin.runSyncCycle().catch((e: unknown) => opts.onError?.(e));
+    }, opts.syncEverySeconds * 1000);
+  }
+
+  let closed = false;
+  return {
+    graphUrl: emulator.url,
+    token: emulator.token,
+    tenant,
+    directory,
+    memoryDirectory: memory,
+    get syncConfig() {
+      return syncConfig;
+    },
+    seedPath,
+    stateDir: opts.stateDir ?? null,
+    resumed,
+    runSyncCycle: () => serial(cycleNow),
+    advanceClock: (s) => serial(() => advance(s)),
+    state: () => serial(state),
+    reset: () => serial(reset),
+    save: () => serial(save),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await serial(async () => {
+        await emulator.close();
+        await save();
+        await directory.close();
+      });
+    },
+  };
+}
