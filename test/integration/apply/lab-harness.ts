@@ -1,0 +1,143 @@
+/**
+ * The executor against the lab: the Graph emulator over HTTP through the real SDK client
+ * (GraphEntraAccess), the lab's in-memory AD (or any DirectoryAccess), the lab's sync-cycle simulator as
+ * the sync trigger, and plans made by the real planner from a manifest text.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPlan, type ApplyInput } from '../../../src/apply/executor.js';
+import type { ApplyEvent } from '../../../src/apply/events.js';
+import { memoryJournal, openJournal, type Journal } from '../../../src/apply/journal.js';
+import { planDigest } from '../../../src/apply/plan-digest.js';
+import type { ApplyReport } from '../../../src/apply/report.js';
+import { fileSecretSink, type SecretSink } from '../../../src/apply/secrets.js';
+import { generatePassword } from '../../../src/ad/password.js';
+import { createGraphClient } from '../../../src/graph/client.js';
+import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
+import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
+import { startLab, type Lab, type StartLabOptions } from '../../../src/lab/in-process-lab.js';
+import { loadManifestText } from '../../../src/manifest/load.js';
+import type { DesiredState } from '../../../src/model/desired.js';
+import type { Plan } from '../../../src/model/plan.js';
+import { observeLive } from '../../../src/observe/live.js';
+import { buildPlan } from '../../../src/plan/index.js';
+
+export const LAB_TENANT_ID = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
+export const BASE_DN = 'DC=lab,DC=example,DC=test';
+export const UNSYNCED_OU = `OU=Unsynced,${BASE_DN}`;
+
+/** A manifest for the sample company with the given users/tenant/allow sections (YAML text, indented as top-level keys). */
+export function labManifest(body: string, opts: { tenantExtra?: string; sync?: string } = {}): string {
+  return `apiVersion: entra-soa/v1
+tenant:
+  id: ${LAB_TENANT_ID}
+${opts.tenantExtra ?? ''}
+activeDirectory:
+  connection:
+    url: ldaps://dc1.lab.example.test
+    baseDn: ${BASE_DN}
+    bindDn: CN=svc-entra-soa,OU=ServiceAccounts,${BASE_DN}
+    bindPasswordEnv: LAB_AD_PASSWORD
+  sourceAnchor: mS-DS-ConsistencyGuid
+  syncScope:
+    include:
+      - OU=Staff,${BASE_DN}
+      - OU=Groups,${BASE_DN}
+  unsyncedOu: ${UNSYNCED_OU}
+${body}
+${opts.sync ?? 'sync:\n  timeout: 2h\n  pollInterval: 30s'}
+`;
+}
+
+export function loadDesired(text: string): DesiredState {
+  const r = loadManifestText(text, 'manifest.yaml');
+  if (!r.desired) throw new Error(`manifest has errors: ${r.diagnostics.map((d) => `${d.code}: ${d.message}`).join('; ')}`);
+  return r.desired;
+}
+
+export interface LabHarness {
+  lab: Lab;
+  entra: GraphEntraAccess;
+  dir: string;
+  secretsDir: string;
+  plan(desired: DesiredState): Promise<Plan>;
+  /** Run applyPlan with lab defaults (lab-clock sleep, lab-clock now, lab sync cycle as trigger). */
+  apply(plan: Plan, desired: DesiredState, over?: Partial<ApplyInput>): Promise<{ report: ApplyReport; events: ApplyEvent[] }>;
+  journalAt(path: string, plan: Plan): Journal;
+  setFaults(body: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLabHarness(opts: StartLabOptions = {}): Promise<LabHarness> {
+  const lab = await startLab(opts);
+  const client = createGraphClient({
+    endpoint: lab.graphUrl,
+    authProvider: authProviderFor(new StaticTokenCredential(lab.token), lab.graphUrl),
+    retry: { maxRetries: 0 },
+  });
+  const entra = new GraphEntraAccess({ client, tenantId: LAB_TENANT_ID });
+  const dir = mkdtempSync(join(tmpdir(), 'entra-soa-apply-'));
+  const secretsDir = join(dir, 'secrets');
+  const labNow = () => new Date(lab.tenant.nowIso());
+  return {
+    lab,
+    entra,
+    dir,
+    secretsDir,
+    async plan(desired) {
+      const observed = await observeLive({ entra, directory: lab.directory });
+      return buildPlan({ desired, observed, createdAt: labNow().toISOString(), tool: { name: 'entra-soa', version: 'test' }, source: 'lab' });
+    },
+    async apply(plan, desired, over = {}) {
+      const events: ApplyEvent[] = [];
+      const secrets: SecretSink = fileSecretSink(secretsDir, labNow);
+      try {
+        const report = await applyPlan({
+          plan,
+          entra,
+          directory: lab.directory,
+          observe: () => observeLive({ entra, directory: lab.directory }),
+          joinOptions: { sourceAnchor: desired.activeDirectory.sourceAnchor },
+          journal: memoryJournal(),
+          allow: desired.allow,
+          concurrency: 4,
+          triggerSync: async () => {
+            await lab.runSyncCycle();
+          },
+          pollIntervalS: desired.sync.pollIntervalS,
+          secrets,
+          generatePassword: () => generatePassword(),
+          // Waiting moves the lab clock (scheduled cycles and a pending disable happen on the way).
+          sleep: async (ms) => {
+            await lab.advanceClock(ms / 1000);
+          },
+          now: labNow,
+          onEvent: (e) => events.push(e),
+          ...over,
+        });
+        return { report, events };
+      } finally {
+        secrets.close();
+      }
+    },
+    journalAt(path, plan) {
+      return openJournal(path, planDigest(plan));
+    },
+    async setFaults(body) {
+      const res = await fetch(`${lab.graphUrl}/_lab/faults`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${lab.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`POST /_lab/faults answered ${res.status}: ${await res.text()}`);
+    },
+    async close() {
+      await lab.close();
+    },
+  };
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
