@@ -68,8 +68,9 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
   return key === undefined ? undefined : headers[key];
 }
 
-/** Splits requests into batches of ≤ 20, keeping each dependsOn chain in one batch. */
-export function chunkRequests(requests: readonly BatchRequest[]): BatchRequest[][] {
+/** Splits requests into batches of ≤ `maxSize` (≤ 20), keeping each dependsOn chain in one batch. */
+export function chunkRequests(requests: readonly BatchRequest[], maxSize: number = MAX_BATCH_SIZE): BatchRequest[][] {
+  const size = Math.max(1, Math.min(MAX_BATCH_SIZE, Math.floor(maxSize)));
   const ids = new Set<string>();
   for (const r of requests) {
     if (ids.has(r.id)) throw new Error(`batch request id ${JSON.stringify(r.id)} is used twice`);
@@ -99,8 +100,8 @@ export function chunkRequests(requests: readonly BatchRequest[]): BatchRequest[]
   const chunks: BatchRequest[][] = [];
   let current: BatchRequest[] = [];
   for (const g of groups.values()) {
-    if (g.length > MAX_BATCH_SIZE) throw new Error(`a dependsOn chain of ${g.length} requests does not fit one batch of ${MAX_BATCH_SIZE}`);
-    if (current.length + g.length > MAX_BATCH_SIZE) {
+    if (g.length > size) throw new Error(`a dependsOn chain of ${g.length} requests does not fit one batch of ${size}`);
+    if (current.length + g.length > size) {
       chunks.push(current);
       current = [];
     }
@@ -142,7 +143,8 @@ export async function runBatch(client: Client, requests: readonly BatchRequest[]
   const maxRetries = opts.maxInnerRetries ?? 6;
   let pending: BatchRequest[] = [...requests];
   for (let round = 0; pending.length > 0; round++) {
-    const chunks = chunkRequests(pending);
+    // a batch never takes more writes at once than the pacer's burst
+    const chunks = chunkRequests(pending, opts.pacer ? opts.pacer.budget.burst : MAX_BATCH_SIZE);
     const retry = new Set<string>();
     let waitSeconds = 0;
     const concurrency = Math.max(1, opts.concurrency ?? 1);

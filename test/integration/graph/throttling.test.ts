@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GraphError } from '../../../src/model/entra.js';
+import { cloudUser, fakeClock, newTenant, startLab, syncedUser, type Lab } from './lab-graph.js';
+
+let lab: Lab | undefined;
+afterEach(async () => {
+  await lab?.close();
+  lab = undefined;
+});
+
+/** The most entries within any `windowMs` span. */
+function maxInWindow(times: number[], windowMs: number): number {
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < times.length; hi++) {
+    while (times[hi]! - times[lo]! >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+describe('throttling, faults and pacing against the lab emulator', () => {
+  it('outer 429: the SDK RetryHandler waits Retry-After (through our sleep) and the read still succeeds', async () => {
+    const tenant = newTenant();
+    for (let i = 0; i < 3000; i++) tenant.createUser(cloudUser(i));
+    // 2 resource units per second: the 4 pages of users (1 RU each with $select) cannot go at once
+    lab = await startLab(tenant, { throttling: { resourceUnitsPerWindow: 2, windowSeconds: 1 } });
+
+    const users = await lab.entra.listUsers();
+
+    expect(users).toHaveLength(3000);
+    expect(lab.traffic.throttled).toBeGreaterThanOrEqual(1);
+    expect(lab.traffic.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    // every wait was the emulator's Retry-After (whole seconds ≥ 1), not the SDK's default backoff
+    expect(lab.waits.length).toBe(lab.traffic.throttled);
+    expect(lab.waits.every((ms) => ms >= 1000 && ms % 1000 === 0)).toBe(true);
+  });
+
+  it('inner 429s in a $batch are retried (only those) after Retry-After', async () => {
+    const tenant = newTenant();
+    for (let i = 0; i < 25; i++) tenant.setUserCloudManaged(tenant.createUser(syncedUser(i, 'conv')).id, true);
+    // the users page and the roles read take 2 units; the batch's 25 inner reads then hit the limit
+    lab = await startLab(tenant, { throttling: { resourceUnitsPerWindow: 15, windowSeconds: 1 } });
+
+    const users = await lab.entra.listUsers();
+
+    expect(users.map((u) => u.isCloudManaged)).toEqual(Array(25).fill(true));
+    expect(lab.entra.stats.batch.innerThrottled).toBeGreaterThanOrEqual(1);
+    expect(lab.entra.stats.batch.innerRequests).toBe(25 + lab.entra.stats.batch.innerThrottled);
+    expect(lab.waits.some((ms) => ms >= 1000)).toBe(true);
+  });
+
+  it('the pacer keeps 60 batched writes under a budget of 10 writes / 5 s: the emulator (same clock) never throttles', async () => {
+    const clock = fakeClock();
+    const tenant = newTenant();
+    const ids = Array.from({ length: 60 }, (_, i) => tenant.createUser(syncedUser(i)).id);
+    lab = await startLab(tenant, {
+      clock,
+      budget: { writes: 10, windowSeconds: 5, burst: 5 },
+      throttling: { writesPerWindow: 10, writeWindowSeconds: 5, resourceUnitsPerWindow: 100_000 },
+    });
+    const start = clock.now();
+
+    const results = await lab.entra.batchWrites(
+      ids.map((id, i) => ({ id: `w${i}`, method: 'PATCH' as const, url: `/users/${id}/onPremisesSyncBehavior`, body: { isCloudManaged: true } })),
+      'beta',
+    );
+
+    expect([...results.values()].filter((r) => r.status === 204)).toHaveLength(60);
+    expect(lab.entra.stats.batch.innerThrottled).toBe(0);
+    expect(lab.traffic.throttled).toBe(0);
+    // batches of 5 (the burst); 5 at once, then (10 - 5) / 5 s = one write per second
+    expect(lab.entra.stats.batch.batches).toBe(12);
+    expect(clock.now() - start).toBe(55_000);
+    expect(ids.every((id) => tenant.getUser(id)?.isCloudManaged === true)).toBe(true);
+  });
+
+  it('without a fitting budget the same writes get inner 429s, which are retried until all succeed', async () => {
+    const clock = fakeClock();
+    const tenant = newTenant();
+    const ids = Array.from({ length: 60 }, (_, i) => tenant.createUser(syncedUser(i)).id);
+    lab = await startLab(tenant, {
+      clock,
+      budget: { writes: 1000, windowSeconds: 5, burst: 20 },
+      throttling: { writesPerWindow: 10, writeWindowSeconds: 5, resourceUnitsPerWindow: 100_000 },
+    });
+
+    const results = await lab.entra.batchWrites(
+      ids.map((id, i) => ({ id: `w${i}`, method: 'PATCH' as const, url: `/users/${id}/onPremisesSyncBehavior`, body: { isCloudManaged: true } })),
+      'beta',
+    );
+
+    expect([...results.values()].filter((r) => r.status === 204)).toHaveLength(60);
+    expect(lab.entra.stats.batch.innerThrottled).toBeGreaterThan(0);
+    expect(ids.every((id) => tenant.getUser(id)?.isCloudManaged === true)).toBe(true);
+  });
+
+  it('injected 503s are retried by the SDK after their Retry-After; a persistent 503 ends as GraphError', async () => {
+    const tenant = newTenant();
+    tenant.createUser(cloudUser(1));
+    lab = await startLab(tenant, { retry: { maxRetries: 3, delaySeconds: 0 } });
+    lab.emulator.setFaults({ rules: [{ action: { kind: 'unavailable', retryAfterSeconds: 0 }, pathPattern: '^/v1\\.0/users$', times: 2 }] });
+
+    const users = await lab.entra.listUsers();
+    expect(users.map((u) => u.userPrincipalName)).toEqual(['cloud1@lab.example.test']);
+    expect(lab.traffic.unavailable).toBe(2);
+    expect(lab.traffic.byRoute['GET /v1.0/users']).toBe(3);
+
+    lab.emulator.setFaults({ rules: [{ action: { kind: 'unavailable', retryAfterSeconds: 0 }, pathPattern: '^/v1\\.0/users$', times: 100 }] });
+    const e = await lab.entra.listUsers().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GraphError);
+    expect([(e as GraphError).status, (e as GraphError).code]).toEqual([503, 'serviceNotAvailable']);
+  });
+});
