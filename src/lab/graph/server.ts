@@ -49,6 +49,19 @@ export interface GraphEmulator {
   close(): Promise<void>;
   setFaults(f: FaultConfig | null): void;
   setThrottling(t: ThrottlingConfig | null): void;
+  /** Counters since start (Graph requests only; `$batch` inner requests counted in `innerRequests`). */
+  stats(): EmulatorStats;
+}
+
+export interface EmulatorStats {
+  /** Graph HTTP requests received (not `/_lab/*`). */
+  requests: number;
+  /** Inner requests of `$batch` calls. */
+  innerRequests: number;
+  /** 429s answered (outer and inner). */
+  throttled: number;
+  /** Requests failed or dropped by fault injection. */
+  faulted: number;
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -59,6 +72,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
   const faults = new FaultInjector();
   let throttle: Throttle | null = opts.throttling ? new Throttle(opts.throttling, opts.throttleClock) : null;
   let origin = '';
+  const stats: EmulatorStats = { requests: 0, innerRequests: 0, throttled: 0, faulted: 0 };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -129,8 +143,10 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
       return;
     }
 
+    stats.requests++;
     const fault = faults.next(method, url.pathname);
     if (fault) {
+      stats.faulted++;
       if (fault.kind === 'drop') {
         req.socket.destroy();
         return;
@@ -157,6 +173,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         if (throttle) {
           const d = throttle.charge(key, r);
           if (!d.ok) {
+            stats.throttled++;
             throw new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Retry after the number of seconds in the Retry-After header.', {
               'retry-after': String(d.retryAfterSeconds),
             });
@@ -175,7 +192,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         return;
       }
       try {
-        send(res, runBatch(body, version as GraphVersion, (r) => execute(r), () => ctx.tenant.now()), requestId, clientRequestId);
+        send(res, runBatch(body, version as GraphVersion, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now()), requestId, clientRequestId);
       } catch (e) {
         fail(e);
       }
@@ -201,6 +218,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         server.closeAllConnections();
       }),
     setFaults: (f) => faults.set(f),
+    stats: () => ({ ...stats }),
     setThrottling: (t) => {
       throttle = t ? new Throttle(t, opts.throttleClock) : null;
     },
