@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { AndFilter, Attribute, Change, Client, Control, EqualityFilter, type Entry, type Filter } from 'ldapts';
+import { AndFilter, Attribute, Change, Client, Control, EqualityFilter, ResultCodeError, type Entry, type Filter } from 'ldapts';
 import { bytesToGuid, guidToBytes, isGuid } from '../model/anchor.js';
 import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
 import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
@@ -133,31 +133,92 @@ export function encodeUnicodePwd(password: string): Buffer {
   return Buffer.from(`"${password}"`, 'utf16le');
 }
 
+/** Opens a new bound connection (same URL, TLS and credentials every time). */
+export type OpenConnection = () => Promise<Client>;
+
+/**
+ * Errors meaning the connection itself is gone (idle timeout, DC restart, network), as opposed
+ * to an LDAP result. AD closes connections idle for MaxConnIdleTime (15 min by default), which an
+ * apply that waits for a sync cycle will always hit.
+ */
+function isConnectionLoss(err: unknown): boolean {
+  if (err instanceof ResultCodeError || err instanceof DirectoryError) return false;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code && ['ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ETIMEDOUT'].includes(code)) return true;
+  const message = err instanceof Error ? err.message : String(err);
+  return /Connection closed|Socket error|socket has been ended|socket hang up|not connected|Timeout/i.test(message);
+}
+
 /**
  * DirectoryAccess over LDAP (ldapts): simple bind, paged searches, modify / modifyDN / add.
- * Create with `connectDirectory`.
+ * Create with `connectDirectory`. One connection, re-opened (and re-bound) when the DC dropped
+ * it; a read that fails because the connection dropped under it is retried once on a new one,
+ * a write is not (it may have been applied): the error says to re-read.
  */
 export class LdapDirectory implements DirectoryAccess {
+  private current: Client | null;
+  private readonly lost = new WeakSet<Client>();
+  private opened = 1;
+
   /** @internal use connectDirectory */
   constructor(
-    private readonly client: Client,
+    private readonly open: OpenConnection,
+    client: Client,
     readonly baseDn: string,
     /** True when the connection is encrypted (ldaps:// or StartTLS). */
     readonly encrypted: boolean,
     private readonly pageSize: number,
-  ) {}
+  ) {
+    this.current = client;
+  }
 
-  private async run<T>(ctx: OperationContext, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw toDirectoryError(err, ctx);
+  /** How many connections this directory has opened (1 unless the DC dropped one). */
+  get connectionsOpened(): number {
+    return this.opened;
+  }
+
+  /** Mark a client as unusable (used for StartTLS, whose underlying socket close ldapts does not track). */
+  markLost(client: Client): void {
+    this.lost.add(client);
+  }
+
+  private async connection(): Promise<Client> {
+    const c = this.current;
+    if (c && c.isConnected && !this.lost.has(c)) return c;
+    // Nothing to release: its socket is already closed (an unbind on it would wait for its timeout).
+    this.current = null;
+    const fresh = await this.open();
+    this.opened++;
+    this.current = fresh;
+    return fresh;
+  }
+
+  private async run<T>(ctx: OperationContext, fn: (client: Client) => Promise<T>, kind: 'read' | 'write' = 'read'): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.connection();
+      try {
+        return await fn(client);
+      } catch (err) {
+        if (isConnectionLoss(err)) {
+          this.lost.add(client);
+          if (kind === 'read' && attempt === 0) continue;
+          if (kind === 'write') {
+            throw new DirectoryError(
+              'unavailable',
+              `${ctx.action} failed: the connection to the DC dropped during the write, so it may or may not have been applied; re-read ${ctx.dn ?? 'the object'} before retrying.`,
+              ctx.dn,
+              { cause: err },
+            );
+          }
+        }
+        throw toDirectoryError(err, ctx);
+      }
     }
   }
 
   private async searchUsers(base: string, scope: 'base' | 'sub', filter: Filter, ctx: OperationContext): Promise<AdUser[]> {
-    const entries = await this.run(ctx, async () => {
-      const res = await this.client.search(base, {
+    const entries = await this.run(ctx, async (client) => {
+      const res = await client.search(base, {
         scope,
         filter,
         attributes: USER_ATTRIBUTES,
@@ -183,8 +244,8 @@ export class LdapDirectory implements DirectoryAccess {
   }
 
   async listOrganizationalUnits(): Promise<AdOrganizationalUnit[]> {
-    const entries = await this.run({ action: `read OUs under ${this.baseDn}`, dn: this.baseDn, right: 'List Contents' }, async () => {
-      const res = await this.client.search(this.baseDn, {
+    const entries = await this.run({ action: `read OUs under ${this.baseDn}`, dn: this.baseDn, right: 'List Contents' }, async (client) => {
+      const res = await client.search(this.baseDn, {
         scope: 'sub',
         filter: new EqualityFilter({ attribute: 'objectClass', value: 'organizationalUnit' }),
         attributes: ['ou'],
@@ -232,18 +293,20 @@ export class LdapDirectory implements DirectoryAccess {
       return new Change({ operation: 'replace', modification: new Attribute({ type: c.attribute, values: [...c.to] }) });
     });
     const names = changes.map((c) => c.attribute).join(', ');
-    await this.run({ action: `write ${names} of ${dn}`, dn, right: `Write Property on ${names} of the user` }, () =>
-      this.client.modify(dn, mods),
+    await this.run(
+      { action: `write ${names} of ${dn}`, dn, right: `Write Property on ${names} of the user` },
+      (client) => client.modify(dn, mods),
+      'write',
     );
   }
 
   async setConsistencyGuid(dn: string, guid: string): Promise<void> {
     const bytes = guidToBytes(guid);
-    await this.run({ action: `write mS-DS-ConsistencyGuid of ${dn}`, dn, right: 'Write Property on mS-DS-ConsistencyGuid of the user' }, () =>
-      this.client.modify(
-        dn,
-        new Change({ operation: 'replace', modification: new Attribute({ type: 'mS-DS-ConsistencyGuid', values: [bytes] }) }),
-      ),
+    const change = new Change({ operation: 'replace', modification: new Attribute({ type: 'mS-DS-ConsistencyGuid', values: [bytes] }) });
+    await this.run(
+      { action: `write mS-DS-ConsistencyGuid of ${dn}`, dn, right: 'Write Property on mS-DS-ConsistencyGuid of the user' },
+      (client) => client.modify(dn, change),
+      'write',
     );
   }
 
@@ -258,7 +321,8 @@ export class LdapDirectory implements DirectoryAccess {
         dn,
         right: `Delete (or Delete Child for user objects) on ${dn} / ${parent}, and Create Child for user objects on ${toOu}`,
       },
-      () => this.client.modifyDN(dn, newDn),
+      (client) => client.modifyDN(dn, newDn),
+      'write',
     );
     return newDn;
   }
@@ -288,8 +352,10 @@ export class LdapDirectory implements DirectoryAccess {
     ];
     for (const [type, v] of optional) if (v !== null && v !== '') attributes.push(new Attribute({ type, values: [v] }));
     if (user.proxyAddresses.length > 0) attributes.push(new Attribute({ type: 'proxyAddresses', values: [...user.proxyAddresses] }));
-    await this.run({ action: `create user ${dn}`, dn, right: `Create Child for user objects on ${ou}, and Reset Password` }, () =>
-      this.client.add(dn, attributes),
+    await this.run(
+      { action: `create user ${dn}`, dn, right: `Create Child for user objects on ${ou}, and Reset Password` },
+      (client) => client.add(dn, attributes),
+      'write',
     );
     const created = await this.getUserByDn(dn);
     if (!created) throw new DirectoryError('other', `created ${dn} but cannot read it back`, dn);
@@ -304,14 +370,18 @@ export class LdapDirectory implements DirectoryAccess {
       const ouDn = parts.slice(i).join(',');
       const { type, value } = parseRdn(parts[i] as string);
       if (type.toLowerCase() !== 'ou') throw new DirectoryError('other', `ensureOu: ${ouDn} is not an OU`, ouDn);
+      const attributes = [
+        new Attribute({ type: 'objectClass', values: ['top', 'organizationalUnit'] }),
+        new Attribute({ type: 'ou', values: [value] }),
+      ];
       try {
-        await this.client.add(ouDn, [
-          new Attribute({ type: 'objectClass', values: ['top', 'organizationalUnit'] }),
-          new Attribute({ type: 'ou', values: [value] }),
-        ]);
+        await this.run(
+          { action: `create OU ${ouDn}`, dn: ouDn, right: 'Create Child for organizationalUnit objects' },
+          (client) => client.add(ouDn, attributes),
+          'write',
+        );
       } catch (err) {
-        const e = toDirectoryError(err, { action: `create OU ${ouDn}`, dn: ouDn, right: 'Create Child for organizationalUnit objects' });
-        if (e.code !== 'already-exists') throw e;
+        if (!(err instanceof DirectoryError && err.code === 'already-exists')) throw err;
       }
     }
   }
@@ -320,24 +390,28 @@ export class LdapDirectory implements DirectoryAccess {
   async deleteTree(dn: string): Promise<void> {
     const ctx = { action: `delete ${dn} and its subtree`, dn, right: 'Delete Subtree' };
     try {
-      await this.client.del(dn, new Control(TREE_DELETE_OID, { critical: true }));
+      await this.run(ctx, (client) => client.del(dn, new Control(TREE_DELETE_OID, { critical: true })), 'write');
       return;
     } catch (err) {
-      const e = toDirectoryError(err, ctx);
-      if (e.code === 'no-such-object') return;
-      if (e.code === 'insufficient-rights' || e.code === 'invalid-credentials') throw e;
+      if (!(err instanceof DirectoryError)) throw err;
+      if (err.code === 'no-such-object') return;
+      if (err.code !== 'other') throw err;
+      // the DC does not support the tree-delete control: delete leaf-first below
     }
-    const entries = await this.run(ctx, async () => {
-      const res = await this.client.search(dn, { scope: 'sub', attributes: ['1.1'], paged: { pageSize: this.pageSize } });
+    const entries = await this.run(ctx, async (client) => {
+      const res = await client.search(dn, { scope: 'sub', attributes: ['1.1'], paged: { pageSize: this.pageSize } });
       return res.searchEntries;
     });
     const dns = entries.map((e) => e.dn).sort((a, b) => splitDn(b).length - splitDn(a).length);
-    for (const d of dns) await this.run({ ...ctx, dn: d }, () => this.client.del(d));
+    for (const d of dns) await this.run({ ...ctx, dn: d }, (client) => client.del(d), 'write');
   }
 
   async close(): Promise<void> {
+    const c = this.current;
+    this.current = null;
+    if (!c || this.lost.has(c) || !c.isConnected) return;
     try {
-      await this.client.unbind();
+      await c.unbind();
     } catch {
       // already closed, or the DC went away: nothing left to release
     }
@@ -392,31 +466,39 @@ export async function connectDirectory(opts: LdapDirectoryOptions): Promise<Ldap
   }
 
   const timeout = opts.timeoutMs ?? 30_000;
-  // ldapts goes TLS whenever tlsOptions is given, even for ldap://, so only ldaps gets it here.
-  const client = new Client({
-    url: opts.url,
-    timeout,
-    connectTimeout: timeout,
-    ...(scheme === 'ldaps' ? { tlsOptions: { ...tlsOptions } } : {}),
-  });
-  try {
-    if (scheme === 'ldap' && opts.startTls) {
-      // startTLS mutates the object it is given (adds the socket): pass a copy.
-      await client.startTLS({ ...tlsOptions });
+  let directory: LdapDirectory | null = null;
+  const open: OpenConnection = async () => {
+    // ldapts goes TLS whenever tlsOptions is given, even for ldap://, so only ldaps gets it here.
+    const client = new Client({
+      url: opts.url,
+      timeout,
+      connectTimeout: timeout,
+      ...(scheme === 'ldaps' ? { tlsOptions: { ...tlsOptions } } : {}),
+    });
+    try {
+      if (scheme === 'ldap' && opts.startTls) {
+        // startTLS mutates the object it is given (it adds the plain socket): pass a copy. ldapts
+        // does not notice when that plain socket closes under the TLS one, so watch it here.
+        const startTlsOptions: ConnectionOptions = { ...tlsOptions };
+        await client.startTLS(startTlsOptions);
+        startTlsOptions.socket?.once('close', () => directory?.markLost(client));
+      }
+      await client.bind(opts.bindDn, opts.password);
+    } catch (err) {
+      await client.unbind().catch(() => undefined);
+      const e = toDirectoryError(err, { action: `connect to ${opts.url}` });
+      if (e.code === 'invalid-credentials') {
+        throw new DirectoryError(
+          'invalid-credentials',
+          `bind as ${opts.bindDn} failed: invalid credentials. Check the password${opts.passwordSource ? ` in ${opts.passwordSource}` : ''}, the bind DN, and that the account is enabled and not locked out.`,
+          opts.bindDn,
+          { cause: err },
+        );
+      }
+      throw e;
     }
-    await client.bind(opts.bindDn, opts.password);
-  } catch (err) {
-    await client.unbind().catch(() => undefined);
-    const e = toDirectoryError(err, { action: `connect to ${opts.url}` });
-    if (e.code === 'invalid-credentials') {
-      throw new DirectoryError(
-        'invalid-credentials',
-        `bind as ${opts.bindDn} failed: invalid credentials. Check the password${opts.passwordSource ? ` in ${opts.passwordSource}` : ''}, the bind DN, and that the account is enabled and not locked out.`,
-        opts.bindDn,
-        { cause: err },
-      );
-    }
-    throw e;
-  }
-  return new LdapDirectory(client, opts.baseDn, useTls, opts.pageSize ?? 1000);
+    return client;
+  };
+  directory = new LdapDirectory(open, await open(), opts.baseDn, useTls, opts.pageSize ?? 1000);
+  return directory;
 }
