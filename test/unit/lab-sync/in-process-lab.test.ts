@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startLab } from '../../../src/lab/in-process-lab.js';
+import type { Lab } from '../../../src/lab/in-process-lab.js';
+import { parseDuration } from '../../../src/lab/admin-routes.js';
+import { labStatePath } from '../../../src/lab/lab-state-store.js';
+import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
+
+const labs: Lab[] = [];
+async function lab(opts: Parameters<typeof startLab>[0] = {}): Promise<Lab> {
+  const l = await startLab(opts);
+  labs.push(l);
+  return l;
+}
+afterEach(async () => {
+  for (const l of labs.splice(0)) await l.close();
+});
+
+async function call(l: Lab, method: string, path: string, body?: unknown, token: string | null = l.token) {
+  const res = await fetch(`${l.graphUrl}${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('parseDuration', () => {
+  it('reads s/m/h/d, combinations and bare seconds', () => {
+    expect([parseDuration('72h'), parseDuration('30m'), parseDuration('1h30m'), parseDuration('2d'), parseDuration('45'), parseDuration('soon')]).toEqual([
+      259200, 1800, 5400, 172800, 45, null,
+    ]);
+  });
+});
+
+describe('the in-process lab over HTTP', () => {
+  it('serves Graph from the seed on 127.0.0.1 and the admin endpoints next to it', async () => {
+    const l = await lab();
+    expect(l.graphUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const users = await call(l, 'GET', '/v1.0/users?$top=999&$select=id,userPrincipalName');
+    expect((users.body['value'] as unknown[]).length).toBe(231);
+
+    const cycle = await call(l, 'POST', '/_lab/sync-cycle');
+    expect(cycle.status).toBe(200);
+    const report = cycle.body as unknown as SyncCycleReport;
+    expect(report).toMatchObject({ kind: 'entra-soa/lab-sync-cycle', ran: true, at: '2026-06-15T09:00:00.000Z' });
+    expect(report.counts.errors).toBe(12);
+
+    // after that cycle at 09:00 the scheduler runs at 09:30 and 10:00
+    const clock = await call(l, 'POST', '/_lab/clock', { advance: '1h' });
+    expect(clock.status).toBe(200);
+    expect(clock.body['now']).toBe('2026-06-15T10:00:00.000Z');
+    expect((clock.body['syncCycles'] as SyncCycleReport[]).map((c) => c.at)).toEqual(['2026-06-15T09:30:00.000Z', '2026-06-15T10:00:00.000Z']);
+    expect((await call(l, 'POST', '/_lab/clock', { advanceSeconds: 60 })).body['now']).toBe('2026-06-15T10:01:00.000Z');
+    expect((await call(l, 'GET', '/_lab/clock')).body).toEqual({ now: '2026-06-15T10:01:00.000Z' });
+
+    const state = await call(l, 'GET', '/_lab/state');
+    expect(state.body['now']).toBe('2026-06-15T10:01:00.000Z');
+    expect((state.body['users'] as unknown[]).length).toBe(231);
+    expect((state.body['ad'] as { users: unknown[]; kind: string }).users.length).toBe(234);
+    expect((state.body['tenant'] as { id: string }).id).toBe('a1b2c3d4-0000-4000-8000-1abe7a3b1e01');
+    expect((state.body['sync'] as { nextScheduledCycleAt: string }).nextScheduledCycleAt).toBe('2026-06-15T10:30:00.000Z');
+
+    const reset = await call(l, 'POST', '/_lab/reset');
+    expect(reset.body).toEqual({ now: '2026-06-15T09:00:00.000Z' });
+    expect(l.tenant.nowIso()).toBe('2026-06-15T09:00:00.000Z');
+  });
+
+  it('answers bad requests with an error body and leaves unknown paths to the emulator', async () => {
+    const l = await lab();
+    const bad = await call(l, 'POST', '/_lab/clock', { advance: 'soon' });
+    expect([bad.status, (bad.body['error'] as { code: string }).code]).toEqual([400, 'BadRequest']);
+    expect((await call(l, 'POST', '/_lab/clock', {})).status).toBe(400);
+    expect((await call(l, 'GET', '/_lab/sync-cycle')).status).toBe(405);
+    expect((await call(l, 'POST', '/_lab/sync-cycle', undefined, null)).status).toBe(401);
+    expect((await call(l, 'GET', '/_lab/nothing-here')).status).toBe(404);
+  });
+
+  it('scope removal end to end: move in AD, the scheduled cycle deletes, Graph shows the deleted user', async () => {
+    const l = await lab();
+    const ad = (await l.directory.listUsers()).find((u) => u.dn.includes('OU=Sales'));
+    if (!ad) throw new Error('no sales user in the seed');
+    await l.directory.moveUser(ad.dn, 'OU=Unsynced,DC=lab,DC=example,DC=test');
+    const adv = await l.advanceClock(30 * 60);
+    expect(adv.syncCycles.map((c) => c.deleted.map((d) => d.upn))).toEqual([[ad.userPrincipalName]]);
+    const deleted = await call(l, 'GET', '/v1.0/directory/deletedItems/microsoft.graph.user?$select=id,userPrincipalName,onPremisesImmutableId');
+    expect((deleted.body['value'] as { userPrincipalName: string }[]).map((u) => u.userPrincipalName)).toContain(ad.userPrincipalName);
+  });
+
+  it('persists tenant, AD and clock in the state folder and resumes from them', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lab-state-'));
+    const first = await lab({ stateDir });
+    expect(first.resumed).toBe(false);
+    const ad = (await first.directory.listUsers()).find((u) => u.dn.includes('OU=Finance'));
+    if (!ad) throw new Error('no finance user in the seed');
+    const moved = await first.directory.moveUser(ad.dn, 'OU=Unsynced,DC=lab,DC=example,DC=test');
+    await first.runSyncCycle();
+    await first.advanceClock(3600);
+    const created = first.tenant.createUser({ userPrincipalName: 'new.cloud@lab.example.test' });
+    await first.close();
+    labs.splice(labs.indexOf(first), 1);
+    const saved = JSON.parse(await readFile(labStatePath(stateDir), 'utf8')) as { kind: string };
+    expect(saved.kind).toBe('entra-soa/lab-state');
+
+    const second = await lab({ stateDir });
+    expect(second.resumed).toBe(true);
+    expect(second.tenant.nowIso()).toBe('2026-06-15T10:00:00.000Z');
+    expect(second.tenant.getUser(created.id)?.userPrincipalName).toBe('new.cloud@lab.example.test');
+    expect((await second.directory.getUserByDn(moved))?.objectGuid).toBe(ad.objectGuid);
+    expect(second.tenant.listDeletedUsers().map((u) => u.userPrincipalName)).toContain(ad.userPrincipalName);
+    // ids continue the saved PRNG sequence: the next id is not one the first run handed out
+    expect(second.tenant.createUser({ userPrincipalName: 'another@lab.example.test' }).id).not.toBe(created.id);
+  });
+});
