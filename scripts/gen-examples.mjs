@@ -517,21 +517,29 @@ sync:
 
   'soft-link': () => {
     const s = baseState();
-    // Three new hires were created in the cloud; IT prepared AD accounts for two of them, with
-    // their old addresses. The third has no AD account yet. blockSoftMatch is on in this tenant.
+    // Four people were created in the cloud. IT prepared AD accounts for three of them, with
+    // their old addresses; Lena has no AD account yet. blockSoftMatch is on in this tenant.
     s.tenant.features.blockSoftMatchEnabled = true;
     const hires = [
-      { given: 'Ravi', sn: 'Menon', sam: 'rmenon', rid: 1180, oldMail: 'r.menon@contoso.com' },
-      { given: 'Sofia', sn: 'Alves', sam: 'salves', rid: 1181, oldMail: 'sofia.a@contoso.com' },
+      { given: 'Ravi', sn: 'Menon', rid: 1180, oldMail: 'r.menon@contoso.com' },
+      { given: 'Sofia', sn: 'Alves', rid: 1181, oldMail: 'sofia.a@contoso.com' },
+      // holds an admin role in Entra: Entra Connect never soft-matches admins
+      {
+        given: 'Omar',
+        sn: 'Khan',
+        rid: 1182,
+        oldMail: 'o.khan@contoso.com',
+        roles: [{ role: 'Exchange Administrator', state: 'active', privileged: true }],
+      },
     ];
     for (const h of hires) {
-      const upn = `${lower(h.given)}.${lower(h.sn)}@contoso.com`;
-      s.entra.users.push(cloudOnlyUser({ upn, given: h.given, sn: h.sn, displayName: `${h.given} ${h.sn}`, roles: [] }));
-      const a = adUser({ given: h.given, sn: h.sn, ou: 'unsynced', rid: h.rid, sam: h.sam });
-      a.dn = `CN=${h.given} ${h.sn},${OU.it}`;
-      a.objectGuid = guid(`ad:${h.sam}`);
+      const local = `${lower(h.given)}.${lower(h.sn)}`;
+      s.entra.users.push(
+        cloudOnlyUser({ upn: `${local}@contoso.com`, given: h.given, sn: h.sn, displayName: `${h.given} ${h.sn}`, roles: h.roles ?? [] }),
+      );
+      const a = adUser({ given: h.given, sn: h.sn, ou: 'it', rid: h.rid, sam: local });
       a.consistencyGuid = null;
-      a.userPrincipalName = `${h.sam}@contoso.com`;
+      a.userPrincipalName = `${local}@corp.contoso.com`;
       a.mail = h.oldMail;
       a.proxyAddresses = [`SMTP:${h.oldMail}`];
       s.ad.users.push(a);
@@ -539,14 +547,14 @@ sync:
     s.entra.users.push(
       cloudOnlyUser({ upn: 'lena.park@contoso.com', given: 'Lena', sn: 'Park', displayName: 'Lena Park', roles: [] }),
     );
-    const manifest = `${HEADER('Hand cloud-created users over to AD by preparing matching AD users (soft match on SMTP).')}# This tenant has blockSoftMatch on, so the plan reports the soft links as blocked. Add
-#   features: { blockSoftMatch: false }
-# under tenant: to lift the block while the links are made.
-tenant:
+    const manifest = `${HEADER('Hand cloud-created users over to AD by preparing matching AD users (soft match on SMTP).')}tenant:
   id: ${TENANT_ID}
+  features:
+    # On in this tenant. Without this line the plan reports every soft link below as blocked.
+    blockSoftMatch: false
 ${AD_BLOCK()}users:
   - name: link-new-hires
-    select: { upns: [ravi.menon@contoso.com, sofia.alves@contoso.com] }
+    select: { upns: [ravi.menon@contoso.com, sofia.alves@contoso.com, omar.khan@contoso.com] }
     authority: onPremises
     link: soft
     counterpart: { by: samAccountName }

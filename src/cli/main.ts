@@ -6,7 +6,11 @@ import { hideBin } from 'yargs/helpers';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { TOOL } from './version.js';
+import { applyCommand } from './apply.js';
+import { planCommand } from './plan.js';
+import { showCommand } from './show.js';
 import { snapshotCommand } from './snapshot.js';
+import { validateCommand } from './validate.js';
 
 function realIo(): CliIo {
   return {
@@ -37,7 +41,11 @@ export async function main(argv: string[], io: CliIo = realIo()): Promise<number
     .scriptName('entra-soa')
     .version(TOOL.version)
     .strict()
+    .command(validateCommand(io, setCode))
+    .command(planCommand(io, setCode))
+    .command(showCommand(io, setCode))
     .command(snapshotCommand(io, setCode))
+    .command(applyCommand(io, setCode))
     .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply or lab.')
     .recommendCommands()
     .fail((msg, err) => {

@@ -4,10 +4,10 @@
  * Colour (ANSI) only when asked; the caller decides (TTY and no NO_COLOR).
  */
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { Hazard, Plan, PlannedStep } from '../model/plan.js';
+import type { Plan, PlannedStep } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
-import type { DetailLine, StepView } from './step-view.js';
-import { consentText, consentsLine, groupByObject, notApplyableLine, summaryLine } from './step-view.js';
+import type { DetailLine, HazardGroup, StepView } from './step-view.js';
+import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, summaryLine } from './step-view.js';
 
 /** Options of the human renderer. */
 export interface HumanOptions {
@@ -98,17 +98,20 @@ function stepLines(p: Palette, s: StepView, hazardCodes: readonly string[]): str
   return lines;
 }
 
-function hazardLines(p: Palette, h: Hazard): string[] {
-  const sev = h.severity === 'danger' ? p.red('danger ') : h.severity === 'warning' ? p.yellow('warning') : 'info   ';
+function hazardLines(p: Palette, g: HazardGroup): string[] {
+  const sev = g.severity === 'danger' ? p.red('danger ') : g.severity === 'warning' ? p.yellow('warning') : 'info   ';
   const tags: string[] = [];
-  if (h.blocking) tags.push(p.red('BLOCKING: the plan cannot be applied'));
-  if (h.consent !== undefined) tags.push(consentText(h.consent));
-  const head = `  ${sev} ${p.bold(h.code)}${tags.length > 0 ? `  [${tags.join('; ')}]` : ''}`;
-  const lines = [head, `          ${h.message}`];
-  if (h.objectKeys.length > 0) {
-    const shown = h.objectKeys.slice(0, HAZARD_OBJECTS_SHOWN);
-    const more = h.objectKeys.length - shown.length;
-    lines.push(`          affects: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`);
+  if (g.blocking) tags.push(p.red('BLOCKING: the plan cannot be applied'));
+  if (g.consent !== undefined) tags.push(consentText(g.consent));
+  const count = g.hazards.length > 1 ? ` ×${g.hazards.length}` : '';
+  const head = `  ${sev} ${p.bold(g.code)}${count}${tags.length > 0 ? `  [${tags.join('; ')}]` : ''}`;
+  const lines = [head];
+  if (g.hazards.length === 1) lines.push(`          ${g.hazards[0]?.message ?? ''}`);
+  else for (const h of g.hazards) lines.push(`          - ${h.message}`);
+  if (g.objectKeys.length > 0) {
+    const shown = g.objectKeys.slice(0, HAZARD_OBJECTS_SHOWN);
+    const more = g.objectKeys.length - shown.length;
+    lines.push(p.dim(`          affects: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}`));
   }
   return lines;
 }
@@ -141,7 +144,7 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
 
   if (plan.hazards.length > 0) {
     out.push(p.bold(`Hazards (${plan.hazards.length}):`));
-    for (const h of plan.hazards) out.push(...hazardLines(p, h));
+    for (const g of groupHazards(plan.hazards)) out.push(...hazardLines(p, g));
     out.push('');
   }
 
@@ -154,7 +157,7 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
     out.push('');
   }
 
-  out.push(p.bold(summaryLine(plan.summary)));
+  out.push(p.bold(summaryLine(plan)));
   const consents = consentsLine(plan.hazards);
   if (consents !== null) out.push(p.yellow(consents));
   const refused = notApplyableLine(plan);

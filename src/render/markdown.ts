@@ -9,8 +9,8 @@ import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Hazard, Plan } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import { actionSymbol } from './human.js';
-import type { DetailLine, ObjectView } from './step-view.js';
-import { consentText, consentsLine, groupByObject, notApplyableLine, summaryLine } from './step-view.js';
+import type { DetailLine, HazardGroup, ObjectView } from './step-view.js';
+import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, summaryLine } from './step-view.js';
 
 /** Maximum length of the Markdown output, in characters. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -43,7 +43,7 @@ function text(s: string): string {
   return s.replace(/[\\`*_<>[\]]/g, (c) => `\\${c}`);
 }
 
-function severityIcon(h: Hazard): string {
+function severityIcon(h: HazardGroup): string {
   if (h.blocking) return '⛔';
   switch (h.severity) {
     case 'danger':
@@ -58,18 +58,21 @@ function severityIcon(h: Hazard): string {
 }
 
 function hazardsTable(hazards: readonly Hazard[], budget: number, planFile: string): string[] {
+  const groups = groupHazards(hazards);
   const lines = ['### Hazards', '', '| | Severity | Code | What it means | Objects | Needs |', '|---|---|---|---|---|---|'];
   let used = lines.join('\n').length;
-  for (const [i, h] of hazards.entries()) {
+  for (const [i, h] of groups.entries()) {
     const shown = h.objectKeys.slice(0, HAZARD_OBJECTS_SHOWN).map(code);
     const more = h.objectKeys.length - shown.length;
+    const first = h.hazards[0]?.message ?? '';
+    const message = h.hazards.length > 1 ? `${first} (and ${h.hazards.length - 1} more like it)` : first;
     const objects = shown.join(', ') + (more > 0 ? ` and ${more} more` : '');
     const needs = [h.blocking ? '**blocking**: cannot be applied' : '', h.consent !== undefined ? consentText(h.consent) : '']
       .filter((x) => x !== '')
       .join('; ');
-    const row = `| ${severityIcon(h)} | ${h.severity} | ${code(h.code)} | ${cell(text(h.message))} | ${cell(objects || '—')} | ${cell(needs || '—')} |`;
+    const row = `| ${severityIcon(h)} | ${h.severity} | ${code(h.code)}${h.hazards.length > 1 ? ` ×${h.hazards.length}` : ''} | ${cell(text(message))} | ${cell(objects || '—')} | ${cell(needs || '—')} |`;
     if (used + row.length + 1 > budget) {
-      lines.push('', `… ${hazards.length - i} more hazards not shown; run \`entra-soa show ${planFile}\` for all of them.`);
+      lines.push('', `… ${groups.length - i} more kinds of hazard not shown; run \`entra-soa show ${planFile}\` for all of them.`);
       break;
     }
     lines.push(row);
@@ -127,7 +130,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const limit = opts.limit ?? MARKDOWN_LIMIT;
   const planFile = opts.planFile ?? 'plan.json';
   const head: string[] = [];
-  head.push(`## entra-soa plan: ${summaryLine(plan.summary).replace(/^Plan: /, '')}`);
+  head.push(`## entra-soa plan: ${summaryLine(plan).replace(/^Plan: /, '')}`);
   head.push('');
   const refused = notApplyableLine(plan);
   if (refused !== null) head.push(`> **⛔ ${text(refused)}**`, '');
@@ -137,7 +140,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     `Manifest ${code(plan.manifest.file)} (sha256 ${code(plan.manifest.digest.slice(0, 12))}) · source ${text(plan.source)} · created ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`,
   );
   head.push('');
-  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards, Math.floor(limit * 0.6), planFile));
+  // hazards are kept before any object section; leave room for diagnostics and the cut notice
+  const hazardBudget = Math.max(0, limit - head.join('\n').length - 1000);
+  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards, hazardBudget, planFile));
   if (plan.diagnostics.length > 0) {
     head.push('### Diagnostics', '');
     const shown = plan.diagnostics.slice(0, DIAGNOSTICS_SHOWN).map((d) => ({ ...d, message: d.message.slice(0, 400) }));

@@ -5,7 +5,7 @@
  */
 import { diffArrays } from 'diff';
 import { immutableIdToGuid } from '../model/anchor.js';
-import type { PlannedStep } from '../model/plan.js';
+import type { Hazard, PlannedStep } from '../model/plan.js';
 import type { AttrChange, Expectation, Step } from '../model/step.js';
 import { assertNever } from '../model/step.js';
 
@@ -71,7 +71,10 @@ function expectationText(e: Expectation): string {
     case 'userSoftDeleted':
       return `${e.upn} is soft-deleted in Entra ID (it left the sync scope)`;
     case 'userSynced':
-      return `${e.upn} is synced from AD with immutable id ${e.immutableId}`;
+      // a user created by this plan has no anchor yet: its immutable id is known only after the match
+      return e.immutableId === ''
+        ? `${e.upn} is synced from AD (matched to the AD user this plan creates)`
+        : `${e.upn} is synced from AD with immutable id ${e.immutableId}`;
     case 'tenantSyncDisabled':
       return 'the tenant-wide disable of directory synchronization has completed (up to 72 h)';
     default:
@@ -107,7 +110,7 @@ function describe(step: Step): { description: string; details: DetailLine[] } {
       };
     case 'entra.setImmutableId': {
       const line: DetailLine = { kind: 'attr', name: 'onPremisesImmutableId', from: formatValue(step.from), to: formatValue(step.to) };
-      const note = immutableIdNote(step.to);
+      const note = immutableIdNote(step.to) ?? immutableIdNote(step.from);
       if (note !== undefined) line.note = note;
       return {
         description:
@@ -120,7 +123,11 @@ function describe(step: Step): { description: string; details: DetailLine[] } {
     case 'entra.clearOnPremisesAttributes': {
       const details: DetailLine[] = [];
       for (const [name, value] of Object.entries(step.attributes)) {
-        if (value !== undefined) details.push({ kind: 'attr', name, from: formatValue(value), to: 'null' });
+        if (value === undefined) continue;
+        const line: DetailLine = { kind: 'attr', name, from: formatValue(value), to: 'null' };
+        const note = name === 'onPremisesImmutableId' ? immutableIdNote(value) : undefined;
+        if (note !== undefined) line.note = note;
+        details.push(line);
       }
       return { description: 'clear the on-premises leftovers (the user is cloud-owned now)', details };
     }
@@ -225,11 +232,52 @@ export function groupByObject(steps: readonly PlannedStep[]): ObjectView[] {
   return [...byKey.values()];
 }
 
-/** `Plan: 3 to add, 5 to change, 1 to remove, 2 waits.` or the no-changes sentence. */
-export function summaryLine(summary: { add: number; change: number; remove: number; wait: number }): string {
-  const { add, change, remove, wait } = summary;
-  if (add + change + remove + wait === 0) return 'No changes. The directories match the manifest.';
+/**
+ * `Plan: 3 to add, 5 to change, 1 to remove, 2 waits.`; with nothing to do, either the
+ * no-changes sentence or, when problems kept the planner from planning, a sentence that says so.
+ */
+export function summaryLine(plan: {
+  summary: { add: number; change: number; remove: number; wait: number };
+  applyable: boolean;
+}): string {
+  const { add, change, remove, wait } = plan.summary;
+  if (add + change + remove + wait === 0) {
+    return plan.applyable
+      ? 'No changes. The directories match the manifest.'
+      : 'No steps planned: the problems listed above must be resolved first.';
+  }
   return `Plan: ${add} to add, ${change} to change, ${remove} to remove, ${wait} ${wait === 1 ? 'wait' : 'waits'}.`;
+}
+
+/** Hazards of one kind (same code, severity, blocking and consent), shown together. */
+export interface HazardGroup {
+  code: Hazard['code'];
+  severity: Hazard['severity'];
+  blocking: boolean;
+  consent?: Hazard['consent'];
+  hazards: Hazard[];
+  /** Every object the group's hazards concern, in first-seen order, without repeats. */
+  objectKeys: string[];
+}
+
+const SEVERITY_RANK: Record<Hazard['severity'], number> = { danger: 0, warning: 1, info: 2 };
+
+/** Groups hazards of one kind; blocking groups first, then by severity, otherwise in plan order. */
+export function groupHazards(hazards: readonly Hazard[]): HazardGroup[] {
+  const groups = new Map<string, HazardGroup>();
+  for (const h of hazards) {
+    const key = `${h.code}|${h.severity}|${h.blocking}|${h.consent ?? ''}`;
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = { code: h.code, severity: h.severity, blocking: h.blocking, hazards: [], objectKeys: [] };
+      if (h.consent !== undefined) g.consent = h.consent;
+      groups.set(key, g);
+    }
+    g.hazards.push(h);
+    for (const k of h.objectKeys) if (!g.objectKeys.includes(k)) g.objectKeys.push(k);
+  }
+  const rank = (g: HazardGroup) => (g.blocking ? -1 : SEVERITY_RANK[g.severity]);
+  return [...groups.values()].map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i).map((x) => x.g);
 }
 
 /** The manifest option and the command-line flag that give a consent. */

@@ -33,7 +33,9 @@ describe('human renderer', () => {
 
   it('shows before -> after and multi-valued attributes as a line diff', () => {
     expect(lines).toContain('           isCloudManaged: false -> true');
-    expect(lines).toContain('           onPremisesImmutableId: "yYuRNW0Z6kCXeYidebdT8A==" -> null');
+    expect(lines).toContain(
+      '           onPremisesImmutableId: "yYuRNW0Z6kCXeYidebdT8A==" -> null  (anchor GUID 35918bc9-196d-40ea-9779-889d79b753f0)',
+    );
     expect(lines).toContain(
       '           onPremisesImmutableId: null -> "yYuRNW0Z6kCXeYidebdT8A=="  (anchor GUID 35918bc9-196d-40ea-9779-889d79b753f0)',
     );
@@ -69,6 +71,8 @@ describe('human renderer', () => {
   it('says so when there is nothing to do', () => {
     const empty = renderHuman(emptyPlan(), { color: false });
     expect(empty.trimEnd().split('\n').at(-1)).toBe('No changes. The directories match the manifest.');
+    const blocked = renderHuman({ ...emptyPlan(), applyable: false, hazards: samplePlan().hazards.slice(1, 2) }, { color: false });
+    expect(blocked).toContain('\nNo steps planned: the problems listed above must be resolved first.\n');
     expect(empty).not.toContain('will perform');
   });
 
@@ -152,23 +156,46 @@ describe('renderPlan', () => {
   });
 });
 
-describe('markdown renderer with very many hazards', () => {
-  it('keeps the comment under the limit and says how many hazards were cut', () => {
-    const plan = bigPlan(50);
+describe('hazards of one kind', () => {
+  function manyAdmins(n: number) {
+    const plan = bigPlan(n);
+    plan.applyable = false;
     plan.hazards = plan.steps.map((s) => ({
       code: 'privileged-role' as const,
       severity: 'danger' as const,
-      message: `${s.objectKey} holds Global Administrator: the switch is refused for admin objects. Remove the role or exclude the user.`.repeat(2),
+      message: `${s.objectKey.slice(5)} holds Global Administrator: remove the role first.`,
       stepIds: [s.id],
       objectKeys: [s.objectKey],
       blocking: true,
     }));
-    plan.applyable = false;
-    const out = renderMarkdown(plan, { limit: 10_000 });
-    expect(out.length).toBeLessThanOrEqual(10_000);
-    const rows = out.split('\n').filter((l) => l.startsWith('| ⛔ |')).length;
-    expect(rows).toBeGreaterThan(5);
-    expect(out).toContain(`… ${50 - rows} more hazards not shown; run \`entra-soa show plan.json\` for all of them.`);
+    return plan;
+  }
+
+  it('are one group in the human view, each message listed', () => {
+    const lines = renderHuman(manyAdmins(12), { color: false }).split('\n');
+    const head = lines.indexOf('  danger  privileged-role ×12  [BLOCKING: the plan cannot be applied]');
+    expect(head).toBeGreaterThan(0);
+    expect(lines[head + 1]).toBe('          - user00000@contoso.com holds Global Administrator: remove the role first.');
+    expect(lines[head + 13]).toBe(
+      '          affects: user/user00000@contoso.com, user/user00001@contoso.com, user/user00002@contoso.com, user/user00003@contoso.com, user/user00004@contoso.com, user/user00005@contoso.com, user/user00006@contoso.com, user/user00007@contoso.com, user/user00008@contoso.com, user/user00009@contoso.com, and 2 more',
+    );
+  });
+
+  it('are one row in the markdown table', () => {
+    const out = renderMarkdown(manyAdmins(50));
+    const rows = out.split('\n').filter((l) => l.startsWith('| ⛔ |'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('| `privileged-role` ×50 | user00000@contoso.com holds Global Administrator: remove the role first. (and 49 more like it) |');
+    expect(rows[0]).toContain('and 40 more');
     expect(out).toContain('This plan cannot be applied: 50 blocking hazards (privileged-role)');
+  });
+
+  it('a table too long for the comment is cut with a count', () => {
+    const plan = samplePlan();
+    const out = renderMarkdown(plan, { limit: 2000 });
+    expect(out.length).toBeLessThanOrEqual(2000);
+    const rows = out.split('\n').filter((l) => /^\| (⛔|🔴|🟡|ℹ️) \|/.test(l)).length;
+    expect(rows).toBeLessThan(3);
+    expect(out).toContain(`… ${3 - rows} more kinds of hazard not shown; run \`entra-soa show plan.json\` for all of them.`);
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * `entra-soa show <plan.json> [--format human|json|markdown] [--no-color]`: print a saved plan
+ * document. Exit 0 when it was read, 1 when it is missing, not a plan, or from a newer entra-soa.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { formatDiagnostic } from '../model/diagnostic.js';
+import { decodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
+import { EXIT, useColor, type CliIo } from './io.js';
+
+/** Arguments of `entra-soa show`. */
+export interface ShowArgs {
+  plan: string;
+  format: PlanFormat;
+  color?: boolean;
+}
+
+export function showCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, ShowArgs> {
+  return {
+    command: 'show <plan>',
+    describe: 'Print a saved plan (from plan --out) as text, JSON or Markdown',
+    builder: (y: Argv) =>
+      y
+        .positional('plan', { type: 'string', demandOption: true, describe: 'The plan file (plan --out)' })
+        .option('format', { choices: PLAN_FORMATS, default: 'human' as PlanFormat, describe: 'Output format' })
+        .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR)' }) as unknown as Argv<ShowArgs>,
+    handler: async (args) => {
+      done(await runShow(io, args));
+    },
+  };
+}
+
+export async function runShow(io: CliIo, args: ShowArgs): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, args.plan), 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    io.stderr(`entra-soa show: cannot read the plan ${args.plan}: ${why}. Create one with \`entra-soa plan -f <manifest> --out ${args.plan}\`.\n`);
+    return EXIT.error;
+  }
+  const decoded = decodePlan(text, args.plan);
+  for (const d of decoded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+  if (decoded.plan === null) return EXIT.error;
+  const color = args.format === 'human' && useColor(io, args.color);
+  io.stdout(renderPlan(decoded.plan, args.format, { color, planFile: args.plan }));
+  return EXIT.ok;
+}
