@@ -5,4 +5,4 @@ export { durationToSeconds } from './duration.js';
 export { dnComponents, dnIsWithin, normalizeDn } from './dn.js';
 export { upnGlobToRegExp, upnMatchesGlob } from './upn-glob.js';
 export { userSelectorKey, userRuleIntent } from './semantic.js';
-export { MANIFEST_SCHEMA } from './schema.js';
+export { manifestSchema, manifestSchemaPath } from './schema.js';
