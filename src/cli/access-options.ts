@@ -12,9 +12,11 @@ import {
   DEFAULT_GRAPH_ENDPOINT,
   authProviderFor,
   buildCredential,
+  staticTokenAuthProvider,
   type AuthMethod,
 } from '../graph/credentials.js';
 import { GraphEntraAccess } from '../graph/entra-access.js';
+import { startLab } from '../lab/in-process-lab.js';
 import type { DesiredState } from '../model/desired.js';
 import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
@@ -172,9 +174,34 @@ export interface LabAccess {
 }
 
 /**
- * Opens the lab. Provisional until the lab's Graph emulator and state store land: fails with a clear
- * message rather than pretending.
+ * Opens the lab in this process (src/lab/in-process-lab.ts): the lab tenant behind the Graph emulator
+ * on 127.0.0.1, read and written through the same SDK client and GraphEntraAccess as a real tenant
+ * (static lab token), the lab's AD, and its sync-cycle simulator as the sync trigger. State is loaded
+ * from `stateDir` (else the sample company seed) and saved there by `close()`.
  */
-export async function openLabAccess(_desired: DesiredState, _io: CliIo, stateDir: string): Promise<LabAccess> {
-  throw new Error(`the lab is not available in this build yet (state folder ${stateDir}); use live access options instead`);
+export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: string, opts: OpenLiveOptions = {}): Promise<LabAccess & { traffic: GraphTraffic }> {
+  const lab = await startLab({ stateDir });
+  try {
+    const tenantId = lab.tenant.getOrganization().id;
+    if (tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {
+      io.stderr(`note: the manifest's tenant.id ${desired.tenant.id} is not the lab tenant ${tenantId}; using the lab tenant\n`);
+    }
+    const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
+    const traffic = newGraphTraffic();
+    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(lab.token), traffic });
+    const entra = new GraphEntraAccess({ client, tenantId, onProgress: progress });
+    return {
+      entra,
+      directory: lab.directory,
+      traffic,
+      source: `Graph emulator ${new URL(lab.graphUrl).host} + ${lab.memoryDirectory ? 'in-memory AD' : 'AD'}${lab.resumed ? ` (state in ${stateDir})` : ' (fresh from the seed)'}`,
+      triggerSync: async () => {
+        await lab.runSyncCycle();
+      },
+      close: () => lab.close(),
+    };
+  } catch (err) {
+    await lab.close().catch(() => undefined);
+    throw err;
+  }
 }
