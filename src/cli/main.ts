@@ -7,6 +7,7 @@ import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { TOOL } from './version.js';
 import { applyCommand } from './apply.js';
+import { labCommand } from './lab.js';
 import { planCommand } from './plan.js';
 import { showCommand } from './show.js';
 import { snapshotCommand } from './snapshot.js';
@@ -46,6 +47,7 @@ export async function main(argv: string[], io: CliIo = realIo()): Promise<number
     .command(showCommand(io, setCode))
     .command(snapshotCommand(io, setCode))
     .command(applyCommand(io, setCode))
+    .command(labCommand(io, setCode))
     .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply or lab.')
     .recommendCommands()
     .fail((msg, err) => {
