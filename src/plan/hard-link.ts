@@ -22,13 +22,15 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
 
   if (isSynced(e)) {
     // AD already owns it. Only a different AD user as counterpart would need a change, and that is an AD-owned write.
-    if (cp.kind === 'found' && cp.identity !== id) {
-      const anchor = anchorOf(cp.ad, ctx.desired.activeDirectory.sourceAnchor);
+    const named = ctx.counterparts(rule.counterpart.by, e);
+    const other = named.length === 1 ? (named[0] as Identity) : null;
+    if (other?.ad) {
+      const anchor = anchorOf(other.ad, ctx.desired.activeDirectory.sourceAnchor);
       if (anchor !== e.onPremisesImmutableId) {
         block(
           'synced-user-write',
-          `${e.userPrincipalName} is synced from another AD object (immutable id ${e.onPremisesImmutableId ?? 'none'}); linking it to ${cp.ad.dn} would be a cloud-side write to an AD-owned attribute: change the AD side instead, or convert the user to cloud first`,
-          [id.key, cp.identity.key],
+          `${e.userPrincipalName} is synced from another AD object (immutable id ${e.onPremisesImmutableId ?? 'none'}); linking it to ${other.ad.dn} would be a cloud-side write to an AD-owned attribute: change the AD side instead, or convert the user to cloud first`,
+          [id.key, other.key],
         );
         ctx.addHazards(blockers, []);
       }
