@@ -1,7 +1,11 @@
 import type { ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
-import { adValues, sameValues } from './handlers.js';
+import type { EntraUser } from '../model/observed.js';
+import type { AttrChange } from '../model/step.js';
+import { adValues, anchorOf, sameValues } from './handlers.js';
+
+const lower = (v: string) => v.toLowerCase();
 
 export interface JoinOptions {
   sourceAnchor: SourceAnchorAttribute;
@@ -30,16 +34,41 @@ export function findStaleObjects(
   const stale: StaleObjects = new Map();
   for (const key of checkable) {
     if (now[key] === plan.fingerprints[key]) continue;
-    stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed));
+    stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed, options.sourceAnchor));
   }
   return stale;
 }
 
-/** Best effort: say what changed, from the old values the steps carry. */
-function staleDetail(steps: readonly PlannedStep[], observed: ObservedState): string {
+/** AD attributes Entra Connect copies to the cloud user, with the Entra property they land in. */
+const SYNCED_ATTRIBUTES: readonly { ad: AttrChange['attribute']; entra: (u: EntraUser) => string[] }[] = [
+  { ad: 'mail', entra: (u) => (u.mail ? [u.mail] : []) },
+  { ad: 'proxyAddresses', entra: (u) => u.proxyAddresses },
+  { ad: 'givenName', entra: (u) => (u.givenName ? [u.givenName] : []) },
+  { ad: 'sn', entra: (u) => (u.surname ? [u.surname] : []) },
+  { ad: 'displayName', entra: (u) => (u.displayName ? [u.displayName] : []) },
+  { ad: 'userPrincipalName', entra: (u) => [u.userPrincipalName] },
+];
+
+/**
+ * Best effort: say what changed. From the old values the steps carry; and, for a user still synced,
+ * the AD attributes that no longer equal the cloud copy (changed in AD since the last cycle).
+ */
+function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute): string {
   const ad: string[] = [];
   const entra: string[] = [];
   const tenant: string[] = [];
+  for (const { step } of steps) {
+    const userId = 'userId' in step ? step.userId : step.kind === 'sync.await' && step.until.kind !== 'tenantSyncDisabled' ? step.until.userId : null;
+    const e = userId ? observed.entra.users.find((x) => x.id === userId) : undefined;
+    if (e && e.onPremisesSyncEnabled === true && e.onPremisesImmutableId) {
+      const a = observed.ad.users.find((x) => anchorOf(x, sourceAnchor) === e.onPremisesImmutableId);
+      if (a) {
+        for (const attr of SYNCED_ATTRIBUTES) {
+          if (!sameValues(adValues(a, attr.ad).map(lower), attr.entra(e).map(lower))) ad.push(`${attr.ad} differ`);
+        }
+      }
+    }
+  }
   for (const { step } of steps) {
     switch (step.kind) {
       case 'ad.modify':
