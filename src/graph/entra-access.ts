@@ -142,6 +142,9 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/** How long role memberships read once are reused by `getUser` (apply's per-step re-reads). */
+export const ROLES_TTL_MS = 60_000;
+
 export class GraphEntraAccess implements EntraAccess {
   readonly client: Client;
   readonly tenantId: string;
@@ -150,6 +153,9 @@ export class GraphEntraAccess implements EntraAccess {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #progress: (message: string) => void;
   readonly #readConcurrency: number;
+  readonly #now: () => number;
+  /** Role holders as last read; `getUser` reuses them for ROLES_TTL_MS instead of re-reading all roles per user. */
+  #roles: { at: number; byUser: Map<string, RoleAssignment[]> } | null = null;
 
   constructor(opts: GraphEntraAccessOptions) {
     this.client = opts.client;
@@ -158,6 +164,7 @@ export class GraphEntraAccess implements EntraAccess {
     this.pacer = opts.pacer ?? new WritePacer({}, { sleep: this.#sleep, ...(opts.now ? { now: opts.now } : {}) });
     this.#progress = opts.onProgress ?? (() => undefined);
     this.#readConcurrency = opts.readConcurrency ?? 4;
+    this.#now = opts.now ?? (() => Date.now());
   }
 
   // ---- plumbing --------------------------------------------------------------------------------
@@ -263,6 +270,7 @@ export class GraphEntraAccess implements EntraAccess {
       }
     }
     for (const list of byUser.values()) list.sort((a, b) => a.role.localeCompare(b.role));
+    this.#roles = { at: this.#now(), byUser };
     return byUser;
   }
 
@@ -307,7 +315,8 @@ export class GraphEntraAccess implements EntraAccess {
         if (!(err instanceof GraphError && err.status === 404)) throw err;
       }
     }
-    const roles = await this.#readRoles();
+    const cached = this.#roles && this.#now() - this.#roles.at < ROLES_TTL_MS ? this.#roles.byUser : null;
+    const roles = cached ?? (await this.#readRoles());
     return toEntraUser(u, icm, roles.get(String(u['id'])) ?? []);
   }
 
