@@ -1,0 +1,93 @@
+// The `lab` command through its io contract: `lab up` runs a real lab on 127.0.0.1; while it runs,
+// `lab sync|clock|state|reset` talk to it over HTTP, finding it through the state folder.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { runLab, LAB_ENDPOINT_FILE } from '../../../src/cli/lab.js';
+import type { LabArgs } from '../../../src/cli/lab.js';
+import type { CliIo } from '../../../src/cli/io.js';
+
+function testIo(cwd: string, env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    env,
+    stdoutIsTTY: false,
+    stdinIsTTY: false,
+    prompt: async () => '',
+    cwd,
+    now: () => new Date('2026-11-21T00:00:00Z'),
+  };
+  return { io, out, err, text: () => out.join(''), errors: () => err.join('') };
+}
+
+describe('entra-soa lab', () => {
+  it('up serves the lab; sync, clock, state and reset drive it; the state survives a restart', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'lab-cmd-'));
+    const up = testIo(cwd);
+    const client = testIo(cwd);
+    const results: Record<string, { code: number; text: string }> = {};
+    const run = async (name: string, args: Omit<LabArgs, 'action'> & { action: LabArgs['action'] }) => {
+      const before = client.out.length;
+      const code = await runLab(client.io, args);
+      results[name] = { code, text: client.out.slice(before).join('') };
+    };
+    const code = await runLab(up.io, { action: 'up' }, {
+      waitForStop: async () => {
+        expect(existsSync(join(cwd, '.entra-soa/lab', LAB_ENDPOINT_FILE))).toBe(true);
+        await run('sync', { action: 'sync' });
+        await run('clock', { action: 'clock', advance: '1h' });
+        await run('state', { action: 'state' });
+        await run('stateJson', { action: 'state', json: true });
+        return 'test finished';
+      },
+    });
+    expect(code).toBe(0);
+    expect(up.text()).toMatch(/Graph endpoint: http:\/\/127\.0\.0\.1:\d+/);
+    expect(up.text()).toMatch(/state: +.*\.entra-soa\/lab \(new, from the seed\)/);
+    expect(up.text()).toMatch(/stopped \(test finished\)/);
+    expect(results['sync']).toMatchObject({ code: 0 });
+    expect(results['sync']?.text).toMatch(/^sync cycle at 2026-06-15T09:00:00.000Z: 12 errors\n/);
+    expect(results['sync']?.text).toMatch(/error AttributeValueMustBeUnique alexandra\.kim@lab\.example\.test/);
+    expect(results['clock']?.text).toMatch(/^lab time is now 2026-06-15T10:00:00.000Z/);
+    expect(results['clock']?.text.match(/sync cycle at/g)).toHaveLength(2);
+    expect(results['state']?.text).toMatch(/Entra users: 231 \(205 synced, 0 cloud-managed\), 1 deleted, 7 groups/);
+    expect(JSON.parse(results['stateJson']?.text ?? '{}').now).toBe('2026-06-15T10:00:00.000Z');
+    // stopped: the endpoint file is gone, the client says what to do
+    expect(existsSync(join(cwd, '.entra-soa/lab', LAB_ENDPOINT_FILE))).toBe(false);
+    expect(await runLab(client.io, { action: 'sync' })).toBe(1);
+    expect(client.errors()).toMatch(/no running lab found .*start one with "entra-soa lab up"/);
+
+    // restart: resumed from the state folder; reset goes back to the seed
+    const again = testIo(cwd);
+    await runLab(again.io, { action: 'up' }, {
+      waitForStop: async () => {
+        await run('reset', { action: 'reset' });
+        return 'done';
+      },
+    });
+    expect(again.text()).toMatch(/\(resumed\)/);
+    expect(again.text()).toMatch(/lab time: +2026-06-15T10:00:00.000Z/);
+    expect(results['reset']?.text).toBe('lab reset to the seed; lab time 2026-06-15T09:00:00.000Z\n');
+  });
+
+  it('refuses bad input with one clear message', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'lab-cmd-'));
+    const t = testIo(cwd);
+    expect(await runLab(t.io, { action: 'clock' })).toBe(1);
+    expect(await runLab(t.io, { action: 'clock', advance: 'a while' })).toBe(1);
+    expect(await runLab(t.io, { action: 'up', syncEvery: 'often' })).toBe(1);
+    expect(await runLab(t.io, { action: 'up', ad: 'ldaps://127.0.0.1', adBindDn: 'CN=x', adPasswordEnv: 'NOPE' })).toBe(1);
+    expect(await runLab(t.io, { action: 'sync', endpoint: 'http://example.com' })).toBe(1);
+    expect(t.errors().split('\n').filter(Boolean)).toEqual([
+      'entra-soa lab clock: say how far, e.g. --advance 30m or --advance 72h',
+      'entra-soa lab clock: --advance needs a duration like 30m, 72h or 1h30m; got "a while"',
+      'entra-soa lab up: --sync-every needs a duration like 30s or 5m; got "often"',
+      'entra-soa lab up: the environment variable NOPE is not set: export NOPE=<password of CN=x>',
+      'entra-soa lab sync: --endpoint must be a lab on this machine (127.0.0.1); got http://example.com',
+    ]);
+  });
+});
