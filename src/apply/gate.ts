@@ -37,7 +37,7 @@ export function checkPlanGate(plan: Plan, allow: AllowOptions): ApplyRefusal | n
       code: 'consent-required',
       messages: missing.map((h) => {
         const c = h.consent as NonNullable<Hazard['consent']>;
-        return `hazard ${h.code} on ${objects(h)} needs consent: ${h.message} To accept it, pass ${FLAG[c]} or set allow.${c}: true in the manifest.`;
+        return `hazard ${h.code} on ${objects(h)} needs consent: ${h.message.replace(/[.;:,]?\s*$/, ".")} To accept it, pass ${FLAG[c]} or set allow.${c}: true in the manifest.`;
       }),
     };
   }

@@ -32,7 +32,9 @@ export class ProgressMeter {
         if (e.result.status === 'failed') this.failed++;
         const t = this.now().getTime();
         const pct = this.total === 0 ? 100 : Math.floor((this.finished / this.total) * 20);
-        if (this.finished < this.total && (t - this.lastAt >= this.everyMs || pct > this.lastPct)) {
+        // Short runs print their step lines only; a line per 5 % only when there are enough steps.
+        const byPct = this.total >= 20 && pct > this.lastPct;
+        if (this.finished < this.total && (t - this.lastAt >= this.everyMs || byPct)) {
           this.lastAt = t;
           this.lastPct = pct;
           this.write(this.line(t));
@@ -52,7 +54,8 @@ export class ProgressMeter {
     const elapsedS = (t - this.startedAt) / 1000;
     const rate = elapsedS > 0 ? this.finished / elapsedS : 0;
     const left = this.total - this.finished;
-    const eta = rate > 0 && left > 0 ? `, ETA ${formatSeconds(Math.max(1, Math.round(left / rate / 60)) * 60)}` : '';
+    const etaS = rate > 0 && left > 0 ? left / rate : null;
+    const eta = etaS === null ? '' : `, ETA ${etaS < 60 ? `${Math.max(1, Math.round(etaS))}s` : formatSeconds(Math.round(etaS / 60) * 60)}`;
     return `${this.finished}/${this.total} steps, ${this.failed} failed${eta}`;
   }
 }
