@@ -5,7 +5,7 @@ import type { Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
 import { holdsAdminRole, holdsPrivilegedRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { scopeMoveFor } from './scope.js';
+import { scopeMoveFor, tenantSyncForLinks } from './scope.js';
 
 /**
  * Cloud-only user → AD by hard link (issue "c", domain.md §4): set the cloud user's immutable id to
@@ -81,12 +81,14 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   }
   const move = scopeMoveFor(ctx, ad);
   if (move.kind === 'no-target') block('missing-object', move.message, keys);
+  const sync = tenantSyncForLinks(ctx);
+  if (!sync.ok) block('unsupported', sync.message, keys);
   if (blockers.length > 0) {
     ctx.addHazards(blockers, []);
     return;
   }
   ctx.touched.add(cp.identity.key);
-  const base: string[] = takeoverStep ? [takeoverStep] : [];
+  const base: string[] = [...(sync.ok ? sync.deps : []), ...(takeoverStep ? [takeoverStep] : [])];
   const waitDeps: string[] = [...base];
   if (move.kind === 'move') {
     const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };

@@ -72,6 +72,12 @@ describe('hard link (cloud-only → AD)', () => {
     expect(codes(p)).toEqual(['synced-user-write']);
   });
 
+  it('directory sync off for the tenant → blocking unsupported, no steps', () => {
+    const p = plan(desired({ users: [rule] }), observed({ ad: [adUser('bob', 2)], entra: [cloudUser('bob', 'e2')], tenant: { onPremisesSyncEnabled: false } }));
+    expect(codes(p)).toEqual(['unsupported']);
+    expect(p.steps).toEqual([]);
+  });
+
   it('no counterpart → blocking missing-object naming the lookup', () => {
     const p = plan(desired({ users: [rule] }), observed({ entra: [cloudUser('nobody', 'e7')] }));
     expect(p.hazards.map((h) => [h.code, h.message])).toEqual([
