@@ -206,49 +206,53 @@ function explicitUpns(s: UserSelector): string[] {
 
 function userRuleConflicts(users: readonly Indexed<UserRule>[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (let j = 0; j < users.length; j++) {
-    const later = users[j];
-    if (!later) continue;
-    for (let i = 0; i < j; i++) {
-      const earlier = users[i];
-      if (!earlier) continue;
-      const a = earlier.rule;
-      const b = later.rule;
-      const sameSelector = userSelectorKey(a.selector) === userSelectorKey(b.selector);
-      const sameIntent = userRuleIntent(a) === userRuleIntent(b);
-      if (sameSelector) {
-        out.push(
-          sameIntent
-            ? {
-                severity: 'warning',
-                code: 'rule-overlap',
-                message: `rule "${b.name}" selects the same users as rule "${a.name}" (${describeSelector(b.selector)}) with the same intent; "${a.name}" comes first and its options win, so "${b.name}" has no effect. Remove one of them.`,
-                location: b.location,
-                related: [a.location],
-              }
-            : error(
-                'rule-conflict',
-                `rules "${a.name}" and "${b.name}" both select ${describeSelector(b.selector)} but ask for different things ` +
-                  `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Narrow one selector or remove one rule.`,
-                b.location,
-                [a.location],
-              ),
-        );
-        continue;
+  const bySelector = new Map<string, UserRule[]>();
+  const byUpn = new Map<string, UserRule[]>();
+  for (const { rule: b } of users) {
+    const key = userSelectorKey(b.selector);
+    const sameSelector = bySelector.get(key) ?? [];
+    for (const a of sameSelector) {
+      out.push(
+        userRuleIntent(a) === userRuleIntent(b)
+          ? {
+              severity: 'warning',
+              code: 'rule-overlap',
+              message: `rule "${b.name}" selects the same users as rule "${a.name}" (${describeSelector(b.selector)}) with the same intent; "${a.name}" comes first and its options win, so "${b.name}" has no effect. Remove one of them.`,
+              location: b.location,
+              related: [a.location],
+            }
+          : error(
+              'rule-conflict',
+              `rules "${a.name}" and "${b.name}" both select ${describeSelector(b.selector)} but ask for different things ` +
+                `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Narrow one selector or remove one rule.`,
+              b.location,
+              [a.location],
+            ),
+      );
+    }
+    bySelector.set(key, [...sameSelector, b]);
+
+    // Different selectors naming the same UPN with different intents: one conflict per pair of rules.
+    const shared = new Map<UserRule, string[]>();
+    const upns = [...new Set(explicitUpns(b.selector))];
+    for (const upn of upns) {
+      const earlier = byUpn.get(upn) ?? [];
+      for (const a of earlier) {
+        if (sameSelector.includes(a) || userRuleIntent(a) === userRuleIntent(b)) continue;
+        shared.set(a, [...(shared.get(a) ?? []), upn]);
       }
-      if (sameIntent) continue;
-      const shared = explicitUpns(a.selector).filter((u) => explicitUpns(b.selector).includes(u));
-      if (shared.length > 0) {
-        out.push(
-          error(
-            'rule-conflict',
-            `rules "${a.name}" and "${b.name}" both name ${shared.join(', ')} but ask for different things ` +
-              `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Remove the user from one rule.`,
-            b.location,
-            [a.location],
-          ),
-        );
-      }
+      byUpn.set(upn, [...earlier, b]);
+    }
+    for (const [a, names] of shared) {
+      out.push(
+        error(
+          'rule-conflict',
+          `rules "${a.name}" and "${b.name}" both name ${names.join(', ')} but ask for different things ` +
+            `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Remove the user from one rule.`,
+          b.location,
+          [a.location],
+        ),
+      );
     }
   }
   return out;

@@ -56,6 +56,20 @@ describe('semantic checks', () => {
     expect(result.diagnostics[0]?.message).toContain('both name alice@contoso.com');
   });
 
+  it('two UPN lists sharing two users with different intents → one rule-conflict naming both UPNs', () => {
+    const text = withHeader(
+      'users:\n  - name: a\n    select: { upns: [x@contoso.com, y@contoso.com, z@contoso.com] }\n    authority: cloud\n    method: sourceOfAuthority\n' +
+        '  - name: b\n    select: { upns: [y@contoso.com, z@contoso.com] }\n    authority: cloud\n    method: scopeRemoval\n',
+    ).replace('  sourceAnchor: objectGUID\n', '  sourceAnchor: objectGUID\n  unsyncedOu: OU=Parked,DC=elsewhere,DC=com\n');
+
+    const result = loadManifestText(text, 'm.yaml');
+
+    expect(result.diagnostics.filter((d) => d.code === 'rule-conflict').map((d) => d.message)).toEqual([
+      'rules "a" and "b" both name y@contoso.com, z@contoso.com but ask for different things ' +
+        '(authority: cloud, method: sourceOfAuthority vs authority: cloud, method: scopeRemoval); a user can have one intent only. Remove the user from one rule.',
+    ]);
+  });
+
   it('the same selector with the same intent → rule-overlap warning, manifest still valid', () => {
     const text = withHeader(
       'users:\n  - name: first\n    select: { upnGlob: "*@sales.contoso.com" }\n    authority: cloud\n    method: sourceOfAuthority\n' +
