@@ -87,7 +87,7 @@ function adviceFor(e: GraphError, ctx: ErrorContext): string {
   }
   if (e.status === 403 || e.code === 'Authorization_RequestDenied') {
     const need = stepPermissions(ctx.step);
-    const perms = need ? need.graphPermissions.join(' or ') : 'the Graph permission for this call';
+    const perms = need ? need.graphPermissions.join(need.allRequired ? ' and ' : ' or ') : 'the Graph permission for this call';
     const roles = need && need.entraRoles.length > 0 ? `; for delegated sign-in, also the role ${need.entraRoles.join(' or ')}` : '';
     return `permission denied: grant the app ${perms} (admin consent)${roles}. See docs/graph-access.md.`;
   }

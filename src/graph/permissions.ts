@@ -8,8 +8,10 @@ import type { StepKind } from '../model/step.js';
 export interface PermissionRequirement {
   /** The Graph calls made. */
   calls: string[];
-  /** Graph permissions; any one of them suffices (least privileged first). Empty for AD-only steps. */
+  /** Graph permissions; any one of them suffices (least privileged first), unless `allRequired`. Empty for AD-only steps. */
   graphPermissions: string[];
+  /** Every permission listed is needed (each covers a different call). */
+  allRequired?: boolean;
   /** Entra roles a signed-in (delegated) user needs; any one suffices. */
   entraRoles: string[];
   /** AD rights, for steps done over LDAP. */
@@ -36,6 +38,7 @@ export const READ_PERMISSIONS: PermissionRequirement = {
     'OnPremDirectorySynchronization.Read.All',
     'User-OnPremisesSyncBehavior.ReadWrite.All (reading isCloudManaged)',
   ],
+  allRequired: true,
   entraRoles: ['Hybrid Identity Administrator', 'Global Reader'],
   note: 'All of these are needed together (this row is the exception to "any one suffices"). Microsoft documents GET /directory/onPremisesSynchronization as delegated-only with Global Administrator; check the page for your cloud.',
 };
@@ -125,11 +128,13 @@ export function stepPermissions(step: string): PermissionRequirement | undefined
 /** The table as Markdown (docs and README). */
 export function permissionsTableMarkdown(): string {
   const rows = [['read (snapshot, plan, apply re-read)', READ_PERMISSIONS] as const, ...Object.entries(STEP_PERMISSIONS)];
-  const lines = ['| operation | Graph permission (application) | Entra role (delegated) | AD rights |', '|---|---|---|---|'];
+  const lines = [
+    '| operation | Graph permission (application; any one, unless "all of") | Entra role (delegated sign-in; any one) | AD rights |',
+    '|---|---|---|---|',
+  ];
   for (const [op, r] of rows) {
-    lines.push(
-      `| \`${op}\` | ${r.graphPermissions.join(', ') || '—'} | ${r.entraRoles.join(', ') || '—'} | ${r.adRights ?? '—'} |`,
-    );
+    const perms = r.graphPermissions.length === 0 ? '—' : `${r.allRequired ? 'all of: ' : ''}${r.graphPermissions.join(', ')}`;
+    lines.push(`| \`${op}\` | ${perms} | ${r.entraRoles.join(', ') || '—'} | ${r.adRights ?? '—'} |`);
   }
   return lines.join('\n');
 }
