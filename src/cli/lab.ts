@@ -116,6 +116,7 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
     ad = opened;
   }
 
+  let lastCycleKey = '';
   let lab: Lab;
   try {
     lab = await startLab({
@@ -124,7 +125,12 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
       ...(args.port !== undefined ? { port: args.port } : {}),
       ...(ad ? { ad } : {}),
       ...(syncEverySeconds ? { syncEverySeconds } : {}),
-      onSyncCycle: (r) => io.stderr(`${summarizeSyncReport(r)}\n`),
+      onSyncCycle: (r) => {
+        // only cycles that differ from the previous one: a steady lab does not flood the terminal
+        const key = cycleKey(r);
+        if (key !== lastCycleKey) io.stderr(`${summarizeSyncReport(r)}\n`);
+        lastCycleKey = key;
+      },
       onError: (e) => io.stderr(`entra-soa lab: a scheduled sync cycle failed: ${e instanceof Error ? e.message : String(e)}\n`),
     });
   } catch (e) {
@@ -150,9 +156,9 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
       `  state:          ${stateDir} (${lab.resumed ? 'resumed' : 'new, from the seed'})`,
       `  sync cycles:    ${sched}${syncEverySeconds ? `, and every ${syncEverySeconds}s of real time` : ''}`,
       '',
-      `  export ENTRA_SOA_LAB_TOKEN=${lab.token}`,
-      `  entra-soa plan -f examples/lab/manifest.yaml --graph-endpoint ${lab.graphUrl} --graph-token-env ENTRA_SOA_LAB_TOKEN`,
-      `  entra-soa lab sync | lab clock --advance 30m | lab state | lab reset`,
+      `  Graph clients: baseUrl ${lab.graphUrl}, header "Authorization: Bearer ${lab.token}"`,
+      `  Drive it:      entra-soa lab sync | lab clock --advance 30m | lab state | lab reset`,
+      `  plan/apply --lab start their own lab on this state folder: stop this one first.`,
       '',
       'Press Ctrl-C to stop; the state is saved.',
       '',
@@ -300,7 +306,20 @@ async function labClient(io: CliIo, args: LabArgs): Promise<number> {
         io.stdout(`lab time is now ${r.now} (advanced ${args.advance ?? ''})\n`);
         if (r.disableCompleted) io.stdout('  the pending tenant-wide sync disable completed\n');
         if (r.purgedUserIds.length) io.stdout(`  ${r.purgedUserIds.length} deleted users purged (30 days over)\n`);
-        for (const c of r.syncCycles) io.stdout(`  ${summarizeSyncReport(c)}\n`);
+        let previous = '';
+        let same = 0;
+        for (const c of r.syncCycles) {
+          const key = cycleKey(c);
+          if (key === previous) {
+            same++;
+            continue;
+          }
+          if (same) io.stdout(`  ... ${same} more cycle(s) with the same result\n`);
+          same = 0;
+          previous = key;
+          io.stdout(`  ${summarizeSyncReport(c)}\n`);
+        }
+        if (same) io.stdout(`  ... ${same} more cycle(s) with the same result\n`);
       }
       return EXIT.ok;
     }
@@ -319,6 +338,11 @@ async function labClient(io: CliIo, args: LabArgs): Promise<number> {
     case 'up':
       return EXIT.error;
   }
+}
+
+/** What a cycle did, without its time (to spot repeats). */
+function cycleKey(r: SyncCycleReport): string {
+  return JSON.stringify([r.ran, r.skipped, r.stopped, r.counts.created, r.counts.updated, r.counts.hardMatched, r.counts.softMatched, r.counts.restored, r.counts.deleted, r.counts.skippedCloudManaged, r.errors.map((e) => `${e.code}:${e.dn}`)]);
 }
 
 function describeCycle(r: SyncCycleReport): string {

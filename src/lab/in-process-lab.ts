@@ -21,7 +21,7 @@ import type { SyncCycleReport } from './sync-report.js';
 import type { LabAdminTarget, LabClockAdvance } from './admin-routes.js';
 import { createLabAdminHandler } from './admin-routes.js';
 import type { LabStateDocument } from './lab-state-store.js';
-import { loadLabState, saveLabState } from './lab-state-store.js';
+import { loadLabState, lockLabState, saveLabState } from './lab-state-store.js';
 
 /** How to start a lab. */
 export interface StartLabOptions {
@@ -89,8 +89,12 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   let lastCycleAt: number = Date.parse(tenant.getOrganization().onPremisesLastSyncDateTime ?? tenant.nowIso());
 
   let resumed = false;
+  const unlock = opts.stateDir ? await lockLabState(opts.stateDir) : async () => undefined;
   if (opts.stateDir) {
-    const saved = await loadLabState(opts.stateDir);
+    const saved = await loadLabState(opts.stateDir).catch(async (e: unknown) => {
+      await unlock();
+      throw e;
+    });
     if (saved) {
       tenant.reset(saved.tenant);
       random.reseed(saved.randomState);
@@ -229,6 +233,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     });
   } catch (e) {
     await directory.close();
+    await unlock();
     throw e;
   }
 
@@ -262,9 +267,13 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       closed = true;
       if (timer) clearInterval(timer);
       await serial(async () => {
-        await emulator.close();
-        await save();
-        await directory.close();
+        try {
+          await emulator.close();
+          await save();
+          await directory.close();
+        } finally {
+          await unlock();
+        }
       });
     },
   };

@@ -75,3 +75,51 @@ export async function saveLabState(stateDir: string, doc: LabStateDocument): Pro
 export async function clearLabState(stateDir: string): Promise<void> {
   await rm(labStatePath(stateDir), { force: true });
 }
+
+/** The lock file a running lab holds in its state folder. */
+export const LAB_LOCK_FILE = 'lab.lock';
+
+/**
+ * Take the state folder for this process: two labs on one folder would overwrite each other's
+ * state. A lock left by a process that no longer exists is taken over. Returns the release function.
+ */
+export async function lockLabState(stateDir: string, pid: number = process.pid): Promise<() => Promise<void>> {
+  await mkdir(stateDir, { recursive: true });
+  const path = join(stateDir, LAB_LOCK_FILE);
+  if (heldLocks.has(path)) {
+    throw new Error(`another lab in this process is using the state folder ${stateDir}: close it first, or use another state folder`);
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(path, `${pid}\n`, { flag: 'wx', mode: 0o600 });
+      heldLocks.add(path);
+      return async () => {
+        if (!heldLocks.delete(path)) return;
+        const owner = await readFile(path, 'utf8').catch(() => '');
+        if (owner.trim() === String(pid)) await rm(path, { force: true });
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== pid && processExists(owner)) {
+        throw new Error(
+          `another lab (process ${owner}) is using the state folder ${stateDir}: stop it first (Ctrl-C on "entra-soa lab up"), or use another state folder`,
+        );
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new Error(`cannot take the lab state folder ${stateDir} (lock file ${path})`);
+}
+
+/** Lock files held by labs of this process. */
+const heldLocks = new Set<string>();
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: an existence check, nothing is sent
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { startLab } from '../../../src/lab/in-process-lab.js';
 import type { Lab } from '../../../src/lab/in-process-lab.js';
 import { parseDuration } from '../../../src/lab/admin-routes.js';
-import { labStatePath } from '../../../src/lab/lab-state-store.js';
+import { LAB_LOCK_FILE, labStatePath } from '../../../src/lab/lab-state-store.js';
+import { writeFileSync } from 'node:fs';
 import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
 
 const labs: Lab[] = [];
@@ -111,7 +112,19 @@ describe('the in-process lab over HTTP', () => {
     expect(second.tenant.getUser(created.id)?.userPrincipalName).toBe('new.cloud@lab.example.test');
     expect((await second.directory.getUserByDn(moved))?.objectGuid).toBe(ad.objectGuid);
     expect(second.tenant.listDeletedUsers().map((u) => u.userPrincipalName)).toContain(ad.userPrincipalName);
+    // one lab per state folder
+    await expect(startLab({ stateDir })).rejects.toThrow(/another lab in this process is using the state folder/);
     // ids continue the saved PRNG sequence: the next id is not one the first run handed out
     expect(second.tenant.createUser({ userPrincipalName: 'another@lab.example.test' }).id).not.toBe(created.id);
+  });
+
+  it('refuses a state folder held by another live process, and takes over a stale lock', async () => {
+    const held = mkdtempSync(join(tmpdir(), 'lab-lock-'));
+    writeFileSync(join(held, LAB_LOCK_FILE), `${process.ppid}\n`);
+    await expect(startLab({ stateDir: held })).rejects.toThrow(new RegExp(`another lab \\(process ${process.ppid}\\) is using the state folder`));
+    const stale = mkdtempSync(join(tmpdir(), 'lab-lock-'));
+    writeFileSync(join(stale, LAB_LOCK_FILE), '2147483646\n'); // above any pid_max: no such process
+    const l = await lab({ stateDir: stale });
+    expect(l.stateDir).toBe(stale);
   });
 });
