@@ -33,6 +33,17 @@ export function primarySmtp(proxyAddresses: readonly string[], mail: string | nu
   return null;
 }
 
+/**
+ * The UPN a soft-deleted user had: Entra ID prefixes the UPN of deleted users with their object id
+ * without dashes (`33e89bc6…maria@contoso.com`); older deletions may not carry the prefix.
+ */
+export function deletedUserUpn(d: DeletedEntraUser): string {
+  const prefix = d.id.replace(/-/g, '').toLowerCase();
+  return d.userPrincipalName.toLowerCase().startsWith(prefix) && d.userPrincipalName.length > prefix.length
+    ? d.userPrincipalName.slice(prefix.length)
+    : d.userPrincipalName;
+}
+
 /** True when Entra Connect owns the user: synced now and not switched to cloud management. */
 export function isSyncedUser(e: EntraUser): boolean {
   return e.onPremisesSyncEnabled === true && e.isCloudManaged !== true;

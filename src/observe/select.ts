@@ -1,6 +1,7 @@
 import type { GroupSelector, UserSelector } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { EntraGroup } from '../model/observed.js';
+import { deletedUserUpn } from './join.js';
 
 /**
  * Splits a DN into normalised RDNs (lower case, spaces around `=` and `,` trimmed). Escaped
@@ -102,7 +103,7 @@ export function globToRegExp(glob: string): RegExp {
 
 /** The UPN selectors compare against: Entra UPN, else AD UPN, else the soft-deleted user's UPN. */
 export function selectorUpn(i: Identity): string | null {
-  return i.entra?.userPrincipalName ?? i.ad?.userPrincipalName ?? i.deleted?.userPrincipalName ?? null;
+  return i.entra?.userPrincipalName ?? i.ad?.userPrincipalName ?? (i.deleted ? deletedUserUpn(i.deleted) : null);
 }
 
 /** A selector prepared once for many identities. */

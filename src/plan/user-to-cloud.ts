@@ -1,6 +1,7 @@
 import type { CloudUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
+import { deletedUserUpn } from '../observe/join.js';
 import { planClears } from './clears.js';
 import { holdsAdminRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { adInScope } from './scope.js';
@@ -16,7 +17,7 @@ export function planSourceOfAuthority(ctx: PlanContext, id: Identity, rule: Clou
       ctx.addHazard({
         code: 'missing-object',
         severity: 'danger',
-        message: `${id.key}: the Entra user ${id.deleted.userPrincipalName} is soft-deleted, so the SOA switch cannot act on it: restore it (or use method scopeRemoval, which restores it) and plan again`,
+        message: `${id.key}: the Entra user ${deletedUserUpn(id.deleted)} is soft-deleted, so the SOA switch cannot act on it: restore it (or use method scopeRemoval, which restores it) and plan again`,
         objectKeys: [id.key],
         blocking: true,
       });
@@ -148,13 +149,13 @@ export function planScopeRemoval(ctx: PlanContext, id: Identity, rule: CloudUser
       ctx.addHazard({
         code: 'collision',
         severity: 'danger',
-        message: `${d.userPrincipalName} is soft-deleted but its AD user ${ad.dn} is back in sync scope: restoring now would race with Entra Connect; move the AD user out of scope (to ${unsyncedOu ?? 'the unsynced OU'}) and plan again`,
+        message: `${deletedUserUpn(d)} is soft-deleted but its AD user ${ad.dn} is back in sync scope: restoring now would race with Entra Connect; move the AD user out of scope (to ${unsyncedOu ?? 'the unsynced OU'}) and plan again`,
         objectKeys: [id.key],
         blocking: true,
       });
       return;
     }
-    restoreOnwards(ctx, id, rule, { id: d.id, upn: d.userPrincipalName, immutableId: d.onPremisesImmutableId }, [], passwordReset);
+    restoreOnwards(ctx, id, rule, { id: d.id, upn: deletedUserUpn(d), immutableId: d.onPremisesImmutableId }, [], passwordReset);
   }
 }
 

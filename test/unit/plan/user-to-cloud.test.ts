@@ -92,6 +92,13 @@ describe('synced user → cloud by scope removal', () => {
     expect(codes(p)).toEqual(['password-reset']);
   });
 
+  it('mid-way: soft-deleted with the id-prefixed UPN Entra gives deleted users → steps name the original UPN', () => {
+    const moved = { ...alice, dn: `CN=alice,${UNSYNCED_OU}` };
+    const gone = { ...deletedFrom(aliceE), id: '33e89bc6-7a82-484c-a270-fdf02b1f8384', userPrincipalName: '33e89bc67a82484ca270fdf02b1f8384alice@contoso.com' };
+    const p = plan(desired({ users: [rule] }), observed({ ad: [moved], deleted: [gone] }));
+    expect(p.steps[0]?.step).toEqual({ kind: 'entra.restoreDeleted', deletedId: '33e89bc6-7a82-484c-a270-fdf02b1f8384', upn: 'alice@contoso.com' });
+  });
+
   it('mid-way: already restored as cloud-only → only the clears', () => {
     const moved = { ...alice, dn: `CN=alice,${UNSYNCED_OU}` };
     const restored = { ...aliceE, onPremisesSyncEnabled: false };
