@@ -47,7 +47,7 @@ export interface GraphClientOptions {
   /** Graph origin: https://graph.microsoft.com (default), a national cloud, or the lab (http://127.0.0.1:port). */
   endpoint?: string;
   authProvider: AuthenticationProvider;
-  /** Outer retries of 429/503/504 by the SDK's RetryHandler. Defaults: 3 retries, 3 s base delay (Retry-After wins). */
+  /** Outer retries of 429/503/504 by the SDK's RetryHandler. Defaults: 5 retries, 3 s base delay (Retry-After wins). */
   retry?: { maxRetries?: number; delaySeconds?: number };
   /** How the retry handler waits (ms); injected in tests. Default: setTimeout. */
   sleep?: (ms: number) => Promise<void>;
@@ -158,7 +158,7 @@ class TrafficHandler implements Middleware {
 export function createGraphClient(opts: GraphClientOptions): Client {
   const origin = normaliseEndpoint(opts.endpoint);
   const retryHandler = new RetryHandler(
-    new RetryHandlerOptions(opts.retry?.delaySeconds ?? 3, opts.retry?.maxRetries ?? 3),
+    new RetryHandlerOptions(opts.retry?.delaySeconds ?? 3, opts.retry?.maxRetries ?? 5),
   );
   // The SDK waits with setTimeout; route its waits through the injected sleep so tests and the
   // pacer's clock see them. (RetryHandler.sleep is declared private, hence the cast.)

@@ -19,7 +19,7 @@ import {
   type TenantSyncState,
 } from '../model/observed.js';
 import { newBatchStats, runBatch, type BatchRequest, type BatchResult, type BatchStats } from './batch.js';
-import { graphCall, toGraphError } from './errors.js';
+import { graphCall, retryAfterSecondsOf, toGraphError } from './errors.js';
 import { WritePacer } from './pacer.js';
 import { isPrivilegedRoleTemplate } from './roles.js';
 
@@ -206,8 +206,8 @@ export class GraphEntraAccess implements EntraAccess {
       return await fn();
     } catch (err) {
       const e = toGraphError(err);
-      // The SDK's retries ran out: hold every writer for a while before the next attempt.
-      if (e.status === 429) this.pacer.penalise(30);
+      // The SDK's retries ran out: hold every writer (Retry-After, else 30 s) before the next attempt.
+      if (e.status === 429) this.pacer.penalise(retryAfterSecondsOf(e) ?? 30);
       throw e;
     }
   }

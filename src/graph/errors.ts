@@ -47,6 +47,16 @@ export function toGraphError(err: unknown): GraphError {
   return new GraphError(0, 'NetworkError', `cannot reach Microsoft Graph: ${message}`, undefined, { cause: err });
 }
 
+/** Seconds of the `Retry-After` header of an SDK error (the original, before mapping), when it has one. */
+export function retryAfterSecondsOf(err: unknown): number | null {
+  const source = err instanceof GraphError ? err.cause : err;
+  const headers = (source as { headers?: { get?: (n: string) => string | null } } | null | undefined)?.headers;
+  const v = typeof headers?.get === 'function' ? headers.get('Retry-After') : null;
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
 /** Runs one SDK call and maps its failure. */
 export async function graphCall<T>(fn: () => Promise<T>): Promise<T> {
   try {

@@ -111,4 +111,24 @@ describe('throttling, faults and pacing against the lab emulator', () => {
     expect(e).toBeInstanceOf(GraphError);
     expect([(e as GraphError).status, (e as GraphError).code]).toEqual([503, 'serviceNotAvailable']);
   });
+
+  it('a write still throttled after the SDK retries ends as GraphError 429 and holds the next write for Retry-After', async () => {
+    const clock = fakeClock();
+    const tenant = newTenant();
+    const a = tenant.createUser(syncedUser(1));
+    const b = tenant.createUser(syncedUser(2));
+    lab = await startLab(tenant, { clock, retry: { maxRetries: 1, delaySeconds: 0 } });
+    lab.emulator.setFaults({
+      rules: [{ action: { kind: 'error', status: 429, code: 'TooManyRequests', retryAfterSeconds: 7 }, method: 'PATCH', times: 2 }],
+    });
+
+    const e = await lab.entra.setUserCloudManaged(a.id, true).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GraphError);
+    expect([(e as GraphError).status, (e as GraphError).code]).toEqual([429, 'TooManyRequests']);
+    expect(lab.traffic.throttled).toBe(2); // the first answer and the one retry
+    const before = clock.now();
+    await lab.entra.setUserCloudManaged(b.id, true);
+    expect(clock.now() - before).toBe(7000);
+    expect(tenant.getUser(b.id)?.isCloudManaged).toBe(true);
+  });
 });
