@@ -307,6 +307,11 @@ function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
+/** A copy without the keys whose value is undefined ("not given" never overwrites a default). */
+function defined<T extends object>(v: T): T {
+  return Object.fromEntries(Object.entries(clone(v)).filter(([, x]) => x !== undefined)) as T;
+}
+
 /**
  * The lab tenant. Read methods return the stored records (typed readonly: do not mutate them);
  * change methods validate, apply, stamp the change sequence and throw `LabTenantError` on refusal.
@@ -510,7 +515,7 @@ export class LabTenant {
       onPremisesObjectIdentifier: null,
       isCloudManaged: false,
       passwordLastResetAt: null,
-      ...clone(input),
+      ...defined(input),
       id,
       createdDateTime: this.nowIso(),
       changeSeq: 0,
@@ -528,7 +533,7 @@ export class LabTenant {
    */
   updateUser(id: string, patch: LabUserPatch): Readonly<LabUser> {
     const user = this.requireUser(id);
-    const next: LabUser = { ...user, ...clone(patch), id: user.id, createdDateTime: user.createdDateTime };
+    const next: LabUser = { ...user, ...defined(patch), id: user.id, createdDateTime: user.createdDateTime };
     this.checkUnique(next, user.id);
     this.unindexUser(user);
     Object.assign(user, next);
@@ -639,7 +644,7 @@ export class LabTenant {
       onPremisesSecurityIdentifier: null,
       onPremisesLastSyncDateTime: null,
       isCloudManaged: false,
-      ...clone(input),
+      ...defined(input),
       id,
       createdDateTime: this.nowIso(),
     };
@@ -650,7 +655,7 @@ export class LabTenant {
   updateGroup(id: string, patch: LabGroupPatch): Readonly<LabGroup> {
     const g = this.groups.get(lower(id));
     if (!g) throw notFound(id);
-    Object.assign(g, clone(patch), { id: g.id, createdDateTime: g.createdDateTime });
+    Object.assign(g, defined(patch), { id: g.id, createdDateTime: g.createdDateTime });
     return g;
   }
 

@@ -49,7 +49,8 @@ export type Literal = string | boolean | null;
 
 interface Clause {
   prop: string;
-  op: 'eq' | 'ne' | 'startswith' | 'endswith';
+  /** `any` = `prop/any(x:x eq 'v')` on a string collection. */
+  op: 'eq' | 'ne' | 'startswith' | 'endswith' | 'any';
   value: Literal;
   negated: boolean;
 }
@@ -64,7 +65,7 @@ export interface ParsedFilter {
 
 /**
  * Parse a `$filter` of clauses joined by `and`: `p eq|ne <literal>`, `startswith(p,'x')`,
- * `endswith(p,'x')`, `not(<clause>)`. Literals: 'string' ('' escapes a quote), true, false, null.
+ * `endswith(p,'x')`, `p/any(x:x eq <literal>)`, `not(<clause>)`. Literals: 'string' ('' escapes a quote), true, false, null.
  * `filterable` maps each allowed property to whether it supports only advanced queries.
  */
 export function parseFilter(src: string, filterable: ReadonlyMap<string, 'default' | 'advanced'>, resource: string): ParsedFilter {
@@ -114,6 +115,23 @@ export function parseFilter(src: string, filterable: ReadonlyMap<string, 'defaul
     const name = ident();
     ws();
     const lname = name.toLowerCase();
+    if (s[i] === '(' && lname.endsWith('/any')) {
+      i++;
+      ws();
+      const v = ident();
+      ws();
+      if (s[i] !== ':') fail();
+      i++;
+      ws();
+      if (ident() !== v) fail();
+      ws();
+      if (ident().toLowerCase() !== 'eq') fail();
+      const value = literal();
+      ws();
+      if (s[i] !== ')') fail();
+      i++;
+      return { prop: name.slice(0, -'/any'.length), op: 'any', value, negated };
+    }
     if (s[i] === '(' && (lname === 'startswith' || lname === 'endswith' || lname === 'not')) {
       i++;
       if (lname === 'not') {
@@ -183,6 +201,9 @@ export function parseFilter(src: string, filterable: ReadonlyMap<string, 'defaul
             break;
           case 'endswith':
             r = typeof v === 'string' && typeof c.value === 'string' && v.toLowerCase().endsWith(c.value.toLowerCase());
+            break;
+          case 'any':
+            r = Array.isArray(v) && v.some((x) => eqLiteral(x, c.value));
             break;
         }
         return c.negated ? !r : r;

@@ -157,7 +157,7 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
     if (membersSelect !== undefined) {
       rec.members = r.memberIds.flatMap((id) => {
         const u = t.getUser(id);
-        return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u), membersSelect ?? null, DEFAULT_USER_PROPERTIES) }] : [];
+        return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u, membersSelect ?? null), membersSelect ?? null, DEFAULT_USER_PROPERTIES) }] : [];
       });
     }
     return rec;
@@ -175,7 +175,7 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
       '@odata.context': contextUrl(ctx, req, 'directoryObjects'),
       value: role.memberIds.flatMap((uid) => {
         const u = t.getUser(uid);
-        return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u), select, DEFAULT_USER_PROPERTIES) }] : [];
+        return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u, select), select, DEFAULT_USER_PROPERTIES) }] : [];
       }),
     });
   }

@@ -81,6 +81,7 @@ const USER_FILTERABLE: ReadonlyMap<string, 'default' | 'advanced'> = new Map([
   ['accountEnabled', 'default'],
   ['onPremisesImmutableId', 'default'],
   ['onPremisesSyncEnabled', 'default'],
+  ['proxyAddresses', 'default'],
   ['onPremisesSamAccountName', 'advanced'],
   ['onPremisesUserPrincipalName', 'advanced'],
 ]);
@@ -125,9 +126,16 @@ const IGNORED_WRITABLE = new Set(['jobTitle', 'mobilePhone', 'officeLocation', '
 export const MASTERED_MESSAGE =
   'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
 
-/** A user as Graph shows it (all properties the lab knows). */
-export function graphUserRecord(t: LabTenant, u: Readonly<LabUser> & { deletedDateTime?: string }): Record<string, unknown> {
-  return {
+/**
+ * A user as Graph shows it (all properties the lab knows). `onPremisesProvisioningErrors` is looked
+ * up only when `select` asks for it.
+ */
+export function graphUserRecord(
+  t: LabTenant,
+  u: Readonly<LabUser> & { deletedDateTime?: string },
+  select: readonly string[] | null = null,
+): Record<string, unknown> {
+  const rec: Record<string, unknown> = {
     id: u.id,
     businessPhones: [],
     displayName: u.displayName,
@@ -154,13 +162,16 @@ export function graphUserRecord(t: LabTenant, u: Readonly<LabUser> & { deletedDa
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName,
     onPremisesLastSyncDateTime: u.onPremisesLastSyncDateTime,
     onPremisesObjectIdentifier: u.onPremisesObjectIdentifier,
-    onPremisesProvisioningErrors: t.listProvisioningErrors(u.id).map((e) => ({
+  };
+  if (select?.includes('onPremisesProvisioningErrors')) {
+    rec.onPremisesProvisioningErrors = t.listProvisioningErrors(u.id).map((e) => ({
       category: e.category,
       occurredDateTime: e.occurredDateTime,
       propertyCausingError: e.propertyCausingError,
       value: e.value,
-    })),
-  };
+    }));
+  }
+  return rec;
 }
 
 /** Keep the selected properties (id always), or Graph's default set. */
@@ -221,7 +232,7 @@ function listUsers(
     body['@odata.nextLink'] = linkWith(`${ctx.origin}/${req.version}${basePath}`, req.query, '$skiptoken', encodeToken({ o: offset + top }));
   }
   const defaults = [...DEFAULT_USER_PROPERTIES, ...extraDefaults];
-  body.value = page.map((u) => project(graphUserRecord(ctx.tenant, u), select, defaults));
+  body.value = page.map((u) => project(graphUserRecord(ctx.tenant, u, select), select, defaults));
   return json(200, body);
 }
 
@@ -254,16 +265,21 @@ function usersDelta(ctx: RouteContext, req: LabRequest): LabResponse {
   } else {
     st = { since: -1, upTo: t.changeSequence(), o: 0, sel: selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user') };
   }
-  const entries: Record<string, unknown>[] = [];
+  const entries: (Readonly<LabUser> | string)[] = [];
   if (st.since < 0) {
-    for (const u of t.listUsers()) entries.push(project(graphUserRecord(t, u), st.sel, DEFAULT_USER_PROPERTIES));
+    entries.push(...t.listUsers());
   } else {
     const { changed, removedIds } = t.usersChangedSince(st.since);
-    for (const u of changed) entries.push(project(graphUserRecord(t, u), st.sel, DEFAULT_USER_PROPERTIES));
-    for (const id of removedIds) entries.push({ '@odata.type': '#microsoft.graph.user', id, '@removed': { reason: 'changed' } });
+    entries.push(...changed, ...removedIds);
   }
   const size = deltaPageSize(req);
-  const page = entries.slice(st.o, st.o + size);
+  const page = entries
+    .slice(st.o, st.o + size)
+    .map((e) =>
+      typeof e === 'string'
+        ? { '@odata.type': '#microsoft.graph.user', id: e, '@removed': { reason: 'changed' } }
+        : project(graphUserRecord(t, e, st.sel), st.sel, DEFAULT_USER_PROPERTIES),
+    );
   const base = `${ctx.origin}/${req.version}/users/delta`;
   const body: Record<string, unknown> = { '@odata.context': contextUrl(ctx, req, `users${selectSuffix(st.sel)}`) };
   if (st.o + size < entries.length) {
@@ -458,8 +474,9 @@ export function usersRoute(ctx: RouteContext, req: LabRequest, rest: string[]): 
   if (first === '$count' && second === undefined) {
     if (req.method !== 'GET') throw methodNotAllowed();
     if (!isEventual(req.headers)) throw badRequest('$count is not currently supported.');
-    const f = req.query.get('$filter');
-    const n = f ? t.listUsers().filter((u) => parseFilter(f, USER_FILTERABLE, 'User').test(u as unknown as Record<string, unknown>)).length : t.userCount();
+    const src = req.query.get('$filter');
+    const f = src ? parseFilter(src, USER_FILTERABLE, 'User') : null;
+    const n = f ? t.listUsers().filter((u) => f.test(u as unknown as Record<string, unknown>)).length : t.userCount();
     return { status: 200, headers: { 'content-type': 'text/plain;charset=utf-8' }, text: String(n) };
   }
   const lf = first.toLowerCase();
@@ -473,7 +490,7 @@ export function usersRoute(ctx: RouteContext, req: LabRequest, rest: string[]): 
       const select = selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user');
       return json(200, {
         '@odata.context': contextUrl(ctx, req, `users${selectSuffix(select)}/$entity`),
-        ...project(graphUserRecord(t, u), select, DEFAULT_USER_PROPERTIES),
+        ...project(graphUserRecord(t, u, select), select, DEFAULT_USER_PROPERTIES),
       });
     }
     if (req.method === 'PATCH') return patchUser(ctx, req, u);
@@ -516,7 +533,9 @@ export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: stri
       return json(200, {
         '@odata.context': contextUrl(ctx, req, 'directoryObjects/$entity'),
         '@odata.type': '#microsoft.graph.user',
-        ...project(graphUserRecord(t, del), selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user'), [...DEFAULT_USER_PROPERTIES, 'deletedDateTime']),
+        ...((sel) => project(graphUserRecord(t, del, sel), sel, [...DEFAULT_USER_PROPERTIES, 'deletedDateTime']))(
+          selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user'),
+        ),
       });
     }
     if (req.method === 'DELETE') {

@@ -75,6 +75,11 @@ describe('lab Graph emulator: users', () => {
     const anchor = Buffer.from('s002............').toString('base64');
     const byAnchor = (await lab.client.api('/users').filter(`onPremisesImmutableId eq '${anchor}'`).select('userPrincipalName').get()) as { value: { userPrincipalName: string }[] };
     expect(byAnchor.value).toEqual([{ id: expect.any(String), userPrincipalName: `s002@${DOMAIN}` }]);
+    const byProxy = (await lab.client.api('/users').filter(`proxyAddresses/any(x:x eq 'smtp:S004@${DOMAIN}')`).select('userPrincipalName').get()) as { value: { userPrincipalName: string }[] };
+    expect(byProxy.value.map((u) => u.userPrincipalName)).toEqual([`s004@${DOMAIN}`]);
+    const bad = await graphError(lab.client.api('/users').filter("jobTitle eq 'x'").get());
+    expect(bad.statusCode).toBe(400);
+    expect(bad.code).toBe('Request_UnsupportedQuery');
   });
 
   it('needs ConsistencyLevel: eventual and $count=true for ne', async () => {
