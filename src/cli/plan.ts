@@ -29,7 +29,7 @@ import { TOOL } from './version.js';
 export interface PlanArgs extends AccessArgs {
   file: string;
   snapshot?: string;
-  lab: boolean;
+  lab?: boolean;
   out?: string;
   format: PlanFormat;
   detailedExitcode: boolean;
@@ -48,12 +48,11 @@ export function planCommand(io: CliIo, done: (exitCode: number) => void): Comman
       accessOptions(y)
         .option('file', { alias: 'f', type: 'string', demandOption: true, describe: 'The manifest (YAML)' })
         .option('snapshot', { type: 'string', describe: 'Plan against a saved state (entra-soa snapshot --out) instead of reading the directories' })
-        .option('lab', { type: 'boolean', default: false, describe: `Read the local lab (state in ${LAB_STATE_DIR})` })
+        .option('lab', { type: 'boolean', describe: `Read the local lab (state in ${LAB_STATE_DIR})` })
         .option('out', { alias: 'o', type: 'string', describe: 'Save the plan document here (for show and apply)' })
         .option('format', { choices: PLAN_FORMATS, default: 'human' as PlanFormat, describe: 'Output format on stdout' })
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0 none, 1 error)' })
-        .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR; --no-color turns it off)' })
-        .conflicts('snapshot', 'lab') as unknown as Argv<PlanArgs>,
+        .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR; --no-color turns it off)' }) as unknown as Argv<PlanArgs>,
     handler: async (args) => {
       done(await runPlan(io, args));
     },
@@ -68,7 +67,7 @@ export async function obtainObservedState(args: PlanArgs, desired: DesiredState,
   if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
   let access;
   try {
-    access = args.lab ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
+    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
   } catch (err) {
     return {
       ok: false,
@@ -77,7 +76,7 @@ export async function obtainObservedState(args: PlanArgs, desired: DesiredState,
   }
   try {
     const observed = await observeLive({ entra: access.entra, directory: access.directory });
-    return { ok: true, observed, source: args.lab ? `lab (${access.source})` : access.source };
+    return { ok: true, observed, source: args.lab === true ? `lab (${access.source})` : access.source };
   } catch (err) {
     return { ok: false, message: readFailureMessage(err) };
   } finally {
@@ -105,6 +104,11 @@ async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResul
 
 /** The plan command's work, returning the exit code. */
 export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
+  // checked here rather than with yargs' conflicts(): main's fail handler does not stop the handler
+  if (args.snapshot !== undefined && args.lab === true) {
+    io.stderr('entra-soa plan: --snapshot and --lab both name where the state comes from: pass one of them.\n');
+    return EXIT.error;
+  }
   const loaded = await loadManifestFile(resolve(io.cwd, args.file), args.file);
   for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
   if (loaded.desired === null) {

@@ -136,7 +136,7 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
     out.push(`entra-soa will perform the following actions on ${objects.length} ${objects.length === 1 ? 'object' : 'objects'}:`);
     for (const obj of objects) {
       out.push('');
-      out.push(`  ${paintAction(p, obj.action, `${actionSymbol(obj.action)} ${obj.objectKey}`)}`);
+      out.push(`  ${paintAction(p, obj.action, `${actionSymbol(obj.action)} ${obj.objectKey}`)}${obj.label !== undefined ? ` (${obj.label})` : ''}`);
       for (const s of obj.steps) out.push(...stepLines(p, s, codesByStep.get(s.id) ?? []));
     }
     out.push('');

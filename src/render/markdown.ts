@@ -110,7 +110,7 @@ function objectSection(obj: ObjectView): string {
   const longest = Math.max(2, ...[...body.join('\n').matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
   return [
-    `<details><summary><code>${actionSymbol(obj.action)} ${escapeHtml(obj.objectKey)}</code> — ${count}</summary>`,
+    `<details><summary><code>${actionSymbol(obj.action)} ${escapeHtml(obj.objectKey)}</code>${obj.label !== undefined ? ` ${escapeHtml(obj.label)}` : ''} — ${count}</summary>`,
     '',
     `${fence}diff`,
     ...body,

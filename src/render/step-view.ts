@@ -212,6 +212,8 @@ export function viewStep(s: PlannedStep): StepView {
 /** Steps grouped by the object they act on, objects in the order of their first step. */
 export interface ObjectView {
   objectKey: string;
+  /** A name for people when the key does not carry one (a group's display name). */
+  label?: string;
   /** The object's symbol: its steps' common action, or `change` when they differ. */
   action: PlannedStep['action'];
   steps: StepView[];
@@ -224,9 +226,11 @@ export function groupByObject(steps: readonly PlannedStep[]): ObjectView[] {
     if (obj === undefined) {
       obj = { objectKey: s.objectKey, action: s.action, steps: [] };
       byKey.set(s.objectKey, obj);
-    } else if (obj.action !== s.action) {
-      obj.action = 'change';
     }
+    if (obj.label === undefined && s.step.kind === 'entra.setGroupCloudManaged') {
+      obj.label = s.step.displayName;
+    }
+    if (obj.action !== s.action) obj.action = 'change';
     obj.steps.push(viewStep(s));
   }
   return [...byKey.values()];
