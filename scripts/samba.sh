@@ -4,7 +4,7 @@
 #
 #   scripts/samba.sh provision DIR   provision a DC into DIR (copies the cached template when there is one)
 #   scripts/samba.sh start DIR       start it in the background; returns when the rootDSE answers
-#   scripts/samba.sh stop DIR        SIGTERM the recorded pid (SIGKILL after 10 s); never by name
+#   scripts/samba.sh stop DIR        SIGTERM the recorded pid's process group (SIGKILL after 10 s); never by name
 #   scripts/samba.sh status DIR      "running <pid>" (exit 0) or "stopped" (exit 3)
 #   scripts/samba.sh env DIR         print `export ENTRA_SOA_TEST_...=` lines for a shell
 #
@@ -230,20 +230,42 @@ cmd_start() {
   die "the DC did not answer within 30 s (log above: $dir/log/stdout.log)"
 }
 
+# Live (non-zombie) processes in process group $1. samba was started with setsid, so its group is
+# exactly the DC's processes (root, tfork waiters, pre-forked workers) and nothing else.
+group_members() {
+  local f rest pgrp state n=0
+  for f in /proc/[0-9]*/stat; do
+    rest="$(cat "$f" 2>/dev/null)" || continue
+    rest="${rest##*) }"
+    state="${rest%% *}"
+    rest="${rest#* }"; rest="${rest#* }"
+    pgrp="${rest%% *}"
+    [[ "$pgrp" == "$1" && "$state" != Z && "$state" != X ]] && n=$((n + 1))
+  done
+  echo "$n"
+}
+
 cmd_stop() {
   local dir pid
   dir="$(abs_dir "$1")"
   if ! pid="$(pid_of "$dir")"; then
-    rm -f "$dir/samba.pid"
-    echo "samba.sh: not running"
-    return 0
+    pid="$(cat "$dir/samba.pid" 2>/dev/null || true)"
+    if [[ "$pid" =~ ^[0-9]+$ ]] && (($(group_members "$pid") > 0)); then
+      : # the root is gone but its workers are not (e.g. one busy in a long transaction)
+    else
+      rm -f "$dir/samba.pid"
+      echo "samba.sh: not running"
+      return 0
+    fi
   fi
-  kill -TERM "$pid" 2>/dev/null || true
+  # The whole group: a worker busy in a long write outlives a SIGTERM to the root alone.
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + 10))
-  while running "$pid" && ((SECONDS < deadline)); do sleep 0.1; done
-  if running "$pid"; then
-    echo "samba.sh: pid $pid still alive after 10 s: SIGKILL" >&2
-    kill -KILL "$pid" 2>/dev/null || true
+  while (($(group_members "$pid") > 0)) && ((SECONDS < deadline)); do sleep 0.1; done
+  if (($(group_members "$pid") > 0)); then
+    echo "samba.sh: process group $pid still alive after 10 s: SIGKILL" >&2
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    sleep 0.2
   fi
   rm -f "$dir/samba.pid"
   echo "samba.sh: stopped (pid $pid)"

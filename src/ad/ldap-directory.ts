@@ -70,6 +70,8 @@ const UF_ACCOUNTDISABLE = 0x2;
 const UF_NORMAL_ACCOUNT = 0x200;
 /** LDAP_SERVER_TREE_DELETE_OID: delete an object with its whole subtree in one operation. */
 const TREE_DELETE_OID = '1.2.840.113556.1.4.805';
+/** Above this many objects a tree delete can outlast the operation timeout: delete leaf-first instead. */
+const TREE_DELETE_MAX = 2000;
 
 function userFilter(extra?: Filter): Filter {
   const isUser = new EqualityFilter({ attribute: 'sAMAccountType', value: NORMAL_USER_ACCOUNT });
@@ -146,7 +148,7 @@ function isConnectionLoss(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code && ['ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END', 'ETIMEDOUT'].includes(code)) return true;
   const message = err instanceof Error ? err.message : String(err);
-  return /Connection closed|Socket error|socket has been ended|socket hang up|not connected|Timeout/i.test(message);
+  return /Connection closed|Socket error|socket has been ended|socket hang up|not connected|timeout|timed out/i.test(message);
 }
 
 /**
@@ -185,7 +187,8 @@ export class LdapDirectory implements DirectoryAccess {
   private async connection(): Promise<Client> {
     const c = this.current;
     if (c && c.isConnected && !this.lost.has(c)) return c;
-    // Nothing to release: its socket is already closed (an unbind on it would wait for its timeout).
+    // Release it without waiting: on a dead StartTLS socket the unbind only ends at its timeout.
+    if (c) void c.unbind().catch(() => undefined);
     this.current = null;
     const fresh = await this.open();
     this.opened++;
@@ -386,30 +389,65 @@ export class LdapDirectory implements DirectoryAccess {
     }
   }
 
-  /** Delete an object and everything under it (tree-delete control, leaf-first fallback). No-op when absent. */
-  async deleteTree(dn: string): Promise<void> {
+  /**
+   * Delete an object and everything under it; no-op when absent. Small subtrees go in one
+   * operation (the tree-delete control); large ones leaf-first with a few deletes in flight, so
+   * that no single operation runs into the timeout.
+   */
+  async deleteTree(dn: string, concurrency = 8): Promise<void> {
     const ctx = { action: `delete ${dn} and its subtree`, dn, right: 'Delete Subtree' };
+    let entries: Entry[];
     try {
-      await this.run(ctx, (client) => client.del(dn, new Control(TREE_DELETE_OID, { critical: true })), 'write');
-      return;
+      entries = await this.run(ctx, async (client) => {
+        const res = await client.search(dn, { scope: 'sub', attributes: ['1.1'], paged: { pageSize: this.pageSize } });
+        return res.searchEntries;
+      });
     } catch (err) {
-      if (!(err instanceof DirectoryError)) throw err;
-      if (err.code === 'no-such-object') return;
-      if (err.code !== 'other') throw err;
-      // the DC does not support the tree-delete control: delete leaf-first below
+      if (err instanceof DirectoryError && err.code === 'no-such-object') return;
+      throw err;
     }
-    const entries = await this.run(ctx, async (client) => {
-      const res = await client.search(dn, { scope: 'sub', attributes: ['1.1'], paged: { pageSize: this.pageSize } });
-      return res.searchEntries;
-    });
-    const dns = entries.map((e) => e.dn).sort((a, b) => splitDn(b).length - splitDn(a).length);
-    for (const d of dns) await this.run({ ...ctx, dn: d }, (client) => client.del(d), 'write');
+    if (entries.length <= TREE_DELETE_MAX) {
+      try {
+        await this.run(ctx, (client) => client.del(dn, new Control(TREE_DELETE_OID, { critical: true })), 'write');
+        return;
+      } catch (err) {
+        if (!(err instanceof DirectoryError)) throw err;
+        if (err.code === 'no-such-object') return;
+        if (err.code !== 'other') throw err;
+        // the DC does not support the tree-delete control: delete leaf-first below
+      }
+    }
+    // Group by depth, deepest first; within one depth the deletes are independent.
+    const byDepth = new Map<number, string[]>();
+    for (const e of entries) {
+      const depth = splitDn(e.dn).length;
+      byDepth.set(depth, [...(byDepth.get(depth) ?? []), e.dn]);
+    }
+    for (const depth of [...byDepth.keys()].sort((a, b) => b - a)) {
+      const level = byDepth.get(depth) as string[];
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        for (let i = next++; i < level.length; i = next++) {
+          const d = level[i] as string;
+          try {
+            await this.run({ ...ctx, dn: d }, (client) => client.del(d), 'write');
+          } catch (err) {
+            if (!(err instanceof DirectoryError && err.code === 'no-such-object')) throw err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, level.length) }, worker));
+    }
   }
 
   async close(): Promise<void> {
     const c = this.current;
     this.current = null;
-    if (!c || this.lost.has(c) || !c.isConnected) return;
+    if (!c || !c.isConnected) return;
+    if (this.lost.has(c)) {
+      void c.unbind().catch(() => undefined);
+      return;
+    }
     try {
       await c.unbind();
     } catch {
