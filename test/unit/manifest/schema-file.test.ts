@@ -77,7 +77,10 @@ describe('schema/manifest.schema.json', () => {
       sync: { timeout: '0s' },
     };
 
+    const ipv6 = { ...base, activeDirectory: { ...base.activeDirectory, connection: { ...base.activeDirectory.connection, url: 'ldaps://[::1]:636' } } };
+
     expect(schemaErrors(base)).toEqual([]);
+    expect(schemaErrors(ipv6)).toEqual([]);
     expect(schemaErrors(bad).map((e) => `${e.instancePath} ${e.keyword}`)).toEqual([
       '/tenant/id pattern',
       '/activeDirectory/connection/url pattern',
