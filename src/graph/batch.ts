@@ -99,7 +99,8 @@ export function chunkRequests(requests: readonly BatchRequest[], maxSize: number
   }
   const chunks: BatchRequest[][] = [];
   let current: BatchRequest[] = [];
-  for (const g of groups.values()) {
+  for (const g0 of groups.values()) {
+    const g = dependenciesFirst(g0);
     if (g.length > size) throw new Error(`a dependsOn chain of ${g.length} requests does not fit one batch of ${size}`);
     if (current.length + g.length > size) {
       chunks.push(current);
@@ -109,6 +110,24 @@ export function chunkRequests(requests: readonly BatchRequest[], maxSize: number
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** Stable topological order: a request comes after the requests it depends on (Graph wants earlier ids). */
+function dependenciesFirst(group: BatchRequest[]): BatchRequest[] {
+  const byId = new Map(group.map((r) => [r.id, r]));
+  const out: BatchRequest[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (r: BatchRequest): void => {
+    const st = state.get(r.id);
+    if (st === 'done') return;
+    if (st === 'visiting') throw new Error(`batch requests depend on each other in a cycle (at ${r.id})`);
+    state.set(r.id, 'visiting');
+    for (const d of r.dependsOn ?? []) visit(byId.get(d)!);
+    state.set(r.id, 'done');
+    out.push(r);
+  };
+  group.forEach(visit);
+  return out;
 }
 
 async function sendOne(client: Client, chunk: BatchRequest[], opts: BatchOptions): Promise<InnerResponse[]> {

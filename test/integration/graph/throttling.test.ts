@@ -131,4 +131,34 @@ describe('throttling, faults and pacing against the lab emulator', () => {
     expect(clock.now() - before).toBe(7000);
     expect(tenant.getUser(b.id)?.isCloudManaged).toBe(true);
   });
+
+  it('an inner 429 retries its 424 dependents with it (dependsOn kept in one batch, dependencies first)', async () => {
+    const clock = fakeClock();
+    const tenant = newTenant();
+    const [x, a, b] = [1, 2, 3].map((i) => tenant.createUser(syncedUser(i)).id);
+    lab = await startLab(tenant, {
+      clock,
+      budget: { writes: 1000, windowSeconds: 5, burst: 20 },
+      throttling: { writesPerWindow: 1, writeWindowSeconds: 1, resourceUnitsPerWindow: 100_000 },
+    });
+    const patch = (id: string, u: string, dependsOn?: string[]) => ({
+      id,
+      method: 'PATCH' as const,
+      url: `/users/${u}/onPremisesSyncBehavior`,
+      body: { isCloudManaged: true },
+      ...(dependsOn ? { dependsOn } : {}),
+    });
+
+    // b is listed before its dependency on purpose; x takes the one write of the first window
+    const results = await lab.entra.batchWrites([patch('x', x!), patch('b', b!, ['a']), patch('a', a!)], 'beta');
+
+    expect([...results.entries()].map(([id, r]) => [id, r.status]).sort()).toEqual([
+      ['a', 204],
+      ['b', 204],
+      ['x', 204],
+    ]);
+    expect(lab.entra.stats.batch.innerThrottled).toBe(2); // a in round 1 (b: 424, sent again with it), b in round 2
+    expect(lab.entra.stats.batch.batches).toBe(3);
+    expect([x, a, b].every((id) => tenant.getUser(id!)?.isCloudManaged === true)).toBe(true);
+  });
 });
