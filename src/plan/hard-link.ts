@@ -5,7 +5,7 @@ import type { Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
 import { holdsAdminRole, holdsPrivilegedRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { scopeMoveFor, tenantSyncForLinks } from './scope.js';
+import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 
 /**
  * Cloud-only user → AD by hard link (issue "c", domain.md §4): set the cloud user's immutable id to
@@ -83,6 +83,8 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   if (move.kind === 'no-target') block('missing-object', move.message, keys);
   const sync = tenantSyncForLinks(ctx);
   if (!sync.ok) block('unsupported', sync.message, keys);
+  const ghost = deletedAnchorHolder(ctx, cp.identity, e.id);
+  if (ghost) block('collision', ghost, keys);
   if (blockers.length > 0) {
     ctx.addHazards(blockers, []);
     return;

@@ -4,7 +4,7 @@ import type { Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
 import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { scopeMoveFor, tenantSyncForLinks } from './scope.js';
+import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 
 /**
  * Rollback of a per-object SOA switch (issue "e", domain.md §4): a cloud-managed user under an
@@ -32,6 +32,8 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     if (others.length > 0) {
       blockers.push({ code: 'collision', message: `the anchor ${anchor} of ${found.ad.dn} is already the immutable id of ${others.map((o) => o.userPrincipalName).sort().join(', ')}: unlink that user first` });
     }
+    const ghost = deletedAnchorHolder(ctx, found.identity, e.id);
+    if (ghost) blockers.push({ code: 'collision', message: ghost });
     move = scopeMoveFor(ctx, found.ad);
     if (move.kind === 'no-target') blockers.push({ code: 'missing-object', message: move.message });
   }

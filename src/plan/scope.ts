@@ -1,4 +1,6 @@
+import type { Identity } from '../model/identity.js';
 import type { AdUser } from '../model/observed.js';
+import { deletedUserUpn } from '../observe/join.js';
 import { dnParts, inSyncScope, parentDn } from '../observe/select.js';
 import type { PlanContext } from './context.js';
 
@@ -43,4 +45,14 @@ export function tenantSyncForLinks(ctx: PlanContext): { ok: true; deps: string[]
     ok: false,
     message: `directory sync is off (or being turned off) for tenant ${ctx.observed.tenant.tenantId}, so Entra Connect will never match the user: set tenant.directorySync: enabled once no disable is pending`,
   };
+}
+
+/**
+ * A soft-deleted Entra user other than `entraId` that carries the AD user's anchor: on the next cycle
+ * Entra ID would bring that deleted user back instead of matching the intended cloud user.
+ */
+export function deletedAnchorHolder(ctx: PlanContext, adIdentity: Identity, entraId: string): string | null {
+  const d = adIdentity.deleted;
+  if (!d || d.id === entraId) return null;
+  return `the soft-deleted Entra user ${deletedUserUpn(d)} (${d.id}) carries the anchor of ${adIdentity.ad?.dn ?? adIdentity.key}, so the next sync cycle would match it instead: remove it permanently from deleted users first`;
 }

@@ -5,7 +5,7 @@ import type { AttrChange, NewAdUser, Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
 import { holdsAdminRole, isSynced, roleNames, ruleReason, entraPrimary, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { adInScope, scopeMoveFor, tenantSyncForLinks } from './scope.js';
+import { adInScope, deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 
 /** Characters AD does not allow in sAMAccountName (plus whitespace), replaced by `-`. */
 const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
@@ -153,7 +153,9 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
 
   let newUser: NewAdUser | null = null;
   let move: ReturnType<typeof scopeMoveFor> = { kind: 'in-scope' };
-  if (ad) {
+  if (ad && cp.kind === 'found') {
+    const ghost = deletedAnchorHolder(ctx, cp.identity, e.id);
+    if (ghost) block('collision', ghost);
     move = scopeMoveFor(ctx, ad);
     if (move.kind === 'no-target') block('missing-object', move.message);
   } else if (rule.createIn !== undefined) {

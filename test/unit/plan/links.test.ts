@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
-import { adUser, cloudRule, cloudUser, codes, desired, DISABLED_OU, guid, observed, onPremRule, outline, plan, STAFF_OU, syncedFrom } from './builders.js';
+import { adUser, cloudRule, cloudUser, codes, deletedFrom, desired, DISABLED_OU, guid, observed, onPremRule, outline, plan, STAFF_OU, syncedFrom } from './builders.js';
 
 const anchor = (n: number) => guidToImmutableId(guid(n));
 
@@ -70,6 +70,15 @@ describe('hard link (cloud-only → AD)', () => {
     const p = plan(desired({ users: [rule] }), observed({ ad: [a, old], entra: [e] }));
     expect(p.steps).toEqual([]);
     expect(codes(p)).toEqual(['synced-user-write']);
+  });
+
+  it('a soft-deleted user still carrying the AD anchor → blocking collision (the cycle would restore it instead)', () => {
+    const a = adUser('bob', 2, { dn: `CN=bob,${DISABLED_OU}` });
+    const ghost = deletedFrom(syncedFrom(a, 'old-e2'));
+    const p = plan(desired({ users: [rule] }), observed({ ad: [a], entra: [cloudUser('bob', 'e2', { proxyAddresses: [], mail: null })], deleted: [ghost] }));
+    expect(codes(p)).toEqual(['collision']);
+    expect(p.hazards[0]?.message).toContain('remove it permanently from deleted users first');
+    expect(p.steps).toEqual([]);
   });
 
   it('directory sync off for the tenant → blocking unsupported, no steps', () => {
