@@ -22,8 +22,11 @@ const TENANT = '6f1c2d9e-0000-4000-8000-000000000001';
 const CLIENT = '11111111-2222-4333-8444-555555555555';
 
 describe('buildCredential', () => {
-  it('default → DefaultAzureCredential', () => {
+  it('default → DefaultAzureCredential (with or without a client id and tenant)', () => {
     expect(buildCredential({ method: 'default', env: {} })).toBeInstanceOf(DefaultAzureCredential);
+    expect(buildCredential({ method: 'default', tenantId: TENANT, clientId: CLIENT, endpoint: 'https://graph.microsoft.us', env: {} })).toBeInstanceOf(
+      DefaultAzureCredential,
+    );
   });
 
   it('secret → ClientSecretCredential with the secret read from the named variable', () => {

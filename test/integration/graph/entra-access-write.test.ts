@@ -165,4 +165,16 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
       'batch request id "x" is used twice',
     );
   });
+
+  it('a dropped connection is GraphError status 0 NetworkError with advice to check the network', async () => {
+    const tenant = newTenant();
+    lab = await startLab(tenant);
+    lab.emulator.setFaults({ rules: [{ action: { kind: 'drop' }, times: 100 }] });
+    const e = (await caught(lab.entra.listDeletedUsers())) as GraphError;
+    expect(e).toBeInstanceOf(GraphError);
+    expect([e.status, e.code]).toEqual([0, 'NetworkError']);
+    expect(describeGraphError(e, { step: 'read' })).toBe(
+      'read failed: Microsoft Graph could not be reached: check the network, proxy and --graph-endpoint, then re-run. (Graph no answer NetworkError)',
+    );
+  });
 });
