@@ -64,6 +64,12 @@ export interface Lab {
   resumed: boolean;
   /** One Entra Connect cycle now. */
   runSyncCycle(): Promise<SyncCycleReport>;
+  /**
+   * What a sync wait in `apply --lab` triggers instead of waiting for Connect's schedule: when a
+   * tenant-wide disable is pending, the lab clock first moves to its completion (up to 72 lab
+   * hours; scheduled cycles on the way do nothing while it is pending); then one cycle runs.
+   */
+  triggerSync(): Promise<SyncCycleReport>;
   /** Move the lab clock; scheduled cycles (and a pending tenant disable) happen on the way. */
   advanceClock(seconds: number): Promise<LabClockAdvance>;
   /** The whole state as JSON (what `GET /_lab/state` answers). */
@@ -258,6 +264,15 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     stateDir: opts.stateDir ?? null,
     resumed,
     runSyncCycle: () => serial(cycleNow),
+    triggerSync: () =>
+      serial(async () => {
+        const pending = tenant.getOrganization().pendingDisable;
+        if (pending) {
+          const wait = (Date.parse(pending.completesAt) - Date.parse(tenant.nowIso())) / 1000;
+          if (wait > 0) await advance(wait);
+        }
+        return cycleNow();
+      }),
     advanceClock: (s) => serial(() => advance(s)),
     state: () => serial(state),
     reset: () => serial(reset),

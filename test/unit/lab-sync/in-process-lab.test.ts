@@ -9,6 +9,7 @@ import { parseDuration } from '../../../src/lab/admin-routes.js';
 import { LAB_LOCK_FILE, labStatePath } from '../../../src/lab/lab-state-store.js';
 import { writeFileSync } from 'node:fs';
 import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
+import { guidToImmutableId } from '../../../src/model/anchor.js';
 
 const labs: Lab[] = [];
 async function lab(opts: Parameters<typeof startLab>[0] = {}): Promise<Lab> {
@@ -88,7 +89,10 @@ describe('the in-process lab over HTTP', () => {
     const adv = await l.advanceClock(30 * 60);
     expect(adv.syncCycles.map((c) => c.deleted.map((d) => d.upn))).toEqual([[ad.userPrincipalName]]);
     const deleted = await call(l, 'GET', '/v1.0/directory/deletedItems/microsoft.graph.user?$select=id,userPrincipalName,onPremisesImmutableId');
-    expect((deleted.body['value'] as { userPrincipalName: string }[]).map((u) => u.userPrincipalName)).toContain(ad.userPrincipalName);
+    // Graph shows a deleted user's UPN prefixed with its object id (without dashes)
+    const rows = deleted.body['value'] as { id: string; userPrincipalName: string; onPremisesImmutableId: string }[];
+    const row = rows.find((u) => u.onPremisesImmutableId === guidToImmutableId(ad.consistencyGuid ?? ad.objectGuid));
+    expect(row?.userPrincipalName).toBe(`${row?.id.replace(/-/g, '')}${ad.userPrincipalName ?? ''}`);
   });
 
   it('persists tenant, AD and clock in the state folder and resumes from them', async () => {
@@ -126,5 +130,19 @@ describe('the in-process lab over HTTP', () => {
     writeFileSync(join(stale, LAB_LOCK_FILE), '2147483646\n'); // above any pid_max: no such process
     const l = await lab({ stateDir: stale });
     expect(l.stateDir).toBe(stale);
+  });
+
+  it('triggerSync completes a pending tenant-wide disable on the lab clock, then runs a cycle', async () => {
+    const l = await lab();
+    l.tenant.setDirectorySyncEnabled(false);
+    expect(l.tenant.isDisablePending()).toBe(true);
+    const r = await l.triggerSync();
+    expect(l.tenant.nowIso()).toBe('2026-06-18T09:00:00.000Z');
+    expect(l.tenant.isDisablePending()).toBe(false);
+    expect([r.ran, r.skipped]).toEqual([false, 'tenant-sync-disabled']);
+    expect(l.tenant.listUsers().filter((u) => u.onPremisesSyncEnabled === true)).toHaveLength(0);
+    // without a pending disable it is just a cycle now
+    const l2 = await lab();
+    expect((await l2.triggerSync()).at).toBe('2026-06-15T09:00:00.000Z');
   });
 });
