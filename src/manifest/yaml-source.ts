@@ -48,7 +48,18 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
   }
   let data: unknown;
   if (doc.errors.length === 0) {
-    data = doc.toJS({ maxAliasCount: 1000 });
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // toJS throws for alias abuse ("billion laughs") and unresolvable aliases.
+      const message = err instanceof Error ? err.message : String(err);
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml-syntax',
+        message: `${yamlMessage('', message)} (too many or unresolved aliases; write the values out)`,
+        location: { file, line: 1, col: 1 },
+      });
+    }
   }
   return { source: { file, data, doc, lineCounter }, diagnostics };
 }

@@ -29,6 +29,17 @@ describe('YAML syntax errors', () => {
     expect(result.diagnostics.map((d) => d.message).join('\n')).not.toContain('\n');
   });
 
+  it('an alias bomb → one yaml-syntax error instead of an exception or a hang', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+
+    const result = loadManifestText(`${lines.join('\n')}\n`, 'bomb.yaml');
+
+    expect(result.desired).toBeNull();
+    expect(result.diagnostics.map((d) => `${d.location?.line}:${d.location?.col} ${d.code}`)).toEqual(['1:1 yaml-syntax']);
+    expect(result.diagnostics[0]?.message).toContain('aliases');
+  });
+
   it('an empty file → one schema error at 1:1 saying the manifest must be a map', () => {
     const result = loadManifestText('', 'empty.yaml');
 
