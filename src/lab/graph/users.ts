@@ -508,6 +508,14 @@ export function usersRoute(ctx: RouteContext, req: LabRequest, rest: string[]): 
   throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${second}'.`);
 }
 
+/**
+ * A deleted user as Graph shows it: Entra prefixes a deleted user's UPN with its object id without
+ * dashes (`33e89bc6…maria@contoso.com`), freeing the UPN; a restore brings the original back.
+ */
+function deletedView<T extends Readonly<LabUser>>(u: T): T {
+  return { ...u, userPrincipalName: `${u.id.replace(/-/g, '')}${u.userPrincipalName}` };
+}
+
 /** `/directory/deletedItems/...`. The type cast is required for listing. */
 export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
@@ -520,7 +528,7 @@ export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: stri
   if (lf === 'microsoft.graph.user' || lf === 'graph.user') {
     if (second !== undefined) throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${second}'.`);
     if (req.method !== 'GET') throw methodNotAllowed();
-    return listUsers(ctx, req, t.listDeletedUsers(), `/directory/deletedItems/${first}`, 'directoryObjects/microsoft.graph.user', ['deletedDateTime']);
+    return listUsers(ctx, req, t.listDeletedUsers().map(deletedView), `/directory/deletedItems/${first}`, 'directoryObjects/microsoft.graph.user', ['deletedDateTime']);
   }
   if (lf.startsWith('microsoft.graph.') || lf.startsWith('graph.')) {
     if (req.method !== 'GET') throw methodNotAllowed();
@@ -533,7 +541,7 @@ export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: stri
       return json(200, {
         '@odata.context': contextUrl(ctx, req, 'directoryObjects/$entity'),
         '@odata.type': '#microsoft.graph.user',
-        ...((sel) => project(graphUserRecord(t, del, sel), sel, [...DEFAULT_USER_PROPERTIES, 'deletedDateTime']))(
+        ...((sel) => project(graphUserRecord(t, deletedView(del), sel), sel, [...DEFAULT_USER_PROPERTIES, 'deletedDateTime']))(
           selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user'),
         ),
       });

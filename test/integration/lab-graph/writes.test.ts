@@ -180,6 +180,8 @@ describe('lab Graph emulator: writes and SOA', () => {
     expect(list.value.map((u) => u.id)).toEqual([a.id, b.id]);
     expect(list.value[0]?.onPremisesImmutableId).toBe(a.onPremisesImmutableId);
     expect(list.value[0]?.deletedDateTime).toBe(START_ISO);
+    // Entra shows a deleted user's UPN prefixed with its object id (no dashes)
+    expect((list.value[0] as unknown as { userPrincipalName: string }).userPrincipalName).toBe(`${a.id.replace(/-/g, '')}jack@${DOMAIN}`);
     const alias = (await lab.client.api('/directory/deletedItems/graph.user').select('id').get()) as { value: unknown[] };
     expect(alias.value.length).toBe(2);
 
