@@ -119,7 +119,7 @@ export class PlanContext {
       id,
       objectKey,
       step,
-      dependsOn: [...new Set(dependsOn)].sort(),
+      dependsOn: [...new Set(dependsOn)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
       hazardCodes: [],
       reason,
       action: action ?? actionOf(step),
