@@ -411,6 +411,10 @@ const EXAMPLES = {
     const s = baseState();
     // Elena was switched last week; her on-premises leftovers are still there.
     convert(findEntra(s, 'elena.rossi@contoso.com'));
+    // A copy-paste slip: Chloe's AD user got Bruno's primary address, so Entra Connect reports a
+    // duplicate-attribute error for her (her Entra user keeps the values it had).
+    const chloe = findAd(s, 'cmartin');
+    chloe.proxyAddresses = ['SMTP:bruno.costa@contoso.com', 'smtp:chloe.martin@contoso.com', ...chloe.proxyAddresses.slice(1)];
     const manifest = `${HEADER('Move the Sales team and two IT staff to cloud ownership with the modern SOA switch.')}tenant:
   id: ${TENANT_ID}
 ${AD_BLOCK()}users:

@@ -102,7 +102,8 @@ function objectSection(obj: ObjectView): string {
   const body: string[] = [];
   for (const s of obj.steps) {
     const deps = s.dependsOn.length > 0 ? ` (depends on ${s.dependsOn.join(', ')})` : '';
-    body.push(`${actionSymbol(s.action)} ${s.id} ${s.description}${deps}`);
+    // a leading space keeps the step line neutral in a diff block; only attribute lines are +/-
+    body.push(`  ${actionSymbol(s.action)} ${s.id} ${s.description}${deps}`);
     for (const d of s.details) body.push(...diffLines(d));
     body.push(`      reason: ${s.reason}`);
   }

@@ -108,7 +108,7 @@ describe('markdown renderer', () => {
 
   it('shows each object in a details block with a diff fence', () => {
     expect(md).toContain('<details><summary><code>~ user/alice@contoso.com</code> — 2 steps</summary>');
-    expect(md).toContain('```diff\n~ s003 switch the source of authority to the cloud');
+    expect(md).toContain('```diff\n  ~ s003 switch the source of authority to the cloud');
     expect(md).toContain('-     isCloudManaged: false\n+     isCloudManaged: true');
     expect(md).toContain('-       SMTP:carol.d@contoso.com\n+       SMTP:carol@contoso.com\n        smtp:cd@contoso.com');
   });
