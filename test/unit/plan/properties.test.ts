@@ -187,6 +187,18 @@ describe('planner properties over generated states', () => {
             if (blockSoft || u.admin) expect(hasSteps).toBe(false);
           }
         });
+        // rollbacks run while the takeover block is off, and it goes back on after their waits
+        for (const st of p.steps) {
+          if (st.step.kind !== 'entra.setCloudManaged' || st.step.to) continue;
+          if (s.features.blockCloudObjectTakeoverThroughHardMatchEnabled) {
+            expect(ancestors(p, st.id).some((a) => a.step.kind === 'entra.setSyncFeature' && a.step.feature === 'blockCloudObjectTakeoverThroughHardMatch' && !a.step.to)).toBe(true);
+          }
+          if (takeover) {
+            const wait = p.steps.find((w) => w.dependsOn.includes(st.id) && w.step.kind === 'sync.await');
+            const back = p.steps.filter((b) => b.step.kind === 'entra.setSyncFeature' && b.step.to && wait && ancestors(p, b.id).some((x) => x.id === wait.id));
+            expect(back).toHaveLength(1);
+          }
+        }
         const disables = p.steps.filter((st) => st.step.kind === 'entra.setTenantSync' && !st.step.enabled);
         const wantsDisable = s.directorySync === 'disabled' || (s.directorySync === undefined && s.users.some((u) => u.intent === 'tenantDisable'));
         expect(disables.length).toBe(wantsDisable && s.tenantSync === 'on' ? 1 : 0);
