@@ -605,8 +605,8 @@ export class LabTenant {
 
   /**
    * The SOA switch for a user (`onPremisesSyncBehavior.isCloudManaged`). Prerequisites (400
-   * Request_BadRequest): the user is or was synced; it holds no privileged directory role
-   * (message is ours: unconfirmed wording). `true` → `onPremisesSyncEnabled: null` (domain.md §1);
+   * Request_BadRequest, wording ours, unconfirmed): the user is or was synced; it holds no
+   * privileged directory role; to set true, its UPN is not in a federated domain. `true` → `onPremisesSyncEnabled: null` (domain.md §1);
    * `false` → isCloudManaged false, `onPremisesSyncEnabled` stays as it is until the next sync
    * cycle takes the object back (the sync simulator sets it true then).
    */
@@ -618,6 +618,11 @@ export class LabTenant {
     if (this.isPrivileged(user.id)) {
       // Unconfirmed wording: Microsoft documents that admin objects are not supported, not the message.
       throw new LabTenantError(400, 'Request_BadRequest', 'The source of authority cannot be changed for a user holding a privileged directory role.');
+    }
+    const domain = user.userPrincipalName.split('@')[1]?.toLowerCase();
+    if (isCloudManaged && this.organization.verifiedDomains.some((d) => d.name.toLowerCase() === domain && d.type.toLowerCase() === 'federated')) {
+      // Microsoft: the SOA switch is not for users of AD FS federated domains. Wording unconfirmed.
+      throw new LabTenantError(400, 'Request_BadRequest', 'The source of authority cannot be changed for a user in a federated domain.');
     }
     if (isCloudManaged) return this.updateUser(user.id, { isCloudManaged: true, onPremisesSyncEnabled: null });
     return this.updateUser(user.id, { isCloudManaged: false });

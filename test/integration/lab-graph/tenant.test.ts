@@ -55,6 +55,15 @@ describe('LabTenant', () => {
     expect(t.getOrganization()).toMatchObject({ onPremisesSyncEnabled: false, pendingDisable: null });
   });
 
+  it('refuses the SOA switch for a user of a federated domain', () => {
+    const data = newTenant().toJSON();
+    data.organization.verifiedDomains.push({ name: 'fed.example.test', isDefault: false, isInitial: false, type: 'Federated', capabilities: 'Email' });
+    const t = LabTenant.fromJSON(data);
+    const u = t.createUser({ userPrincipalName: 'ida@fed.example.test', onPremisesSyncEnabled: true, onPremisesImmutableId: 'aWRhLi4uLi4uLi4uLi4uLg==' });
+    expect(() => t.setUserCloudManaged(u.id, true)).toThrowError(/federated domain/);
+    expect(t.getUser(u.id)?.isCloudManaged).toBe(false);
+  });
+
   it('tracks changes for delta and resets in place', () => {
     const t = newTenant();
     const a = addCloudUser(t, 'fay');
