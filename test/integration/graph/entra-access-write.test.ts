@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeGraphError } from '../../../src/graph/errors.js';
 import { GraphError } from '../../../src/model/entra.js';
-import { cloudUser, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
+import { cloudUser, fakeClock, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;
 afterEach(async () => {
@@ -147,7 +147,8 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
   it('batchWrites: ≤ 20 per $batch, unique ids, per-request results (inner failures are results, not exceptions)', async () => {
     const tenant = newTenant();
     const ids = Array.from({ length: 45 }, (_, i) => tenant.createUser(syncedUser(i)).id);
-    lab = await startLab(tenant);
+    const clock = fakeClock();
+    lab = await startLab(tenant, { clock });
 
     const results = await lab.entra.batchWrites(
       [
@@ -160,6 +161,9 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
     expect([...results.values()].filter((r) => r.status === 204)).toHaveLength(45);
     expect(results.get('bad')?.error).toMatchObject({ status: 404, code: 'Request_ResourceNotFound' });
     expect(urlsOf(lab, /^POST .*\/beta\/\$batch$/)).toHaveLength(3);
+    // the default budget: 20 at once, then (3,000 − 20) writes per 150 s: 26 more take ~1.3 s (of the injected clock)
+    expect(lab.entra.pacer.waitedMs).toBeGreaterThan(1000);
+    expect(lab.entra.pacer.waitedMs).toBeLessThan(1400);
     expect(ids.every((id) => tenant.getUser(id)?.isCloudManaged === true)).toBe(true);
     await expect(lab.entra.batchWrites([{ id: 'x', method: 'GET', url: '/users' }, { id: 'x', method: 'GET', url: '/users' }])).rejects.toThrow(
       'batch request id "x" is used twice',

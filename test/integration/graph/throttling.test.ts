@@ -23,8 +23,10 @@ describe('throttling, faults and pacing against the lab emulator', () => {
   it('outer 429: the SDK RetryHandler waits Retry-After (through our sleep) and the read still succeeds', async () => {
     const tenant = newTenant();
     for (let i = 0; i < 3000; i++) tenant.createUser(cloudUser(i));
-    // 2 resource units per second: the 4 pages of users (1 RU each with $select) cannot go at once
-    lab = await startLab(tenant, { throttling: { resourceUnitsPerWindow: 2, windowSeconds: 1 } });
+    // 2 resource units per second: the 4 pages of users (1 RU each with $select) cannot go at once.
+    // The emulator's windows run on the same clock as our sleeps: deterministic, and no real waiting.
+    const clock = fakeClock();
+    lab = await startLab(tenant, { clock, throttling: { resourceUnitsPerWindow: 2, windowSeconds: 1 } });
 
     const users = await lab.entra.listUsers();
 
@@ -40,7 +42,7 @@ describe('throttling, faults and pacing against the lab emulator', () => {
     const tenant = newTenant();
     for (let i = 0; i < 25; i++) tenant.setUserCloudManaged(tenant.createUser(syncedUser(i, 'conv')).id, true);
     // the users page and the roles read take 2 units; the batch's 25 inner reads then hit the limit
-    lab = await startLab(tenant, { throttling: { resourceUnitsPerWindow: 15, windowSeconds: 1 } });
+    lab = await startLab(tenant, { clock: fakeClock(), throttling: { resourceUnitsPerWindow: 15, windowSeconds: 1 } });
 
     const users = await lab.entra.listUsers();
 
