@@ -49,6 +49,12 @@ describe('hard link (cloud-only → AD)', () => {
     expect(p.steps).toEqual([]);
   });
 
+  it('a non-privileged active role does not block a hard match', () => {
+    const helpdesk = cloudUser('bob', 'e2', { roles: [{ role: 'Helpdesk Administrator', state: 'active', privileged: false }] });
+    const p = plan(desired({ users: [rule] }), observed({ ad: [adUser('bob', 2)], entra: [helpdesk] }));
+    expect(outline(p)).toEqual(['s001 entra.setImmutableId', 's002 sync.await <- s001']);
+  });
+
   it('anchor already used by another cloud user → blocking collision', () => {
     const other = cloudUser('zed', 'e9', { onPremisesImmutableId: anchor(2), proxyAddresses: [], mail: null });
     const p = plan(desired({ users: [onPremRule('one', { kind: 'upn', upn: 'bob@contoso.com' }, 'hard')] }), observed({ ad: [adUser('bob', 2)], entra: [cloudUser('bob', 'e2', { proxyAddresses: [], mail: null }), other] }));
