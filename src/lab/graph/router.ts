@@ -6,8 +6,17 @@ import { GraphHttpError, badSegment, errorResponse, type GraphVersion, type LabR
 import { deletedItemsRoute, usersRoute, type RouteContext } from './users.js';
 import { directoryRolesRoute, groupsRoute, onPremisesSynchronizationRoute, organizationRoute } from './tenant-routes.js';
 
+/** The OData system query options the emulator implements; others are refused rather than ignored. */
+const SUPPORTED_OPTIONS = new Set(['$select', '$top', '$filter', '$count', '$skiptoken', '$deltatoken', '$expand']);
+
 /** Route one request; throws GraphHttpError / LabTenantError for Graph errors. */
 export function routeGraph(ctx: RouteContext, req: LabRequest): LabResponse {
+  for (const k of req.query.keys()) {
+    if (k.startsWith('$') && !SUPPORTED_OPTIONS.has(k.toLowerCase())) {
+      // Lab limitation (not Graph's answer): better a clear 400 than silently wrong results.
+      throw new GraphHttpError(400, 'Request_UnsupportedQuery', `The lab's Graph emulator does not support the query option '${k}'.`);
+    }
+  }
   const [head, ...rest] = req.segments;
   if (head === undefined || head === '') throw badSegment('');
   switch (head.toLowerCase()) {

@@ -80,6 +80,9 @@ describe('lab Graph emulator: users', () => {
     const bad = await graphError(lab.client.api('/users').filter("jobTitle eq 'x'").get());
     expect(bad.statusCode).toBe(400);
     expect(bad.code).toBe('Request_UnsupportedQuery');
+    const orderby = await graphError(lab.client.api('/users').orderby('displayName').get());
+    expect(orderby.statusCode).toBe(400);
+    expect(orderby.message).toBe("The lab's Graph emulator does not support the query option '$orderby'.");
   });
 
   it('needs ConsistencyLevel: eventual and $count=true for ne', async () => {
