@@ -21,7 +21,7 @@ import {
 import { newBatchStats, runBatch, type BatchRequest, type BatchResult, type BatchStats } from './batch.js';
 import { graphCall, retryAfterSecondsOf, toGraphError } from './errors.js';
 import { WritePacer } from './pacer.js';
-import { isPrivilegedRoleTemplate } from './roles.js';
+import { PRIVILEGED_ROLE_TEMPLATES, isPrivilegedRoleTemplate } from './roles.js';
 
 /** Exactly the user properties the planner uses (EntraUser), nothing more. */
 export const USER_SELECT = [
@@ -142,6 +142,25 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * Eligible role assignments by user, from `roleEligibilityScheduleInstances` items (any scope: an
+ * eligibility scoped to an administrative unit still counts; built-in role definition ids equal their
+ * template ids). Names come from the activated roles, else the privileged-role table, else the id.
+ */
+export function eligibleRolesFrom(items: readonly Record<string, unknown>[], namesByTemplate: ReadonlyMap<string, string | null>): Map<string, RoleAssignment[]> {
+  const out = new Map<string, RoleAssignment[]>();
+  for (const it of items) {
+    const principal = str(it['principalId']);
+    const def = str(it['roleDefinitionId'])?.toLowerCase();
+    if (!principal || !def) continue;
+    const role = namesByTemplate.get(def) ?? PRIVILEGED_ROLE_TEMPLATES[def] ?? def;
+    const list = out.get(principal) ?? [];
+    if (!list.some((r) => r.role === role)) list.push({ role, state: 'eligible', privileged: isPrivilegedRoleTemplate(def) });
+    out.set(principal, list);
+  }
+  return out;
+}
+
 /** How long role memberships read once are reused by `getUser` (apply's per-step re-reads). */
 export const ROLES_TTL_MS = 60_000;
 
@@ -156,6 +175,7 @@ export class GraphEntraAccess implements EntraAccess {
   readonly #now: () => number;
   /** Role holders as last read; `getUser` reuses them for ROLES_TTL_MS instead of re-reading all roles per user. */
   #roles: { at: number; byUser: Map<string, RoleAssignment[]> } | null = null;
+  #eligibleNoted = false;
 
   constructor(opts: GraphEntraAccessOptions) {
     this.client = opts.client;
@@ -269,9 +289,37 @@ export class GraphEntraAccess implements EntraAccess {
         byUser.set(id, list);
       }
     }
-    for (const list of byUser.values()) list.sort((a, b) => a.role.localeCompare(b.role));
+    const namesByTemplate = new Map(roles.map((r) => [String(r['roleTemplateId'] ?? '').toLowerCase(), str(r['displayName'])]));
+    for (const [userId, list] of await this.#readEligibleRoles(namesByTemplate)) {
+      const held = byUser.get(userId) ?? [];
+      for (const e of list) if (!held.some((h) => h.role === e.role && h.state === e.state)) held.push(e);
+      byUser.set(userId, held);
+    }
+    for (const list of byUser.values()) list.sort((a, b) => a.role.localeCompare(b.role) || a.state.localeCompare(b.state));
     this.#roles = { at: this.#now(), byUser };
     return byUser;
+  }
+
+  /**
+   * PIM eligibilities (`roleEligibilityScheduleInstances`): hard match is refused for users *eligible*
+   * for a privileged role too. Needs Entra ID P2 and RoleManagement.Read.Directory; when the tenant or
+   * the app cannot read them (400/403/404), roles hold active assignments only and a note says so.
+   */
+  async #readEligibleRoles(namesByTemplate: Map<string, string | null>): Promise<Map<string, RoleAssignment[]>> {
+    let items: Json[];
+    try {
+      items = await this.#getAll('/roleManagement/directory/roleEligibilityScheduleInstances?$select=principalId,roleDefinitionId');
+    } catch (err) {
+      if (err instanceof GraphError && (err.status === 400 || err.status === 403 || err.status === 404)) {
+        if (!this.#eligibleNoted) {
+          this.#eligibleNoted = true;
+          this.#progress(`note: PIM role eligibilities not read (Graph ${err.status} ${err.code}); roles show active assignments only`);
+        }
+        return new Map();
+      }
+      throw err;
+    }
+    return eligibleRolesFrom(items, namesByTemplate);
   }
 
   // ---- reads -----------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ export const READ_PERMISSIONS: PermissionRequirement = {
     'GET /v1.0/users?$select=…&$top=999',
     'POST /beta/$batch → GET /users/{id}/onPremisesSyncBehavior (previously synced users only)',
     'GET /v1.0/directoryRoles?$expand=members($select=id)',
+    'GET /v1.0/roleManagement/directory/roleEligibilityScheduleInstances (PIM, optional)',
     'GET /v1.0/directory/deletedItems/microsoft.graph.user',
     'GET /v1.0/groups?$select=…',
     'GET /v1.0/organization',

@@ -136,7 +136,7 @@ describe('live access options', () => {
 
     expect(endpoint).toBe(lab.emulator.url);
     expect((await graph.listUsers()).map((u) => u.userPrincipalName)).toEqual(['cloud1@lab.example.test']);
-    expect(traffic.requests).toBe(2);
+    expect(traffic.requests).toBe(3); // users, directoryRoles, PIM eligibilities
     // no flag: the manifest's national-cloud endpoint
     expect(openGraphAccess({ graphTokenEnv: 'LAB_TOKEN' }, d, io).endpoint).toBe('https://graph.microsoft.us');
   });

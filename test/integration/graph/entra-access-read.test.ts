@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { USER_SELECT } from '../../../src/graph/entra-access.js';
+import { USER_SELECT, eligibleRolesFrom } from '../../../src/graph/entra-access.js';
 import { cloudUser, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;
@@ -95,6 +95,40 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     ]);
     expect(roleOf(`exch2@${DOMAIN}`)).toEqual([{ role: 'Exchange Administrator', state: 'active', privileged: false }]);
     expect(urlsOf(lab, /directoryRoles\?\$expand=members\(\$select=id\)/)).toHaveLength(1);
+    // the lab has no PIM: eligibilities are tried once, and their absence is tolerated
+    expect(urlsOf(lab, /roleManagement\/directory\/roleEligibilityScheduleInstances/)).toHaveLength(1);
+  });
+
+  it('reads a role with more than 20 members in full (Graph cuts $expand at 20)', async () => {
+    const tenant = newTenant();
+    const ids = Array.from({ length: 25 }, (_, i) => tenant.createUser(cloudUser(i, 'helpdesk')).id);
+    for (const id of ids) tenant.addRoleMember('Helpdesk Administrator', id);
+    lab = await startLab(tenant);
+
+    const users = await lab.entra.listUsers();
+    expect(users.map((u) => u.roles)).toEqual(Array(25).fill([{ role: 'Helpdesk Administrator', state: 'active', privileged: true }]));
+    expect(urlsOf(lab, /\/directoryRoles\/[^/?]+\/members\?\$select=id/)).toHaveLength(1);
+  });
+
+  it('maps PIM eligibility instances to eligible role assignments (any scope, names from the activated roles)', () => {
+    const names = new Map([['fe930be7-5e62-47db-91af-98c3a49a38b1', 'User Administrator']]);
+    const got = eligibleRolesFrom(
+      [
+        { principalId: 'u1', roleDefinitionId: '62e90394-69f5-4237-9190-012177145e10' },
+        { principalId: 'u1', roleDefinitionId: 'FE930BE7-5E62-47DB-91AF-98C3A49A38B1' },
+        { principalId: 'u2', roleDefinitionId: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b' },
+        { principalId: 'u2', roleDefinitionId: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b' },
+        { roleDefinitionId: 'missing-principal' },
+      ],
+      names,
+    );
+    expect(Object.fromEntries(got)).toEqual({
+      u1: [
+        { role: 'Global Administrator', state: 'eligible', privileged: true },
+        { role: 'User Administrator', state: 'eligible', privileged: true },
+      ],
+      u2: [{ role: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', state: 'eligible', privileged: false }],
+    });
   });
 
   it('reads one user (404 → null), deleted users, groups and the tenant sync state', async () => {
