@@ -116,8 +116,12 @@ export function encodePlan(plan: Plan): string {
 }
 
 function planToJson(plan: Plan): Json {
-  const fingerprints: { [k: string]: Json } = {};
-  for (const key of Object.keys(plan.fingerprints).sort()) fingerprints[key] = plan.fingerprints[key] ?? '';
+  // fromEntries defines own properties, so a key such as "__proto__" stays a key
+  const fingerprints: { [k: string]: Json } = Object.fromEntries(
+    Object.keys(plan.fingerprints)
+      .sort()
+      .map((key) => [key, plan.fingerprints[key] ?? '']),
+  );
   return {
     kind: plan.kind,
     formatVersion: plan.formatVersion,
@@ -391,8 +395,9 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
   const manifest = r.record(raw['manifest'], 'manifest');
   const summary = r.record(raw['summary'], 'summary');
   const fingerprintsRaw = r.record(raw['fingerprints'], 'fingerprints');
-  const fingerprints: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fingerprintsRaw)) fingerprints[k] = r.string(v, `fingerprints[${JSON.stringify(k)}]`);
+  const fingerprints: Record<string, string> = Object.fromEntries(
+    Object.entries(fingerprintsRaw).map(([k, v]) => [k, r.string(v, `fingerprints[${JSON.stringify(k)}]`)]),
+  );
   return {
     kind: PLAN_KIND,
     formatVersion: PLAN_FORMAT_VERSION,
@@ -483,8 +488,8 @@ function readField(r: Reader, type: FieldType, v: unknown, path: string): unknow
       const rec = r.record(v, path);
       const out: Record<string, string | null> = {};
       for (const [name, value] of Object.entries(rec)) {
-        r.oneOf(name, CLEARABLE_ATTRIBUTES, `${path} key`);
-        out[name] = r.stringOrNull(value, `${path}.${name}`);
+        const known = r.oneOf(name, CLEARABLE_ATTRIBUTES, `${path} key`);
+        if (known === name) out[known] = r.stringOrNull(value, `${path}.${name}`);
       }
       return out;
     }

@@ -269,6 +269,7 @@ const SEVERITY_RANK: Record<Hazard['severity'], number> = { danger: 0, warning: 
 /** Groups hazards of one kind; blocking groups first, then by severity, otherwise in plan order. */
 export function groupHazards(hazards: readonly Hazard[]): HazardGroup[] {
   const groups = new Map<string, HazardGroup>();
+  const seen = new Map<HazardGroup, Set<string>>();
   for (const h of hazards) {
     const key = `${h.code}|${h.severity}|${h.blocking}|${h.consent ?? ''}`;
     let g = groups.get(key);
@@ -278,7 +279,17 @@ export function groupHazards(hazards: readonly Hazard[]): HazardGroup[] {
       groups.set(key, g);
     }
     g.hazards.push(h);
-    for (const k of h.objectKeys) if (!g.objectKeys.includes(k)) g.objectKeys.push(k);
+    let keys = seen.get(g);
+    if (keys === undefined) {
+      keys = new Set();
+      seen.set(g, keys);
+    }
+    for (const k of h.objectKeys) {
+      if (!keys.has(k)) {
+        keys.add(k);
+        g.objectKeys.push(k);
+      }
+    }
   }
   const rank = (g: HazardGroup) => (g.blocking ? -1 : SEVERITY_RANK[g.severity]);
   return [...groups.values()].map((g, i) => ({ g, i })).sort((a, b) => rank(a.g) - rank(b.g) || a.i - b.i).map((x) => x.g);

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planExitCode } from '../../src/cli/plan.js';
 import { decodePlan } from '../../src/render/plan-document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -156,5 +157,23 @@ describe('show', () => {
     expect(r.stderr).toBe(
       'entra-soa show: cannot read the plan no-such-plan.json: no such file. Create one with `entra-soa plan -f <manifest> --out no-such-plan.json`.\n',
     );
+  });
+});
+
+describe('planExitCode', () => {
+  const plan = () => {
+    const r = cli(['plan', '-f', `${EXAMPLE}/manifest.yaml`, '--snapshot', `${EXAMPLE}/snapshot.json`, '--format', 'json']);
+    const decoded = decodePlan(r.stdout, 'plan.json').plan;
+    if (decoded === null) throw new Error('the example did not plan');
+    return decoded;
+  };
+
+  it('is 1 when the plan carries an error diagnostic, even with changes', () => {
+    const p = plan();
+    expect(planExitCode(p, true)).toBe(2);
+    expect(planExitCode(p, false)).toBe(0);
+    p.diagnostics.push({ severity: 'error', code: 'example', message: 'something the planner could not resolve' });
+    expect(planExitCode(p, true)).toBe(1);
+    expect(planExitCode(p, false)).toBe(1);
   });
 });

@@ -93,4 +93,13 @@ describe('plan document', () => {
     expect(messages.some((m) => m.includes('summary.wait must be a whole number >= 0 (it is missing)'))).toBe(true);
     expect(messages.some((m) => m.includes('hazards[0].code must be one of'))).toBe(true);
   });
+
+  it('keeps an object key named __proto__ as a key', () => {
+    const plan = { ...emptyPlan(), fingerprints: JSON.parse('{"__proto__": "abc", "user/a": "def"}') as Record<string, string> };
+    const text = encodePlan(plan);
+    expect(text).toContain('"__proto__": "abc"');
+    const decoded = decodePlan(text, 'plan.json').plan;
+    expect(Object.keys(decoded?.fingerprints ?? {})).toEqual(['__proto__', 'user/a']);
+    expect(Object.getPrototypeOf(decoded?.fingerprints)).toBe(Object.prototype);
+  });
 });

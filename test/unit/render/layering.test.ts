@@ -1,0 +1,17 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const RENDER = join(import.meta.dirname, '..', '..', '..', 'src', 'render');
+
+describe('src/render dependencies', () => {
+  it('imports only the model, its own files and the diff package (no I/O, no cli/graph/ad)', () => {
+    const files = readdirSync(RENDER).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThanOrEqual(5);
+    const imports = files.flatMap((f) =>
+      [...readFileSync(join(RENDER, f), 'utf8').matchAll(/^(?:import|export)[^'"]*from '([^']+)'/gm)].map((m) => ({ file: f, from: m[1] ?? '' })),
+    );
+    const disallowed = imports.filter((i) => !/^(\.\/[a-z-]+\.js|\.\.\/model\/[a-z-]+\.js|diff)$/.test(i.from));
+    expect(disallowed).toEqual([]);
+  });
+});

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../../../src/model/observed.js';
+import type { Hazard, Plan, PlannedStep } from '../../../src/model/plan.js';
+import type { Step } from '../../../src/model/step.js';
+import { decodePlan, encodePlan, HAZARD_CODES } from '../../../src/render/plan-document.js';
+
+const str = fc.string({ maxLength: 12 });
+const strOrNull = fc.option(str, { nil: null });
+const count = fc.nat({ max: 100_000 });
+const feature = fc.constantFrom('blockSoftMatch' as const, 'blockCloudObjectTakeoverThroughHardMatch' as const, 'softMatchOnUpn' as const);
+const attr = fc.constantFrom('mail' as const, 'proxyAddresses' as const, 'givenName' as const, 'sn' as const, 'displayName' as const, 'userPrincipalName' as const);
+
+const cleared = fc
+  .subarray(['onPremisesImmutableId', ...ON_PREMISES_LEFTOVER_ATTRIBUTES] as const)
+  .chain((names) => fc.tuple(...names.map(() => strOrNull)).map((values) => Object.fromEntries(names.map((n, i) => [n, values[i] ?? null]))));
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({ kind: fc.constant('entra.setCloudManaged' as const), userId: str, upn: str, to: fc.boolean() }),
+  fc.record({ kind: fc.constant('entra.setGroupCloudManaged' as const), groupId: str, displayName: str, to: fc.boolean() }),
+  fc.record({ kind: fc.constant('entra.setImmutableId' as const), userId: str, upn: str, from: strOrNull, to: strOrNull }),
+  fc.record({ kind: fc.constant('entra.clearOnPremisesAttributes' as const), userId: str, upn: str, attributes: cleared }),
+  fc.record({ kind: fc.constant('entra.restoreDeleted' as const), deletedId: str, upn: str }),
+  fc.record({ kind: fc.constant('entra.resetPassword' as const), userId: str, upn: str, forceChangeAtNextSignIn: fc.boolean() }),
+  fc.record({ kind: fc.constant('entra.setTenantSync' as const), tenantId: str, enabled: fc.boolean() }),
+  fc.record({ kind: fc.constant('entra.setSyncFeature' as const), feature, from: fc.boolean(), to: fc.boolean() }),
+  fc.record({ kind: fc.constant('entra.setDeletionThreshold' as const), from: fc.option(count, { nil: null }), to: count }),
+  fc.record({ kind: fc.constant('ad.move' as const), dn: str, toOu: str, upn: strOrNull }),
+  fc.record({
+    kind: fc.constant('ad.modify' as const),
+    dn: str,
+    upn: strOrNull,
+    changes: fc.array(fc.record({ attribute: attr, from: fc.array(str, { maxLength: 3 }), to: fc.array(str, { maxLength: 3 }) }), { maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('ad.createUser' as const),
+    ou: str,
+    user: fc.record({
+      cn: str,
+      samAccountName: str,
+      userPrincipalName: str,
+      mail: strOrNull,
+      proxyAddresses: fc.array(str, { maxLength: 3 }),
+      givenName: strOrNull,
+      surname: strOrNull,
+      displayName: strOrNull,
+    }),
+  }),
+  fc.record({
+    kind: fc.constant('sync.await' as const),
+    until: fc.oneof(
+      fc.record({ kind: fc.constant('userSoftDeleted' as const), userId: str, upn: str }),
+      fc.record({ kind: fc.constant('userSynced' as const), userId: str, upn: str, immutableId: str }),
+      fc.record({ kind: fc.constant('tenantSyncDisabled' as const), tenantId: str }),
+    ),
+    timeoutS: count,
+  }),
+);
+
+const hazardCode = fc.constantFrom(...HAZARD_CODES);
+const plannedStep: fc.Arbitrary<PlannedStep> = fc.record({
+  id: str,
+  objectKey: str,
+  step,
+  dependsOn: fc.array(str, { maxLength: 3 }),
+  hazardCodes: fc.array(hazardCode, { maxLength: 3 }),
+  reason: fc.string(),
+  action: fc.constantFrom('add' as const, 'change' as const, 'remove' as const, 'wait' as const),
+});
+const hazard: fc.Arbitrary<Hazard> = fc.record(
+  {
+    code: hazardCode,
+    severity: fc.constantFrom('info' as const, 'warning' as const, 'danger' as const),
+    message: fc.string(),
+    stepIds: fc.array(str, { maxLength: 3 }),
+    objectKeys: fc.array(str, { maxLength: 3 }),
+    blocking: fc.boolean(),
+    consent: fc.constantFrom('disruptive' as const, 'irreversible' as const, 'exceedDeletionThreshold' as const),
+  },
+  { requiredKeys: ['code', 'severity', 'message', 'stepIds', 'objectKeys', 'blocking'] },
+);
+const location = fc.record({ file: str, line: count, col: count });
+const diagnostic = fc.record(
+  {
+    severity: fc.constantFrom('error' as const, 'warning' as const),
+    code: str,
+    message: fc.string(),
+    location,
+    related: fc.array(location, { maxLength: 2 }),
+    objectKey: str,
+  },
+  { requiredKeys: ['severity', 'code', 'message'] },
+);
+
+const plan: fc.Arbitrary<Plan> = fc.record({
+  kind: fc.constant('entra-soa/plan' as const),
+  formatVersion: fc.constant(1 as const),
+  tool: fc.record({ name: str, version: str }),
+  createdAt: str,
+  manifest: fc.record({ file: str, digest: str }),
+  source: fc.string(),
+  fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
+  steps: fc.array(plannedStep, { maxLength: 6 }),
+  hazards: fc.array(hazard, { maxLength: 4 }),
+  diagnostics: fc.array(diagnostic, { maxLength: 3 }),
+  applyable: fc.boolean(),
+  summary: fc.record({ add: count, change: count, remove: count, wait: count }),
+});
+
+describe('plan document (property)', () => {
+  it('decode(encode(p)) deep-equals p, and encoding is stable', () => {
+    fc.assert(
+      fc.property(plan, (p) => {
+        const text = encodePlan(p);
+        const decoded = decodePlan(text, 'plan.json');
+        expect(decoded.diagnostics).toEqual([]);
+        expect(decoded.plan).toEqual(p);
+        expect(encodePlan(decoded.plan as Plan)).toBe(text);
+      }),
+      { numRuns: 300, seed: 20260302 },
+    );
+  });
+});
