@@ -150,7 +150,7 @@ async function main(): Promise<void> {
         const heapMb = (process.memoryUsage().heapUsed - heap0) / 1e6;
         console.log(
           `read #${r + 1}  ${list.length} users, pageSize ${pageSize}, LDAPS: ${Math.round(times[r] as number)} ms ` +
-            `(${Math.round(list.length / ((times[r] as number) / 1000))} users/s), heap +${heapMb.toFixed(1)} MB`,
+            `(${Math.round(list.length / ((times[r] as number) / 1000))} users/s), heap ${heapMb >= 0 ? "+" : ""}${heapMb.toFixed(1)} MB`,
         );
       }
       const m = median(times);
