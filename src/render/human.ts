@@ -15,6 +15,13 @@ export interface HumanOptions {
   color: boolean;
 }
 
+const ACTION_LEGEND: readonly (readonly [PlannedStep['action'], string])[] = [
+  ['add', 'add'],
+  ['change', 'change'],
+  ['remove', 'remove'],
+  ['wait', 'wait for a sync cycle'],
+];
+
 /** How many affected objects a hazard lists before it says "and N more". */
 const HAZARD_OBJECTS_SHOWN = 10;
 
@@ -129,9 +136,12 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
   const objects = groupByObject(plan.steps);
   const codesByStep = new Map(plan.steps.map((s) => [s.id, s.hazardCodes]));
   if (objects.length > 0) {
-    out.push(
-      `Symbols: ${p.green('+')} add  ${p.yellow('~')} change  ${p.red('-')} remove  ${p.cyan('⏳')} wait for a sync cycle`,
-    );
+    // like terraform: explain only the symbols this plan uses
+    const used = new Set(plan.steps.map((s) => s.action));
+    const legend = ACTION_LEGEND.filter(([action]) => used.has(action) || objects.some((o) => o.action === action))
+      .map(([action, words]) => `${paintAction(p, action, actionSymbol(action))} ${words}`)
+      .join('  ');
+    out.push(`Symbols: ${legend}`);
     out.push('');
     out.push(`entra-soa will perform the following actions on ${objects.length} ${objects.length === 1 ? 'object' : 'objects'}:`);
     for (const obj of objects) {

@@ -131,7 +131,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const limit = opts.limit ?? MARKDOWN_LIMIT;
   const planFile = opts.planFile ?? 'plan.json';
   const head: string[] = [];
-  head.push(`## entra-soa plan: ${summaryLine(plan).replace(/^Plan: /, '')}`);
+  head.push(`## entra-soa plan: ${summaryLine(plan, 'below').replace(/^Plan: /, '')}`);
   head.push('');
   const refused = notApplyableLine(plan);
   if (refused !== null) head.push(`> **⛔ ${text(refused)}**`, '');

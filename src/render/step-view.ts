@@ -240,15 +240,18 @@ export function groupByObject(steps: readonly PlannedStep[]): ObjectView[] {
  * `Plan: 3 to add, 5 to change, 1 to remove, 2 waits.`; with nothing to do, either the
  * no-changes sentence or, when problems kept the planner from planning, a sentence that says so.
  */
-export function summaryLine(plan: {
-  summary: { add: number; change: number; remove: number; wait: number };
-  applyable: boolean;
-}): string {
+export function summaryLine(
+  plan: {
+    summary: { add: number; change: number; remove: number; wait: number };
+    applyable: boolean;
+  },
+  problemsAre: 'above' | 'below' = 'above',
+): string {
   const { add, change, remove, wait } = plan.summary;
   if (add + change + remove + wait === 0) {
     return plan.applyable
       ? 'No changes. The directories match the manifest.'
-      : 'No steps planned: the problems listed above must be resolved first.';
+      : `No steps planned: the problems listed ${problemsAre} must be resolved first.`;
   }
   return `Plan: ${add} to add, ${change} to change, ${remove} to remove, ${wait} ${wait === 1 ? 'wait' : 'waits'}.`;
 }
