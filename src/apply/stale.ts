@@ -64,7 +64,9 @@ function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sou
       const a = observed.ad.users.find((x) => anchorOf(x, sourceAnchor) === e.onPremisesImmutableId);
       if (a) {
         for (const attr of SYNCED_ATTRIBUTES) {
-          if (!sameValues(adValues(a, attr.ad).map(lower), attr.entra(e).map(lower))) ad.push(`${attr.ad} differ`);
+          const adv = adValues(a, attr.ad);
+          // An empty AD value may be filled in by the sync engine (e.g. displayName from the CN): not a sign of change.
+          if (adv.length > 0 && !sameValues(adv.map(lower), attr.entra(e).map(lower))) ad.push(`${attr.ad} differ`);
         }
       }
     }

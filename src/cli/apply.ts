@@ -153,14 +153,14 @@ async function approveAndApply(
 ): Promise<number> {
   const { plan } = c;
   io.stdout(renderPlan(plan, 'human', { color: c.color, ...(args.plan ? { planFile: args.plan } : {}) }));
-  if (plan.steps.length === 0) {
-    io.stdout('No changes: nothing to apply.\n');
-    return EXIT.ok;
-  }
   const refusal = checkPlanGate(plan, c.allow);
   if (refusal) {
     io.stderr(`${summaryLines({ planDigest: '', refusal, results: [], counts: { done: 0, skipped: 0, refused: 0, failed: 0, 'not-run': 0 }, interrupted: false, secretsFile: null }).join('\n')}\n`);
     return EXIT.error;
+  }
+  if (plan.steps.length === 0) {
+    io.stdout('No changes: nothing to apply.\n');
+    return EXIT.ok;
   }
   if (!args.autoApprove) {
     if (!io.stdinIsTTY) {
