@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { permissionsTableMarkdown } from '../../src/graph/permissions.js';
+import { loadManifestText } from '../../src/manifest/load.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -24,6 +25,14 @@ describe('README stays true', () => {
   it('documents every exit code the CLI defines', async () => {
     const { EXIT } = await import('../../src/cli/io.js');
     for (const code of Object.values(EXIT)) expect(readme).toMatch(new RegExp(`^\\| ${code} \\|`, 'm'));
+  });
+
+  it('its manifest example is a valid manifest', () => {
+    const example = /## The manifest\n\n```yaml\n([\s\S]*?)```/.exec(readme);
+    expect(example, 'README manifest block').not.toBeNull();
+    const loaded = loadManifestText(example![1]!, 'README.md');
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.desired?.activeDirectory.syncScope.include).toEqual(['OU=Staff,DC=contoso,DC=com']);
   });
 
   it('links every doc page that exists', () => {
