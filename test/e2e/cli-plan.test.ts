@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planExitCode } from '../../src/cli/plan.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { planExitCode, runPlan } from '../../src/cli/plan.js';
+import { runShow } from '../../src/cli/show.js';
 import { decodePlan } from '../../src/render/plan-document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -175,5 +177,63 @@ describe('planExitCode', () => {
     p.diagnostics.push({ severity: 'error', code: 'example', message: 'something the planner could not resolve' });
     expect(planExitCode(p, true)).toBe(1);
     expect(planExitCode(p, false)).toBe(1);
+  });
+});
+
+describe('colour on a terminal (in-process, through the CliIo seam)', () => {
+  function terminalIo(env: Record<string, string>): CliIo & { out: string[]; err: string[] } {
+    const out: string[] = [];
+    const err: string[] = [];
+    return {
+      out,
+      err,
+      stdout: (t) => void out.push(t),
+      stderr: (t) => void err.push(t),
+      env,
+      stdoutIsTTY: true,
+      stdinIsTTY: false,
+      prompt: () => Promise.reject(new Error('no prompt expected')),
+      cwd: ROOT,
+      now: () => new Date('2026-03-02T09:00:00.000Z'),
+    };
+  }
+  const args = {
+    file: `${EXAMPLE}/manifest.yaml`,
+    snapshot: `${EXAMPLE}/snapshot.json`,
+    format: 'human' as const,
+    detailedExitcode: true,
+  };
+
+  it('colours the human plan on a TTY, and not with NO_COLOR or --no-color', async () => {
+    const tty = terminalIo({});
+    expect(await runPlan(tty, args)).toBe(2);
+    expect(tty.out.join('')).toMatch(ANSI);
+    expect(tty.out.join('')).toContain('\u001b[33m~ user/alice.ng@contoso.com\u001b[0m');
+
+    const noColorEnv = terminalIo({ NO_COLOR: '1' });
+    expect(await runPlan(noColorEnv, args)).toBe(2);
+    expect(noColorEnv.out.join('')).not.toMatch(ANSI);
+
+    const flag = terminalIo({});
+    expect(await runPlan(flag, { ...args, color: false })).toBe(2);
+    expect(flag.out.join('')).not.toMatch(ANSI);
+    // the same plan as the golden file, once colour is off and the clock is fixed
+    expect(flag.out.join('')).toBe(
+      readFileSync(join(ROOT, 'test', 'golden', 'sync-switch.human.txt'), 'utf8').replace(
+        'by entra-soa 0.1.0',
+        `by entra-soa ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`,
+      ),
+    );
+  });
+
+  it('never colours json or markdown, even on a TTY', async () => {
+    const out = join(tmp, 'tty-plan.json');
+    const io = terminalIo({});
+    expect(await runPlan(io, { ...args, out, format: 'json' })).toBe(2);
+    expect(io.out.join('')).not.toMatch(ANSI);
+    const md = terminalIo({});
+    expect(await runShow(md, { plan: out, format: 'markdown' })).toBe(0);
+    expect(md.out.join('')).not.toMatch(ANSI);
+    expect(md.out.join('').split('\n')[0]).toBe('## entra-soa plan: 0 to add, 24 to change, 0 to remove, 0 waits.');
   });
 });
