@@ -17,7 +17,10 @@ export const MARKDOWN_LIMIT = 65_000;
 
 /** Options of the Markdown renderer. */
 export interface MarkdownOptions {
-  /** The plan file named in the "run `entra-soa show …`" hint when sections are cut. Default `plan.json`. */
+  /**
+   * The saved plan file named in the "run `entra-soa show …`" hint when sections are cut. When the
+   * plan was not saved, the hint says to save it with `--out` first.
+   */
   planFile?: string;
   /** Override the size limit (tests). Default `MARKDOWN_LIMIT`. */
   limit?: number;
@@ -57,7 +60,7 @@ function severityIcon(h: HazardGroup): string {
   }
 }
 
-function hazardsTable(hazards: readonly Hazard[], budget: number, planFile: string): string[] {
+function hazardsTable(hazards: readonly Hazard[], budget: number, showHint: string): string[] {
   const groups = groupHazards(hazards);
   const lines = ['### Hazards', '', '| | Severity | Code | What it means | Objects | Needs |', '|---|---|---|---|---|---|'];
   let used = lines.join('\n').length;
@@ -72,7 +75,7 @@ function hazardsTable(hazards: readonly Hazard[], budget: number, planFile: stri
       .join('; ');
     const row = `| ${severityIcon(h)} | ${h.severity} | ${code(h.code)}${h.hazards.length > 1 ? ` ×${h.hazards.length}` : ''} | ${cell(text(message))} | ${cell(objects || '—')} | ${cell(needs || '—')} |`;
     if (used + row.length + 1 > budget) {
-      lines.push('', `… ${groups.length - i} more kinds of hazard not shown; run \`entra-soa show ${planFile}\` for all of them.`);
+      lines.push('', `… ${groups.length - i} more kinds of hazard not shown; ${showHint} for all of them.`);
       break;
     }
     lines.push(row);
@@ -129,7 +132,10 @@ function escapeHtml(s: string): string {
 /** The plan as Markdown for a pull-request comment (at most `opts.limit ?? MARKDOWN_LIMIT` characters). */
 export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   const limit = opts.limit ?? MARKDOWN_LIMIT;
-  const planFile = opts.planFile ?? 'plan.json';
+  const showHint =
+    opts.planFile !== undefined
+      ? `run \`entra-soa show ${opts.planFile}\``
+      : 'save the plan with `entra-soa plan … --out plan.json` and run `entra-soa show plan.json`';
   const head: string[] = [];
   head.push(`## entra-soa plan: ${summaryLine(plan, 'below').replace(/^Plan: /, '')}`);
   head.push('');
@@ -143,13 +149,13 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   head.push('');
   // hazards are kept before any object section; leave room for diagnostics and the cut notice
   const hazardBudget = Math.max(0, limit - head.join('\n').length - 1000);
-  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards, hazardBudget, planFile));
+  if (plan.hazards.length > 0) head.push(...hazardsTable(plan.hazards, hazardBudget, showHint));
   if (plan.diagnostics.length > 0) {
     head.push('### Diagnostics', '');
     const shown = plan.diagnostics.slice(0, DIAGNOSTICS_SHOWN).map((d) => ({ ...d, message: d.message.slice(0, 400) }));
     head.push('```text', ...shown.map((d) => formatDiagnostic(d).replace(/`{3,}/g, "'''")), '```', '');
     const more = plan.diagnostics.length - shown.length;
-    if (more > 0) head.push(`… ${more} more diagnostics not shown; run \`entra-soa show ${planFile}\` for all of them.`, '');
+    if (more > 0) head.push(`… ${more} more diagnostics not shown; ${showHint} for all of them.`, '');
   }
 
   const objects = groupByObject(plan.steps);
@@ -159,7 +165,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   }
   const headText = `${head.join('\n')}\n`;
   const footerFor = (n: number) =>
-    `… ${n} more ${n === 1 ? 'object' : 'objects'} not shown; run \`entra-soa show ${planFile}\` for the full plan.\n`;
+    `… ${n} more ${n === 1 ? 'object' : 'objects'} not shown; ${showHint} for the full plan.\n`;
   let body = sections.length > 0 ? `${sections.join('\n')}\n` : '';
   let shown = 0;
   for (const obj of objects) {

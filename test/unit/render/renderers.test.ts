@@ -134,6 +134,13 @@ describe('markdown renderer', () => {
     );
   });
 
+  it('tells how to see the rest when the plan was not saved', () => {
+    const out = renderMarkdown(bigPlan(2000));
+    expect(out.trimEnd().split('\n').at(-1)).toMatch(
+      /^… \d+ more objects not shown; save the plan with `entra-soa plan … --out plan\.json` and run `entra-soa show plan\.json` for the full plan\.$/,
+    );
+  });
+
   it('cuts nothing when the plan fits', () => {
     expect(renderMarkdown(bigPlan(10))).not.toContain('not shown');
     expect(renderMarkdown(bigPlan(10)).match(/<details>/g)).toHaveLength(10);
@@ -192,7 +199,7 @@ describe('hazards of one kind', () => {
 
   it('a table too long for the comment is cut with a count', () => {
     const plan = samplePlan();
-    const out = renderMarkdown(plan, { limit: 2000 });
+    const out = renderMarkdown(plan, { limit: 2000, planFile: 'plan.json' });
     expect(out.length).toBeLessThanOrEqual(2000);
     const rows = out.split('\n').filter((l) => /^\| (⛔|🔴|🟡|ℹ️) \|/.test(l)).length;
     expect(rows).toBeLessThan(3);
