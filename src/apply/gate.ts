@@ -10,7 +10,10 @@ const FLAG: Record<NonNullable<Hazard['consent']>, string> = {
 
 function objects(h: Hazard): string {
   if (h.objectKeys.length === 0) return 'the tenant';
-  const shown = h.objectKeys.slice(0, 5).join(', ');
+  const shown = h.objectKeys
+    .slice(0, 5)
+    .map((k) => (k === 'tenant' ? 'the tenant' : k))
+    .join(', ');
   return h.objectKeys.length > 5 ? `${shown} and ${h.objectKeys.length - 5} more` : shown;
 }
 

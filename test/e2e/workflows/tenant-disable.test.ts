@@ -64,7 +64,7 @@ describe.runIf(SAMBA !== null)('every user to cloud by the tenant-wide disable',
     // A second disable while the first is pending is refused.
     const second = await w.cli(['apply', '-f', m, '--auto-approve', '--allow-irreversible', ...w.graphFlags]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain('blocking hazard tenant-disable-pending on tenant');
+    expect(second.stderr).toContain('blocking hazard tenant-disable-pending on the tenant');
 
     // The apply process dies during the long wait (kill -9: no chance to clean up).
     first.child.kill('SIGKILL');
