@@ -273,6 +273,7 @@ export function decodePlan(text: string, file: string): DecodedPlan {
   }
   const errors: string[] = [];
   const plan = readPlan(new Reader(errors), raw);
+  if (errors.length === 0) errors.push(...referenceErrors(plan));
   if (errors.length > 0) {
     const shown = errors.slice(0, MAX_STRUCTURE_ERRORS);
     const more = errors.length - shown.length;
@@ -283,6 +284,22 @@ export function decodePlan(text: string, file: string): DecodedPlan {
     return { plan: null, diagnostics };
   }
   return { plan, diagnostics: [] };
+}
+
+/** Step ids are unique and every dependency names a step of the plan (apply relies on both). */
+function referenceErrors(plan: Plan): string[] {
+  const errors: string[] = [];
+  const ids = new Set<string>();
+  for (const [i, s] of plan.steps.entries()) {
+    if (ids.has(s.id)) errors.push(`steps[${i}].id ${JSON.stringify(s.id)} is used by an earlier step too; step ids must be unique`);
+    ids.add(s.id);
+  }
+  for (const [i, s] of plan.steps.entries()) {
+    for (const [j, d] of s.dependsOn.entries()) {
+      if (!ids.has(d)) errors.push(`steps[${i}].dependsOn[${j}] names ${JSON.stringify(d)}, which is not a step of this plan`);
+    }
+  }
+  return errors;
 }
 
 function error(code: string, message: string, location?: SourceLocation): Diagnostic {

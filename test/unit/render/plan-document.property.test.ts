@@ -100,7 +100,16 @@ const plan: fc.Arbitrary<Plan> = fc.record({
   manifest: fc.record({ file: str, digest: str }),
   source: fc.string(),
   fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
-  steps: fc.array(plannedStep, { maxLength: 6 }),
+  // ids unique, dependencies on earlier steps only (decodePlan checks both)
+  steps: fc
+    .array(fc.tuple(plannedStep, fc.array(fc.nat(), { maxLength: 3 })), { maxLength: 6 })
+    .map((list) =>
+      list.map(([s, deps], i) => ({
+        ...s,
+        id: `s${String(i + 1).padStart(3, '0')}`,
+        dependsOn: i === 0 ? [] : [...new Set(deps.map((d) => `s${String((d % i) + 1).padStart(3, '0')}`))],
+      })),
+    ),
   hazards: fc.array(hazard, { maxLength: 4 }),
   diagnostics: fc.array(diagnostic, { maxLength: 3 }),
   applyable: fc.boolean(),

@@ -102,4 +102,16 @@ describe('plan document', () => {
     expect(Object.keys(decoded?.fingerprints ?? {})).toEqual(['__proto__', 'user/a']);
     expect(Object.getPrototypeOf(decoded?.fingerprints)).toBe(Object.prototype);
   });
+
+  it('refuses duplicate step ids and dependencies on steps that do not exist', () => {
+    const doc = JSON.parse(encodePlan(samplePlan()));
+    doc.steps[1].id = 's001';
+    doc.steps[3].dependsOn = ['s003', 's999'];
+    const result = decodePlan(JSON.stringify(doc), 'plan.json');
+    expect(result.plan).toBeNull();
+    expect(result.diagnostics.map((d) => d.message)).toEqual([
+      'plan.json is not a valid plan document: steps[1].id "s001" is used by an earlier step too; step ids must be unique. Was it edited by hand? Plan again to get a fresh one.',
+      'plan.json is not a valid plan document: steps[3].dependsOn[1] names "s999", which is not a step of this plan. Was it edited by hand? Plan again to get a fresh one.',
+    ]);
+  });
 });
