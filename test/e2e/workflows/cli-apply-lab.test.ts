@@ -1,0 +1,215 @@
+/**
+ * The apply command's own behaviour, on the lab (`--lab`, state in .entra-soa/lab so that `plan --lab`
+ * and `apply --lab` see the same tenant): approval (TTY prompt, --auto-approve, no TTY), exit codes,
+ * journal default path and mismatch, SIGINT during a wait with the resume hint, a plan from a changed
+ * manifest. The built CLI as a child process; the prompt through the command module with a CliIo.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yargs from 'yargs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { applyCommand } from '../../../src/cli/apply.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { MAIN, LAB_TENANT_ID } from './harness.js';
+
+let cwd = '';
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'entra-soa-cli-apply-'));
+});
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[]): { done: Promise<Run>; kill: (s: NodeJS.Signals) => void; waitFor: (re: RegExp) => Promise<void> } {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const poke = () => {
+    for (const w of [...waiters]) if (w.re.test(out + err)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+  };
+  child.stdout.on('data', (c: Buffer) => ((out += c.toString('utf8')), poke()));
+  child.stderr.on('data', (c: Buffer) => ((err += c.toString('utf8')), poke()));
+  return {
+    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: out, stderr: err }))),
+    kill: (s) => child.kill(s),
+    waitFor: (re) =>
+      new Promise((resolve, reject) => {
+        if (re.test(out + err)) return resolve();
+        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}:\n${out}\n${err}`)), 30_000);
+        waiters.push({ re, resolve: () => (clearTimeout(t), resolve()) });
+      }),
+  };
+}
+const cli = (args: string[]) => start(args).done;
+
+function manifest(name: string, users: string, extra = ''): string {
+  writeFileSync(
+    join(cwd, name),
+    `apiVersion: entra-soa/v1
+tenant:
+  id: ${LAB_TENANT_ID}
+${extra}
+activeDirectory:
+  connection:
+    url: ldaps://dc1.lab.example.test
+    baseDn: DC=lab,DC=example,DC=test
+    bindDn: CN=svc-entra-soa,OU=ServiceAccounts,DC=lab,DC=example,DC=test
+    bindPasswordEnv: LAB_AD_PASSWORD
+  sourceAnchor: mS-DS-ConsistencyGuid
+  syncScope:
+    include:
+      - OU=Staff,DC=lab,DC=example,DC=test
+      - OU=Groups,DC=lab,DC=example,DC=test
+  unsyncedOu: OU=Unsynced,DC=lab,DC=example,DC=test
+${users}
+sync:
+  pollInterval: 1s
+`,
+  );
+  return name;
+}
+
+const ELLA = 'ella.young@lab.example.test';
+const switchElla = `users:
+  - name: ella
+    select: { upn: ${ELLA} }
+    authority: cloud
+    method: sourceOfAuthority`;
+
+function labState(): { users: { userPrincipalName: string; isCloudManaged: boolean }[] } {
+  return (JSON.parse(readFileSync(join(cwd, '.entra-soa', 'lab', 'lab-state.json'), 'utf8')) as { tenant: { users: { userPrincipalName: string; isCloudManaged: boolean }[] } }).tenant;
+}
+
+describe('apply <plan.json> --lab', () => {
+  it('applies a saved plan to the same lab tenant plan --lab read; a second run finds everything done', async () => {
+    const m = manifest('m.yaml', switchElla);
+    expect((await cli(['plan', '-f', m, '--lab', '--out', 'plan.json'])).code).toBe(0);
+
+    const r = await cli(['apply', 'plan.json', '--lab', '--auto-approve']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`✓ s001 ${ELLA} was converted to cloud authority`);
+    expect(r.stdout).toContain('Apply complete: 1 done, 0 already done, 0 failed, 0 refused (stale), 0 not run.');
+    expect(r.stderr).toContain('Journal: plan.json.journal');
+    expect(existsSync(join(cwd, 'plan.json.journal'))).toBe(true);
+    expect(labState().users.find((u) => u.userPrincipalName === ELLA)?.isCloudManaged).toBe(true);
+
+    const again = await cli(['apply', 'plan.json', '--lab', '--auto-approve']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Resuming from the journal plan.json.journal');
+    expect(again.stdout).toContain(`= s001 already done by an earlier apply of this plan: convert ${ELLA} to cloud authority`);
+  });
+
+  it('refuses without a terminal and without --auto-approve (exit 1, nothing changed)', async () => {
+    const m = manifest('m.yaml', switchElla);
+    await cli(['plan', '-f', m, '--lab', '--out', 'plan.json']);
+    const r = await cli(['apply', 'plan.json', '--lab']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no terminal to ask for approval: review the plan and run again with --auto-approve');
+    expect(labState().users.find((u) => u.userPrincipalName === ELLA)?.isCloudManaged).toBe(false);
+  });
+
+  it('refuses a plan whose manifest changed since planning, and a journal of another plan', async () => {
+    const m = manifest('m.yaml', switchElla);
+    await cli(['plan', '-f', m, '--lab', '--out', 'plan.json']);
+    manifest('m.yaml', switchElla, '  accidentalDeletionThreshold: 400');
+    const changed = await cli(['apply', 'plan.json', '--lab', '--auto-approve']);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain('the manifest m.yaml changed since the plan plan.json was made from it');
+
+    manifest('m.yaml', switchElla);
+    writeFileSync(join(cwd, 'other.journal'), `${JSON.stringify({ type: 'plan', digest: 'f'.repeat(64), time: 't', steps: 1 })}\n`);
+    const mismatch = await cli(['apply', 'plan.json', '--lab', '--auto-approve', '--journal', 'other.journal']);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toContain('belongs to another plan');
+  });
+
+  it('a missing plan file and a wrong --concurrency are one-line errors', async () => {
+    const r = await cli(['apply', 'nope.json', '--lab', '--auto-approve']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('entra-soa apply: the plan file nope.json does not exist: run `entra-soa plan -f <manifest> --out nope.json` first.\n');
+    manifest('m.yaml', switchElla);
+    const c = await cli(['apply', '-f', 'm.yaml', '--lab', '--auto-approve', '--concurrency', '0']);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toBe('entra-soa apply: --concurrency must be a whole number of at least 1 (got 0).\n');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('during a wait: stops, records, exits 3 and prints how to resume', async () => {
+    // A tenant-wide disable waits for up to 72 lab hours; the lab clock does not move by itself.
+    const m = manifest(
+      'disable.yaml',
+      `users:
+  - name: everyone
+    select: { all: true }
+    authority: cloud
+    method: tenantDisable
+allow:
+  irreversible: true`,
+      '  directorySync: disabled',
+    );
+    expect((await cli(['plan', '-f', m, '--lab', '--out', 'disable.json'])).code).toBe(0);
+    const run = start(['apply', 'disable.json', '--lab', '--auto-approve']);
+    await run.waitFor(/waiting for directory synchronization/);
+    run.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Interrupted: finishing the running steps and recording them');
+    expect(r.stdout).toContain('✓ s001 directory synchronization was turned off for tenant');
+    expect(r.stdout).toMatch(/- s002 interrupted: wait for directory synchronization of tenant .* to finish turning off \(run apply again to resume\)/);
+    expect(r.stdout).toContain('To resume, run: entra-soa apply disable.json --lab');
+    const journal = readFileSync(join(cwd, 'disable.json.journal'), 'utf8');
+    expect(journal).toContain('"stepId":"s002","state":"not-run"');
+    expect(journal.trim().split('\n').at(-1)).toContain('"interrupted":true');
+  });
+});
+
+describe('the approval prompt on a terminal', () => {
+  async function runWithAnswer(answer: string): Promise<{ code: number; prompts: string[]; err: string }> {
+    const m = manifest('m.yaml', switchElla);
+    await cli(['plan', '-f', m, '--lab', '--out', 'plan.json']);
+    let code = -1;
+    const prompts: string[] = [];
+    let err = '';
+    const io: CliIo = {
+      stdout: () => undefined,
+      stderr: (t) => void (err += t),
+      env: {},
+      stdoutIsTTY: true,
+      stdinIsTTY: true,
+      prompt: async (q) => {
+        prompts.push(q);
+        return answer;
+      },
+      cwd,
+      now: () => new Date(),
+    };
+    await yargs(['apply', 'plan.json', '--lab', '--no-color']).command(applyCommand(io, (c) => (code = c))).strict().parseAsync();
+    return { code, prompts, err };
+  }
+
+  it("asks, and anything but 'yes' cancels", async () => {
+    const r = await runWithAnswer('y');
+    expect(r.prompts).toEqual(["\nApply this plan? Only 'yes' will be accepted: "]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('Apply cancelled: nothing was changed.');
+    expect(labState().users.find((u) => u.userPrincipalName === ELLA)?.isCloudManaged).toBe(false);
+  });
+
+  it("'yes' applies", async () => {
+    const r = await runWithAnswer('yes');
+    expect(r.code).toBe(0);
+    expect(labState().users.find((u) => u.userPrincipalName === ELLA)?.isCloudManaged).toBe(true);
+  });
+});
