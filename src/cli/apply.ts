@@ -205,15 +205,23 @@ async function approveAndApply(
   };
   process.on('SIGINT', onSigint);
   const meter = new ProgressMeter(io.now, (l) => io.stderr(`${l}\n`));
+  const lastWait = new Map<string, { message: string; at: number }>();
   const onEvent = (e: ApplyEvent) => {
     meter.onEvent(e);
     switch (e.type) {
       case 'step-finished':
         io.stdout(`${formatStepResult(e.result)}\n`);
         break;
-      case 'waiting':
-        io.stderr(`${e.stepId}: ${e.message} (next check in ${Math.round(e.nextCheckInS)}s)\n`);
+      case 'waiting': {
+        // A long wait (a tenant disable: up to 72 h) polls thousands of times: say it when it changes, else once a minute.
+        const t = io.now().getTime();
+        const last = lastWait.get(e.stepId);
+        if (!last || last.message !== e.message || t - last.at >= 60_000) {
+          lastWait.set(e.stepId, { message: e.message, at: t });
+          io.stderr(`${e.stepId}: ${e.message} (next check in ${Math.round(e.nextCheckInS)}s)\n`);
+        }
         break;
+      }
       case 'warning':
         io.stderr(`warning: ${e.message}\n`);
         break;
