@@ -19,7 +19,7 @@
 import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { guidToImmutableId } from '../model/anchor.js';
-import type { LabTenant, LabUser, LabUserPatch } from './tenant.js';
+import type { LabDeletedUser, LabTenant, LabUser, LabUserPatch } from './tenant.js';
 import { LabTenantError } from './tenant.js';
 import { inSyncScope } from '../observe/select.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
@@ -78,6 +78,52 @@ function smtpAddresses(u: { proxyAddresses: readonly string[]; mail: string | nu
   for (const p of u.proxyAddresses) if (/^smtp:/i.test(p)) out.add(p.slice(5).toLowerCase());
   if (u.mail) out.add(u.mail.toLowerCase());
   return out;
+}
+
+/**
+ * Cloud users by SMTP address, kept current through the cycle's own writes (the per-object pass
+ * has no await, so nothing else writes meanwhile). Makes a cycle O(n) instead of O(n²).
+ */
+class AddressIndex {
+  private readonly primary = new Map<string, Set<string>>();
+  private readonly any = new Map<string, Set<string>>();
+  private readonly keys = new Map<string, { primary: string | null; any: string[] }>();
+
+  constructor(users: readonly Readonly<LabUser>[]) {
+    for (const u of users) this.add(u);
+  }
+
+  add(u: Readonly<LabUser>): void {
+    this.remove(u.id);
+    const k = { primary: primarySmtp(u), any: [...smtpAddresses(u)] };
+    this.keys.set(u.id, k);
+    if (k.primary) put(this.primary, k.primary, u.id);
+    for (const a of k.any) put(this.any, a, u.id);
+  }
+
+  remove(id: string): void {
+    const k = this.keys.get(id);
+    if (!k) return;
+    this.keys.delete(id);
+    if (k.primary) this.primary.get(k.primary)?.delete(id);
+    for (const a of k.any) this.any.get(a)?.delete(id);
+  }
+
+  /** Ids of users whose primary SMTP address is `address` (lower case). */
+  byPrimary(address: string): string[] {
+    return [...(this.primary.get(address) ?? [])];
+  }
+
+  /** Ids of users holding `address` (lower case) as any SMTP address or mail. */
+  byAny(address: string): string[] {
+    return [...(this.any.get(address) ?? [])];
+  }
+}
+
+function put(m: Map<string, Set<string>>, k: string, id: string): void {
+  let set = m.get(k);
+  if (!set) m.set(k, (set = new Set()));
+  set.add(id);
 }
 
 interface ScopedAdUser {
@@ -160,6 +206,11 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
   }
 
   // ---- per-object sync ----
+  const index = new AddressIndex(tenant.listUsers());
+  const deletedByAnchor = new Map<string, Readonly<LabDeletedUser>>();
+  for (const d of [...tenant.listDeletedUsers()].sort((a, b) => cmp(a.deletedDateTime, b.deletedDateTime))) {
+    if (d.onPremisesImmutableId !== null) deletedByAnchor.set(d.onPremisesImmutableId, d); // the latest wins
+  }
   const afterMatch = new Date(now).getTime() >= Date.parse(HARD_MATCH_RESTRICTION_DATE);
   const features = tenant.features();
   for (const s of scoped) {
@@ -185,7 +236,9 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
     };
     const tryWrite = (what: () => Readonly<LabUser>, userId?: string): Readonly<LabUser> | null => {
       try {
-        return what();
+        const u = what();
+        index.add(u);
+        return u;
       } catch (e) {
         if (!(e instanceof LabTenantError)) throw e;
         fail('AttributeValueMustBeUnique', 'duplicate-attribute', `${s.upn}: ${e.message}`, userId, 'userPrincipalName', s.upn);
@@ -250,11 +303,9 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
     }
 
     // 2. a soft-deleted cloud user with this anchor comes back when its AD object is in scope again
-    const deleted = tenant
-      .listDeletedUsers()
-      .filter((d) => d.onPremisesImmutableId === immutableId)
-      .sort((a, b) => cmp(b.deletedDateTime, a.deletedDateTime))[0];
+    const deleted = deletedByAnchor.get(immutableId);
     if (deleted) {
+      deletedByAnchor.delete(immutableId);
       const restored = tryWrite(() => {
         tenant.restoreUser(deleted.id);
         return tenant.updateUser(deleted.id, flowPatch(ad, s.upn, domain, now, 'all'));
@@ -265,7 +316,7 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
 
     // 3. soft match: primary SMTP (always), UPN (with softMatchOnUpnEnabled)
     const smtp = primarySmtp(ad);
-    const bySmtp = smtp ? tenant.findUsersByPrimarySmtp(smtp) : [];
+    const bySmtp = smtp ? index.byPrimary(smtp).map((id) => tenant.getUser(id)).filter((u): u is Readonly<LabUser> => u !== undefined) : [];
     const byUpn = features.softMatchOnUpnEnabled ? [tenant.getUserByUpn(s.upn)].filter((u): u is Readonly<LabUser> => u !== undefined) : [];
     const candidate = bySmtp[0] ?? byUpn[0];
     if (candidate) {
@@ -336,7 +387,7 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
       );
       continue;
     }
-    const collision = firstAddressCollision(tenant, ad);
+    const collision = firstAddressCollision(tenant, index, ad);
     if (collision) {
       fail(
         'AttributeValueMustBeUnique',
@@ -431,11 +482,12 @@ function holdsAdminRole(tenant: LabTenant, userId: string): boolean {
   return tenant.isPrivileged(userId) || tenant.rolesOfUser(userId).some((r) => /administrator/i.test(r.displayName));
 }
 
-function firstAddressCollision(tenant: LabTenant, ad: AdUser): { address: string; user: Readonly<LabUser> } | null {
-  const mine = smtpAddresses(ad);
-  if (mine.size === 0) return null;
-  for (const u of tenant.listUsers()) {
-    for (const a of smtpAddresses(u)) if (mine.has(a)) return { address: a, user: u };
+function firstAddressCollision(tenant: LabTenant, index: AddressIndex, ad: AdUser): { address: string; user: Readonly<LabUser> } | null {
+  for (const address of smtpAddresses(ad)) {
+    for (const id of index.byAny(address)) {
+      const user = tenant.getUser(id);
+      if (user) return { address, user };
+    }
   }
   return null;
 }
