@@ -140,12 +140,14 @@ describe('cloud-only user hard-linked to an existing AD user', () => {
   it('sets the immutable id from the AD anchor, and the next cycle hard-matches', async () => {
     const upn = 'ivan.jensen@contractors.lab.example.test';
     const desired = loadDesired(
-      labManifest(`  features:
-    blockCloudObjectTakeoverThroughHardMatch: false`.length ? `users:
+      labManifest(
+        `users:
   - name: link-ivan
     select: { upn: ${upn} }
     authority: onPremises
-    link: hard` : '', { tenantExtra: '  features:\n    blockCloudObjectTakeoverThroughHardMatch: false' }),
+    link: hard`,
+        { tenantExtra: '  features:\n    blockCloudObjectTakeoverThroughHardMatch: false' },
+      ),
     );
     const plan = await h.plan(desired);
     expect(plan.applyable).toBe(true);
@@ -189,5 +191,55 @@ describe('cloud-only user soft-linked by creating its AD counterpart', () => {
     const file = report.secretsFile as string;
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readText(file).startsWith(`${upn}\t`)).toBe(true);
+  });
+});
+
+describe('group to cloud by the SOA switch', () => {
+  it('converts a synced group; a later cycle leaves it cloud-managed', async () => {
+    const desired = loadDesired(
+      labManifest(`groups:
+  - name: sales-group
+    select: { displayName: Sales Team }
+    authority: cloud`),
+    );
+    const plan = await h.plan(desired);
+    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setGroupCloudManaged']);
+    const { report } = await h.apply(plan, desired);
+    expect(report.counts.done).toBe(1);
+    expect(report.results[0]?.message).toBe('group Sales Team was converted to cloud authority');
+    await h.lab.runSyncCycle();
+    expect(h.lab.tenant.toJSON().groups.find((g) => g.displayName === 'Sales Team')?.isCloudManaged).toBe(true);
+  });
+});
+
+describe('rollback of the SOA switch', () => {
+  it('hands a converted user back to AD: takeover block lifted, isCloudManaged false, cycle, block back on', async () => {
+    const toCloud = loadDesired(
+      labManifest(`users:
+  - name: ella-to-cloud
+    select: { upn: ${SALES_USER} }
+    authority: cloud
+    method: sourceOfAuthority`),
+    );
+    await h.apply(await h.plan(toCloud), toCloud);
+    expect(h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === SALES_USER)?.isCloudManaged).toBe(true);
+
+    const back = loadDesired(
+      labManifest(`users:
+  - name: ella-back
+    select: { upn: ${SALES_USER} }
+    authority: onPremises
+    link: hard`),
+    );
+    const plan = await h.plan(back);
+    expect(plan.applyable).toBe(true);
+    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setSyncFeature', 'entra.setCloudManaged', 'sync.await', 'entra.setSyncFeature']);
+    const { report } = await h.apply(plan, back);
+    expect(report.counts).toEqual({ done: 4, skipped: 0, refused: 0, failed: 0, 'not-run': 0 });
+    const user = h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === SALES_USER);
+    expect(user?.isCloudManaged).toBe(false);
+    expect(user?.onPremisesSyncEnabled).toBe(true);
+    expect(h.lab.tenant.toJSON().onPremisesSynchronization.features.blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
+    expect((await h.plan(back)).steps).toEqual([]);
   });
 });
