@@ -248,7 +248,12 @@ async function approveAndApply(
       pollIntervalS: c.desired.sync.pollIntervalS,
       secrets,
       generatePassword: () => generatePassword(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      // Ends early on Ctrl-C so that a long poll interval does not keep the process alive.
+      sleep: (ms) =>
+        new Promise<void>((r) => {
+          const t = setTimeout(r, ms);
+          controller.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+        }),
       now: io.now,
       signal: controller.signal,
       onEvent,
