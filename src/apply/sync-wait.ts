@@ -126,6 +126,7 @@ export async function waitForExpectation(o: WaitOptions): Promise<void> {
     o.onWait(`waiting for ${describeExpectation(o.expectation)}; ${check.seen}`, waitS);
     if (o.signal?.aborted) throw new ApplyInterrupted();
     await interruptibleSleep(o.sleep, waitS * 1000, o.signal);
+    if (o.signal?.aborted) throw new ApplyInterrupted();
     // Doubles up to 60 s; a configured interval above 60 s is kept as it is.
     interval = Math.max(interval, Math.min(interval * 2, MAX_POLL_INTERVAL_S));
   }
