@@ -13,6 +13,8 @@ import { startLab } from '../../../src/lab/in-process-lab.js';
 import type { LabSeed } from '../../../src/lab/seed.js';
 import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
+import { runLab } from '../../../src/cli/lab.js';
+import type { CliIo } from '../../../src/cli/io.js';
 import { connectTestDirectory, createTestOu, createTestUser, deleteTree, sambaEnv, uniqueSuffix } from '../../helpers/samba.js';
 
 const env = sambaEnv(); // throws when CI=true and Samba is missing
@@ -142,6 +144,49 @@ if (!env) {
       } finally {
         await lab.close();
       }
+    });
+
+    it('lab up --ad runs the lab on Samba; lab sync reaches it over HTTP', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'lab-cmd-samba-'));
+      const seed: LabSeed = {
+        kind: 'entra-soa/lab-seed',
+        formatVersion: 1,
+        name: 'Samba lab',
+        randomSeed: 5,
+        syncConfig: { ...config, syncIntervalMinutes: 30 },
+        tenant: freshTenant().toJSON(),
+        directory: { kind: 'entra-soa/lab-directory', formatVersion: 1, baseDn: env.baseDn, randomState: 1, organizationalUnits: [], users: [], groups: [] },
+      };
+      writeFileSync(join(folder, 'seed.json'), JSON.stringify(seed));
+      const ad = await user(ou.sub['in'] ?? '', 'finn');
+      const out: string[] = [];
+      const io: CliIo = {
+        stdout: (t) => void out.push(t),
+        stderr: (t) => void out.push(t),
+        env: { LAB_AD_PASSWORD: env.bindPassword },
+        stdoutIsTTY: false,
+        stdinIsTTY: false,
+        prompt: async () => '',
+        cwd: folder,
+        now: () => new Date(),
+      };
+      let syncText = '';
+      const code = await runLab(
+        io,
+        { action: 'up', seed: 'seed.json', ad: env.ldapsUrl, adBindDn: env.bindDn, adPasswordEnv: 'LAB_AD_PASSWORD', adCaFile: env.caFile },
+        {
+          waitForStop: async () => {
+            const before = out.length;
+            expect(await runLab(io, { action: 'sync' })).toBe(0);
+            syncText = out.slice(before).join('');
+            return 'test';
+          },
+        },
+      );
+      expect(code).toBe(0);
+      expect(out.join('')).toContain(`AD:             ${env.ldapsUrl}`);
+      expect(syncText).toContain(`created ${ad.userPrincipalName}`);
+      expect(out.join('')).not.toContain(env.bindPassword);
     });
   });
 }
