@@ -17,17 +17,19 @@ export class ApplyInterrupted extends Error {
   }
 }
 
+const clip = (m: string) => m.replace(/[.\s]+$/, '');
+
 /** A failure of a Graph / AD call, worded for the user: what failed and what to do next. */
 export function describeFailure(title: string, e: unknown): string {
   if (e instanceof StepFailure) return e.message;
   if (e instanceof GraphError) {
-    return `could not ${title}: Graph answered ${e.status} ${e.code}: ${e.message}${e.requestId ? ` (request-id ${e.requestId})` : ''}. ${graphHint(e)}`.trim();
+    return `could not ${title}: Graph answered ${e.status} ${e.code}: ${clip(e.message)}${e.requestId ? ` (request-id ${e.requestId})` : ''}. ${graphHint(e)}`.trim();
   }
   if (e instanceof DirectoryError) {
-    return `could not ${title}: AD answered ${e.code}: ${e.message}. ${directoryHint(e)}`.trim();
+    return `could not ${title}: AD answered ${e.code}: ${clip(e.message)}. ${directoryHint(e)}`.trim();
   }
   const msg = e instanceof Error ? e.message : String(e);
-  return `could not ${title}: ${msg}. Run apply again to retry: steps already done are not repeated.`;
+  return `could not ${title}: ${clip(msg)}. Run apply again to retry: steps already done are not repeated.`;
 }
 
 function graphHint(e: GraphError): string {

@@ -257,12 +257,7 @@ export interface Forwarder {
 
 export async function startForwarder(targetHost: string, targetPort: number): Promise<Forwarder> {
   const sockets = new Set<net.Socket>();
-  let up = true;
   const server = net.createServer((client) => {
-    if (!up) {
-      client.destroy();
-      return;
-    }
     const upstream = net.connect(targetPort, targetHost);
     sockets.add(client);
     sockets.add(upstream);
@@ -279,20 +274,25 @@ export async function startForwarder(targetHost: string, targetPort: number): Pr
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
+  let listening = true;
   return {
     port,
+    // Like a DC going down: open connections die and new ones are refused (nothing listens on the port).
     cut() {
-      up = false;
+      if (listening) server.close();
+      listening = false;
       for (const s of sockets) s.destroy();
       sockets.clear();
     },
     restore() {
-      up = true;
+      if (!listening) server.listen(port, '127.0.0.1');
+      listening = true;
     },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        if (listening) server.close(() => resolve());
+        else resolve();
       }),
   };
 }
