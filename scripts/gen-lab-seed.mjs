@@ -206,11 +206,14 @@ roleMembers['Helpdesk Administrator'].push(syncedByDept.it[1].id);
   });
 }
 
-// Contractors: cloud-only users, and AD accounts with the same UPN (no mail) ready for a hard link
+// Contractors: cloud-only users, and AD accounts with the same UPN ready for a hard link
 for (let i = 0; i < 10; i++) {
   const p = person();
   const upn = `${p.nick}@${CONTRACTOR_DOMAIN}`;
-  adUser(OU.contractors, p, { upn, mail: null, consistencyGuid: null });
+  // Prepared for the link: same UPN and mail as the cloud user, an internal primary SMTP address (so
+  // no soft match competes with the hard link), the cloud address as a secondary one; consistency
+  // guid not yet written.
+  adUser(OU.contractors, p, { upn, mail: upn, proxyAddresses: [`SMTP:${p.nick}@${DOMAIN}`, `smtp:${upn}`], consistencyGuid: null });
   entraUsers.push(
     cloudUser({
       userPrincipalName: upn,

@@ -46,6 +46,7 @@ describe('the sample company seed', () => {
     const r = await runSyncCycle({ directory: w.directory, tenant: w.tenant, config: w.syncConfig });
     expect(r.counts).toMatchObject({ created: 0, updated: 0, deleted: 0, hardMatched: 0, softMatched: 0, unchanged: 206 - 1, errors: 12 });
     const byReason = r.errors.map((e) => `${e.code}/${e.reason}/${e.upn.split('@')[1] ?? ''}`);
+    // the contractors' prepared AD accounts have their cloud UPN (and their cloud address as a secondary one)
     expect(byReason.filter((x) => x === 'AttributeValueMustBeUnique/duplicate-attribute/contractors.lab.example.test')).toHaveLength(10);
     expect(r.errors.find((e) => e.upn === 'alexandra.kim@lab.example.test')?.message).toMatch(/alex\.kim@lab\.example\.test/);
     expect(r.errors.find((e) => e.upn === 'riley.morgan@lab.example.test')?.code).toBe('AttributeValueMustBeUnique');

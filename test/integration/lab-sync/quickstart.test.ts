@@ -1,0 +1,81 @@
+// The README quick start on the lab: examples/lab/manifest.yaml plans with changes, applies cleanly
+// (sync cycles simulated), and then plans "no changes". Real commands, real lab, real Graph emulator.
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { ArgumentsCamelCase } from 'yargs';
+import { runPlan } from '../../../src/cli/plan.js';
+import type { PlanArgs } from '../../../src/cli/plan.js';
+import { applyCommand, LAB_STATE_DIR } from '../../../src/cli/apply.js';
+import type { ApplyArgs } from '../../../src/cli/apply.js';
+import type { CliIo } from '../../../src/cli/io.js';
+import { PACKAGE_ROOT } from '../../../src/cli/version.js';
+import { startLab } from '../../../src/lab/in-process-lab.js';
+import type { Plan } from '../../../src/model/plan.js';
+
+const MANIFEST = join(PACKAGE_ROOT, 'examples/lab/manifest.yaml');
+
+function testIo(cwd: string) {
+  const out: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void out.push(t),
+    env: {},
+    stdoutIsTTY: false,
+    stdinIsTTY: false,
+    prompt: async () => 'no',
+    cwd,
+    now: () => new Date('2026-11-21T12:00:00Z'),
+  };
+  return { io, out };
+}
+
+const planArgs = (extra: Partial<PlanArgs>): PlanArgs => ({ file: MANIFEST, lab: true, format: 'human', detailedExitcode: true, color: false, ...extra });
+
+describe('the quick start on the lab (examples/lab/manifest.yaml)', () => {
+  it('plans, applies, and converges', { timeout: 120_000 }, async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'lab-quickstart-'));
+    const t = testIo(cwd);
+
+    expect(await runPlan(t.io, planArgs({ out: 'plan.json' }))).toBe(2);
+    const plan = JSON.parse(await readFile(join(cwd, 'plan.json'), 'utf8')) as Plan;
+    expect(plan.applyable).toBe(true);
+    expect(plan.hazards.filter((h) => h.consent !== undefined)).toEqual([]);
+    const kinds = new Set(plan.steps.map((s) => s.step.kind));
+    expect([...kinds].sort()).toEqual(
+      ['ad.modify', 'entra.clearOnPremisesAttributes', 'entra.setCloudManaged', 'entra.setGroupCloudManaged', 'entra.setImmutableId', 'entra.setSyncFeature', 'sync.await'].sort(),
+    );
+
+    let applyCode = -1;
+    const apply = applyCommand(t.io, (c) => {
+      applyCode = c;
+    });
+    const args: ApplyArgs = { plan: 'plan.json', autoApprove: true, lab: true, allowDisruptive: false, allowIrreversible: false, allowExceedDeletionThreshold: false, concurrency: 4, color: false };
+    await apply.handler({ ...args, _: [], $0: 'entra-soa' } as ArgumentsCamelCase<ApplyArgs>);
+    expect(applyCode).toBe(0);
+
+    expect(await runPlan(t.io, planArgs({}))).toBe(0);
+    expect(t.out.join('')).toContain('No changes.');
+
+    // what the lab holds now: Sales cloud-managed and tidied, contractors and Riley synced, no errors left but the duplicate
+    const lab = await startLab({ stateDir: join(cwd, LAB_STATE_DIR) });
+    try {
+      const users = lab.tenant.listUsers();
+      const sales = users.filter((u) => u.isCloudManaged);
+      expect(sales).toHaveLength(48);
+      expect(sales.every((u) => u.onPremisesImmutableId === null && u.onPremisesDistinguishedName === null)).toBe(true);
+      const contractors = users.filter((u) => u.userPrincipalName.endsWith('@contractors.lab.example.test'));
+      expect(contractors.map((u) => u.onPremisesSyncEnabled)).toEqual(Array(10).fill(true));
+      expect(contractors.every((u) => u.mail === u.userPrincipalName)).toBe(true);
+      expect(lab.tenant.getUserByUpn('riley.morgan@lab.example.test')?.onPremisesSyncEnabled).toBe(true);
+      expect(lab.tenant.listGroups().find((g) => g.displayName === 'Sales Team')?.isCloudManaged).toBe(true);
+      const r = await lab.runSyncCycle();
+      expect(r.errors.map((e) => e.upn)).toEqual(['alexandra.kim@lab.example.test']);
+      expect(r.counts).toMatchObject({ skippedCloudManaged: 48, created: 0, deleted: 0, updated: 0 });
+    } finally {
+      await lab.close();
+    }
+  });
+});
