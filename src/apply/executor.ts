@@ -94,7 +94,21 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
       markDeps(s.id);
     }
   }
-  const touched = new Set(plan.steps.filter((s) => JOURNALED_TOUCH.has(previous.get(s.id) as JournaledState)).map((s) => s.objectKey));
+  // Objects an earlier run of this plan may have changed: those of the steps it touched, and of the steps
+  // depending on a touched user step (an AD edit legitimately changes the cloud user it prepares: it becomes
+  // a soft-match candidate). Tenant steps do not spread: a feature flag changes no identity's fingerprint
+  // (the join keeps the plan's softMatchOnUpn), and every link of the plan may depend on one.
+  const dependents = new Map<string, string[]>();
+  for (const s of plan.steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s.id]);
+  const affected = new Set<string>();
+  const spread = (id: string): void => {
+    if (affected.has(id)) return;
+    affected.add(id);
+    if (byId.get(id)?.objectKey === 'tenant') return;
+    for (const next of dependents.get(id) ?? []) spread(next);
+  };
+  for (const s of plan.steps) if (JOURNALED_TOUCH.has(previous.get(s.id) as JournaledState)) spread(s.id);
+  const touched = new Set([...affected].map((id) => byId.get(id)?.objectKey).filter((k): k is string => k !== undefined));
   const resumed = plan.steps.filter((s) => previous.has(s.id)).length;
 
   emit({ type: 'start', total: plan.steps.length, toRun: plan.steps.length - finishedBefore.size, resumed });

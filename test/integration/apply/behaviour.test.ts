@@ -149,6 +149,39 @@ describe('resume after an interruption', () => {
     expect((await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === ELLA)?.dn).toBe(`CN=Ella Young,${UNSYNCED_OU}`);
   });
 
+  it('resuming a multi-object workflow: objects changed by our own earlier steps are not refused as stale', async () => {
+    // Soft link: s001 lifts blockSoftMatch (tenant), s002 edits the AD user (its own identity), s003 waits on the cloud user.
+    const ivan = 'ivan.jensen@contractors.lab.example.test';
+    const desired = loadDesired(
+      labManifest(
+        `users:
+  - name: soft-ivan
+    select: { upn: ${ivan} }
+    authority: onPremises
+    link: soft`,
+        { tenantExtra: '  features:\n    blockSoftMatch: false' },
+      ),
+    );
+    const plan = await h.plan(desired);
+    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setSyncFeature', 'ad.modify', 'sync.await']);
+    expect(new Set(plan.steps.map((s) => s.objectKey)).size).toBe(3);
+    const journalPath = join(h.dir, 'plan.json.journal');
+    const controller = new AbortController();
+    const first = await h.apply(plan, desired, {
+      journal: h.journalAt(journalPath, plan),
+      concurrency: 1,
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'step-finished' && e.result.id === 's002') controller.abort();
+      },
+    });
+    expect(statuses(first.report.results)).toEqual(['s001 done', 's002 done', 's003 not-run']);
+
+    const second = await h.apply(plan, desired, { journal: h.journalAt(journalPath, plan) });
+    expect(statuses(second.report.results)).toEqual(['s001 skipped', 's002 skipped', 's003 done']);
+    expect(labUser(ivan)?.onPremisesSyncEnabled).toBe(true);
+  });
+
   it('a failing Graph call fails its step and skips its dependents; the rerun completes without repeating done steps', async () => {
     const desired = soaSwitch(`{ upns: [${ELLA}, tomas.moreau@lab.example.test] }`);
     const plan = await h.plan(desired);
