@@ -113,6 +113,17 @@ describe('runSyncCycle: leaving scope', () => {
     w.tenant.setAccidentalDeletionPrevention({ synchronizationPreventionType: 'disabled' });
     expect(tenantDeletionThreshold(w.tenant)).toBeNull();
   });
+
+  it('a percentage threshold counts against the synced users', async () => {
+    const w = world();
+    for (const n of ['p.a', 'p.b', 'p.c', 'p.d']) w.directory.addUser(SALES, person(n));
+    await runSyncCycle(w);
+    w.tenant.setAccidentalDeletionPrevention({ synchronizationPreventionType: 'enabledForPercentage', alertThreshold: 50 });
+    expect(tenantDeletionThreshold(w.tenant)).toBe(2);
+    const users = await w.directory.listUsers();
+    for (const u of users.slice(0, 3)) await w.directory.moveUser(u.dn, UNSYNCED);
+    expect((await runSyncCycle(w)).stopped).toBe('stopped-deletion-threshold-exceeded');
+  });
 });
 
 describe('runSyncCycle: hard match', () => {
@@ -261,6 +272,19 @@ describe('runSyncCycle: cloud-managed users and tenant sync state', () => {
     const back = await runSyncCycle(w);
     expect(back.hardMatched.map((o) => o.userId)).toEqual([id]);
     expect(w.tenant.getUser(id)).toMatchObject({ displayName: 'Changed in AD', onPremisesSyncEnabled: true, isCloudManaged: false });
+  });
+
+  it('a rollback after 2026-07-01 is refused: the converted user keeps the onPremisesObjectIdentifier sync wrote', async () => {
+    const w = world({ now: '2026-06-30T12:00:00Z' });
+    const ad = w.directory.addUser(SALES, person('vera.vogel'));
+    await runSyncCycle(w);
+    const u = w.tenant.getUserByUpn('vera.vogel@lab.example.test');
+    expect(u?.onPremisesObjectIdentifier).toBe(ad.objectGuid);
+    w.tenant.setUserCloudManaged(u?.id ?? '', true);
+    w.tenant.advanceClock(24 * 3600);
+    w.tenant.setUserCloudManaged(u?.id ?? '', false);
+    const r = await runSyncCycle(w);
+    expect(r.errors.map((e) => [e.code, e.reason])).toEqual([['AttributeUpdateNotAllowed', 'hard-match-object-identifier']]);
   });
 
   it('skips a cloud-managed user whose immutable id was cleared (found by SMTP), without an error', async () => {
