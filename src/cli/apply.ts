@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
 import { applyPlan } from '../apply/executor.js';
@@ -101,6 +101,11 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
     }
     plan = decoded.plan;
     manifestPath = plan.manifest.file;
+    // The plan names the manifest as given to `plan` (relative to where it ran): try next to the plan too.
+    const besidePlan = join(dirname(planFile), manifestPath);
+    if (!isAbsolute(manifestPath) && !existsSync(resolve(io.cwd, manifestPath)) && existsSync(besidePlan)) {
+      manifestPath = relative(io.cwd, besidePlan) || besidePlan;
+    }
   } else {
     manifestPath = args.file as string;
   }
