@@ -8,3 +8,7 @@ export { STEP_HANDLERS, handlerFor, type StepHandler } from './handlers.js';
 export { countResults, formatStepResult, summaryLines, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 export { waitForExpectation, checkExpectation, describeExpectation, coalescedTrigger } from './sync-wait.js';
 export type { JoinOptions } from './stale.js';
+export { ProgressMeter } from './progress.js';
+export { commandTrigger } from './trigger-command.js';
+export { StepFailure, ApplyInterrupted, describeFailure } from './errors.js';
+export { findStaleObjects, type FingerprintObjects, type StaleObjects } from './stale.js';
