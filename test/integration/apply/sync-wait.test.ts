@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StepFailure } from '../../../src/apply/errors.js';
 import { coalescedTrigger, waitForExpectation } from '../../../src/apply/sync-wait.js';
+import { commandTrigger } from '../../../src/apply/trigger-command.js';
 import { startLabHarness, type LabHarness } from './lab-harness.js';
 
 let h: LabHarness;
@@ -89,5 +90,17 @@ describe('coalescedTrigger', () => {
     expect(runs).toBe(2);
     await Promise.all([trigger(), (release as unknown as () => void)()]);
     expect(runs).toBe(3);
+  });
+});
+
+describe('commandTrigger (manifest sync.triggerCommand, argv without a shell)', () => {
+  it('resolves on exit 0 and passes the output on; rejects naming the command, status and last stderr line', async () => {
+    const lines: string[] = [];
+    await commandTrigger([process.execPath, '-e', 'console.log("cycle started; $HOME not expanded")'], { cwd: process.cwd(), env: {}, onOutput: (l) => lines.push(l) })();
+    expect(lines).toEqual(['cycle started; $HOME not expanded']);
+    const err = await commandTrigger([process.execPath, '-e', 'console.error("Busy: a sync cycle is running"); process.exit(3)'], { cwd: process.cwd(), env: {} })().catch((e: unknown) => e);
+    expect((err as Error).message).toBe(`the sync trigger ${process.execPath} -e console.error("Busy: a sync cycle is running"); process.exit(3) exited with status 3 (Busy: a sync cycle is running)`);
+    const missing = await commandTrigger(['/nonexistent/start-sync'], { cwd: process.cwd(), env: {} })().catch((e: unknown) => e);
+    expect((missing as Error).message).toBe('could not start the sync trigger /nonexistent/start-sync: spawn /nonexistent/start-sync ENOENT');
   });
 });
