@@ -195,8 +195,10 @@ export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: 
       directory: lab.directory,
       traffic,
       source: `Graph emulator ${new URL(lab.graphUrl).host} + ${lab.memoryDirectory ? 'in-memory AD' : 'AD'}${lab.resumed ? ` (state in ${stateDir})` : ' (fresh from the seed)'}`,
+      // triggerSync (not runSyncCycle): it first moves the lab clock past a pending tenant-wide
+      // disable, so a tenantSyncDisabled wait completes in lab time instead of real time.
       triggerSync: async () => {
-        await lab.runSyncCycle();
+        await lab.triggerSync();
       },
       close: () => lab.close(),
     };
