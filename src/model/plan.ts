@@ -1,3 +1,4 @@
+import type { AllowOptions } from './desired.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { Step } from './step.js';
 
@@ -94,5 +95,10 @@ export interface Plan {
   diagnostics: Diagnostic[];
   /** False when any blocking hazard or error diagnostic exists. */
   applyable: boolean;
+  /**
+   * The consents the manifest's `allow:` block grants, recorded so a reviewer sees them. Apply
+   * re-reads the manifest (its digest must match) and adds the command-line flags to these.
+   */
+  consentGiven: AllowOptions;
   summary: { add: number; change: number; remove: number; wait: number };
 }

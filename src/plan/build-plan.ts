@@ -73,6 +73,11 @@ export function buildPlan(input: PlanInput): Plan {
     hazards: ctx.hazards,
     diagnostics: ctx.diagnostics,
     applyable,
+    consentGiven: {
+      disruptive: desired.allow.disruptive,
+      irreversible: desired.allow.irreversible,
+      exceedDeletionThreshold: desired.allow.exceedDeletionThreshold,
+    },
     summary,
   };
 }

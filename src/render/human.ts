@@ -168,7 +168,7 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
   }
 
   out.push(p.bold(summaryLine(plan)));
-  const consents = consentsLine(plan.hazards);
+  const consents = consentsLine(plan);
   if (consents !== null) out.push(p.yellow(consents));
   const refused = notApplyableLine(plan);
   if (refused !== null) out.push(p.red(refused));

@@ -141,7 +141,7 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   head.push('');
   const refused = notApplyableLine(plan);
   if (refused !== null) head.push(`> **⛔ ${text(refused)}**`, '');
-  const consents = consentsLine(plan.hazards);
+  const consents = consentsLine(plan);
   if (consents !== null) head.push(`> ⚠️ ${text(consents)}`, '');
   head.push(
     `Manifest ${code(plan.manifest.file)} (sha256 ${code(plan.manifest.digest.slice(0, 12))}) · source ${text(plan.source)} · created ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`,

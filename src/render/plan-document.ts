@@ -130,6 +130,11 @@ function planToJson(plan: Plan): Json {
     manifest: { file: plan.manifest.file, digest: plan.manifest.digest },
     source: plan.source,
     applyable: plan.applyable,
+    consentGiven: {
+      disruptive: plan.consentGiven.disruptive,
+      irreversible: plan.consentGiven.irreversible,
+      exceedDeletionThreshold: plan.consentGiven.exceedDeletionThreshold,
+    },
     summary: {
       add: plan.summary.add,
       change: plan.summary.change,
@@ -411,6 +416,7 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
   const tool = r.record(raw['tool'], 'tool');
   const manifest = r.record(raw['manifest'], 'manifest');
   const summary = r.record(raw['summary'], 'summary');
+  const consent = r.record(raw['consentGiven'], 'consentGiven');
   const fingerprintsRaw = r.record(raw['fingerprints'], 'fingerprints');
   const fingerprints: Record<string, string> = Object.fromEntries(
     Object.entries(fingerprintsRaw).map(([k, v]) => [k, r.string(v, `fingerprints[${JSON.stringify(k)}]`)]),
@@ -427,6 +433,11 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
     hazards: r.array(raw['hazards'], 'hazards').map((h, i) => readHazard(r, h, `hazards[${i}]`)),
     diagnostics: r.array(raw['diagnostics'], 'diagnostics').map((d, i) => readDiagnostic(r, d, `diagnostics[${i}]`)),
     applyable: r.boolean(raw['applyable'], 'applyable'),
+    consentGiven: {
+      disruptive: r.boolean(consent['disruptive'], 'consentGiven.disruptive'),
+      irreversible: r.boolean(consent['irreversible'], 'consentGiven.irreversible'),
+      exceedDeletionThreshold: r.boolean(consent['exceedDeletionThreshold'], 'consentGiven.exceedDeletionThreshold'),
+    },
     summary: {
       add: r.count(summary['add'], 'summary.add'),
       change: r.count(summary['change'], 'summary.change'),

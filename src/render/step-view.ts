@@ -318,15 +318,25 @@ export function consentText(consent: 'disruptive' | 'irreversible' | 'exceedDele
   return `needs ${o.manifest} or ${o.flag}`;
 }
 
-/** The sentence naming every consent apply will ask for, or null. */
-export function consentsLine(hazards: readonly { consent?: 'disruptive' | 'irreversible' | 'exceedDeletionThreshold' }[]): string | null {
-  const needed = neededConsents(hazards);
+/**
+ * The sentence about the consents the plan's hazards need: which the manifest already gives, and
+ * which apply will still ask for (as a manifest option or a flag). Null when none is needed.
+ */
+export function consentsLine(plan: {
+  hazards: readonly { consent?: 'disruptive' | 'irreversible' | 'exceedDeletionThreshold' }[];
+  consentGiven: Readonly<Record<'disruptive' | 'irreversible' | 'exceedDeletionThreshold', boolean>>;
+}): string | null {
+  const needed = neededConsents(plan.hazards);
   if (needed.length === 0) return null;
-  const list = needed.map((c) => {
+  const given = needed.filter((c) => plan.consentGiven[c]).map((c) => consentOption(c).manifest);
+  const missing = needed.filter((c) => !plan.consentGiven[c]).map((c) => {
     const o = consentOption(c);
     return `${o.manifest} (or ${o.flag})`;
   });
-  return `Apply will refuse this plan without consent: set ${list.join(' and ')}.`;
+  const parts: string[] = [];
+  if (given.length > 0) parts.push(`Consent given by the manifest: ${given.join(' and ')}.`);
+  if (missing.length > 0) parts.push(`Apply will refuse this plan without consent: set ${missing.join(' and ')}.`);
+  return parts.join(' ');
 }
 
 /** Why the plan cannot be applied, or null when it can. */

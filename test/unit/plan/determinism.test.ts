@@ -21,7 +21,7 @@ describe('determinism and fingerprints', () => {
     const p2 = plan(d, o);
     expect(canonicalJson(p2)).toBe(canonicalJson(p1));
     expect(JSON.stringify(p2)).toBe(JSON.stringify(p1));
-    expect(Object.keys(p1)).toEqual(['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'source', 'fingerprints', 'steps', 'hazards', 'diagnostics', 'applyable', 'summary']);
+    expect(Object.keys(p1)).toEqual(['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'source', 'fingerprints', 'steps', 'hazards', 'diagnostics', 'applyable', 'consentGiven', 'summary']);
     expect(Object.keys(p1.steps[0] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action']);
     expect(p1.steps.map((s) => `${s.id} ${s.objectKey} ${s.step.kind}`)).toEqual([
       's001 tenant entra.setSyncFeature',

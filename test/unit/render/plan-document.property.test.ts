@@ -98,6 +98,7 @@ const plan: fc.Arbitrary<Plan> = fc.record({
   tool: fc.record({ name: str, version: str }),
   createdAt: str,
   manifest: fc.record({ file: str, digest: str }),
+  consentGiven: fc.record({ disruptive: fc.boolean(), irreversible: fc.boolean(), exceedDeletionThreshold: fc.boolean() }),
   source: fc.string(),
   fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
   // ids unique, dependencies on earlier steps only (decodePlan checks both)

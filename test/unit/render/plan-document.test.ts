@@ -27,6 +27,7 @@ describe('plan document', () => {
       'manifest',
       'source',
       'applyable',
+      'consentGiven',
       'summary',
       'steps',
       'hazards',

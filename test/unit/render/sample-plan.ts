@@ -183,6 +183,7 @@ export function samplePlan(): Plan {
     tool: { name: 'entra-soa', version: '0.1.0' },
     createdAt: '2026-03-01T09:00:00.000Z',
     manifest: { file: 'manifest.yaml', digest: 'ab'.repeat(32) },
+    consentGiven: { disruptive: false, irreversible: true, exceedDeletionThreshold: false },
     source: 'snapshot state.json (captured 2026-03-01T08:55:00.000Z from lab)',
     fingerprints: { 'user/bob@contoso.com': 'b'.repeat(64), 'user/alice@contoso.com': 'a'.repeat(64), tenant: 'c'.repeat(64) },
     steps,
