@@ -40,6 +40,7 @@ function makeState(n: number): ObservedState {
     proxyAddresses: [`SMTP:${upn}`],
     onPremisesSyncEnabled: synced ? true : null,
     onPremisesImmutableId: anchor,
+    onPremisesObjectIdentifier: synced ? guid(i, 3) : null,
     isCloudManaged: synced ? false : null,
     accountEnabled: true,
     roles: [],

@@ -35,6 +35,7 @@ export const USER_SELECT = [
   'accountEnabled',
   'onPremisesSyncEnabled',
   'onPremisesImmutableId',
+  'onPremisesObjectIdentifier',
   ...ON_PREMISES_LEFTOVER_ATTRIBUTES,
 ] as const;
 
@@ -128,6 +129,7 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
     proxyAddresses: Array.isArray(proxy) ? proxy.filter((p): p is string => typeof p === 'string') : [],
     onPremisesSyncEnabled: boolOrNull(u['onPremisesSyncEnabled']),
     onPremisesImmutableId: str(u['onPremisesImmutableId']),
+    onPremisesObjectIdentifier: str(u['onPremisesObjectIdentifier']),
     isCloudManaged,
     accountEnabled: u['accountEnabled'] !== false,
     roles,

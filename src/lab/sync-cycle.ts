@@ -18,6 +18,7 @@
  */
 import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
+import { HARD_MATCH_RESTRICTION_DATE } from '../model/observed.js';
 import { guidToImmutableId } from '../model/anchor.js';
 import type { LabDeletedUser, LabTenant, LabUser, LabUserPatch } from './tenant.js';
 import { LabTenantError } from './tenant.js';
@@ -46,8 +47,8 @@ export interface SyncCycleInput {
   config: SyncConfig;
 }
 
-/** From this date hard match is refused for cloud users with onPremisesObjectIdentifier or a privileged role. */
-export const HARD_MATCH_RESTRICTION_DATE = '2026-07-01T00:00:00.000Z';
+/** From this date hard match is refused for cloud users with onPremisesObjectIdentifier or a privileged role (defined with the model, shared with the planner). */
+export { HARD_MATCH_RESTRICTION_DATE };
 
 /**
  * Entra Connect's OU filter, shared with the observer/planner (src/observe/select.ts) so the lab

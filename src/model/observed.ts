@@ -27,6 +27,14 @@ export interface AdUser {
   enabled: boolean;
 }
 
+/**
+ * From this instant Entra ID refuses a hard match onto a cloud user that has
+ * `onPremisesObjectIdentifier` set, or holds or is eligible for a privileged role
+ * (`AttributeUpdateNotAllowed`, domain.md §3). The planner compares a plan's `createdAt` with it;
+ * the lab's sync simulator compares the lab clock.
+ */
+export const HARD_MATCH_RESTRICTION_DATE = '2026-07-01T00:00:00.000Z';
+
 /** The privileged directory roles entra-soa knows to be relevant to matching rules. */
 export interface RoleAssignment {
   /** Role display name, e.g. "Global Administrator". */
@@ -70,6 +78,14 @@ export interface EntraUser extends OnPremisesLeftovers {
   /** true = synced from AD now; false = was synced, sync turned off; null = never synced / converted. */
   onPremisesSyncEnabled: boolean | null;
   onPremisesImmutableId: string | null;
+  /**
+   * The objectGUID (display form) of the AD object the user was last synced from; set by Entra
+   * Connect and kept after sync stops. From 2026-07-01 a hard match onto a cloud user that has it
+   * set is refused (`AttributeUpdateNotAllowed`) until an admin clears it (beta
+   * `PATCH /users/{id} {"onPremisesObjectIdentifier": null}`). null when not set, and when read from
+   * a snapshot taken before entra-soa read it.
+   */
+  onPremisesObjectIdentifier: string | null;
   /** onPremisesSyncBehavior.isCloudManaged; null when not read (entra-soa reads it only where it can matter). */
   isCloudManaged: boolean | null;
   accountEnabled: boolean;

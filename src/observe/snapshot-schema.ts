@@ -22,8 +22,8 @@ const dateTime = { type: 'string', pattern: DATE_TIME_PATTERN } as const;
 const dateTimeOrNull = { anyOf: [{ type: 'null' }, dateTime] } as const;
 const strings = { type: 'array', items: str } as const;
 
-function obj(properties: Record<string, unknown>): Record<string, unknown> {
-  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+function obj(properties: Record<string, unknown>, optional: readonly string[] = []): Record<string, unknown> {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties).filter((k) => !optional.includes(k)), properties };
 }
 
 const leftovers = {
@@ -90,6 +90,8 @@ export const SNAPSHOT_SCHEMA = obj({
           proxyAddresses: strings,
           onPremisesSyncEnabled: boolOrNull,
           onPremisesImmutableId: strOrNull,
+          // Optional: snapshots written before entra-soa read it lack it; parseSnapshot reads absent as null.
+          onPremisesObjectIdentifier: strOrNull,
           isCloudManaged: boolOrNull,
           accountEnabled: { type: 'boolean' },
           roles: {
@@ -102,7 +104,7 @@ export const SNAPSHOT_SCHEMA = obj({
             ],
           },
           ...leftovers,
-        }),
+        }, ['onPremisesObjectIdentifier']),
       },
       deletedUsers: {
         type: 'array',

@@ -79,7 +79,11 @@ export function parseSnapshot(text: string, file: string): { snapshot: Snapshot 
     return { snapshot: null, diagnostics };
   }
   const snap = doc;
-  return { snapshot: { ...snap, state: sortObservedState(snap.state) }, diagnostics: [] };
+  // onPremisesObjectIdentifier is optional in formatVersion 1 (snapshots taken before entra-soa read
+  // it): absent reads as null, "not set", with no diagnostic (the planner then cannot foresee that refusal).
+  const users = snap.state.entra.users.map((u) => (u.onPremisesObjectIdentifier === undefined ? { ...u, onPremisesObjectIdentifier: null } : u));
+  const state = { ...snap.state, entra: { ...snap.state.entra, users } };
+  return { snapshot: { ...snap, state: sortObservedState(state) }, diagnostics: [] };
 }
 
 /** Drops anyOf noise: keep the most specific errors, and one per path. */

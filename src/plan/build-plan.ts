@@ -20,7 +20,10 @@ import { planScopeRemoval, planSourceOfAuthority } from './user-to-cloud.js';
 export interface PlanInput {
   desired: DesiredState;
   observed: ObservedState;
-  /** ISO 8601 creation time recorded in the plan. */
+  /**
+   * ISO 8601 creation time recorded in the plan. It also decides whether the hard-match hardening
+   * of 2026-07-01 (domain.md §3) applies: plans created on or after that date predict the refusal.
+   */
   createdAt: string;
   tool: { name: string; version: string };
   /** Where the observed state came from, for people. */
@@ -38,7 +41,7 @@ export function buildPlan(input: PlanInput): Plan {
     sourceAnchor: desired.activeDirectory.sourceAnchor,
     softMatchOnUpn: observed.tenant.features.softMatchOnUpnEnabled,
   });
-  const ctx = new PlanContext(desired, observed, join);
+  const ctx = new PlanContext(desired, observed, join, input.createdAt);
   const assignments = assignRules(ctx);
   const rollbacks = assignments.some((a) => a.rule.authority === 'onPremises' && a.identity.entra?.isCloudManaged === true);
 

@@ -1,7 +1,7 @@
 import type { DesiredState, ManifestFeatureName, UserRule } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { Identity, JoinResult } from '../model/identity.js';
-import type { AdUser, EntraUser, ObservedState } from '../model/observed.js';
+import { HARD_MATCH_RESTRICTION_DATE, type AdUser, type EntraUser, type ObservedState } from '../model/observed.js';
 import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
 import { assertNever, type Step } from '../model/step.js';
 import { primarySmtp } from '../observe/join.js';
@@ -57,12 +57,21 @@ export class PlanContext {
   private adByAddress: Map<string, Identity[]> | null = null;
   readonly entraByImmutable = new Map<string, EntraUser[]>();
   readonly ouSet = new Set<string>();
+  /**
+   * The hard-match hardening (domain.md §3) is in force for this plan: its `createdAt` is on or
+   * after HARD_MATCH_RESTRICTION_DATE (the planner reads no clock, so the plan's creation time
+   * stands for "when it is applied"). An unparsable createdAt counts as in force (the safe side).
+   */
+  readonly hardMatchHardened: boolean;
 
   constructor(
     readonly desired: DesiredState,
     readonly observed: ObservedState,
     readonly join: JoinResult,
+    createdAt: string,
   ) {
+    const created = Date.parse(createdAt);
+    this.hardMatchHardened = Number.isNaN(created) || created >= Date.parse(HARD_MATCH_RESTRICTION_DATE);
     for (const i of join.identities) {
       if (!i.ad) continue;
       if (i.ad.userPrincipalName) push(this.adByUpn, i.ad.userPrincipalName.toLowerCase(), i);
@@ -203,6 +212,44 @@ export function holdsAdminRole(e: EntraUser): boolean {
 /** Holds or is eligible for a privileged role (hard match refused from 2026-07-01). */
 export function holdsPrivilegedRole(e: EntraUser): boolean {
   return (e.roles ?? []).some((r) => r.privileged);
+}
+
+/** The privileged roles held or eligible, e.g. "Global Administrator (eligible), User Administrator (active)". */
+export function privilegedRoleNames(e: EntraUser): string {
+  return [...new Set((e.roles ?? []).filter((r) => r.privileged).map((r) => `${r.role} (${r.state})`))].sort().join(', ');
+}
+
+/**
+ * Why Entra ID will refuse to hard-match the AD user `adDn` onto cloud user `e` (hard link or
+ * rollback), under the hardening in force from 2026-07-01 (domain.md §3, `AttributeUpdateNotAllowed`):
+ * `onPremisesObjectIdentifier` set → `hard-match-refused`; a privileged role held or PIM-eligible →
+ * `privileged-role`. Nothing when the plan was created before that date (`ctx.hardMatchHardened`).
+ * `action` names the operation in the messages (e.g. "linking it to CN=bob,...").
+ */
+export function hardMatchRefusals(ctx: PlanContext, e: EntraUser, action: string): { code: HazardCode; message: string }[] {
+  if (!ctx.hardMatchHardened) return [];
+  const out: { code: HazardCode; message: string }[] = [];
+  if (e.onPremisesObjectIdentifier !== null) {
+    out.push({
+      code: 'hard-match-refused',
+      message:
+        `${e.userPrincipalName} has onPremisesObjectIdentifier ${e.onPremisesObjectIdentifier} (it was synced from an AD object before): ` +
+        `from 2026-07-01 Entra ID refuses to hard-match such a cloud user, so ${action} fails with AttributeUpdateNotAllowed. ` +
+        `Microsoft's documented recovery is to clear it first (beta PATCH /users/${e.id} {"onPremisesObjectIdentifier": null}, ` +
+        `Hybrid Identity Administrator or Global Administrator), which entra-soa does not do for you; then plan again. ` +
+        `Otherwise link a different cloud user or keep this one cloud-managed`,
+    });
+  }
+  if (holdsPrivilegedRole(e)) {
+    out.push({
+      code: 'privileged-role',
+      message:
+        `${e.userPrincipalName} holds or is eligible for ${privilegedRoleNames(e)}: from 2026-07-01 Entra ID refuses to hard-match a cloud user ` +
+        `that holds or is eligible for a privileged role, so ${action} fails with AttributeUpdateNotAllowed. ` +
+        `Remove the role assignment and any PIM eligibility first, and grant them again after the match`,
+    });
+  }
+  return out;
 }
 
 export function roleNames(e: EntraUser): string {

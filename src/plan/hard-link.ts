@@ -3,7 +3,7 @@ import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
-import { holdsPrivilegedRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { hardMatchRefusals, isSynced, ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 
@@ -64,13 +64,7 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
       keys,
     );
   }
-  if (holdsPrivilegedRole(e)) {
-    block(
-      'privileged-role',
-      `${e.userPrincipalName} holds ${roleNames(e)}; Entra Connect refuses to hard-match users that hold or are eligible for a privileged role (AttributeUpdateNotAllowed): remove the role first`,
-      keys,
-    );
-  }
+  for (const r of hardMatchRefusals(ctx, e, `linking it to ${ad.dn}`)) block(r.code, r.message, keys);
   const takeoverStep = ctx.tenant.featureStep.blockCloudObjectTakeoverThroughHardMatch;
   if (ctx.tenant.effective.blockCloudObjectTakeoverThroughHardMatch) {
     block(

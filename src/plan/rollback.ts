@@ -2,7 +2,7 @@ import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
-import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { hardMatchRefusals, ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 
@@ -36,6 +36,8 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     if (ghost) blockers.push({ code: 'collision', message: ghost });
     move = scopeMoveFor(ctx, found.ad);
     if (move.kind === 'no-target') blockers.push({ code: 'missing-object', message: move.message });
+    // Handing back is a hard match too (the next cycle matches by anchor), with the same refusals.
+    blockers.push(...hardMatchRefusals(ctx, e, `handing it back to ${found.ad.dn}`));
   }
   const sync = tenantSyncForLinks(ctx);
   if (!sync.ok) blockers.push({ code: 'unsupported', message: sync.message });

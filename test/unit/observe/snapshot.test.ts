@@ -29,6 +29,31 @@ describe('snapshot file', () => {
     expect(serializeSnapshot(r.snapshot as Snapshot)).toBe(text);
   });
 
+  it('onPremisesObjectIdentifier round-trips; a snapshot written before it was read (no such key) loads as null, no diagnostic', () => {
+    const s = sample();
+    const e1 = s.state.entra.users.find((u) => u.id === 'e1');
+    if (e1) e1.onPremisesObjectIdentifier = '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
+    const text = serializeSnapshot(s);
+    const r = parseSnapshot(text, 'state.json');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.snapshot?.state.entra.users.map((u) => u.onPremisesObjectIdentifier)).toEqual(['0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0', null]);
+
+    const old = JSON.parse(text) as { state: { entra: { users: Record<string, unknown>[] } } };
+    for (const u of old.state.entra.users) delete u['onPremisesObjectIdentifier'];
+    const r2 = parseSnapshot(JSON.stringify(old), 'old.json');
+    expect(r2.diagnostics).toEqual([]);
+    expect(r2.snapshot?.state.entra.users.map((u) => [u.id, u.onPremisesObjectIdentifier])).toEqual([
+      ['e1', null],
+      ['e9', null],
+    ]);
+
+    const wrong = JSON.parse(text) as { state: { entra: { users: Record<string, unknown>[] } } };
+    (wrong.state.entra.users[0] as Record<string, unknown>)['onPremisesObjectIdentifier'] = 42;
+    const r3 = parseSnapshot(JSON.stringify(wrong, null, 2), 'bad.json');
+    expect(r3.snapshot).toBeNull();
+    expect(r3.diagnostics.map((d) => d.code)).toEqual(['snapshot-invalid']);
+  });
+
   it('is byte-identical for equal inputs in any array order, 2-space indent, trailing newline', () => {
     const s1 = sample();
     const s2 = sample();

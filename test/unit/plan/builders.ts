@@ -62,6 +62,7 @@ export function cloudUser(name: string, id: string, over: Partial<EntraUser> = {
     proxyAddresses: [`SMTP:${name}@contoso.com`],
     onPremisesSyncEnabled: null,
     onPremisesImmutableId: null,
+    onPremisesObjectIdentifier: null,
     isCloudManaged: false,
     accountEnabled: true,
     roles: [],
@@ -190,9 +191,12 @@ export function desired(parts: {
   };
 }
 
-/** Plans with fixed metadata. */
-export function plan(d: DesiredState, o: ObservedState): Plan {
-  return buildPlan({ desired: d, observed: o, createdAt: '2026-11-21T12:00:00Z', tool: { name: 'entra-soa', version: '0.1.0' }, source: 'test' });
+/** The default plan creation time: after the hard-match hardening of 2026-07-01. */
+export const CREATED_AT = '2026-11-21T12:00:00Z';
+
+/** Plans with fixed metadata (createdAt decides whether the 2026-07-01 hard-match rules apply). */
+export function plan(d: DesiredState, o: ObservedState, createdAt: string = CREATED_AT): Plan {
+  return buildPlan({ desired: d, observed: o, createdAt, tool: { name: 'entra-soa', version: '0.1.0' }, source: 'test' });
 }
 
 /** Steps as compact `kind objectKey` strings with their dependencies, for readable expectations. */

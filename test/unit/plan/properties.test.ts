@@ -11,6 +11,7 @@ import {
   deletedFrom,
   desired,
   DISABLED_OU,
+  guid,
   observed,
   onPremRule,
   plan,
@@ -23,6 +24,10 @@ type Intent = 'none' | 'sourceOfAuthority' | 'scopeRemoval' | 'tenantDisable' | 
 interface UserSpec {
   shape: Shape;
   admin: boolean;
+  /** The admin role is a PIM eligibility rather than an active assignment. */
+  eligible: boolean;
+  /** The Entra user carries onPremisesObjectIdentifier (synced from an AD object once). */
+  objectId: boolean;
   outOfScope: boolean;
   intent: Intent;
   clear: boolean;
@@ -31,6 +36,8 @@ interface UserSpec {
 const userSpec = fc.record({
   shape: fc.constantFrom<Shape>('synced', 'cloudManaged', 'cloudOnlyWithAd', 'cloudOnly', 'adOnly', 'deleted'),
   admin: fc.boolean(),
+  eligible: fc.boolean(),
+  objectId: fc.boolean(),
   outOfScope: fc.boolean(),
   intent: fc.constantFrom<Intent>('none', 'sourceOfAuthority', 'scopeRemoval', 'tenantDisable', 'hard', 'soft'),
   clear: fc.boolean(),
@@ -44,6 +51,8 @@ const scenario = fc.record({
   directorySync: fc.constantFrom<'enabled' | 'disabled' | undefined>(undefined, undefined, 'enabled', 'disabled'),
   threshold: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
   seed: fc.integer(),
+  // before / on / after the hard-match hardening of 2026-07-01
+  createdAt: fc.constantFrom('2026-03-02T09:00:00Z', '2026-07-01T00:00:00Z', '2026-11-21T12:00:00Z'),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
@@ -54,13 +63,16 @@ function build(s: Scenario) {
   const rules: UserRule[] = [];
   s.users.forEach((u, n) => {
     const name = `u${n}`;
-    const roles = u.admin ? [{ role: 'Global Administrator', state: 'active' as const, privileged: true }] : [];
+    const roles = u.admin ? [{ role: 'Global Administrator', state: u.eligible ? ('eligible' as const) : ('active' as const), privileged: true }] : [];
+    const objectId = u.objectId ? guid(100 + n) : null;
     const dn = u.shape === 'deleted' ? `CN=${name},${UNSYNCED_OU}` : u.outOfScope ? `CN=${name},${DISABLED_OU}` : undefined;
     const a = adUser(name, n + 1, dn ? { dn } : {});
     if (u.shape !== 'cloudOnly') ad.push(a);
-    if (u.shape === 'synced') entra.push(syncedFrom(a, `e${n}`, { roles }));
-    if (u.shape === 'cloudManaged') entra.push(syncedFrom(a, `e${n}`, { roles, isCloudManaged: true, onPremisesSyncEnabled: null }));
-    if (u.shape === 'cloudOnlyWithAd' || u.shape === 'cloudOnly') entra.push(cloudUser(name, `e${n}`, { roles, proxyAddresses: [`SMTP:${name}@contoso.com`] }));
+    if (u.shape === 'synced') entra.push(syncedFrom(a, `e${n}`, { roles, onPremisesObjectIdentifier: objectId }));
+    if (u.shape === 'cloudManaged') entra.push(syncedFrom(a, `e${n}`, { roles, isCloudManaged: true, onPremisesSyncEnabled: null, onPremisesObjectIdentifier: objectId }));
+    if (u.shape === 'cloudOnlyWithAd' || u.shape === 'cloudOnly') {
+      entra.push(cloudUser(name, `e${n}`, { roles, proxyAddresses: [`SMTP:${name}@contoso.com`], onPremisesObjectIdentifier: objectId }));
+    }
     if (u.shape === 'deleted') deleted.push(deletedFrom(syncedFrom(a, `e${n}`)));
     const sel = { kind: 'upn' as const, upn: `${name}@contoso.com` };
     const clear = { immutableId: u.clear, otherOnPremisesAttributes: u.clear };
@@ -125,7 +137,8 @@ describe('planner properties over generated states', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const { d, o } = build(s);
-        const p = plan(d, o);
+        const p = plan(d, o, s.createdAt);
+        const hardened = s.createdAt >= '2026-07-01';
 
         // (iii) dependencies only point backwards, ids are s001... in order
         p.steps.forEach((st, i) => {
@@ -178,9 +191,18 @@ describe('planner properties over generated states', () => {
           }
           if (u.intent === 'hard' && u.shape === 'cloudOnlyWithAd') {
             if (takeover) expect(hazardFor(p, 'hard-match-blocked', key)).toBe(true);
-            if (u.admin) expect(hazardFor(p, 'privileged-role', key)).toBe(true);
-            if (takeover || u.admin) expect(hasSteps).toBe(false);
+            // from 2026-07-01 (the plan's createdAt) Entra ID refuses these hard matches (AttributeUpdateNotAllowed)
+            expect(hazardFor(p, 'privileged-role', key)).toBe(hardened && u.admin);
+            expect(hazardFor(p, 'hard-match-refused', key)).toBe(hardened && u.objectId);
+            if (takeover || (hardened && (u.admin || u.objectId))) expect(hasSteps).toBe(false);
           }
+          if (u.intent === 'hard' && u.shape === 'cloudManaged' && hardened && (u.admin || u.objectId)) {
+            // a rollback is a hard match as well
+            if (u.objectId) expect(hazardFor(p, 'hard-match-refused', key)).toBe(true);
+            if (u.admin) expect(hazardFor(p, 'privileged-role', key)).toBe(true);
+            expect(hasSteps).toBe(false);
+          }
+          if (!hardened) expect(hazardFor(p, 'hard-match-refused', key)).toBe(false);
           if (u.intent === 'soft' && u.shape === 'cloudOnlyWithAd') {
             if (blockSoft) expect(hazardFor(p, 'soft-match-blocked', key)).toBe(true);
             if (u.admin) expect(hazardFor(p, 'privileged-role', key)).toBe(true);
@@ -216,7 +238,7 @@ describe('planner properties over generated states', () => {
         for (const h of p.hazards) for (const id of h.stepIds) expect(p.steps.find((x) => x.id === id)?.hazardCodes).toContain(h.code);
 
         // determinism: a second run, and the same state with every array in another order
-        const again = plan(d, o);
+        const again = plan(d, o, s.createdAt);
         expect(canonicalJson(again)).toBe(canonicalJson(p));
         expect(JSON.stringify(again)).toBe(JSON.stringify(p));
         const shuffled: ObservedState = {
@@ -224,7 +246,7 @@ describe('planner properties over generated states', () => {
           ad: { ...o.ad, users: [...o.ad.users].reverse(), organizationalUnits: [...o.ad.organizationalUnits].reverse() },
           entra: { users: [...o.entra.users].reverse(), deletedUsers: [...o.entra.deletedUsers].reverse(), groups: [...o.entra.groups].reverse() },
         };
-        expect(JSON.stringify(plan(d, shuffled))).toBe(JSON.stringify(p));
+        expect(JSON.stringify(plan(d, shuffled, s.createdAt))).toBe(JSON.stringify(p));
       }),
       { numRuns: 400, seed: 20261121 },
     );
