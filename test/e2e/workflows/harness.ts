@@ -182,7 +182,7 @@ export async function startWorkflowEnv(opts: {
       child,
       stdout: () => out,
       stderr: () => err,
-      waitFor: (re, timeoutMs = 30_000) =>
+      waitFor: (re, timeoutMs = 90_000) =>
         new Promise<void>((resolve, reject) => {
           if (re.test(out + err)) return resolve();
           const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in CLI output:\n${out}\n${err}`)), timeoutMs);

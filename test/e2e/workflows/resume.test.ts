@@ -2,13 +2,16 @@
  * Scenario 5: the DC goes away in the middle of an apply (a TCP forwarder between the CLI and Samba
  * is cut) and the rerun resumes to the same final state — nothing done twice, nothing skipped; and a
  * plan made stale by a change in AD is refused for that object only. CLI + lab Graph + Samba.
- * (The apply process killed during a long sync.await is in tenant-disable.test.ts.)
+ * Also Ctrl-C during a wait. (The apply process killed during a long sync.await is in tenant-disable.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readJournal } from '../../../src/apply/journal.js';
 import { createTestUser } from '../../helpers/samba.js';
 import { join } from 'node:path';
 import { SAMBA, startForwarder, startWorkflowEnv, type Forwarder, type WorkflowEnv } from './harness.js';
+
+// CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 it.runIf(SAMBA === null)('Samba not available: the workflow scenarios need the test DC', () => {
   console.log('Samba not available');
@@ -20,7 +23,7 @@ describe.runIf(SAMBA !== null)('interrupted and stale applies', () => {
   let fwd: Forwarder;
   const tag = Math.random().toString(36).slice(2, 8);
   const newUsers = ['fay', 'gus', 'hal', 'ida', 'jon'].map((n) => `${n}-${tag}@lab.example.test`);
-  const synced = ['kim', 'lou'].map((n) => `${n}-${tag}@lab.example.test`);
+  const synced = ['kim', 'lou', 'max'].map((n) => `${n}-${tag}@lab.example.test`);
   beforeAll(async () => {
     w = await startWorkflowEnv({
       prefix: 'e2e-resume',
@@ -104,5 +107,45 @@ describe.runIf(SAMBA !== null)('interrupted and stale applies', () => {
     expect(r.stdout).toContain('Objects refused as stale changed after planning: run plan again and review the new plan.');
     expect(w.entraUser(kim)?.isCloudManaged).toBe(false);
     expect(w.entraUser(lou)?.isCloudManaged).toBe(true);
+  });
+
+  it('Ctrl-C during a sync wait: stops cleanly (exit 3), records, prints how to resume; the resumed apply completes', async () => {
+    const max = synced[2] as string;
+    // No trigger command: the wait for the soft delete lasts until somebody runs a cycle.
+    const m = w.manifest(
+      'ctrlc.yaml',
+      `users:
+  - name: max-out
+    select: { upn: ${max} }
+    authority: cloud
+    method: scopeRemoval
+allow:
+  disruptive: true`,
+      { sync: 'sync:\n  timeout: 1h\n  pollInterval: 1s' },
+    );
+    expect((await w.cli(['plan', '-f', m, ...w.graphFlags, '--out', 'ctrlc.plan.json'])).code).toBe(0);
+    const run = w.start(['apply', 'ctrlc.plan.json', '--auto-approve', ...w.graphFlags]);
+    await run.waitFor(/waiting for \S+ to be soft-deleted by the sync engine/);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Interrupted: finishing the running steps and recording them');
+    expect(r.stdout).toContain(`✓ s001 ${max} was moved to ${w.ou.sub.Unsynced}`);
+    expect(r.stdout).toContain(`- s002 interrupted: wait for ${max} to be soft-deleted by the sync engine (run apply again to resume)`);
+    expect(r.stdout).toContain(`- s003 not run: restore ${max} from deleted users depends on s002, which did not run`);
+    expect(r.stdout).toContain('Apply interrupted: 1 done, 0 already done, 0 failed, 0 refused (stale), 3 not run.');
+    expect(r.stdout).toContain('To resume, run: entra-soa apply ctrlc.plan.json');
+    const states = readJournal(join(w.cwd, 'ctrlc.plan.json.journal'))?.states;
+    expect(Object.fromEntries(states ?? [])).toEqual({ s001: 'done', s002: 'not-run', s003: 'not-run', s004: 'not-run' });
+
+    // The cycle runs (Connect's schedule); the resumed apply finds the soft delete and completes.
+    expect((await w.cli(w.triggerArgv.slice(2))).code).toBe(0);
+    const resumed = await w.cli(['apply', 'ctrlc.plan.json', '--auto-approve', ...w.graphFlags]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain('= s001 already done by an earlier apply of this plan');
+    expect(resumed.stdout).toContain(`= s002 already done: wait for ${max} to be soft-deleted by the sync engine`);
+    expect(resumed.stdout).toContain(`✓ s003 ${max} was restored from deleted users`);
+    expect(w.entraUser(max)?.onPremisesSyncEnabled).toBe(false);
+    expect((await w.adUser(max))?.dn.toLowerCase().endsWith((w.ou.sub.Unsynced as string).toLowerCase())).toBe(true);
   });
 });

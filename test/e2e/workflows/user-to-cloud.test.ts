@@ -4,9 +4,12 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestUser } from '../../helpers/samba.js';
 import { SAMBA, startWorkflowEnv, type WorkflowEnv } from './harness.js';
+
+// CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
+vi.setConfig({ testTimeout: 180_000 });
 
 it.runIf(SAMBA === null)('Samba not available: the workflow scenarios need the test DC', () => {
   console.log('Samba not available');

@@ -4,11 +4,14 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JournalMismatchError, openJournal, readJournal } from '../../../src/apply/journal.js';
 import { planDigest } from '../../../src/apply/plan-digest.js';
 import type { StepResult } from '../../../src/apply/report.js';
 import { UNSYNCED_OU, labManifest, loadDesired, startLabHarness, type LabHarness } from './lab-harness.js';
+
+// Plans of ~100 writes are paced by Graph's write budget (20 writes/s): seconds each, more under load.
+vi.setConfig({ testTimeout: 120_000 });
 
 let h: LabHarness;
 beforeEach(async () => {
