@@ -291,7 +291,7 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
         fail(
           'AttributeUpdateNotAllowed',
           'hard-match-privileged-role',
-          `${s.upn}: the cloud user ${holder.userPrincipalName} holds a privileged role: hard match is refused from 2026-07-01`,
+          `${s.upn}: the cloud user ${holder.userPrincipalName} holds or is eligible for a privileged role: hard match is refused from 2026-07-01`,
           holder.id,
           'onPremisesImmutableId',
           immutableId,

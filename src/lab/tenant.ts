@@ -79,7 +79,7 @@ export interface LabGroup {
   createdDateTime: string;
 }
 
-/** An activated directory role and its active members. */
+/** An activated directory role, its active members and its PIM-eligible members. */
 export interface LabDirectoryRole {
   id: string;
   displayName: string;
@@ -87,6 +87,23 @@ export interface LabDirectoryRole {
   description: string;
   /** User ids of active members. */
   memberIds: string[];
+  /**
+   * User ids eligible for the role through PIM (served as `roleEligibilityScheduleInstances`).
+   * Optional in stored data written before the lab had PIM: read as [].
+   */
+  eligibleMemberIds: string[];
+}
+
+/** A PIM eligibility as Graph's `unifiedRoleEligibilityScheduleInstance` (the properties the lab serves). */
+export interface LabRoleEligibility {
+  id: string;
+  principalId: string;
+  /** The role template id (built-in role definition ids equal their template ids). */
+  roleDefinitionId: string;
+  directoryScopeId: string;
+  memberType: 'Direct';
+  startDateTime: string;
+  endDateTime: null;
 }
 
 export interface LabVerifiedDomain {
@@ -296,6 +313,7 @@ export function emptyLabTenantData(init: {
       roleTemplateId: r.roleTemplateId,
       description: r.displayName,
       memberIds: [],
+      eligibleMemberIds: [],
     })),
     provisioningErrors: [],
   };
@@ -370,7 +388,8 @@ export class LabTenant {
       g.id = lower(g.id);
       this.groups.set(g.id, g);
     }
-    this.roles = d.directoryRoles;
+    // Stored state and seeds from before the lab had PIM carry no eligibleMemberIds.
+    this.roles = d.directoryRoles.map((r) => ({ ...r, eligibleMemberIds: (r as Partial<LabDirectoryRole>).eligibleMemberIds ?? [] }));
     this.errors = d.provisioningErrors;
   }
 
@@ -555,7 +574,10 @@ export class LabTenant {
     const user = this.requireUser(id);
     this.unindexUser(user);
     this.users.delete(user.id);
-    for (const r of this.roles) r.memberIds = r.memberIds.filter((m) => m !== user.id);
+    for (const r of this.roles) {
+      r.memberIds = r.memberIds.filter((m) => m !== user.id);
+      r.eligibleMemberIds = r.eligibleMemberIds.filter((m) => m !== user.id);
+    }
     const del: LabDeletedUser = { ...user, deletedDateTime: this.nowIso(), changeSeq: ++this.seq };
     this.deleted.set(del.id, del);
     return del;
@@ -692,9 +714,51 @@ export class LabTenant {
     return this.roles.filter((r) => r.memberIds.includes(id));
   }
 
-  /** True when the user holds a role Microsoft labels privileged. */
+  /** Roles the user is eligible for through PIM (not active until activated). */
+  eligibleRolesOfUser(userId: string): Readonly<LabDirectoryRole>[] {
+    const id = lower(userId);
+    return this.roles.filter((r) => r.eligibleMemberIds.includes(id));
+  }
+
+  /** True when the user holds, or is PIM-eligible for, a role Microsoft labels privileged. */
   isPrivileged(userId: string): boolean {
-    return this.rolesOfUser(userId).some((r) => isPrivilegedRoleTemplate(r.roleTemplateId));
+    return [...this.rolesOfUser(userId), ...this.eligibleRolesOfUser(userId)].some((r) => isPrivilegedRoleTemplate(r.roleTemplateId));
+  }
+
+  /**
+   * PIM eligibilities as `roleEligibilityScheduleInstances`, ordered by role then user. Lab
+   * simplifications: directory-wide scope, direct membership, no end date, and the start time is
+   * the organization's creation time (the lab does not record when an eligibility was granted).
+   */
+  listRoleEligibilities(): LabRoleEligibility[] {
+    const out: LabRoleEligibility[] = [];
+    for (const r of this.roles) {
+      for (const principalId of r.eligibleMemberIds) {
+        out.push({
+          // Graph's instance ids are opaque; the lab's are stable: role template + principal.
+          id: `${r.roleTemplateId}_${principalId}`,
+          principalId,
+          roleDefinitionId: r.roleTemplateId,
+          directoryScopeId: '/',
+          memberType: 'Direct',
+          startDateTime: this.organization.createdDateTime,
+          endDateTime: null,
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Make a live user eligible for a role (by template id or display name); activates a known template if needed. */
+  addEligibleRoleMember(role: string, userId: string): void {
+    const user = this.requireUser(userId);
+    const r = this.findOrActivateRole(role);
+    if (!r.eligibleMemberIds.includes(user.id)) r.eligibleMemberIds.push(user.id);
+  }
+
+  removeEligibleRoleMember(role: string, userId: string): void {
+    const r = this.roles.find((x) => x.roleTemplateId === lower(role) || lower(x.displayName) === lower(role));
+    if (r) r.eligibleMemberIds = r.eligibleMemberIds.filter((m) => m !== lower(userId));
   }
 
   /** Add a live user to a role (by template id or display name); activates a known template if needed. */
@@ -838,7 +902,7 @@ export class LabTenant {
     if (found) return found;
     const tpl = ROLE_TEMPLATES.find((t) => t.roleTemplateId === key || lower(t.displayName) === key);
     if (!tpl) throw new LabTenantError(404, 'Request_ResourceNotFound', `Directory role '${role}' is not known to the lab.`);
-    const r: LabDirectoryRole = { id: this.newId(), displayName: tpl.displayName, roleTemplateId: tpl.roleTemplateId, description: tpl.displayName, memberIds: [] };
+    const r: LabDirectoryRole = { id: this.newId(), displayName: tpl.displayName, roleTemplateId: tpl.roleTemplateId, description: tpl.displayName, memberIds: [], eligibleMemberIds: [] };
     this.roles.push(r);
     return r;
   }

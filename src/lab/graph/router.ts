@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphHttpError, badSegment, errorResponse, type GraphVersion, type LabRequest, type LabResponse } from './protocol.js';
 import { deletedItemsRoute, usersRoute, type RouteContext } from './users.js';
-import { directoryRolesRoute, groupsRoute, onPremisesSynchronizationRoute, organizationRoute } from './tenant-routes.js';
+import { directoryRolesRoute, groupsRoute, onPremisesSynchronizationRoute, organizationRoute, roleManagementRoute } from './tenant-routes.js';
 
 /** The OData system query options the emulator implements; others are refused rather than ignored. */
 const SUPPORTED_OPTIONS = new Set(['$select', '$top', '$filter', '$count', '$skiptoken', '$deltatoken', '$expand']);
@@ -28,6 +28,8 @@ export function routeGraph(ctx: RouteContext, req: LabRequest): LabResponse {
       return organizationRoute(ctx, req, rest);
     case 'directoryroles':
       return directoryRolesRoute(ctx, req, rest);
+    case 'rolemanagement':
+      return roleManagementRoute(ctx, req, rest);
     case 'directory': {
       const [sub, ...more] = rest;
       if (sub?.toLowerCase() === 'onpremisessynchronization') return onPremisesSynchronizationRoute(ctx, req, more);

@@ -1,5 +1,6 @@
 /**
- * `/organization`, `/directory/onPremisesSynchronization`, `/directoryRoles` and `/groups`.
+ * `/organization`, `/directory/onPremisesSynchronization`, `/directoryRoles`,
+ * `/roleManagement/directory/roleEligibilityScheduleInstances` and `/groups`.
  */
 import type { DeletionPreventionType, LabGroup, LabTenant } from '../tenant.js';
 import { GraphHttpError, badRequest, bodyObject, json, noContent, notFound, type LabRequest, type LabResponse } from './protocol.js';
@@ -180,6 +181,60 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
     });
   }
   throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${more}'.`);
+}
+
+const ELIGIBILITY_PROPERTIES = ['id', 'principalId', 'roleDefinitionId', 'directoryScopeId', 'appScopeId', 'memberType', 'startDateTime', 'endDateTime', 'roleEligibilityScheduleId'] as const;
+const ELIGIBILITY_PROPERTY_SET: ReadonlySet<string> = new Set(ELIGIBILITY_PROPERTIES);
+
+/**
+ * `GET /roleManagement/directory/roleEligibilityScheduleInstances`: the lab's PIM eligibilities
+ * (`LabTenant.listRoleEligibilities`), with `$select` and paging like the other collections.
+ * `$filter` is not supported here (the reader does not use it): a 400 rather than a silently
+ * unfiltered answer. Other roleManagement paths answer 400 like any unknown segment.
+ */
+export function roleManagementRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
+  const [dir, coll, id, ...more] = rest;
+  if (dir?.toLowerCase() !== 'directory') throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${dir ?? 'roleManagement'}'.`);
+  if (coll?.toLowerCase() !== 'roleeligibilityscheduleinstances') {
+    throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${coll ?? 'directory'}'.`);
+  }
+  if (req.method !== 'GET') throw methodNotAllowed();
+  const t = ctx.tenant;
+  const select = selectList(req.query, ELIGIBILITY_PROPERTY_SET, 'microsoft.graph.unifiedRoleEligibilityScheduleInstance');
+  const record = (e: ReturnType<LabTenant['listRoleEligibilities']>[number]): Record<string, unknown> => ({
+    id: e.id,
+    principalId: e.principalId,
+    roleDefinitionId: e.roleDefinitionId,
+    directoryScopeId: e.directoryScopeId,
+    appScopeId: null,
+    memberType: e.memberType,
+    startDateTime: e.startDateTime,
+    endDateTime: e.endDateTime,
+    roleEligibilityScheduleId: e.id,
+  });
+  if (id !== undefined) {
+    if (more.length > 0) throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${more[0] ?? ''}'.`);
+    const e = t.listRoleEligibilities().find((x) => x.id.toLowerCase() === id.toLowerCase());
+    if (!e) throw notFound(id);
+    return json(200, { '@odata.context': contextUrl(ctx, req, 'roleManagement/directory/roleEligibilityScheduleInstances/$entity'), ...project(record(e), select, ELIGIBILITY_PROPERTIES) });
+  }
+  const fsrc = req.query.get('$filter');
+  if (fsrc !== null && fsrc.trim() !== '') {
+    // Lab limitation (not Graph's answer).
+    throw new GraphHttpError(400, 'Request_UnsupportedQuery', "The lab's Graph emulator does not support $filter on roleEligibilityScheduleInstances.");
+  }
+  const top = pageSize(req.query);
+  const items = t.listRoleEligibilities();
+  const token = req.query.get('$skiptoken');
+  const offset = token === null ? 0 : decodeToken(token, isSkip).o;
+  const body: Record<string, unknown> = {
+    '@odata.context': contextUrl(ctx, req, `roleManagement/directory/roleEligibilityScheduleInstances${select ? `(${select.join(',')})` : ''}`),
+  };
+  if (offset + top < items.length) {
+    body['@odata.nextLink'] = linkWith(`${ctx.origin}/${req.version}/roleManagement/directory/roleEligibilityScheduleInstances`, req.query, '$skiptoken', encodeToken({ o: offset + top }));
+  }
+  body.value = items.slice(offset, offset + top).map((e) => project(record(e), select, ELIGIBILITY_PROPERTIES));
+  return json(200, body);
 }
 
 const GROUP_DEFAULTS = [

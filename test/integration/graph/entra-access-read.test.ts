@@ -37,6 +37,7 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
       proxyAddresses: [`SMTP:synced7@${DOMAIN}`],
       onPremisesSyncEnabled: true,
       onPremisesImmutableId: Buffer.from('anchor-000000007').toString('base64'),
+      onPremisesObjectIdentifier: null,
       isCloudManaged: false,
       accountEnabled: true,
       roles: [],
@@ -95,8 +96,50 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     ]);
     expect(roleOf(`exch2@${DOMAIN}`)).toEqual([{ role: 'Exchange Administrator', state: 'active', privileged: false }]);
     expect(urlsOf(lab, /directoryRoles\?\$expand=members\(\$select=id\)/)).toHaveLength(1);
-    // the lab has no PIM: eligibilities are tried once, and their absence is tolerated
+    // PIM eligibilities are read once (none here)
     expect(urlsOf(lab, /roleManagement\/directory\/roleEligibilityScheduleInstances/)).toHaveLength(1);
+  });
+
+  it('reads PIM eligibilities from the lab as eligible roles, next to active ones, without the "not read" note', async () => {
+    const tenant = newTenant();
+    const pim = tenant.createUser(cloudUser(1, 'pim'));
+    const both = tenant.createUser(cloudUser(2, 'both'));
+    tenant.createUser(cloudUser(3, 'plain'));
+    tenant.addEligibleRoleMember('Global Administrator', pim.id);
+    tenant.addEligibleRoleMember('Directory Readers', pim.id);
+    tenant.addRoleMember('Exchange Administrator', both.id);
+    tenant.addEligibleRoleMember('User Administrator', both.id);
+    const notes: string[] = [];
+    lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
+
+    const users = await lab.entra.listUsers();
+    const roleOf = (upn: string) => users.find((u) => u.userPrincipalName === upn)!.roles;
+    expect(roleOf(`pim1@${DOMAIN}`)).toEqual([
+      { role: 'Directory Readers', state: 'eligible', privileged: false },
+      { role: 'Global Administrator', state: 'eligible', privileged: true },
+    ]);
+    expect(roleOf(`both2@${DOMAIN}`)).toEqual([
+      { role: 'Exchange Administrator', state: 'active', privileged: false },
+      { role: 'User Administrator', state: 'eligible', privileged: true },
+    ]);
+    expect(roleOf(`plain3@${DOMAIN}`)).toEqual([]);
+    expect(urlsOf(lab, /GET .*\/v1\.0\/roleManagement\/directory\/roleEligibilityScheduleInstances\?\$select=principalId,roleDefinitionId/)).toHaveLength(1);
+    expect(notes.filter((m) => m.includes('PIM'))).toEqual([]);
+  });
+
+  it('reads onPremisesObjectIdentifier (null when never synced)', async () => {
+    const tenant = newTenant();
+    const prev = tenant.createUser({ ...syncedUser(1, 'prev'), onPremisesSyncEnabled: false });
+    tenant.updateUser(prev.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
+    tenant.createUser(cloudUser(2));
+    lab = await startLab(tenant);
+
+    const users = await lab.entra.listUsers();
+    expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier]).sort()).toEqual([
+      [`cloud2@${DOMAIN}`, null],
+      [`prev1@${DOMAIN}`, '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'],
+    ]);
+    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBe('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
   });
 
   it('reads a role with more than 20 members in full (Graph cuts $expand at 20)', async () => {

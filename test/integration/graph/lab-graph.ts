@@ -59,6 +59,8 @@ export interface LabOptions {
   clock?: { now: () => number; sleep: (ms: number) => Promise<void> };
   budget?: Partial<WriteBudget>;
   retry?: { maxRetries?: number; delaySeconds?: number };
+  /** Progress messages of GraphEntraAccess (notes included). */
+  onProgress?: (message: string) => void;
 }
 
 export async function startLab(tenant: LabTenant, opts: LabOptions = {}): Promise<Lab> {
@@ -83,7 +85,7 @@ export async function startLab(tenant: LabTenant, opts: LabOptions = {}): Promis
     ...(opts.retry ? { retry: opts.retry } : {}),
   });
   const pacer = new WritePacer(opts.budget ?? {}, { sleep, ...(opts.clock ? { now: opts.clock.now } : {}) });
-  const entra = new GraphEntraAccess({ client, tenantId: TENANT_ID, pacer, sleep });
+  const entra = new GraphEntraAccess({ client, tenantId: TENANT_ID, pacer, sleep, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
   return { tenant, emulator, traffic, entra, waits, close: () => emulator.close() };
 }
 

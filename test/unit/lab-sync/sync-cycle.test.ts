@@ -184,6 +184,39 @@ describe('runSyncCycle: hard match', () => {
   });
 });
 
+describe('runSyncCycle: hard match and PIM-eligible privileged roles', () => {
+  it('refuses with AttributeUpdateNotAllowed from 2026-07-01 when the cloud user is only eligible for a privileged role, not before', async () => {
+    const before = world({ now: '2026-06-30T23:00:00Z' });
+    const ad1 = before.directory.addUser(SALES, person('lena.lopez'));
+    const c1 = cloudOnly(before.tenant, 'lena.lopez', { onPremisesImmutableId: guidToImmutableId(ad1.objectGuid) });
+    before.tenant.addEligibleRoleMember('Privileged Role Administrator', c1.id);
+    const r1 = await runSyncCycle(before);
+    expect(r1.counts.hardMatched).toBe(1);
+    expect(r1.errors).toEqual([]);
+    expect(before.tenant.getUser(c1.id)?.onPremisesSyncEnabled).toBe(true);
+
+    const after = world({ now: '2026-07-01T00:00:00Z' });
+    const ad2 = after.directory.addUser(SALES, person('lena.lopez'));
+    const c2 = cloudOnly(after.tenant, 'lena.lopez', { onPremisesImmutableId: guidToImmutableId(ad2.objectGuid) });
+    after.tenant.addEligibleRoleMember('Privileged Role Administrator', c2.id);
+    const r2 = await runSyncCycle(after);
+    expect(r2.counts.hardMatched).toBe(0);
+    expect(r2.errors.map((e) => [e.code, e.reason, e.userId])).toEqual([['AttributeUpdateNotAllowed', 'hard-match-privileged-role', c2.id]]);
+    expect(r2.errors[0]?.message).toBe('lena.lopez@lab.example.test: the cloud user lena.lopez@lab.example.test holds or is eligible for a privileged role: hard match is refused from 2026-07-01');
+    expect(after.tenant.getUser(c2.id)?.onPremisesSyncEnabled).toBeNull();
+  });
+
+  it('an eligible non-privileged role does not stop the hard match after the date', async () => {
+    const w = world({ now: '2026-08-01T00:00:00Z' });
+    const ad = w.directory.addUser(SALES, person('lena.lopez'));
+    const cloud = cloudOnly(w.tenant, 'lena.lopez', { onPremisesImmutableId: guidToImmutableId(ad.objectGuid) });
+    w.tenant.addEligibleRoleMember('Directory Readers', cloud.id);
+    const r = await runSyncCycle(w);
+    expect(r.counts.hardMatched).toBe(1);
+    expect(r.errors).toEqual([]);
+  });
+});
+
 describe('runSyncCycle: soft match', () => {
   it('soft-matches by primary SMTP and sets the immutable id', async () => {
     const w = world();
