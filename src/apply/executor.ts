@@ -99,7 +99,13 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   // a soft-match candidate). Tenant steps do not spread: a feature flag changes no identity's fingerprint
   // (the join keeps the plan's softMatchOnUpn), and every link of the plan may depend on one.
   const dependents = new Map<string, string[]>();
-  for (const s of plan.steps) for (const d of s.dependsOn) dependents.set(d, [...(dependents.get(d) ?? []), s.id]);
+  for (const s of plan.steps) {
+    for (const d of s.dependsOn) {
+      const list = dependents.get(d);
+      if (list) list.push(s.id);
+      else dependents.set(d, [s.id]);
+    }
+  }
   const affected = new Set<string>();
   const spread = (id: string): void => {
     if (affected.has(id)) return;
