@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { JournalMismatchError, openJournal, readJournal } from '../../../src/apply/journal.js';
 import { planDigest } from '../../../src/apply/plan-digest.js';
 import type { StepResult } from '../../../src/apply/report.js';
-import { UNSYNCED_OU, labManifest, loadDesired, startLabHarness, type LabHarness } from './lab-harness.js';
+import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js';
+import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
+import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
+import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, startLabHarness, type LabHarness } from './lab-harness.js';
 
 // Plans of ~100 writes are paced by Graph's write budget (20 writes/s): seconds each, more under load.
 vi.setConfig({ testTimeout: 120_000 });
@@ -205,6 +208,29 @@ describe('resume after an interruption', () => {
     expect(second.report.counts).toEqual({ done: 2, skipped: plan.steps.length - 2, refused: 0, failed: 0, 'not-run': 0 });
     expect(labUser(ELLA)?.isCloudManaged).toBe(true);
     expect(labUser(ELLA)?.onPremisesImmutableId).toBeNull();
+  });
+
+  it('a throttled write (429 with Retry-After) is retried by the Graph client and the step is done', async () => {
+    const desired = soaSwitch(`{ upn: ${ELLA} }`);
+    const plan = await h.plan(desired);
+    const ellaId = labUser(ELLA)?.id as string;
+    const traffic = newGraphTraffic();
+    const waited: number[] = [];
+    const client = createGraphClient({
+      endpoint: h.lab.graphUrl,
+      authProvider: authProviderFor(new StaticTokenCredential(h.lab.token), h.lab.graphUrl),
+      traffic,
+      sleep: async (ms) => void waited.push(ms),
+    });
+    const entra = new GraphEntraAccess({ client, tenantId: LAB_TENANT_ID });
+    await h.setFaults({ rules: [{ action: { kind: 'error', status: 429, code: 'TooManyRequests', retryAfterSeconds: 7 }, method: 'PATCH', pathPattern: `/users/${ellaId}/onPremisesSyncBehavior`, times: 2 }] });
+
+    const { report } = await h.apply(plan, desired, { entra });
+
+    expect(report.counts).toEqual({ done: 2, skipped: 0, refused: 0, failed: 0, 'not-run': 0 });
+    expect(traffic.throttled).toBe(2);
+    expect(waited).toEqual([7000, 7000]);
+    expect(labUser(ELLA)?.isCloudManaged).toBe(true);
   });
 
   it('refuses a journal written for another plan', async () => {
