@@ -90,6 +90,8 @@ const entraUsers = [];
 const deletedUsers = [];
 let seq = 0;
 const roleMembers = { 'Global Administrator': [], 'User Administrator': [], 'Helpdesk Administrator': [] };
+// PIM eligibilities (served as roleEligibilityScheduleInstances), by role
+const roleEligible = { 'Global Administrator': [], 'User Administrator': [], 'Helpdesk Administrator': [] };
 
 function adUser(ouDn, p, opts = {}) {
   const objectGuid = guid();
@@ -231,9 +233,11 @@ for (let i = 0; i < 10; i++) {
 for (let i = 0; i < 12; i++) {
   const p = person();
   const upn = `${p.nick}@${DOMAIN}`;
-  entraUsers.push(
-    cloudUser({ userPrincipalName: upn, displayName: `${p.given} ${p.sur}`, givenName: p.given, surname: p.sur, mail: upn, mailNickname: p.nick, proxyAddresses: [`SMTP:${upn}`] }),
-  );
+  const u = cloudUser({ userPrincipalName: upn, displayName: `${p.given} ${p.sur}`, givenName: p.given, surname: p.sur, mail: upn, mailNickname: p.nick, proxyAddresses: [`SMTP:${upn}`] });
+  entraUsers.push(u);
+  // the last one is eligible (PIM, not active) for Global Administrator: from 2026-07-01 Entra ID
+  // refuses to hard-match such a user, and the planner says so (privileged-role)
+  if (i === 11) roleEligible['Global Administrator'].push(u.id);
 }
 // A cloud-only user with an AD account of the same UPN but no mailbox attributes: ready for a soft link
 {
@@ -403,6 +407,7 @@ const seed = {
       roleTemplateId: ROLE_TEMPLATE_IDS[name],
       description: name,
       memberIds,
+      eligibleMemberIds: roleEligible[name],
     })),
     provisioningErrors: [],
   },
