@@ -1,10 +1,12 @@
-import { canonicalJson, sha256Hex } from '../model/fingerprint.js';
+import { sha256Hex } from '../model/fingerprint.js';
 import type { Plan } from '../model/plan.js';
+import { encodePlan } from '../render/plan-document.js';
 
 /**
- * The identity of a plan: sha256 of its canonical JSON. A plan read back from its file has the same
- * digest (decode(encode(plan)) equals plan), whatever the file's formatting. Keys the journal.
+ * The identity of a plan: sha256 of its public document (`encodePlan`, fixed key order), i.e. of the
+ * bytes `plan --out` writes — `sha256sum plan.json` gives the same value. A plan read back from its
+ * file has the same digest (decode(encode(plan)) equals plan). Keys the journal.
  */
 export function planDigest(plan: Plan): string {
-  return sha256Hex(canonicalJson(plan));
+  return sha256Hex(encodePlan(plan));
 }

@@ -29,7 +29,7 @@ export interface ApplyRefusal {
 }
 
 export interface ApplyReport {
-  /** sha256 of the canonical plan (keys the journal). */
+  /** sha256 of the plan document, i.e. of the plan file's bytes (keys the journal). */
   planDigest: string;
   /** Set when nothing ran because the plan as a whole was refused. */
   refusal: ApplyRefusal | null;

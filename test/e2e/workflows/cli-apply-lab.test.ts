@@ -4,7 +4,8 @@
  * journal default path and mismatch, a plan from a changed manifest. (Ctrl-C during a wait: resume.test.ts.) The built CLI as a child process; the prompt through the command module with a CliIo.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -104,7 +105,9 @@ describe('apply <plan.json> --lab', () => {
     expect(r.stdout).toContain(`✓ s001 ${ELLA} was converted to cloud authority`);
     expect(r.stdout).toContain('Apply complete: 1 done, 0 already done, 0 failed, 0 refused (stale), 0 not run.');
     expect(r.stderr).toContain('Journal: plan.json.journal');
-    expect(existsSync(join(cwd, 'plan.json.journal'))).toBe(true);
+    // The journal is keyed by the plan's digest: the sha256 of the plan file's bytes.
+    const firstRecord = JSON.parse(readFileSync(join(cwd, 'plan.json.journal'), 'utf8').split('\n')[0] as string) as { digest: string };
+    expect(firstRecord.digest).toBe(createHash('sha256').update(readFileSync(join(cwd, 'plan.json'))).digest('hex'));
     expect(labState().users.find((u) => u.userPrincipalName === ELLA)?.isCloudManaged).toBe(true);
 
     const again = await cli(['apply', 'plan.json', '--lab', '--auto-approve']);
