@@ -24,8 +24,13 @@ const OU = {
   unsynced: `OU=Unsynced,${BASE_DN}`,
   service: `OU=Service,${BASE_DN}`,
 };
-const CAPTURED_AT = '2026-03-02T08:00:00.000Z';
-const LAST_SYNC = '2026-03-02T07:41:12Z';
+// When each example's state was read. Most were captured on 2026-03-02, before Entra ID's
+// hard-match hardening of 2026-07-01; hard-link was captured after it, so its plan (planned an hour
+// after capture by test/golden) shows the hardening's refusals. Set per example in the loop below.
+const DEFAULT_DATES = { capturedAt: '2026-03-02T08:00:00.000Z', lastSync: '2026-03-02T07:41:12Z' };
+const EXAMPLE_DATES = { 'hard-link': { capturedAt: '2026-11-20T08:00:00.000Z', lastSync: '2026-11-20T07:41:12Z' } };
+let CAPTURED_AT = DEFAULT_DATES.capturedAt;
+let LAST_SYNC = DEFAULT_DATES.lastSync;
 const SID_PREFIX = 'S-1-5-21-1004336348-1177238915-682003330';
 
 // ---------------------------------------------------------------------------------------------
@@ -213,6 +218,8 @@ function syncedEntraUser(ad, p) {
     proxyAddresses: ad.proxyAddresses.filter((a) => !(a === 'smtp:sales@contoso.com' && ad.samAccountName !== 'bcosta')),
     onPremisesSyncEnabled: true,
     onPremisesImmutableId: immutableId(ad.consistencyGuid ?? ad.objectGuid),
+    // Entra Connect writes the objectGUID of the AD object it syncs from
+    onPremisesObjectIdentifier: ad.objectGuid,
     isCloudManaged: false,
     accountEnabled: ad.enabled,
     roles: p.roles ?? [],
@@ -232,6 +239,7 @@ function cloudOnlyUser(c) {
     proxyAddresses: c.noMail ? [] : [`SMTP:${c.upn}`, `smtp:${local}@contoso.mail.onmicrosoft.com`],
     onPremisesSyncEnabled: null,
     onPremisesImmutableId: null,
+    onPremisesObjectIdentifier: null,
     isCloudManaged: null,
     accountEnabled: true,
     roles: c.roles ?? [],
@@ -330,6 +338,7 @@ function makeCloudOnly(u) {
   Object.assign(u, NO_LEFTOVERS);
   u.onPremisesSyncEnabled = null;
   u.onPremisesImmutableId = null;
+  u.onPremisesObjectIdentifier = null;
   u.isCloudManaged = null;
 }
 
@@ -358,6 +367,7 @@ function orderEntraUser(u) {
     proxyAddresses: u.proxyAddresses,
     onPremisesSyncEnabled: u.onPremisesSyncEnabled,
     onPremisesImmutableId: u.onPremisesImmutableId,
+    onPremisesObjectIdentifier: u.onPremisesObjectIdentifier,
     isCloudManaged: u.isCloudManaged,
     accountEnabled: u.accountEnabled,
     roles: u.roles,
@@ -501,6 +511,13 @@ sync:
     findEntra(s, 'zane.cooper@contractors.contoso.com').roles = [
       { role: 'Helpdesk Administrator', state: 'active', privileged: true },
     ];
+    // Xavier is only eligible (PIM) for a privileged role: from 2026-07-01 that blocks the hard match too.
+    findEntra(s, 'xavier.dubois@contractors.contoso.com').roles = [
+      { role: 'User Administrator', state: 'eligible', privileged: true },
+    ];
+    // Yara was synced from an older AD account once (a previous contract); Entra ID kept its
+    // objectGUID in onPremisesObjectIdentifier, so from 2026-07-01 her hard match is refused.
+    findEntra(s, 'yara.nasser@contractors.contoso.com').onPremisesObjectIdentifier = '5d0c3a9e-7b21-4f6e-9c84-2a1f0e6b7d13';
     const manifest = `${HEADER('Hand the contractors created in the cloud over to AD by setting their immutable id (hard match).')}tenant:
   id: ${TENANT_ID}
   features:
@@ -604,6 +621,7 @@ groups:
 const check = process.argv.includes('--check');
 let stale = 0;
 for (const [name, build] of Object.entries(EXAMPLES)) {
+  ({ capturedAt: CAPTURED_AT, lastSync: LAST_SYNC } = EXAMPLE_DATES[name] ?? DEFAULT_DATES);
   const { manifest, state } = build();
   const files = { 'manifest.yaml': manifest, 'snapshot.json': snapshotText(state) };
   for (const [file, text] of Object.entries(files)) {

@@ -244,7 +244,7 @@ export function hardMatchRefusals(ctx: PlanContext, e: EntraUser, action: string
     out.push({
       code: 'privileged-role',
       message:
-        `${e.userPrincipalName} holds or is eligible for ${privilegedRoleNames(e)}: from 2026-07-01 Entra ID refuses to hard-match a cloud user ` +
+        `${e.userPrincipalName} has the privileged role ${privilegedRoleNames(e)}: from 2026-07-01 Entra ID refuses to hard-match a cloud user ` +
         `that holds or is eligible for a privileged role, so ${action} fails with AttributeUpdateNotAllowed. ` +
         `Remove the role assignment and any PIM eligibility first, and grant them again after the match`,
     });

@@ -15,7 +15,11 @@ import { decodePlan, renderPlan } from '../../src/render/index.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const EXAMPLES = ['sync-switch', 'scope-removal', 'tenant-disable', 'hard-link', 'soft-link', 'groups-and-features'];
-const CREATED_AT = '2026-03-02T09:00:00.000Z';
+/**
+ * Each example is planned an hour after its snapshot was captured (most on 2026-03-02, hard-link on
+ * 2026-11-20): createdAt decides whether the hard-match hardening of 2026-07-01 applies.
+ */
+const createdAtFor = (capturedAt: string): string => new Date(Date.parse(capturedAt) + 3600_000).toISOString();
 /** Fixed, so a version bump does not rewrite every golden file. */
 const TOOL = { name: 'entra-soa', version: '0.1.0' };
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -31,7 +35,7 @@ async function planExample(name: string): Promise<Plan> {
   return buildPlan({
     desired: loaded.desired,
     observed: s.state,
-    createdAt: CREATED_AT,
+    createdAt: createdAtFor(s.capturedAt),
     tool: TOOL,
     // the same wording `entra-soa plan --snapshot` records
     source: `snapshot ${snapshotPath} (captured ${s.capturedAt} from ${s.source})`,

@@ -66,7 +66,7 @@ describe('hard link onto a privileged cloud user: active and PIM-eligible roles 
     expect(codes(p)).toEqual(['privileged-role']);
     expect(p.steps).toEqual([]);
     expect(hazard(p, 'privileged-role')?.message).toBe(
-      `bob@contoso.com holds or is eligible for Global Administrator (eligible): from 2026-07-01 Entra ID refuses to hard-match a cloud user ` +
+      `bob@contoso.com has the privileged role Global Administrator (eligible): from 2026-07-01 Entra ID refuses to hard-match a cloud user ` +
         `that holds or is eligible for a privileged role, so linking it to ${bob.dn} fails with AttributeUpdateNotAllowed. ` +
         `Remove the role assignment and any PIM eligibility first, and grant them again after the match`,
     );
@@ -81,7 +81,7 @@ describe('hard link onto a privileged cloud user: active and PIM-eligible roles 
     });
     const p = plan(desired({ users: [rule] }), observed({ ad: [bob], entra: [e] }), AFTER);
     expect(codes(p)).toEqual(['privileged-role']);
-    expect(hazard(p, 'privileged-role')?.message).toContain('holds or is eligible for User Administrator (active): ');
+    expect(hazard(p, 'privileged-role')?.message).toContain('has the privileged role User Administrator (active): ');
   });
 
   it('eligible and active privileged roles before the date → the link is planned', () => {
