@@ -39,6 +39,14 @@ export const USER_SELECT = [
   ...ON_PREMISES_LEFTOVER_ATTRIBUTES,
 ] as const;
 
+/**
+ * USER_SELECT without onPremisesObjectIdentifier. Microsoft documents that property for the
+ * 2026-07-01 hard-match hardening (recovery: beta `PATCH /users/{id}`), but it is not in the
+ * published v1.0 or beta CSDL (2026-08), so a tenant's Graph may refuse it in `$select` (400): the
+ * reads then fall back to this list once, say so in a note, and read the property as null.
+ */
+export const USER_SELECT_WITHOUT_OBJECT_IDENTIFIER = USER_SELECT.filter((p) => p !== 'onPremisesObjectIdentifier');
+
 export const DELETED_USER_SELECT = ['id', 'userPrincipalName', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'deletedDateTime'] as const;
 
 /** Group properties: EntraGroup's, plus two used only to decide whether the sync behaviour can matter. */
@@ -178,6 +186,8 @@ export class GraphEntraAccess implements EntraAccess {
   /** Role holders as last read; `getUser` reuses them for ROLES_TTL_MS instead of re-reading all roles per user. */
   #roles: { at: number; byUser: Map<string, RoleAssignment[]> } | null = null;
   #eligibleNoted = false;
+  /** Whether `$select=onPremisesObjectIdentifier` is accepted: null until a users read tried it. */
+  #objectIdentifierSelectable: boolean | null = null;
 
   constructor(opts: GraphEntraAccessOptions) {
     this.client = opts.client;
@@ -324,16 +334,41 @@ export class GraphEntraAccess implements EntraAccess {
     return eligibleRolesFrom(items, namesByTemplate);
   }
 
+  /**
+   * Runs a users read with USER_SELECT; when Graph answers 400 to the first read that selects
+   * onPremisesObjectIdentifier, notes it and runs it again (and every later read) without it. Every
+   * read of one instance then agrees, so fingerprints taken by plan and apply match.
+   */
+  async #withUserSelect<T>(read: (select: string) => Promise<T>): Promise<T> {
+    if (this.#objectIdentifierSelectable === false) return read(USER_SELECT_WITHOUT_OBJECT_IDENTIFIER.join(','));
+    try {
+      const out = await read(USER_SELECT.join(','));
+      this.#objectIdentifierSelectable = true;
+      return out;
+    } catch (err) {
+      if (this.#objectIdentifierSelectable === null && err instanceof GraphError && err.status === 400) {
+        this.#objectIdentifierSelectable = false;
+        this.#progress(
+          `note: onPremisesObjectIdentifier not read (Graph ${err.status} ${err.code} when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before`,
+        );
+        return read(USER_SELECT_WITHOUT_OBJECT_IDENTIFIER.join(','));
+      }
+      throw err;
+    }
+  }
+
   // ---- reads -----------------------------------------------------------------------------------
 
   async listUsers(): Promise<EntraUser[]> {
     const rolesP = this.#readRoles();
     rolesP.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-    const raw = await this.#getAll(`/users?$select=${USER_SELECT.join(',')}&$top=999`, 'v1.0', (n, pages) => {
-      this.stats.userPages = pages;
-      this.stats.users = n;
-      if (pages % 10 === 0) this.#progress(`reading Entra users: ${fmt(n)} so far (${pages} pages)`);
-    });
+    const raw = await this.#withUserSelect((select) =>
+      this.#getAll(`/users?$select=${select}&$top=999`, 'v1.0', (n, pages) => {
+        this.stats.userPages = pages;
+        this.stats.users = n;
+        if (pages % 10 === 0) this.#progress(`reading Entra users: ${fmt(n)} so far (${pages} pages)`);
+      }),
+    );
     this.#progress(`read ${fmt(raw.length)} Entra users (${this.stats.userPages} page${this.stats.userPages === 1 ? '' : 's'})`);
     const candidates = raw.filter(needsSyncBehavior).map((u) => String(u['id']));
     const behaviors = await this.#readSyncBehaviors('users', candidates);
@@ -349,13 +384,16 @@ export class GraphEntraAccess implements EntraAccess {
   }
 
   async getUser(id: string): Promise<EntraUser | null> {
-    let u: Json;
-    try {
-      u = await graphCall(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${USER_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
-    } catch (err) {
-      if (err instanceof GraphError && err.status === 404) return null;
-      throw err;
-    }
+    const found = await this.#withUserSelect(async (select) => {
+      try {
+        return await graphCall(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${select}`).version('v1.0').get() as Promise<Json>);
+      } catch (err) {
+        if (err instanceof GraphError && err.status === 404) return null;
+        throw err;
+      }
+    });
+    if (found === null) return null;
+    const u: Json = found;
     let icm: boolean | null = u['onPremisesSyncEnabled'] === true ? false : null;
     if (needsSyncBehavior(u)) {
       try {

@@ -127,6 +127,38 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     expect(notes.filter((m) => m.includes('PIM'))).toEqual([]);
   });
 
+  it('a Graph that refuses onPremisesObjectIdentifier in $select (400): one note, the read runs again without it, later reads skip it', async () => {
+    const tenant = newTenant();
+    const prev = tenant.createUser({ ...syncedUser(1, 'prev'), onPremisesSyncEnabled: false });
+    tenant.updateUser(prev.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
+    const notes: string[] = [];
+    lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
+    lab.emulator.setFaults({ rules: [{ action: { kind: 'error', status: 400, code: 'BadRequest', message: "Could not find a property named 'onPremisesObjectIdentifier' on type 'microsoft.graph.user'." }, pathPattern: '^/v1\\.0/users$' }] });
+
+    const users = await lab.entra.listUsers();
+    expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier])).toEqual([[`prev1@${DOMAIN}`, null]]);
+    const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toContain('onPremisesObjectIdentifier');
+    expect(pages[1]).not.toContain('onPremisesObjectIdentifier');
+    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toEqual([
+      'note: onPremisesObjectIdentifier not read (Graph 400 BadRequest when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
+    ]);
+    // getUser agrees with listUsers (fingerprints taken by plan and apply must match)
+    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBeNull();
+    expect(urlsOf(lab, /^GET .*\/v1\.0\/users\/[^/?]+\?\$select=/).every((u) => !u.includes('onPremisesObjectIdentifier'))).toBe(true);
+    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toHaveLength(1);
+  });
+
+  it('once the select was accepted, a later 400 of a users read is thrown, not retried without it', async () => {
+    const tenant = newTenant();
+    tenant.createUser(cloudUser(1));
+    lab = await startLab(tenant);
+    await lab.entra.listUsers(); // the select with onPremisesObjectIdentifier was accepted once
+    lab.emulator.setFaults({ rules: [{ action: { kind: 'error', status: 400, code: 'Request_BadRequest' }, pathPattern: '^/v1\\.0/users$' }] });
+    await expect(lab.entra.listUsers()).rejects.toMatchObject({ name: 'GraphError', status: 400, code: 'Request_BadRequest' });
+  });
+
   it('reads onPremisesObjectIdentifier (null when never synced)', async () => {
     const tenant = newTenant();
     const prev = tenant.createUser({ ...syncedUser(1, 'prev'), onPremisesSyncEnabled: false });
