@@ -6,7 +6,7 @@ import { bytesToGuid, guidToBytes, isGuid } from '../model/anchor.js';
 import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
 import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser } from '../model/step.js';
-import { formatRdn, parseRdn, splitDn, splitFirstRdn } from './dn.js';
+import { formatRdn, parseRdn, splitDn, splitFirstRdn } from '../model/dn.js';
 import { toDirectoryError, type OperationContext } from './errors.js';
 
 /** How to reach and authenticate to a DC. */

@@ -1,5 +1,6 @@
 import { guidToImmutableId, isGuid } from '../model/anchor.js';
 import type { DirectoryAccess } from '../model/directory.js';
+import { firstRdn } from '../model/dn.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
@@ -49,15 +50,6 @@ export function escapeRdnValue(v: string): string {
   if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
   if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;
   return out;
-}
-
-/** The first RDN of a DN (handles escaped commas). */
-export function firstRdn(dn: string): string {
-  for (let i = 0; i < dn.length; i++) {
-    if (dn[i] === '\\') i++;
-    else if (dn[i] === ',') return dn.slice(0, i);
-  }
-  return dn;
 }
 
 export function createdUserDn(step: Extract<Step, { kind: 'ad.createUser' }>): string {

@@ -10,6 +10,7 @@ import { DirectoryError } from '../model/directory.js';
 import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser } from '../model/step.js';
 import { isGuid } from '../model/anchor.js';
+import { dnIsWithin, dnKey, firstRdn, parentDn } from '../model/dn.js';
 
 /**
  * A small deterministic PRNG (mulberry32). Its whole state is one 32-bit integer, so it can be
@@ -74,53 +75,6 @@ export interface MemoryDirectoryJson {
 }
 
 /**
- * Normalise a DN for comparison: lower case, no blanks around `,` and `=`. (Escaped commas are
- * kept as they are; the lab never creates names that need them.)
- */
-export function normalizeDn(dn: string): string {
-  return dn
-    .split(',')
-    .map((rdn) =>
-      rdn
-        .split('=')
-        .map((p) => p.trim())
-        .join('='),
-    )
-    .join(',')
-    .toLowerCase();
-}
-
-/** The parent of a DN (everything after the first unescaped comma). */
-export function parentDn(dn: string): string {
-  const i = firstUnescapedComma(dn);
-  return i < 0 ? '' : dn.slice(i + 1).trim();
-}
-
-/** The first RDN of a DN (`CN=Alice`). */
-export function firstRdn(dn: string): string {
-  const i = firstUnescapedComma(dn);
-  return (i < 0 ? dn : dn.slice(0, i)).trim();
-}
-
-function firstUnescapedComma(dn: string): number {
-  for (let i = 0; i < dn.length; i++) {
-    if (dn[i] === '\\') {
-      i++;
-      continue;
-    }
-    if (dn[i] === ',') return i;
-  }
-  return -1;
-}
-
-/** True when `dn` equals `ancestor` or lies below it (case-insensitive, on RDN boundaries). */
-export function dnIsWithin(dn: string, ancestor: string): boolean {
-  const d = normalizeDn(dn);
-  const a = normalizeDn(ancestor);
-  return d === a || d.endsWith(`,${a}`);
-}
-
-/**
  * The password policy the lab enforces on create (like AD's default domain policy with
  * complexity on): at least 7 characters, three of four character classes, and not containing
  * the sAMAccountName. Returns the problem, or null when the password is acceptable.
@@ -170,7 +124,7 @@ export class MemoryDirectory implements DirectoryAccess {
   }
 
   async getUserByDn(dn: string): Promise<AdUser | null> {
-    const u = this.users.get(normalizeDn(dn));
+    const u = this.users.get(dnKey(dn));
     return u ? copyUser(u) : null;
   }
 
@@ -197,7 +151,7 @@ export class MemoryDirectory implements DirectoryAccess {
     if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== (u.userPrincipalName ?? '').toLowerCase()) {
       this.assertUpnFree(next.userPrincipalName, u.dn);
     }
-    this.users.set(normalizeDn(u.dn), next);
+    this.users.set(dnKey(u.dn), next);
   }
 
   async setConsistencyGuid(dn: string, guid: string): Promise<void> {
@@ -208,19 +162,19 @@ export class MemoryDirectory implements DirectoryAccess {
 
   async moveUser(dn: string, toOu: string): Promise<string> {
     const u = this.mustGetUser(dn);
-    const ou = this.ous.get(normalizeDn(toOu)) ?? (normalizeDn(toOu) === normalizeDn(this.baseDn) ? this.baseDn : undefined);
+    const ou = this.ous.get(dnKey(toOu)) ?? (dnKey(toOu) === dnKey(this.baseDn) ? this.baseDn : undefined);
     if (ou === undefined) throw new DirectoryError('no-such-object', `the target OU ${toOu} does not exist`, toOu);
-    const newDn = `${firstRdn(u.dn)},${ou}`;
-    const key = normalizeDn(newDn);
-    if (key === normalizeDn(u.dn)) return u.dn;
+    const newDn = `${firstRdn(u.dn).trim()},${ou}`;
+    const key = dnKey(newDn);
+    if (key === dnKey(u.dn)) return u.dn;
     if (this.users.has(key) || this.ous.has(key)) {
       throw new DirectoryError('already-exists', `an object named ${newDn} already exists`, newDn);
     }
-    this.users.delete(normalizeDn(u.dn));
+    this.users.delete(dnKey(u.dn));
     const moved = { ...copyUser(u), dn: newDn };
     this.users.set(key, moved);
     for (const g of this.groups.values()) {
-      g.members = g.members.map((m) => (normalizeDn(m) === normalizeDn(u.dn) ? newDn : m));
+      g.members = g.members.map((m) => (dnKey(m) === dnKey(u.dn) ? newDn : m));
     }
     return newDn;
   }
@@ -245,13 +199,13 @@ export class MemoryDirectory implements DirectoryAccess {
 
   /** Create an OU (its parent must exist, or be the base DN). */
   addOrganizationalUnit(dn: string): void {
-    const key = normalizeDn(dn);
-    if (!dnIsWithin(dn, this.baseDn) || key === normalizeDn(this.baseDn)) {
+    const key = dnKey(dn);
+    if (!dnIsWithin(dn, this.baseDn) || key === dnKey(this.baseDn)) {
       throw new DirectoryError('no-such-object', `${dn} is not below the naming context ${this.baseDn}`, dn);
     }
     if (this.ous.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `${dn} already exists`, dn);
     const parent = parentDn(dn);
-    if (normalizeDn(parent) !== normalizeDn(this.baseDn) && !this.ous.has(normalizeDn(parent))) {
+    if (dnKey(parent) !== dnKey(this.baseDn) && !this.ous.has(dnKey(parent))) {
       throw new DirectoryError('no-such-object', `the parent ${parent} of ${dn} does not exist`, parent);
     }
     this.ous.set(key, dn);
@@ -266,11 +220,11 @@ export class MemoryDirectory implements DirectoryAccess {
     user: NewAdUser,
     extra: { objectGuid?: string; consistencyGuid?: string | null; enabled?: boolean } = {},
   ): AdUser {
-    const ouKey = normalizeDn(ou);
-    const ouDn = this.ous.get(ouKey) ?? (ouKey === normalizeDn(this.baseDn) ? this.baseDn : undefined);
+    const ouKey = dnKey(ou);
+    const ouDn = this.ous.get(ouKey) ?? (ouKey === dnKey(this.baseDn) ? this.baseDn : undefined);
     if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
     const dn = `CN=${user.cn},${ouDn}`;
-    const key = normalizeDn(dn);
+    const key = dnKey(dn);
     if (this.users.has(key) || this.ous.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
     const sam = user.samAccountName.toLowerCase();
     for (const u of this.users.values()) {
@@ -305,17 +259,17 @@ export class MemoryDirectory implements DirectoryAccess {
   /** Delete a user object. */
   deleteUser(dn: string): void {
     const u = this.mustGetUser(dn);
-    this.users.delete(normalizeDn(u.dn));
-    for (const g of this.groups.values()) g.members = g.members.filter((m) => normalizeDn(m) !== normalizeDn(u.dn));
+    this.users.delete(dnKey(u.dn));
+    for (const g of this.groups.values()) g.members = g.members.filter((m) => dnKey(m) !== dnKey(u.dn));
   }
 
   /** Add a group (minimal: name and member DNs). */
   addGroup(ou: string, cn: string, members: string[] = [], objectGuid?: string): MemoryGroup {
-    const ouKey = normalizeDn(ou);
+    const ouKey = dnKey(ou);
     const ouDn = this.ous.get(ouKey);
     if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
     const dn = `CN=${cn},${ouDn}`;
-    const key = normalizeDn(dn);
+    const key = dnKey(dn);
     if (this.groups.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
     const g: MemoryGroup = { dn, objectGuid: (objectGuid ?? this.random.guid()).toLowerCase(), samAccountName: cn, members: [...members] };
     this.groups.set(key, g);
@@ -357,7 +311,7 @@ export class MemoryDirectory implements DirectoryAccess {
    */
   resetFrom(json: MemoryDirectoryJson): void {
     checkDocument(json);
-    if (normalizeDn(json.baseDn) !== normalizeDn(this.baseDn)) {
+    if (dnKey(json.baseDn) !== dnKey(this.baseDn)) {
       throw new Error(`cannot reset the directory ${this.baseDn} from one with base DN ${json.baseDn}`);
     }
     this.ous.clear();
@@ -369,13 +323,13 @@ export class MemoryDirectory implements DirectoryAccess {
 
   private load(json: MemoryDirectoryJson): void {
     // saved content was checked when it was made: keep its order as it is
-    for (const ou of json.organizationalUnits) this.ous.set(normalizeDn(ou), ou);
-    for (const u of json.users) this.users.set(normalizeDn(u.dn), copyUser(u));
-    for (const g of json.groups) this.groups.set(normalizeDn(g.dn), { ...g, members: [...g.members] });
+    for (const ou of json.organizationalUnits) this.ous.set(dnKey(ou), ou);
+    for (const u of json.users) this.users.set(dnKey(u.dn), copyUser(u));
+    for (const g of json.groups) this.groups.set(dnKey(g.dn), { ...g, members: [...g.members] });
   }
 
   private mustGetUser(dn: string): AdUser {
-    const u = this.users.get(normalizeDn(dn));
+    const u = this.users.get(dnKey(dn));
     if (!u) throw new DirectoryError('no-such-object', `no user ${dn}`, dn);
     return u;
   }
@@ -384,7 +338,7 @@ export class MemoryDirectory implements DirectoryAccess {
     if (!upn) return;
     const l = upn.toLowerCase();
     for (const u of this.users.values()) {
-      if (u.userPrincipalName?.toLowerCase() === l && normalizeDn(u.dn) !== normalizeDn(dn)) {
+      if (u.userPrincipalName?.toLowerCase() === l && dnKey(u.dn) !== dnKey(dn)) {
         // Windows Server 2012 R2+ enforces forest-wide UPN uniqueness (constraint violation).
         throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${u.dn}`, dn);
       }

@@ -1,7 +1,7 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { GroupRule, GroupSelector, UserRule, UserSelector } from '../model/desired.js';
 import { assertNever } from '../model/step.js';
-import { dnIsWithin, normalizeDn } from './dn.js';
+import { dnIsWithin, dnKey } from '../model/dn.js';
 import type { Indexed, ManifestParts } from './normalise.js';
 import type { YamlSource } from './yaml-source.js';
 import { locate } from './yaml-source.js';
@@ -151,7 +151,7 @@ export function userSelectorKey(s: UserSelector): string {
     case 'upnGlob':
       return `upnGlob:${s.glob.toLowerCase()}`;
     case 'ou':
-      return `ou:${normalizeDn(s.dn)}`;
+      return `ou:${dnKey(s.dn)}`;
     case 'samAccountName':
       return `samAccountName:${s.name.toLowerCase()}`;
     case 'all':

@@ -1,64 +1,11 @@
 import type { GroupSelector, UserSelector } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { EntraGroup } from '../model/observed.js';
+import { dnComponents, dnIsWithin } from '../model/dn.js';
 import { deletedUserUpn } from './join.js';
 
-/**
- * Splits a DN into normalised RDNs (lower case, spaces around `=` and `,` trimmed). Escaped
- * commas (`\,`) stay inside their RDN.
- */
-export function dnParts(dn: string): string[] {
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < dn.length; i++) {
-    const c = dn[i] as string;
-    if (c === '\\' && i + 1 < dn.length) {
-      cur += c + (dn[i + 1] as string);
-      i++;
-    } else if (c === ',') {
-      parts.push(cur);
-      cur = '';
-    } else {
-      cur += c;
-    }
-  }
-  parts.push(cur);
-  return parts
-    .map((p) => {
-      const eq = p.indexOf('=');
-      if (eq < 0) return p.trim().toLowerCase();
-      return `${p.slice(0, eq).trim()}=${p.slice(eq + 1).trim()}`.toLowerCase();
-    })
-    .filter((p) => p !== '');
-}
-
-/** True when `dn` equals `container` or lies below it (RDN boundaries, case-insensitive). */
-export function dnInSubtree(dn: string, container: string): boolean {
-  const a = dnParts(dn);
-  const b = dnParts(container);
-  if (b.length === 0 || b.length > a.length) return false;
-  const off = a.length - b.length;
-  for (let i = 0; i < b.length; i++) if (a[off + i] !== b[i]) return false;
-  return true;
-}
-
-/** The parent container of a DN (everything after the first RDN), as written. */
-export function parentDn(dn: string): string {
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < dn.length; i++) {
-    const c = dn[i] as string;
-    if (c === '\\' && i + 1 < dn.length) {
-      cur += c + (dn[i + 1] as string);
-      i++;
-    } else if (c === ',') {
-      parts.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  parts.push(cur);
-  return parts.slice(1).map((p) => p.trim()).join(',');
-}
+/** DN helpers the planner uses through this module (see src/model/dn.ts). */
+export { dnComponents as dnParts, parentDn } from '../model/dn.js';
 
 /** Entra Connect's OU filter: include and exclude container DNs. */
 export interface SyncScope {
@@ -72,18 +19,18 @@ export interface SyncScope {
  * With an empty include list the whole naming context is included (limited to `baseDn` when given).
  */
 export function inSyncScope(dn: string, scope: SyncScope, baseDn?: string): boolean {
-  if (baseDn !== undefined && baseDn !== '' && !dnInSubtree(dn, baseDn)) return false;
+  if (baseDn !== undefined && baseDn !== '' && !dnIsWithin(dn, baseDn)) return false;
   let depth = -1;
   let decision = scope.include.length === 0;
   for (const inc of scope.include) {
-    if (dnInSubtree(dn, inc)) {
-      const d = dnParts(inc).length;
+    if (dnIsWithin(dn, inc)) {
+      const d = dnComponents(inc).length;
       if (d > depth) { depth = d; decision = true; }
     }
   }
   for (const exc of scope.exclude) {
-    if (dnInSubtree(dn, exc)) {
-      const d = dnParts(exc).length;
+    if (dnIsWithin(dn, exc)) {
+      const d = dnComponents(exc).length;
       if (d >= depth) { depth = d; decision = false; }
     }
   }
@@ -132,7 +79,7 @@ export function compileUserSelector(sel: UserSelector): IdentityMatcher {
     }
     case 'ou': {
       const dn = sel.dn;
-      return (i) => i.ad !== undefined && dnInSubtree(i.ad.dn, dn);
+      return (i) => i.ad !== undefined && dnIsWithin(i.ad.dn, dn);
     }
     case 'samAccountName': {
       const want = sel.name.toLowerCase();

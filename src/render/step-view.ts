@@ -5,6 +5,7 @@
  */
 import { diffArrays } from 'diff';
 import { immutableIdToGuid } from '../model/anchor.js';
+import { firstRdn } from '../model/dn.js';
 import type { Hazard, PlannedStep } from '../model/plan.js';
 import type { AttrChange, Expectation, Step } from '../model/step.js';
 import { assertNever } from '../model/step.js';
@@ -58,12 +59,6 @@ export function attrChangeLines(changes: readonly AttrChange[]): DetailLine[] {
     }
     return { kind: 'attr', name: c.attribute, from: formatValue(c.from[0] ?? null), to: formatValue(c.to[0] ?? null) };
   });
-}
-
-/** The first RDN of a DN (`CN=Alice Ng` of `CN=Alice Ng,OU=Sales,...`), respecting escaped commas. */
-export function firstRdn(dn: string): string {
-  const m = /^((?:[^,\\]|\\.)*)/.exec(dn);
-  return m?.[1] ?? dn;
 }
 
 function expectationText(e: Expectation): string {

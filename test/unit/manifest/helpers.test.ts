@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { dnComponents, dnIsWithin, normalizeDn } from '../../../src/manifest/dn.js';
 import { durationToSeconds } from '../../../src/manifest/duration.js';
 import { upnGlobToRegExp, upnMatchesGlob } from '../../../src/manifest/upn-glob.js';
 
@@ -11,26 +10,6 @@ describe('durations', () => {
     expect(durationToSeconds('2d')).toBeNull();
     expect(durationToSeconds('1h30m')).toBeNull();
     expect(durationToSeconds('')).toBeNull();
-  });
-});
-
-describe('distinguished names', () => {
-  it('spaces and case → the same canonical DN; escaped commas stay inside their RDN', () => {
-    expect(normalizeDn('OU=Sales, OU=Staff ,DC=Contoso,DC=com')).toBe('ou=sales,ou=staff,dc=contoso,dc=com');
-    expect(dnComponents('CN=Smith\\, John,OU=Staff,DC=contoso,DC=com')).toEqual([
-      'cn=smith\\, john',
-      'ou=staff',
-      'dc=contoso',
-      'dc=com',
-    ]);
-  });
-
-  it('subtree match is on RDN boundaries, case-insensitive, and includes the OU itself', () => {
-    expect(dnIsWithin('CN=a,OU=Sales,DC=contoso,DC=com', 'ou=sales,dc=contoso,dc=com')).toBe(true);
-    expect(dnIsWithin('OU=Sales,DC=contoso,DC=com', 'OU=Sales,DC=contoso,DC=com')).toBe(true);
-    expect(dnIsWithin('CN=a,OU=PreSales,DC=contoso,DC=com', 'OU=Sales,DC=contoso,DC=com')).toBe(false);
-    expect(dnIsWithin('DC=com', 'DC=contoso,DC=com')).toBe(false);
-    expect(dnIsWithin('OU=x,DC=contoso,DC=com', '')).toBe(false);
   });
 });
 

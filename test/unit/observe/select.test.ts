@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { joinIdentities } from '../../../src/observe/join.js';
-import { dnInSubtree, globToRegExp, inSyncScope, selectGroups, selectIdentities } from '../../../src/observe/select.js';
+import { globToRegExp, inSyncScope, selectGroups, selectIdentities } from '../../../src/observe/select.js';
 import { adUser, cloudUser, group, observed, syncedFrom } from '../plan/builders.js';
-
-describe('dnInSubtree', () => {
-  it('matches on RDN boundaries, case- and space-insensitively', () => {
-    expect(dnInSubtree('CN=a,OU=Sales,OU=Staff,DC=contoso,DC=com', 'ou=staff, dc=contoso,dc=com')).toBe(true);
-    expect(dnInSubtree('OU=Staff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(true);
-    expect(dnInSubtree('CN=a,OU=NotStaff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(false);
-    expect(dnInSubtree('CN=a,OU=Staff,DC=contoso,DC=com', 'OU=Sales,OU=Staff,DC=contoso,DC=com')).toBe(false);
-  });
-  it('keeps escaped commas inside an RDN', () => {
-    expect(dnInSubtree('CN=Doe\\, John,OU=Staff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(true);
-    expect(dnInSubtree('CN=x,OU=a\\,OU=Staff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(false);
-  });
-});
 
 describe('inSyncScope', () => {
   const scope = { include: ['OU=Staff,DC=contoso,DC=com', 'OU=Keep,OU=Disabled,OU=Staff,DC=contoso,DC=com'], exclude: ['OU=Disabled,OU=Staff,DC=contoso,DC=com'] };

@@ -1,0 +1,158 @@
+/**
+ * Distinguished names (RFC 4514): one escaping-aware parser for every layer (pure, so `plan/` and
+ * `render/` may use it). A DN is split at commas that are not escaped, so a CN like `Smith\, John`
+ * stays one RDN. Two ways to compare DNs, for two jobs:
+ * - by text (`dnComponents`, `dnKey`, `dnIsWithin`): case-insensitive, spaces around `=` and `,`
+ *   ignored, escapes kept as written, never throws. This is how AD filters OUs and how the manifest,
+ *   the selectors, the sync scope and the lab's directory compare DNs.
+ * - by value (`normalizeDn`, `isDnWithin`): each RDN parsed and its value unescaped first, so `\2c`
+ *   and `\,` are the same; a component that is not `type=value` is an error.
+ */
+
+/**
+ * The DN cut at its unescaped commas, each piece as written (not trimmed, empty pieces kept).
+ * A backslash keeps the character after it inside the piece.
+ */
+function dnPieces(dn: string): string[] {
+  const pieces: string[] = [];
+  let cur = '';
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn[i] as string;
+    if (ch === '\\' && i + 1 < dn.length) {
+      cur += ch + (dn[i + 1] as string);
+      i += 1;
+    } else if (ch === ',') {
+      pieces.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  pieces.push(cur);
+  return pieces;
+}
+
+/**
+ * Escape an attribute value for use in an RDN. Backslash is written as `\5c` (hex form) rather
+ * than `\\`: ldapts splits a modifyDN target at the first comma not preceded by a backslash,
+ * which `\\,` would fool.
+ */
+export function escapeRdnValue(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    if (ch === '\\') out += '\\5c';
+    else if (ch === '\0') out += '\\00';
+    else if (',+"<>;='.includes(ch)) out += `\\${ch}`;
+    else if ((i === 0 && (ch === ' ' || ch === '#')) || (i === value.length - 1 && ch === ' ')) out += `\\${ch}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Undo RFC 4514 escaping (`\,` and `\2c` forms; hex escapes are UTF-8 bytes). */
+export function unescapeRdnValue(value: string): string {
+  const bytes: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    if (ch === '\\' && i + 1 < value.length) {
+      const hex = value.slice(i + 1, i + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(...enc.encode(value[i + 1] as string));
+        i += 1;
+      }
+    } else {
+      const cp = value.codePointAt(i) as number;
+      const s = String.fromCodePoint(cp);
+      bytes.push(...enc.encode(s));
+      i += s.length - 1;
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** Split a DN into its RDN strings (still escaped, trimmed), at commas that are not escaped. */
+export function splitDn(dn: string): string[] {
+  const parts = dnPieces(dn).map((p) => p.trim());
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** `CN=Smith\, John` → `{ type: 'CN', value: 'Smith, John' }` (single-valued RDNs only). */
+export function parseRdn(rdn: string): { type: string; value: string } {
+  const eq = rdn.indexOf('=');
+  if (eq <= 0) throw new Error(`not an RDN: ${JSON.stringify(rdn)}`);
+  return { type: rdn.slice(0, eq).trim(), value: unescapeRdnValue(rdn.slice(eq + 1).trim()) };
+}
+
+/** The first RDN and the parent DN. */
+export function splitFirstRdn(dn: string): { rdn: string; parent: string } {
+  const parts = splitDn(dn);
+  const first = parts[0];
+  if (first === undefined) throw new Error(`empty DN`);
+  return { rdn: first, parent: parts.slice(1).join(',') };
+}
+
+/** The first RDN of a DN as written (`CN=Alice Ng` of `CN=Alice Ng,OU=Sales,...`); the whole DN when it has one RDN. */
+export function firstRdn(dn: string): string {
+  return dnPieces(dn)[0] as string;
+}
+
+/** The parent container of a DN (everything after the first RDN), each RDN trimmed. */
+export function parentDn(dn: string): string {
+  return dnPieces(dn)
+    .slice(1)
+    .map((p) => p.trim())
+    .join(',');
+}
+
+/** Build `type=value` with the value escaped. */
+export function formatRdn(type: string, value: string): string {
+  return `${type}=${escapeRdnValue(value)}`;
+}
+
+/** The RDNs of a DN, each as `type=value` in lower case with the spaces around `=` trimmed (escapes kept as written). */
+export function dnComponents(dn: string): string[] {
+  return dnPieces(dn)
+    .map((rdn) => {
+      const eq = rdn.indexOf('=');
+      if (eq < 0) return rdn.trim().toLowerCase();
+      return `${rdn.slice(0, eq).trim()}=${rdn.slice(eq + 1).trim()}`.toLowerCase();
+    })
+    .filter((rdn) => rdn !== '');
+}
+
+/** The canonical text of a DN (for equality and map keys): `dnComponents` joined with `,`. */
+export function dnKey(dn: string): string {
+  return dnComponents(dn).join(',');
+}
+
+/** True when `dn` is `ancestor` or lies in its subtree (text comparison on RDN boundaries; an empty ancestor contains nothing). */
+export function dnIsWithin(dn: string, ancestor: string): boolean {
+  const d = dnComponents(dn);
+  const a = dnComponents(ancestor);
+  if (a.length === 0 || a.length > d.length) return false;
+  const offset = d.length - a.length;
+  return a.every((rdn, i) => d[offset + i] === rdn);
+}
+
+/** Case-insensitive comparison of DNs after normalising each RDN (escapes, spacing). */
+export function normalizeDn(dn: string): string {
+  return splitDn(dn)
+    .map((r) => {
+      const { type, value } = parseRdn(r);
+      return formatRdn(type.toLowerCase(), value.toLowerCase());
+    })
+    .join(',');
+}
+
+/** True when `dn` equals `ancestor` or lies under it (compared by value, see `normalizeDn`). */
+export function isDnWithin(dn: string, ancestor: string): boolean {
+  const d = normalizeDn(dn);
+  const a = normalizeDn(ancestor);
+  return d === a || d.endsWith(`,${a}`);
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import * as ad from '../../../src/ad/index.js';
+import * as manifest from '../../../src/manifest/index.js';
+import {
+  dnComponents,
+  dnIsWithin,
+  dnKey,
+  escapeRdnValue,
+  firstRdn,
+  formatRdn,
+  isDnWithin,
+  normalizeDn,
+  parentDn,
+  parseRdn,
+  splitDn,
+  splitFirstRdn,
+  unescapeRdnValue,
+} from '../../../src/model/dn.js';
+import * as select from '../../../src/observe/select.js';
+
+describe('RDN escaping (RFC 4514)', () => {
+  it('escapes the special characters, leading # and space, trailing space; backslash as \\5c', () => {
+    expect(escapeRdnValue('Smith, John')).toBe('Smith\\, John');
+    expect(escapeRdnValue('a+b="c";<d>')).toBe('a\\+b\\=\\"c\\"\\;\\<d\\>');
+    expect(escapeRdnValue('#lead')).toBe('\\#lead');
+    expect(escapeRdnValue(' both ')).toBe('\\ both\\ ');
+    expect(escapeRdnValue('back\\slash')).toBe('back\\5cslash');
+    expect(escapeRdnValue('Zoë Ærø')).toBe('Zoë Ærø');
+  });
+
+  it('unescapes both the character and the hex forms, including UTF-8 bytes', () => {
+    expect(unescapeRdnValue('Smith\\, John')).toBe('Smith, John');
+    expect(unescapeRdnValue('back\\5cslash')).toBe('back\\slash');
+    expect(unescapeRdnValue('back\\\\slash')).toBe('back\\slash');
+    expect(unescapeRdnValue('Zo\\c3\\ab')).toBe('Zoë');
+    for (const v of ['Smith, John', ' x#y+z ', 'a\\b,c', '#', 'Zoë']) expect(unescapeRdnValue(escapeRdnValue(v))).toBe(v);
+  });
+
+  it('splits DNs at unescaped commas only', () => {
+    expect(splitDn('CN=Smith\\, J\\\\,OU=A\\,B,DC=lab,DC=test')).toEqual(['CN=Smith\\, J\\\\', 'OU=A\\,B', 'DC=lab', 'DC=test']);
+    expect(splitFirstRdn('CN=Smith\\, J,OU=Staff,DC=lab')).toEqual({ rdn: 'CN=Smith\\, J', parent: 'OU=Staff,DC=lab' });
+    expect(parseRdn('CN=Smith\\, J')).toEqual({ type: 'CN', value: 'Smith, J' });
+    expect(formatRdn('CN', 'Smith, J')).toBe('CN=Smith\\, J');
+  });
+
+  it('first RDN as written and the parent container, at the first unescaped comma', () => {
+    expect(firstRdn('CN=Smith\\, J,OU=Staff,DC=lab')).toBe('CN=Smith\\, J');
+    expect(firstRdn('DC=lab')).toBe('DC=lab');
+    expect(parentDn('CN=Smith\\, J, OU=Staff ,DC=lab')).toBe('OU=Staff,DC=lab');
+    expect(parentDn('DC=lab')).toBe('');
+  });
+});
+
+describe('DNs compared by value (escapes undone)', () => {
+  it('compares DNs case- and escape-insensitively on RDN boundaries', () => {
+    expect(normalizeDn('CN=Smith\\2c J, OU=Staff,DC=Lab')).toBe(normalizeDn('cn=smith\\, j,ou=staff,dc=lab'));
+    expect(isDnWithin('CN=a,OU=Staff,DC=lab', 'ou=staff,dc=LAB')).toBe(true);
+    expect(isDnWithin('OU=Staff,DC=lab', 'OU=Staff,DC=lab')).toBe(true);
+    expect(isDnWithin('CN=a,OU=OldStaff,DC=lab', 'OU=Staff,DC=lab')).toBe(false);
+  });
+});
+
+describe('DNs compared by text (as AD filters OUs)', () => {
+  it('spaces and case → the same canonical DN; escaped commas stay inside their RDN', () => {
+    expect(dnKey('OU=Sales, OU=Staff ,DC=Contoso,DC=com')).toBe('ou=sales,ou=staff,dc=contoso,dc=com');
+    expect(dnComponents('CN=Smith\\, John,OU=Staff,DC=contoso,DC=com')).toEqual([
+      'cn=smith\\, john',
+      'ou=staff',
+      'dc=contoso',
+      'dc=com',
+    ]);
+  });
+
+  it('subtree match is on RDN boundaries, case-insensitive, and includes the OU itself', () => {
+    expect(dnIsWithin('CN=a,OU=Sales,DC=contoso,DC=com', 'ou=sales,dc=contoso,dc=com')).toBe(true);
+    expect(dnIsWithin('OU=Sales,DC=contoso,DC=com', 'OU=Sales,DC=contoso,DC=com')).toBe(true);
+    expect(dnIsWithin('CN=a,OU=PreSales,DC=contoso,DC=com', 'OU=Sales,DC=contoso,DC=com')).toBe(false);
+    expect(dnIsWithin('DC=com', 'DC=contoso,DC=com')).toBe(false);
+    expect(dnIsWithin('OU=x,DC=contoso,DC=com', '')).toBe(false);
+  });
+
+  it('matches on RDN boundaries, case- and space-insensitively', () => {
+    expect(dnIsWithin('CN=a,OU=Sales,OU=Staff,DC=contoso,DC=com', 'ou=staff, dc=contoso,dc=com')).toBe(true);
+    expect(dnIsWithin('OU=Staff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(true);
+    expect(dnIsWithin('CN=a,OU=NotStaff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(false);
+    expect(dnIsWithin('CN=a,OU=Staff,DC=contoso,DC=com', 'OU=Sales,OU=Staff,DC=contoso,DC=com')).toBe(false);
+  });
+
+  it('keeps escaped commas inside an RDN', () => {
+    expect(dnIsWithin('CN=Doe\\, John,OU=Staff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(true);
+    expect(dnIsWithin('CN=x,OU=a\\,OU=Staff,DC=contoso,DC=com', 'OU=Staff,DC=contoso,DC=com')).toBe(false);
+  });
+});
+
+describe('the public DN helpers are this module', () => {
+  it('src/ad, src/manifest and src/observe/select re-export it', () => {
+    expect(ad.escapeRdnValue).toBe(escapeRdnValue);
+    expect(ad.unescapeRdnValue).toBe(unescapeRdnValue);
+    expect(ad.splitDn).toBe(splitDn);
+    expect(ad.parseRdn).toBe(parseRdn);
+    expect(ad.splitFirstRdn).toBe(splitFirstRdn);
+    expect(ad.formatRdn).toBe(formatRdn);
+    expect(ad.normalizeDn).toBe(normalizeDn);
+    expect(ad.isDnWithin).toBe(isDnWithin);
+    expect(manifest.dnComponents).toBe(dnComponents);
+    expect(manifest.dnIsWithin).toBe(dnIsWithin);
+    expect(manifest.normalizeDn).toBe(dnKey);
+    expect(select.dnParts).toBe(dnComponents);
+    expect(select.parentDn).toBe(parentDn);
+  });
+});
