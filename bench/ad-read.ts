@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'ldapts';
 import { connectDirectory } from '../src/ad/index.js';
+import { intArg } from './args.js';
 
 interface Target {
   ldapUrl: string;
@@ -24,14 +25,6 @@ interface Target {
   password: string;
   caFile: string;
   stop?: () => void;
-}
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} needs a positive integer`);
-  return v;
 }
 
 function repoRoot(): string {
@@ -117,9 +110,9 @@ function median(xs: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const users = arg('users', 10_000);
-  const pageSize = arg('page-size', 1000);
-  const rounds = arg('rounds', 3);
+  const users = intArg('users', 10_000, 'positive');
+  const pageSize = intArg('page-size', 1000, 'positive');
+  const rounds = intArg('rounds', 3, 'positive');
   const keep = process.argv.includes('--keep');
   const t = target();
   const ou = `OU=bench-${randomBytes(3).toString('hex')},${t.baseDn}`;

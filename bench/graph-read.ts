@@ -16,14 +16,7 @@ import { staticTokenAuthProvider } from '../src/graph/credentials.js';
 import { GraphEntraAccess } from '../src/graph/entra-access.js';
 import { startGraphEmulator } from '../src/lab/graph/index.js';
 import { LabTenant, emptyLabTenantData } from '../src/lab/tenant.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} needs a whole number`);
-  return v;
-}
+import { intArg } from './args.js';
 
 const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
 const DOMAIN = 'bench.example.test';
@@ -64,9 +57,9 @@ function seedTenant(users: number, convertedPercent: number): LabTenant {
 }
 
 async function main(): Promise<void> {
-  const users = arg('users', 10_000);
-  const convertedPercent = arg('converted-percent', 10);
-  const rounds = Math.max(1, arg('rounds', 3));
+  const users = intArg('users', 10_000);
+  const convertedPercent = intArg('converted-percent', 10);
+  const rounds = Math.max(1, intArg('rounds', 3));
   const throttle = process.argv.includes('--throttle');
 
   const s0 = performance.now();
