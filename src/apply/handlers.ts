@@ -7,7 +7,7 @@ import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import type { AttrChange, Expectation, Plan, PlannedStep, Step, StepKind } from '../model/index.js';
 import { StepFailure } from './errors.js';
 import type { SecretSink } from './secrets.js';
-import { checkExpectation, waitForExpectation } from './sync-wait.js';
+import { checkExpectation, waitForExpectation, type SyncWaitSettings } from './sync-wait.js';
 
 /** Everything a step handler may use. */
 export interface StepContext {
@@ -20,14 +20,7 @@ export interface StepContext {
   generatePassword: () => string;
   /** True when an earlier run recorded this step as started without an outcome. */
   resumed: boolean;
-  sync: {
-    pollIntervalS: number;
-    trigger?: () => Promise<void>;
-    sleep: (ms: number) => Promise<void>;
-    now: () => Date;
-    signal?: AbortSignal;
-    onWait: (message: string, nextCheckInS: number) => void;
-  };
+  sync: SyncWaitSettings;
 }
 
 /**

@@ -80,16 +80,20 @@ export async function interruptibleSleep(sleep: (ms: number) => Promise<void>, m
 
 export const MAX_POLL_INTERVAL_S = 60;
 
-export interface WaitOptions {
-  entra: EntraAccess;
-  expectation: Expectation;
-  timeoutS: number;
+/** How apply waits for sync effects: the first poll interval, the optional cycle trigger, and the sleep, clock, interrupt and progress callback it is given. */
+export interface SyncWaitSettings {
   pollIntervalS: number;
   trigger?: () => Promise<void>;
   sleep: (ms: number) => Promise<void>;
   now: () => Date;
   signal?: AbortSignal;
   onWait: (message: string, nextCheckInS: number) => void;
+}
+
+export interface WaitOptions extends SyncWaitSettings {
+  entra: EntraAccess;
+  expectation: Expectation;
+  timeoutS: number;
 }
 
 /**
