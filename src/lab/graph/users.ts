@@ -47,6 +47,16 @@ export const DEFAULT_USER_PROPERTIES = [
   'id',
 ] as const;
 
+/** The on-premises attributes Entra Connect writes to a synced user (AD-mastered) and leaves behind when it is converted. */
+const ON_PREMISES_LEFTOVERS = [
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesUserPrincipalName',
+  'onPremisesLastSyncDateTime',
+] as const;
+
 /** Every user property the lab can return (`$select`). */
 export const USER_PROPERTIES: ReadonlySet<string> = new Set([
   ...DEFAULT_USER_PROPERTIES,
@@ -58,12 +68,7 @@ export const USER_PROPERTIES: ReadonlySet<string> = new Set([
   'lastPasswordChangeDateTime',
   'onPremisesSyncEnabled',
   'onPremisesImmutableId',
-  'onPremisesDistinguishedName',
-  'onPremisesDomainName',
-  'onPremisesSamAccountName',
-  'onPremisesSecurityIdentifier',
-  'onPremisesUserPrincipalName',
-  'onPremisesLastSyncDateTime',
+  ...ON_PREMISES_LEFTOVERS,
   'onPremisesProvisioningErrors',
   // Not in Microsoft's CSDL (2026-08); served as a lab extension (domain.md §3, hard-match rule of 2026-07-01).
   'onPremisesObjectIdentifier',
@@ -97,12 +102,7 @@ const AD_MASTERED = new Set([
   'proxyAddresses',
   'accountEnabled',
   'onPremisesImmutableId',
-  'onPremisesDistinguishedName',
-  'onPremisesDomainName',
-  'onPremisesSamAccountName',
-  'onPremisesSecurityIdentifier',
-  'onPremisesUserPrincipalName',
-  'onPremisesLastSyncDateTime',
+  ...ON_PREMISES_LEFTOVERS,
   'onPremisesExtensionAttributes',
   'jobTitle',
   'mobilePhone',
@@ -111,14 +111,7 @@ const AD_MASTERED = new Set([
 ]);
 
 /** Leftover attributes beta lets a cloud-owned user's admin set to null. */
-const CLEARABLE_LEFTOVERS = new Set([
-  'onPremisesDistinguishedName',
-  'onPremisesDomainName',
-  'onPremisesSamAccountName',
-  'onPremisesSecurityIdentifier',
-  'onPremisesUserPrincipalName',
-  'onPremisesLastSyncDateTime',
-]);
+const CLEARABLE_LEFTOVERS: ReadonlySet<string> = new Set(ON_PREMISES_LEFTOVERS);
 
 /** Properties accepted and ignored by the lab (writable in Graph, not modelled). */
 const IGNORED_WRITABLE = new Set(['jobTitle', 'mobilePhone', 'officeLocation', 'businessPhones', 'preferredLanguage', 'usageLocation', 'department', 'companyName', 'passwordPolicies']);
