@@ -30,22 +30,14 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, col: p.col };
   };
-  for (const e of doc.errors) {
-    diagnostics.push({
-      severity: 'error',
-      code: 'yaml-syntax',
-      message: yamlMessage(e.code, e.message),
-      location: at(e.pos[0]),
-    });
-  }
-  for (const w of doc.warnings) {
-    diagnostics.push({
-      severity: 'warning',
-      code: 'yaml-syntax',
-      message: yamlMessage(w.code, w.message),
-      location: at(w.pos[0]),
-    });
-  }
+  const fromYaml = (severity: Diagnostic['severity'], e: { code: string; message: string; pos: [number, number] }): Diagnostic => ({
+    severity,
+    code: 'yaml-syntax',
+    message: yamlMessage(e.code, e.message),
+    location: at(e.pos[0]),
+  });
+  for (const e of doc.errors) diagnostics.push(fromYaml('error', e));
+  for (const w of doc.warnings) diagnostics.push(fromYaml('warning', w));
   let data: unknown;
   if (doc.errors.length === 0) {
     try {
