@@ -4,25 +4,19 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { JournalMismatchError, openJournal, readJournal } from '../../../src/apply/journal.js';
 import { planDigest } from '../../../src/apply/plan-digest.js';
 import type { StepResult } from '../../../src/apply/report.js';
 import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js';
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
-import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, startLabHarness, type LabHarness } from './lab-harness.js';
+import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, labHarnessPerTest } from './lab-harness.js';
 
 // Plans of ~100 writes are paced by Graph's write budget (20 writes/s): seconds each, more under load.
 vi.setConfig({ testTimeout: 120_000 });
 
-let h: LabHarness;
-beforeEach(async () => {
-  h = await startLabHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = labHarnessPerTest();
 
 const ELLA = 'ella.young@lab.example.test';
 const SALES_OU = 'OU=Sales,OU=Staff,DC=lab,DC=example,DC=test';

@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { applyPlan, type ApplyInput } from '../../../src/apply/executor.js';
 import type { ApplyEvent } from '../../../src/apply/events.js';
 import { memoryJournal, openJournal, type Journal } from '../../../src/apply/journal.js';
@@ -135,6 +136,45 @@ export async function startLabHarness(opts: StartLabOptions = {}): Promise<LabHa
     async close() {
       await lab.close();
     },
+  };
+}
+
+/**
+ * A fresh lab harness for every test of the calling file (started in beforeEach, closed in afterEach).
+ * The object returned stands for the current test's harness.
+ */
+export function labHarnessPerTest(opts: StartLabOptions = {}): LabHarness {
+  let current: LabHarness | undefined;
+  beforeEach(async () => {
+    current = await startLabHarness(opts);
+  });
+  afterEach(async () => {
+    const h = current;
+    current = undefined;
+    await h?.close();
+  });
+  const now = (): LabHarness => {
+    if (!current) throw new Error('the lab harness exists only while a test runs');
+    return current;
+  };
+  return {
+    get lab() {
+      return now().lab;
+    },
+    get entra() {
+      return now().entra;
+    },
+    get dir() {
+      return now().dir;
+    },
+    get secretsDir() {
+      return now().secretsDir;
+    },
+    plan: (desired) => now().plan(desired),
+    apply: (plan, desired, over) => now().apply(plan, desired, over),
+    journalAt: (path, plan) => now().journalAt(path, plan),
+    setFaults: (body) => now().setFaults(body),
+    close: () => now().close(),
   };
 }
 

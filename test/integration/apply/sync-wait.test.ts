@@ -2,19 +2,13 @@
  * Waiting for the sync engine: the trigger, the doubling poll interval (up to 60 s) on an injected
  * clock, the timeout message, a failing trigger, and coalesced triggers. Against the lab's Graph.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StepFailure } from '../../../src/apply/errors.js';
 import { coalescedTrigger, waitForExpectation } from '../../../src/apply/sync-wait.js';
 import { commandTrigger } from '../../../src/apply/trigger-command.js';
-import { startLabHarness, type LabHarness } from './lab-harness.js';
+import { labHarnessPerTest } from './lab-harness.js';
 
-let h: LabHarness;
-beforeEach(async () => {
-  h = await startLabHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = labHarnessPerTest();
 
 const ELLA = 'ella.young@lab.example.test';
 

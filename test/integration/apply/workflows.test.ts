@@ -3,17 +3,11 @@
  * emulator over HTTP + in-memory AD + simulated Entra Connect) → the end state on both sides.
  */
 import { statSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
-import { BASE_DN, LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, readText, startLabHarness, type LabHarness } from './lab-harness.js';
+import { BASE_DN, LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, readText, labHarnessPerTest } from './lab-harness.js';
 
-let h: LabHarness;
-beforeEach(async () => {
-  h = await startLabHarness();
-});
-afterEach(async () => {
-  await h.close();
-});
+const h = labHarnessPerTest();
 
 const SALES_USER = 'ella.young@lab.example.test';
 
