@@ -9,6 +9,7 @@ import { WritePacer, type WriteBudget } from '../../../src/graph/pacer.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/index.js';
 import type { ThrottlingConfig } from '../../../src/lab/graph/throttling.js';
 import { LabTenant, emptyLabTenantData, type NewLabUser } from '../../../src/lab/tenant.js';
+import { fakeClock as steppedClock } from '../../helpers/clock.js';
 
 export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
 export const DOMAIN = 'lab.example.test';
@@ -91,11 +92,5 @@ export async function startLab(tenant: LabTenant, opts: LabOptions = {}): Promis
 
 /** A clock that moves only when someone sleeps (shared by our pacer and the emulator's throttle). */
 export function fakeClock(start = 1_000_000) {
-  let t = start;
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      t += ms;
-    },
-  };
+  return steppedClock(start);
 }

@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WritePacer } from '../../../src/graph/pacer.js';
-
-/** A clock that only moves when someone sleeps. */
-function fakeClock() {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    now: () => t,
-    sleep: async (ms: number) => {
-      sleeps.push(ms);
-      t += ms;
-    },
-    sleeps,
-    get t() {
-      return t;
-    },
-  };
-}
-
-/** The most writes granted within any `windowMs` span. */
-function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
+import { fakeClock, maxInWindow } from '../../helpers/clock.js';
 
 describe('WritePacer', () => {
   it('keeps 200 writes under a budget of 30 per 10 s, at nearly the full rate', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphError } from '../../../src/model/entra.js';
+import { maxInWindow } from '../../helpers/clock.js';
 import { cloudUser, fakeClock, newTenant, startLab, syncedUser, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;
@@ -7,17 +8,6 @@ afterEach(async () => {
   await lab?.close();
   lab = undefined;
 });
-
-/** The most entries within any `windowMs` span. */
-function maxInWindow(times: number[], windowMs: number): number {
-  let best = 0;
-  let lo = 0;
-  for (let hi = 0; hi < times.length; hi++) {
-    while (times[hi]! - times[lo]! >= windowMs) lo++;
-    best = Math.max(best, hi - lo + 1);
-  }
-  return best;
-}
 
 describe('throttling, faults and pacing against the lab emulator', () => {
   it('outer 429: the SDK RetryHandler waits Retry-After (through our sleep) and the read still succeeds', async () => {
