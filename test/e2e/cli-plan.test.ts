@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
+import { captureIo } from '../helpers/cli-io.js';
 import { planExitCode, runPlan } from '../../src/cli/plan.js';
 import { runShow } from '../../src/cli/show.js';
 import { decodePlan } from '../../src/render/plan-document.js';
@@ -182,20 +183,13 @@ describe('planExitCode', () => {
 
 describe('colour on a terminal (in-process, through the CliIo seam)', () => {
   function terminalIo(env: Record<string, string>): CliIo & { out: string[]; err: string[] } {
-    const out: string[] = [];
-    const err: string[] = [];
-    return {
-      out,
-      err,
-      stdout: (t) => void out.push(t),
-      stderr: (t) => void err.push(t),
+    const { io, out, err } = captureIo(ROOT, {
       env,
       stdoutIsTTY: true,
-      stdinIsTTY: false,
       prompt: () => Promise.reject(new Error('no prompt expected')),
-      cwd: ROOT,
       now: () => new Date('2026-03-02T09:00:00.000Z'),
-    };
+    });
+    return { ...io, out, err };
   }
   const args = {
     file: `${EXAMPLE}/manifest.yaml`,

@@ -12,7 +12,7 @@ import yargs from 'yargs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyCommand } from '../../../src/cli/apply.js';
 import { planCommand } from '../../../src/cli/plan.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { captureIo } from '../../helpers/cli-io.js';
 import { MAIN, LAB_TENANT_ID } from './harness.js';
 
 // CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
@@ -156,26 +156,20 @@ describe('the approval prompt on a terminal', () => {
     const m = manifest('m.yaml', switchElla);
     let code = -1;
     const prompts: string[] = [];
-    let err = '';
-    let out = '';
-    const io: CliIo = {
-      stdout: (t) => void (out += t),
-      stderr: (t) => void (err += t),
-      env: {},
+    const { io, text, errors } = captureIo(cwd, {
       stdoutIsTTY: true,
       stdinIsTTY: true,
       prompt: async (q) => {
         prompts.push(q);
         return answer;
       },
-      cwd,
       now: () => new Date(),
-    };
+    });
     // Plan and apply with the same (source) build: fingerprints are compared across the two.
     await yargs(['plan', '-f', m, '--lab', '--out', 'plan.json']).command(planCommand(io, (c) => (code = c))).strict().parseAsync();
     expect(code).toBe(0);
     await yargs(['apply', 'plan.json', '--lab', '--no-color']).command(applyCommand(io, (c) => (code = c))).strict().parseAsync();
-    return { code, prompts, err, out };
+    return { code, prompts, err: errors(), out: text() };
   }
 
   it("asks, and anything but 'yes' cancels", async () => {

@@ -9,6 +9,7 @@ import { snapshotCommand } from '../../../src/cli/snapshot.js';
 import { loadManifestText } from '../../../src/manifest/load.js';
 import type { DesiredState } from '../../../src/model/desired.js';
 import { parseSnapshot } from '../../../src/observe/snapshot.js';
+import { captureIo } from '../../helpers/cli-io.js';
 import { cloudUser, newTenant, startLab, type Lab } from './lab-graph.js';
 
 const LAB_TENANT = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
@@ -33,21 +34,7 @@ users:
 `;
 }
 
-function testIo(cwd: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    env,
-    stdoutIsTTY: false,
-    stdinIsTTY: false,
-    prompt: async () => '',
-    cwd,
-    now: () => new Date('2026-11-21T12:00:00Z'),
-  };
-  return { io, out, err };
-}
+const testIo = (cwd: string, env: Record<string, string> = {}) => captureIo(cwd, { env });
 
 async function run(io: CliIo, argv: string[]): Promise<number> {
   let code = -1;

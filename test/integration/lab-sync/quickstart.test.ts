@@ -10,27 +10,14 @@ import { runPlan } from '../../../src/cli/plan.js';
 import type { PlanArgs } from '../../../src/cli/plan.js';
 import { applyCommand, LAB_STATE_DIR } from '../../../src/cli/apply.js';
 import type { ApplyArgs } from '../../../src/cli/apply.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { captureIo } from '../../helpers/cli-io.js';
 import { PACKAGE_ROOT } from '../../../src/cli/version.js';
 import { startLab } from '../../../src/lab/in-process-lab.js';
 import type { Plan } from '../../../src/model/plan.js';
 
 const MANIFEST = join(PACKAGE_ROOT, 'examples/lab/manifest.yaml');
 
-function testIo(cwd: string) {
-  const out: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void out.push(t),
-    env: {},
-    stdoutIsTTY: false,
-    stdinIsTTY: false,
-    prompt: async () => 'no',
-    cwd,
-    now: () => new Date('2026-11-21T12:00:00Z'),
-  };
-  return { io, out };
-}
+const testIo = (cwd: string) => captureIo(cwd, { prompt: async () => 'no' }, { mergeStderr: true });
 
 const planArgs = (extra: Partial<PlanArgs>): PlanArgs => ({ file: MANIFEST, lab: true, format: 'human', detailedExitcode: true, color: false, ...extra });
 

@@ -14,7 +14,7 @@ import type { LabSeed } from '../../../src/lab/seed.js';
 import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
 import { runLab } from '../../../src/cli/lab.js';
-import type { CliIo } from '../../../src/cli/io.js';
+import { captureIo } from '../../helpers/cli-io.js';
 import { connectTestDirectory, createTestOu, createTestUser, deleteTree, sambaEnv, uniqueSuffix } from '../../helpers/samba.js';
 
 const env = sambaEnv(); // throws when CI=true and Samba is missing
@@ -159,17 +159,7 @@ if (!env) {
       };
       writeFileSync(join(folder, 'seed.json'), JSON.stringify(seed));
       const ad = await user(ou.sub['in'] ?? '', 'finn');
-      const out: string[] = [];
-      const io: CliIo = {
-        stdout: (t) => void out.push(t),
-        stderr: (t) => void out.push(t),
-        env: { LAB_AD_PASSWORD: env.bindPassword },
-        stdoutIsTTY: false,
-        stdinIsTTY: false,
-        prompt: async () => '',
-        cwd: folder,
-        now: () => new Date(),
-      };
+      const { io, out } = captureIo(folder, { env: { LAB_AD_PASSWORD: env.bindPassword }, now: () => new Date() }, { mergeStderr: true });
       let syncText = '';
       const code = await runLab(
         io,

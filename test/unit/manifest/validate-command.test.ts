@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
-import type { CliIo } from '../../../src/cli/io.js';
+import { captureIo } from '../../helpers/cli-io.js';
 import { validateCommand } from '../../../src/cli/validate.js';
 import { FIXTURES } from './fixtures.js';
 
@@ -11,27 +11,18 @@ interface Captured {
 }
 
 async function runValidate(args: string[]): Promise<Captured> {
-  const out: Captured = { code: undefined, stdout: '', stderr: '' };
-  const io: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    env: {},
-    stdoutIsTTY: false,
-    stdinIsTTY: false,
-    prompt: () => Promise.resolve(''),
-    cwd: FIXTURES,
-    now: () => new Date('2026-01-01T00:00:00Z'),
-  };
+  let code: number | undefined;
+  const { io, text, errors } = captureIo(FIXTURES, { now: () => new Date('2026-01-01T00:00:00Z') });
   await yargs(args)
     .command(
       validateCommand(io, (c) => {
-        out.code = c;
+        code = c;
       }),
     )
     .strict()
     .exitProcess(false)
     .parseAsync();
-  return out;
+  return { code, stdout: text(), stderr: errors() };
 }
 
 describe('entra-soa validate', () => {
