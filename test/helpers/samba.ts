@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connectDirectory, type LdapDirectory, type LdapDirectoryOptions } from '../../src/ad/index.js';
+import { DirectoryError } from '../../src/model/directory.js';
 import type { AdUser } from '../../src/model/observed.js';
 import type { NewAdUser } from '../../src/model/step.js';
 
@@ -64,6 +65,17 @@ export async function connectTestDirectory(
     onWarning: () => undefined,
     ...rest,
   });
+}
+
+/** The DirectoryError a directory call fails with (any other error is rethrown; success fails the test). */
+export async function directoryFailure(p: Promise<unknown>): Promise<DirectoryError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof DirectoryError) return e;
+    throw e;
+  }
+  throw new Error('expected a DirectoryError, the call succeeded');
 }
 
 /** A short random token for unique names (lower-case hex). */

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { connectDirectory } from '../../../src/ad/index.js';
-import { DirectoryError } from '../../../src/model/directory.js';
-import { sambaEnv } from '../../helpers/samba.js';
+import { directoryFailure, sambaEnv } from '../../helpers/samba.js';
 
 const env = sambaEnv();
-
-async function failure(p: Promise<unknown>): Promise<DirectoryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DirectoryError) return e;
-    throw e;
-  }
-  throw new Error('expected a DirectoryError, the call succeeded');
-}
 
 describe.runIf(env)('connectDirectory against Samba', () => {
   const e = env!;
@@ -66,13 +55,13 @@ describe.runIf(env)('connectDirectory against Samba', () => {
   });
 
   it('StartTLS without the CA fails with a tls error', async () => {
-    const err = await failure(connectDirectory({ ...base, url: e.ldapUrl, startTls: true, onWarning: () => undefined }));
+    const err = await directoryFailure(connectDirectory({ ...base, url: e.ldapUrl, startTls: true, onWarning: () => undefined }));
     expect(err.code).toBe('tls');
     expect(err.message).toContain('CA certificate');
   });
 
   it('a wrong password gives invalid-credentials naming the bind DN and where the password comes from', async () => {
-    const err = await failure(
+    const err = await directoryFailure(
       connectDirectory({ ...base, url: e.ldapsUrl, caFile: e.caFile, password: 'not-the-password', passwordSource: '$AD_PW' }),
     );
     expect(err.code).toBe('invalid-credentials');
@@ -84,7 +73,7 @@ describe.runIf(env)('connectDirectory against Samba', () => {
   });
 
   it('ldaps:// without the CA fails with a tls error telling to give the CA', async () => {
-    const err = await failure(connectDirectory({ ...base, url: e.ldapsUrl }));
+    const err = await directoryFailure(connectDirectory({ ...base, url: e.ldapsUrl }));
     expect(err.code).toBe('tls');
     expect(err.message).toMatch(/TLS error \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/);
     expect(err.message).toContain('caFile');
@@ -93,7 +82,7 @@ describe.runIf(env)('connectDirectory against Samba', () => {
   it('ldaps:// to an address missing from the certificate fails even with the CA', async () => {
     // The certificate names localhost, 127.0.0.1 and ::1; the IPv4-mapped IPv6 form reaches the same socket.
     const url = e.ldapsUrl.replace('localhost', '[::ffff:127.0.0.1]');
-    const err = await failure(connectDirectory({ ...base, url, caFile: e.caFile }));
+    const err = await directoryFailure(connectDirectory({ ...base, url, caFile: e.caFile }));
     expect(err.code).toBe('tls');
     expect(err.message).toContain('ERR_TLS_CERT_ALTNAME_INVALID');
   });
@@ -111,7 +100,7 @@ describe.runIf(env)('connectDirectory against Samba', () => {
   });
 
   it('a closed port gives unavailable', async () => {
-    const err = await failure(connectDirectory({ ...base, url: 'ldap://127.0.0.1:1', onWarning: () => undefined, timeoutMs: 3000 }));
+    const err = await directoryFailure(connectDirectory({ ...base, url: 'ldap://127.0.0.1:1', onWarning: () => undefined, timeoutMs: 3000 }));
     expect(err.code).toBe('unavailable');
     expect(err.message).toContain('cannot reach the DC');
   });

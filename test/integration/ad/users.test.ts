@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDirectory, generatePassword, parseRdn, splitFirstRdn, type LdapDirectory } from '../../../src/ad/index.js';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
-import { DirectoryError } from '../../../src/model/directory.js';
 import type { AdUser } from '../../../src/model/observed.js';
-import { connectTestDirectory, createTestOu, createTestUser, deleteTree, ldbsearch, sambaEnv, uniqueSuffix } from '../../helpers/samba.js';
+import { connectTestDirectory, createTestOu, directoryFailure, createTestUser, deleteTree, ldbsearch, sambaEnv, uniqueSuffix } from '../../helpers/samba.js';
 
 const env = sambaEnv();
-
-async function failure(p: Promise<unknown>): Promise<DirectoryError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DirectoryError) return e;
-    throw e;
-  }
-  throw new Error('expected a DirectoryError, the call succeeded');
-}
 
 describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
   let dir: LdapDirectory;
@@ -68,7 +57,7 @@ describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
     try {
       expect((await asBob.getUserByDn(bob.dn))?.samAccountName).toBe(`bob-${tag}`);
       // An ordinary user may not write another user's attributes: insufficient-rights, naming the right.
-      const err = await failure(asBob.modifyUser(alice.dn, [{ attribute: 'mail', to: ['x@lab.example.test'] }]));
+      const err = await directoryFailure(asBob.modifyUser(alice.dn, [{ attribute: 'mail', to: ['x@lab.example.test'] }]));
       expect(err.code).toBe('insufficient-rights');
       expect(err.dn).toBe(alice.dn);
       expect(err.message).toContain('Write Property on mail of the user');
@@ -80,7 +69,7 @@ describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
   it('refuses to create a user over plain ldap:// before sending anything', async () => {
     const plain = await connectTestDirectory({ tls: false });
     try {
-      const err = await failure(createTestUser(plain, ou.dn, { name: `plain-${tag}` }));
+      const err = await directoryFailure(createTestUser(plain, ou.dn, { name: `plain-${tag}` }));
       expect(err.code).toBe('tls');
       expect(err.message).toContain('creating a user sets its password, which AD only accepts over LDAPS');
       expect(await dir.getUserByDn(`CN=plain-${tag},${ou.dn}`)).toBeNull();
@@ -90,7 +79,7 @@ describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
   });
 
   it('maps a password the policy rejects to constraint-violation and creates nothing', async () => {
-    const err = await failure(createTestUser(dir, ou.dn, { name: `weak-${tag}`, password: 'a' }));
+    const err = await directoryFailure(createTestUser(dir, ou.dn, { name: `weak-${tag}`, password: 'a' }));
     expect(err.code).toBe('constraint-violation');
     expect(err.message).toContain("password does not satisfy the domain's password policy");
     expect(err.message).toContain('0000052D');
@@ -98,7 +87,7 @@ describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
   });
 
   it('creating the same user twice gives already-exists', async () => {
-    const err = await failure(createTestUser(dir, ou.sub.from as string, { name: `alice-${tag}`, userPrincipalName: `alice2-${tag}@lab.example.test` }));
+    const err = await directoryFailure(createTestUser(dir, ou.sub.from as string, { name: `alice-${tag}`, userPrincipalName: `alice2-${tag}@lab.example.test` }));
     expect(err.code).toBe('already-exists');
     expect(err.dn).toBe(alice.dn);
   });
@@ -155,14 +144,14 @@ describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
   });
 
   it('refuses two values for a single-valued attribute', async () => {
-    const err = await failure(dir.modifyUser(alice.dn, [{ attribute: 'mail', to: ['a@x.test', 'b@x.test'] }]));
+    const err = await directoryFailure(dir.modifyUser(alice.dn, [{ attribute: 'mail', to: ['a@x.test', 'b@x.test'] }]));
     expect(err.code).toBe('constraint-violation');
     expect(err.message).toBe(`mail is single-valued; cannot set 2 values on ${alice.dn}`);
   });
 
   it('a modify of a missing user gives no-such-object naming the DN', async () => {
     const missing = `CN=nobody-${tag},${ou.dn}`;
-    const err = await failure(dir.modifyUser(missing, [{ attribute: 'mail', to: ['n@lab.example.test'] }]));
+    const err = await directoryFailure(dir.modifyUser(missing, [{ attribute: 'mail', to: ['n@lab.example.test'] }]));
     expect(err.code).toBe('no-such-object');
     expect(err.dn).toBe(missing);
     expect(err.message).toContain(`${missing} does not exist`);
@@ -192,7 +181,7 @@ describe.runIf(env)('LdapDirectory reads and writes users on Samba', () => {
 
   it('moving a missing user gives no-such-object', async () => {
     const missing = `CN=ghost-${tag},${ou.sub.from}`;
-    const err = await failure(dir.moveUser(missing, ou.sub.to as string));
+    const err = await directoryFailure(dir.moveUser(missing, ou.sub.to as string));
     expect(err.code).toBe('no-such-object');
     expect(err.dn).toBe(missing);
   });
