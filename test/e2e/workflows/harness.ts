@@ -16,6 +16,7 @@ import type { LdapDirectory } from '../../../src/ad/index.js';
 import { startLab, type Lab } from '../../../src/lab/in-process-lab.js';
 import type { LabUser } from '../../../src/lab/tenant.js';
 import type { AdUser, SourceAnchorAttribute } from '../../../src/model/observed.js';
+import { sequentialGuid } from '../../helpers/ids.js';
 import { connectTestDirectory, createTestOu, deleteTree, sambaEnv, type SambaEnv } from '../../helpers/samba.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -106,7 +107,7 @@ export async function startWorkflowEnv(opts: {
   };
   const now = sample.tenant.now;
   sample.tenant.users = (opts.cloudOnly ?? []).map((c, i) => ({
-    id: `0e2e0000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`,
+    id: sequentialGuid('0e2e0000', i + 1),
     userPrincipalName: c.upn,
     displayName: c.displayName,
     givenName: c.givenName ?? null,

@@ -10,14 +10,14 @@ import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/i
 import type { ThrottlingConfig } from '../../../src/lab/graph/throttling.js';
 import { LabTenant, emptyLabTenantData, type NewLabUser } from '../../../src/lab/tenant.js';
 import { fakeClock as steppedClock } from '../../helpers/clock.js';
+import { guidSequence } from '../../helpers/ids.js';
 
 export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
 export const DOMAIN = 'lab.example.test';
 
 export function newTenant(): LabTenant {
-  let n = 0;
   return new LabTenant(emptyLabTenantData({ tenantId: TENANT_ID, now: '2026-11-01T00:00:00Z', domains: [DOMAIN] }), {
-    newId: () => `00000000-0000-4000-8000-${(++n).toString(16).padStart(12, '0')}`,
+    newId: guidSequence('00000000'),
   });
 }
 

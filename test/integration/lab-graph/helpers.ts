@@ -11,21 +11,16 @@
 import { Client } from '@microsoft/microsoft-graph-client';
 import { emptyLabTenantData, LabTenant, type LabUser } from '../../../src/lab/tenant.js';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/lab/graph/index.js';
+import { guidSequence } from '../../helpers/ids.js';
 
 export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
 export const DOMAIN = 'lab.example.test';
 export const START = '2026-11-21T12:00:00.000Z';
 
-/** Deterministic GUIDs: prefix + counter. */
-export function idGen(prefix = 'aaaaaaaa'): () => string {
-  let n = 0;
-  return () => `${prefix}-0000-4000-8000-${(++n).toString(16).padStart(12, '0')}`;
-}
-
 export function newTenant(opts: { disableDelaySeconds?: number } = {}): LabTenant {
   return new LabTenant(
     emptyLabTenantData({ tenantId: TENANT_ID, now: START, displayName: 'Lab', domains: [DOMAIN, 'lab.onmicrosoft.com'] }),
-    { ...opts, newId: idGen() },
+    { ...opts, newId: guidSequence('aaaaaaaa') },
   );
 }
 
