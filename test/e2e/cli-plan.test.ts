@@ -2,34 +2,21 @@
  * The built CLI (dist/, `npm test` builds first) run as a user runs it: validate, plan and show on
  * the committed examples, exit codes, saved plans, colour rules and error output.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { captureIo } from '../helpers/cli-io.js';
+import { MAIN, ROOT, runCliSync } from '../helpers/cli-process.js';
 import { planExitCode, runPlan } from '../../src/cli/plan.js';
 import { runShow } from '../../src/cli/show.js';
 import { decodePlan } from '../../src/render/plan-document.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const EXAMPLE = 'examples/sync-switch';
 const ANSI = /\u001b\[/;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string> = {}, cwd = ROOT): Run {
-  const base: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') base[k] = v;
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { ...base, ...env }, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[], env: Record<string, string> = {}, cwd = ROOT) => runCliSync(args, { cwd, env });
 
 let tmp = '';
 beforeAll(() => {

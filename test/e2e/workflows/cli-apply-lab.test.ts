@@ -3,7 +3,6 @@
  * and `apply --lab` see the same tenant): approval (TTY prompt, --auto-approve, no TTY), exit codes,
  * journal default path and mismatch, a plan from a changed manifest. (Ctrl-C during a wait: resume.test.ts.) The built CLI as a child process; the prompt through the command module with a CliIo.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyCommand } from '../../../src/cli/apply.js';
 import { planCommand } from '../../../src/cli/plan.js';
 import { captureIo } from '../../helpers/cli-io.js';
-import { MAIN, LAB_TENANT_ID } from './harness.js';
+import { startCli } from '../../helpers/cli-process.js';
+import { LAB_TENANT_ID } from './harness.js';
 
 // CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
@@ -26,36 +26,7 @@ afterEach(() => {
   rmSync(cwd, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[]): { done: Promise<Run>; kill: (s: NodeJS.Signals) => void; waitFor: (re: RegExp) => Promise<void> } {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') env[k] = v;
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  const waiters: { re: RegExp; resolve: () => void }[] = [];
-  const poke = () => {
-    for (const w of [...waiters]) if (w.re.test(out + err)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
-  };
-  child.stdout.on('data', (c: Buffer) => ((out += c.toString('utf8')), poke()));
-  child.stderr.on('data', (c: Buffer) => ((err += c.toString('utf8')), poke()));
-  return {
-    done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout: out, stderr: err }))),
-    kill: (s) => child.kill(s),
-    waitFor: (re) =>
-      new Promise((resolve, reject) => {
-        if (re.test(out + err)) return resolve();
-        const t = setTimeout(() => reject(new Error(`timed out waiting for ${re}:\n${out}\n${err}`)), 90_000);
-        waiters.push({ re, resolve: () => (clearTimeout(t), resolve()) });
-      }),
-  };
-}
-const cli = (args: string[]) => start(args).done;
+const cli = (args: string[]) => startCli(args, { cwd }).done;
 
 function manifest(name: string, users: string, extra = ''): string {
   writeFileSync(

@@ -7,7 +7,6 @@
  * The sync cycle the CLI waits for is triggered through the manifest's `sync.triggerCommand`, which
  * runs `entra-soa lab sync --endpoint … --token-env …`: the real CLI path.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,11 +15,10 @@ import type { LdapDirectory } from '../../../src/ad/index.js';
 import { startLab, type Lab } from '../../../src/lab/in-process-lab.js';
 import type { LabUser } from '../../../src/lab/tenant.js';
 import type { AdUser, SourceAnchorAttribute } from '../../../src/model/observed.js';
+import { MAIN, ROOT, startCli, type CliRun, type RunningCli } from '../../helpers/cli-process.js';
 import { sequentialGuid } from '../../helpers/ids.js';
 import { connectTestDirectory, createTestOu, deleteTree, sambaEnv, type SambaEnv } from '../../helpers/samba.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 export const SAMPLE_SEED = join(ROOT, 'examples', 'lab', 'sample-company.json');
 export const LAB_TENANT_ID = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
 export const BIND_PASSWORD_ENV = 'E2E_AD_PASSWORD';
@@ -28,23 +26,6 @@ export const LAB_TOKEN_ENV = 'E2E_LAB_TOKEN';
 
 /** The Samba coordinates, or null outside CI without Samba (sambaEnv throws under CI=true). */
 export const SAMBA: SambaEnv | null = sambaEnv();
-
-export interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A running CLI child process whose output can be watched. */
-export interface Running {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves when the combined output matches `re` (rejects after `timeoutMs`). */
-  waitFor(re: RegExp, timeoutMs?: number): Promise<void>;
-  done: Promise<Run>;
-}
 
 export interface CloudOnlyUser {
   upn: string;
@@ -68,8 +49,8 @@ export interface WorkflowEnv {
   /** Live-access flags pointing the CLI at the lab's Graph. */
   graphFlags: string[];
   manifest(name: string, body: string, opts?: { tenantExtra?: string; sync?: string; adUrl?: string; sourceAnchor?: SourceAnchorAttribute }): string;
-  cli(args: string[], opts?: { env?: Record<string, string> }): Promise<Run>;
-  start(args: string[], opts?: { env?: Record<string, string> }): Running;
+  cli(args: string[], opts?: { env?: Record<string, string> }): Promise<CliRun>;
+  start(args: string[], opts?: { env?: Record<string, string> }): RunningCli;
   entraUser(upn: string): LabUser | undefined;
   adUser(upn: string): Promise<AdUser | undefined>;
   close(): Promise<void>;
@@ -149,55 +130,7 @@ export async function startWorkflowEnv(opts: {
   const triggerArgv = [process.execPath, MAIN, 'lab', 'sync', '--endpoint', lab.graphUrl, '--token-env', LAB_TOKEN_ENV];
   const graphFlags = ['--graph-endpoint', lab.graphUrl, '--graph-token-env', LAB_TOKEN_ENV];
 
-  const baseEnv = (): Record<string, string> => {
-    const b: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'NO_COLOR' && k !== 'FORCE_COLOR') b[k] = v;
-    return b;
-  };
-
-  const start = (args: string[], o: { env?: Record<string, string> } = {}): Running => {
-    const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...baseEnv(), ...cliEnv, ...(o.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const watchers: { re: RegExp; resolve: () => void }[] = [];
-    const check = () => {
-      for (const w of [...watchers]) {
-        if (w.re.test(out + err)) {
-          watchers.splice(watchers.indexOf(w), 1);
-          w.resolve();
-        }
-      }
-    };
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-      check();
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
-      check();
-    });
-    const done = new Promise<Run>((resolve) => {
-      child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err }));
-    });
-    return {
-      child,
-      stdout: () => out,
-      stderr: () => err,
-      waitFor: (re, timeoutMs = 90_000) =>
-        new Promise<void>((resolve, reject) => {
-          if (re.test(out + err)) return resolve();
-          const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in CLI output:\n${out}\n${err}`)), timeoutMs);
-          watchers.push({
-            re,
-            resolve: () => {
-              clearTimeout(t);
-              resolve();
-            },
-          });
-        }),
-      done,
-    };
-  };
+  const start = (args: string[], o: { env?: Record<string, string> } = {}): RunningCli => startCli(args, { cwd, env: { ...cliEnv, ...(o.env ?? {}) } });
 
   return {
     env,
