@@ -13,7 +13,7 @@ import { applyCommand } from '../../../src/cli/apply.js';
 import { planCommand } from '../../../src/cli/plan.js';
 import { captureIo } from '../../helpers/cli-io.js';
 import { startCli } from '../../helpers/cli-process.js';
-import { LAB_TENANT_ID } from './harness.js';
+import { labManifest } from '../../helpers/lab-manifest.js';
 
 // CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
@@ -29,29 +29,7 @@ afterEach(() => {
 const cli = (args: string[]) => startCli(args, { cwd }).done;
 
 function manifest(name: string, users: string, extra = ''): string {
-  writeFileSync(
-    join(cwd, name),
-    `apiVersion: entra-soa/v1
-tenant:
-  id: ${LAB_TENANT_ID}
-${extra}
-activeDirectory:
-  connection:
-    url: ldaps://dc1.lab.example.test
-    baseDn: DC=lab,DC=example,DC=test
-    bindDn: CN=svc-entra-soa,OU=ServiceAccounts,DC=lab,DC=example,DC=test
-    bindPasswordEnv: LAB_AD_PASSWORD
-  sourceAnchor: mS-DS-ConsistencyGuid
-  syncScope:
-    include:
-      - OU=Staff,DC=lab,DC=example,DC=test
-      - OU=Groups,DC=lab,DC=example,DC=test
-  unsyncedOu: OU=Unsynced,DC=lab,DC=example,DC=test
-${users}
-sync:
-  pollInterval: 1s
-`,
-  );
+  writeFileSync(join(cwd, name), labManifest(users, { tenantExtra: extra, sync: 'sync:\n  pollInterval: 1s' }));
   return name;
 }
 

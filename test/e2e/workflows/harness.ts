@@ -17,10 +17,11 @@ import type { LabUser } from '../../../src/lab/tenant.js';
 import type { AdUser, SourceAnchorAttribute } from '../../../src/model/observed.js';
 import { MAIN, ROOT, startCli, type CliRun, type RunningCli } from '../../helpers/cli-process.js';
 import { sequentialGuid } from '../../helpers/ids.js';
+import { LAB_TENANT_ID } from '../../helpers/lab-manifest.js';
 import { connectTestDirectory, createTestOu, deleteTree, sambaEnv, type SambaEnv } from '../../helpers/samba.js';
 
 export const SAMPLE_SEED = join(ROOT, 'examples', 'lab', 'sample-company.json');
-export const LAB_TENANT_ID = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
+export { LAB_TENANT_ID };
 export const BIND_PASSWORD_ENV = 'E2E_AD_PASSWORD';
 export const LAB_TOKEN_ENV = 'E2E_LAB_TOKEN';
 

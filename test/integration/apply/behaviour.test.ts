@@ -11,7 +11,8 @@ import type { StepResult } from '../../../src/apply/report.js';
 import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js';
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
-import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, labHarnessPerTest } from './lab-harness.js';
+import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
+import { labHarnessPerTest } from './lab-harness.js';
 
 // Plans of ~100 writes are paced by Graph's write budget (20 writes/s): seconds each, more under load.
 vi.setConfig({ testTimeout: 120_000 });

@@ -5,7 +5,8 @@
 import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
-import { BASE_DN, LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired, readText, labHarnessPerTest } from './lab-harness.js';
+import { BASE_DN, LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
+import { labHarnessPerTest, readText } from './lab-harness.js';
 
 const h = labHarnessPerTest();
 

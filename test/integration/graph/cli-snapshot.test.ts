@@ -6,18 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openGraphAccess, openLiveAccess } from '../../../src/cli/access-options.js';
 import type { CliIo } from '../../../src/cli/io.js';
 import { snapshotCommand } from '../../../src/cli/snapshot.js';
-import { loadManifestText } from '../../../src/manifest/load.js';
-import type { DesiredState } from '../../../src/model/desired.js';
 import { parseSnapshot } from '../../../src/observe/snapshot.js';
 import { captureIo } from '../../helpers/cli-io.js';
+import { LAB_TENANT_ID, loadDesired } from '../../helpers/lab-manifest.js';
 import { cloudUser, newTenant, startLab, type Lab } from './lab-graph.js';
-
-const LAB_TENANT = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
 
 function manifest(extraTenant = ''): string {
   return `apiVersion: entra-soa/v1
 tenant:
-  id: ${LAB_TENANT}
+  id: ${LAB_TENANT_ID}
 ${extraTenant}
 activeDirectory:
   connection:
@@ -49,12 +46,6 @@ async function run(io: CliIo, argv: string[]): Promise<number> {
   return code;
 }
 
-function desired(text: string): DesiredState {
-  const r = loadManifestText(text, 'manifest.yaml');
-  if (!r.desired) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
-  return r.desired;
-}
-
 let lab: Lab | undefined;
 afterEach(async () => {
   await lab?.close();
@@ -76,7 +67,7 @@ describe('entra-soa snapshot', () => {
     const snap = parsed.snapshot!;
     expect(snap.capturedAt).toBe('2026-11-21T12:00:00.000Z');
     expect(snap.source).toMatch(/^Graph emulator 127\.0\.0\.1:\d+ \+ in-memory AD \(fresh from the seed\)$/);
-    expect(snap.state.tenant.tenantId).toBe(LAB_TENANT);
+    expect(snap.state.tenant.tenantId).toBe(LAB_TENANT_ID);
     expect(snap.state.entra.users.length).toBeGreaterThan(10);
     expect(snap.state.ad.users.length).toBeGreaterThan(10);
     const stderr = err.join('');
@@ -116,7 +107,7 @@ describe('live access options', () => {
     const tenant = newTenant();
     tenant.createUser(cloudUser(1));
     lab = await startLab(tenant);
-    const d = desired(manifest('  graphEndpoint: https://graph.microsoft.us'));
+    const d = loadDesired(manifest('  graphEndpoint: https://graph.microsoft.us'));
     const { io } = testIo('/', { LAB_TOKEN: lab.emulator.token });
 
     const { graph, endpoint, traffic } = openGraphAccess({ graphEndpoint: lab.emulator.url, graphTokenEnv: 'LAB_TOKEN' }, d, io, { onProgress: () => undefined });
@@ -129,7 +120,7 @@ describe('live access options', () => {
   });
 
   it('refuses to send a token over plain http to anything but loopback, and names a missing token variable', async () => {
-    const d = desired(manifest());
+    const d = loadDesired(manifest());
     const { io } = testIo('/', {});
     expect(() => openGraphAccess({ graphEndpoint: 'http://graph.example.com', graphTokenEnv: 'T' }, d, io)).toThrow(
       'the Graph endpoint http://graph.example.com must use https:// (plain http is allowed only for the lab on 127.0.0.1)',
