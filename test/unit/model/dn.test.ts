@@ -94,18 +94,8 @@ describe('DNs compared by text (as AD filters OUs)', () => {
 
 describe('the public DN helpers are this module', () => {
   it('src/ad, src/manifest and src/observe/select re-export it', () => {
-    expect(ad.escapeRdnValue).toBe(escapeRdnValue);
-    expect(ad.unescapeRdnValue).toBe(unescapeRdnValue);
-    expect(ad.splitDn).toBe(splitDn);
-    expect(ad.parseRdn).toBe(parseRdn);
-    expect(ad.splitFirstRdn).toBe(splitFirstRdn);
-    expect(ad.formatRdn).toBe(formatRdn);
-    expect(ad.normalizeDn).toBe(normalizeDn);
-    expect(ad.isDnWithin).toBe(isDnWithin);
-    expect(manifest.dnComponents).toBe(dnComponents);
-    expect(manifest.dnIsWithin).toBe(dnIsWithin);
-    expect(manifest.normalizeDn).toBe(dnKey);
-    expect(select.dnParts).toBe(dnComponents);
-    expect(select.parentDn).toBe(parentDn);
+    expect(ad).toMatchObject({ escapeRdnValue, unescapeRdnValue, splitDn, parseRdn, splitFirstRdn, formatRdn, normalizeDn, isDnWithin });
+    expect(manifest).toMatchObject({ dnComponents, dnIsWithin, normalizeDn: dnKey });
+    expect(select).toMatchObject({ dnParts: dnComponents, parentDn });
   });
 });
