@@ -4,7 +4,7 @@ import type { EntraGroup } from '../model/observed.js';
 import { dnComponents, dnIsWithin } from '../model/dn.js';
 import { deletedUserUpn } from './join.js';
 
-/** DN helpers the planner uses through this module (see src/model/dn.ts). */
+/** DN helpers re-exported under their older names (a test pins them); new code imports src/model/dn.ts. */
 export { dnComponents as dnParts, parentDn } from '../model/dn.js';
 
 /** Entra Connect's OU filter: include and exclude container DNs. */

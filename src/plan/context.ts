@@ -1,11 +1,11 @@
 import type { DesiredState, ManifestFeatureName, UserRule } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import { dnKey } from '../model/dn.js';
 import type { Identity, JoinResult } from '../model/identity.js';
 import { HARD_MATCH_RESTRICTION_DATE, type AdUser, type EntraUser, type ObservedState } from '../model/observed.js';
 import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
 import { assertNever, type Step } from '../model/step.js';
 import { primarySmtp } from '../observe/join.js';
-import { dnParts } from '../observe/select.js';
 
 /** A hazard before it is added to the plan (field order fixed for canonical JSON). */
 export interface HazardDraft {
@@ -79,7 +79,7 @@ export class PlanContext {
       push(this.adBySam, i.ad.samAccountName.toLowerCase(), i);
     }
     for (const e of observed.entra.users) if (e.onPremisesImmutableId) push(this.entraByImmutable, e.onPremisesImmutableId, e);
-    for (const ou of observed.ad.organizationalUnits) this.ouSet.add(dnParts(ou.dn).join(','));
+    for (const ou of observed.ad.organizationalUnits) this.ouSet.add(dnKey(ou.dn));
   }
 
   /** Identities whose AD user matches `value` by the rule's counterpart attribute. */
@@ -118,7 +118,7 @@ export class PlanContext {
   }
 
   ouExists(dn: string): boolean {
-    return this.ouSet.has(dnParts(dn).join(','));
+    return this.ouSet.has(dnKey(dn));
   }
 
   /** Appends a step; returns its id (`s001`, ...). */

@@ -1,7 +1,8 @@
 import type { Identity } from '../model/identity.js';
 import type { AdUser } from '../model/observed.js';
 import { deletedUserUpn } from '../observe/join.js';
-import { dnParts, inSyncScope, parentDn } from '../observe/select.js';
+import { dnComponents, parentDn } from '../model/dn.js';
+import { inSyncScope } from '../observe/select.js';
 import type { PlanContext } from './context.js';
 
 /** Whether an AD user must be moved into Entra Connect's scope, and where. */
@@ -22,7 +23,7 @@ export function adInScope(ctx: PlanContext, dn: string): boolean {
  */
 export function scopeMoveFor(ctx: PlanContext, ad: AdUser): ScopeMove {
   if (adInScope(ctx, ad.dn)) return { kind: 'in-scope' };
-  const rdn = dnParts(ad.dn)[0] ?? 'cn=x';
+  const rdn = dnComponents(ad.dn)[0] ?? 'cn=x';
   for (const ou of ctx.desired.activeDirectory.syncScope.include) {
     if (adInScope(ctx, `${rdn},${ou}`)) return { kind: 'move', toOu: ou };
   }
