@@ -1,6 +1,6 @@
 import { guidToImmutableId, isGuid } from '../model/anchor.js';
 import type { DirectoryAccess } from '../model/directory.js';
-import { firstRdn } from '../model/dn.js';
+import { escapeRdnValuePairs, firstRdn } from '../model/dn.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
@@ -37,16 +37,8 @@ export interface StepHandler<S extends Step> {
 
 type Registry = { [K in StepKind]: StepHandler<Extract<Step, { kind: K }>> };
 
-/** Escape a value for use in an RDN (RFC 4514). */
-export function escapeRdnValue(v: string): string {
-  let out = v.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`);
-  if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
-  if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;
-  return out;
-}
-
 export function createdUserDn(step: Extract<Step, { kind: 'ad.createUser' }>): string {
-  return `CN=${escapeRdnValue(step.user.cn)},${step.ou}`;
+  return `CN=${escapeRdnValuePairs(step.user.cn)},${step.ou}`;
 }
 
 /** The immutable id Entra Connect derives from this AD user with the given source anchor. */

@@ -50,6 +50,18 @@ export function escapeRdnValue(value: string): string {
   return out;
 }
 
+/**
+ * Escape an attribute value for an RDN with backslash pairs only (`\\`, `\,`, `\+`, ...), never
+ * the hex form: the DN of a user the plan creates (`CN=<value>,<createIn OU>`), as the planner checks
+ * it against the sync scope and as apply looks the user up afterwards. Not the same output as
+ * `escapeRdnValue` (which writes a backslash as `\5c` and escapes NUL), and kept as it is so that
+ * plans and apply do not change: a leading space or `#` and a trailing space get a backslash, which
+ * makes a value of one space `\\ `.
+ */
+export function escapeRdnValuePairs(value: string): string {
+  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+}
+
 /** Undo RFC 4514 escaping (`\,` and `\2c` forms; hex escapes are UTF-8 bytes). */
 export function unescapeRdnValue(value: string): string {
   const bytes: number[] = [];

@@ -1,5 +1,6 @@
 import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
+import { escapeRdnValuePairs } from '../model/dn.js';
 import type { AdUser, EntraUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser, Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
@@ -19,11 +20,6 @@ export function samFromUpn(upn: string): string {
 /** CN for a created user: the UPN local part (RDN specials escaped when the DN is built). */
 export function cnFromUpn(upn: string): string {
   return upn.split('@')[0] ?? upn;
-}
-
-/** Escapes an RDN value for use in a DN (RFC 4514). */
-export function escapeRdnValue(v: string): string {
-  return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
 }
 
 const cmpCi = (a: string, b: string): number => {
@@ -171,7 +167,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
       displayName: e.displayName,
     };
     if (!ctx.ouExists(ou)) block('missing-object', `the OU ${ou} (createIn of rule ${rule.name}) does not exist in AD: create it or fix createIn`);
-    else if (!adInScope(ctx, `CN=${escapeRdnValue(newUser.cn)},${ou}`)) {
+    else if (!adInScope(ctx, `CN=${escapeRdnValuePairs(newUser.cn)},${ou}`)) {
       block('unsupported', `the OU ${ou} (createIn of rule ${rule.name}) is outside the sync scope, so a user created there never syncs: pick an OU inside activeDirectory.syncScope`);
     }
     const samTaken = ctx.adHoldingSam(newUser.samAccountName);

@@ -6,6 +6,7 @@ import {
   dnIsWithin,
   dnKey,
   escapeRdnValue,
+  escapeRdnValuePairs,
   firstRdn,
   formatRdn,
   isDnWithin,
@@ -26,6 +27,16 @@ describe('RDN escaping (RFC 4514)', () => {
     expect(escapeRdnValue(' both ')).toBe('\\ both\\ ');
     expect(escapeRdnValue('back\\slash')).toBe('back\\5cslash');
     expect(escapeRdnValue('Zoë Ærø')).toBe('Zoë Ærø');
+  });
+
+  it('escapeRdnValuePairs writes backslash pairs only (a backslash as \\\\), for created users\' DNs in plan and apply', () => {
+    expect(escapeRdnValuePairs('Smith, John')).toBe('Smith\\, John');
+    expect(escapeRdnValuePairs('a+b="c";<d>')).toBe('a\\+b\\=\\"c\\"\\;\\<d\\>');
+    expect(escapeRdnValuePairs('#lead')).toBe('\\#lead');
+    expect(escapeRdnValuePairs(' both ')).toBe('\\ both\\ ');
+    expect(escapeRdnValuePairs('back\\slash')).toBe('back\\\\slash');
+    expect(escapeRdnValuePairs(' ')).toBe('\\\\ ');
+    for (const v of ['Smith, John', ' x#y+z ', 'a\\b,c', '#', 'Zoë']) expect(unescapeRdnValue(escapeRdnValuePairs(v))).toBe(v);
   });
 
   it('unescapes both the character and the hex forms, including UTF-8 bytes', () => {
