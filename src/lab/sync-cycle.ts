@@ -20,6 +20,7 @@ import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { HARD_MATCH_RESTRICTION_DATE } from '../model/observed.js';
 import { guidToImmutableId } from '../model/anchor.js';
+import { dnComponents } from '../model/dn.js';
 import type { LabDeletedUser, LabTenant, LabUser, LabUserPatch } from './tenant.js';
 import { LabTenantError } from './tenant.js';
 import { inSyncScope } from '../observe/select.js';
@@ -58,12 +59,10 @@ export { inSyncScope };
 
 /** The DNS domain of a DN's DC= components (`DC=lab,DC=example,DC=test` → `lab.example.test`). */
 export function dnsDomainOf(dn: string): string | null {
-  const dcs = dn
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => /^dc=/i.test(p))
-    .map((p) => p.slice(3));
-  return dcs.length ? dcs.join('.').toLowerCase() : null;
+  const dcs = dnComponents(dn)
+    .filter((rdn) => rdn.startsWith('dc='))
+    .map((rdn) => rdn.slice(3));
+  return dcs.length ? dcs.join('.') : null;
 }
 
 /** The AD user's primary SMTP address (the `SMTP:` proxy address, else `mail`), lower case. */

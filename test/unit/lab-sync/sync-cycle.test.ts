@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSyncCycle, inSyncScope, tenantDeletionThreshold } from '../../../src/lab/sync-cycle.js';
+import { runSyncCycle, inSyncScope, tenantDeletionThreshold, dnsDomainOf } from '../../../src/lab/sync-cycle.js';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
 import { SALES, STAFF, UNSYNCED, BASE, cloudOnly, person, world } from './fixtures.js';
 
@@ -11,6 +11,15 @@ describe('inSyncScope', () => {
     expect(inSyncScope(`CN=A,OU=Disabled,${STAFF}`, scope, BASE)).toBe(false);
     expect(inSyncScope(`CN=A,OU=XStaff,${BASE}`, scope, BASE)).toBe(false);
     expect(inSyncScope(`CN=A,${UNSYNCED}`, { include: [], exclude: [] }, BASE)).toBe(true);
+  });
+});
+
+describe('dnsDomainOf', () => {
+  it('joins the DC= components, lower case, with the shared DN parser (escaped commas stay inside an RDN)', () => {
+    expect(dnsDomainOf(BASE)).toBe('lab.example.test');
+    expect(dnsDomainOf('OU=Staff, DC=Lab ,dc = Example,DC=test')).toBe('lab.example.test');
+    expect(dnsDomainOf('CN=Smith\\,DC=fake,DC=lab,DC=test')).toBe('lab.test');
+    expect(dnsDomainOf('OU=Staff')).toBeNull();
   });
 });
 
