@@ -6,29 +6,13 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runLab, LAB_ENDPOINT_FILE } from '../../../src/cli/lab.js';
 import type { LabArgs } from '../../../src/cli/lab.js';
-import type { CliIo } from '../../../src/cli/io.js';
-
-function testIo(cwd: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
-    env,
-    stdoutIsTTY: false,
-    stdinIsTTY: false,
-    prompt: async () => '',
-    cwd,
-    now: () => new Date('2026-11-21T00:00:00Z'),
-  };
-  return { io, out, err, text: () => out.join(''), errors: () => err.join('') };
-}
+import { captureIo } from '../../helpers/cli-io.js';
 
 describe('entra-soa lab', () => {
   it('up serves the lab; sync, clock, state and reset drive it; the state survives a restart', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'lab-cmd-'));
-    const up = testIo(cwd);
-    const client = testIo(cwd);
+    const up = captureIo(cwd);
+    const client = captureIo(cwd);
     const results: Record<string, { code: number; text: string }> = {};
     const run = async (name: string, args: Omit<LabArgs, 'action'> & { action: LabArgs['action'] }) => {
       const before = client.out.length;
@@ -65,7 +49,7 @@ describe('entra-soa lab', () => {
     expect(client.errors()).toMatch(/no running lab found .*start one with "entra-soa lab up"/);
 
     // restart: resumed from the state folder; reset goes back to the seed
-    const again = testIo(cwd);
+    const again = captureIo(cwd);
     await runLab(again.io, { action: 'up' }, {
       waitForStop: async () => {
         await run('reset', { action: 'reset' });
@@ -79,7 +63,7 @@ describe('entra-soa lab', () => {
 
   it('refuses bad input with one clear message', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'lab-cmd-'));
-    const t = testIo(cwd);
+    const t = captureIo(cwd);
     expect(await runLab(t.io, { action: 'clock' })).toBe(1);
     expect(await runLab(t.io, { action: 'clock', advance: 'a while' })).toBe(1);
     expect(await runLab(t.io, { action: 'up', syncEvery: 'often' })).toBe(1);
