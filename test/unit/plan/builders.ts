@@ -9,9 +9,11 @@ import type {
   UserRule,
   UserSelector,
 } from '../../../src/model/desired.js';
-import type { AdUser, DeletedEntraUser, EntraGroup, EntraUser, ObservedState, TenantSyncState } from '../../../src/model/observed.js';
+import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../../../src/model/observed.js';
+import type { AdUser, DeletedEntraUser, EntraGroup, EntraUser, ObservedState, OnPremisesLeftovers, TenantSyncState } from '../../../src/model/observed.js';
 import { buildPlan } from '../../../src/plan/index.js';
 import type { Plan } from '../../../src/model/plan.js';
+import { sequentialGuid } from '../../helpers/ids.js';
 
 export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
 export const BASE_DN = 'DC=contoso,DC=com';
@@ -19,9 +21,9 @@ export const STAFF_OU = 'OU=Staff,DC=contoso,DC=com';
 export const UNSYNCED_OU = 'OU=Unsynced,DC=contoso,DC=com';
 export const DISABLED_OU = 'OU=Disabled,OU=Staff,DC=contoso,DC=com';
 
-/** A deterministic GUID for a small number. */
+/** A deterministic GUID for a small number (`00000000-0000-4000-8000-<n in hex>`). */
 export function guid(n: number): string {
-  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  return sequentialGuid('00000000', n);
 }
 
 export function adUser(name: string, n: number, over: Partial<AdUser> = {}): AdUser {
@@ -41,14 +43,8 @@ export function adUser(name: string, n: number, over: Partial<AdUser> = {}): AdU
   };
 }
 
-const noLeftovers = {
-  onPremisesDistinguishedName: null,
-  onPremisesDomainName: null,
-  onPremisesSamAccountName: null,
-  onPremisesSecurityIdentifier: null,
-  onPremisesUserPrincipalName: null,
-  onPremisesLastSyncDateTime: null,
-};
+/** Every onPremises leftover attribute null (a user never synced). */
+const noLeftovers = Object.fromEntries(ON_PREMISES_LEFTOVER_ATTRIBUTES.map((a) => [a, null])) as Record<keyof OnPremisesLeftovers, null>;
 
 /** A cloud-only, never-synced Entra user. */
 export function cloudUser(name: string, id: string, over: Partial<EntraUser> = {}): EntraUser {
