@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // Generates examples/<workflow>/{manifest.yaml,snapshot.json} for the Contoso sample company.
 // Deterministic: every GUID comes from a seeded PRNG, so running it again gives the same bytes.
-// Imports nothing from src/ (it runs on plain Node 20); the anchor algorithm is the one of
-// src/model/anchor.ts: base64 of the GUID's bytes in .NET Guid.ToByteArray() order.
+// Imports nothing from src/ (it runs on plain Node 20); what it shares with gen-lab-seed.mjs (the
+// PRNG, GUIDs, the anchor algorithm of src/model/anchor.ts, user defaults) is in scripts/lib/.
 //
 //   node scripts/gen-examples.mjs            # rewrite the examples
 //   node scripts/gen-examples.mjs --check    # exit 1 when a committed file differs
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { immutableId } from './lib/anchor.mjs';
+import { SeededRandom, randomGuid } from './lib/random.mjs';
+import { NO_ON_PREMISES_LEFTOVERS } from './lib/users.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
@@ -42,37 +45,9 @@ function seedOf(text) {
   return h;
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A version-4 GUID derived only from `name`. */
 function guid(name) {
-  const rnd = mulberry32(seedOf(name));
-  const bytes = Array.from({ length: 16 }, () => Math.floor(rnd() * 256));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-/** ImmutableID of a display-form GUID (same algorithm as src/model/anchor.ts). */
-function immutableId(g) {
-  const b = Buffer.from(g.replace(/-/g, ''), 'hex');
-  const stored = Buffer.concat([
-    Buffer.from(b.subarray(0, 4)).reverse(),
-    Buffer.from(b.subarray(4, 6)).reverse(),
-    Buffer.from(b.subarray(6, 8)).reverse(),
-    b.subarray(8, 16),
-  ]);
-  return stored.toString('base64');
+  return randomGuid(new SeededRandom(seedOf(name)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -195,15 +170,6 @@ function leftovers(ad, rid) {
   };
 }
 
-const NO_LEFTOVERS = {
-  onPremisesDistinguishedName: null,
-  onPremisesDomainName: null,
-  onPremisesSamAccountName: null,
-  onPremisesSecurityIdentifier: null,
-  onPremisesUserPrincipalName: null,
-  onPremisesLastSyncDateTime: null,
-};
-
 /** An Entra user synced from `ad`. Keys in the order of the EntraUser interface. */
 function syncedEntraUser(ad, p) {
   return {
@@ -229,7 +195,7 @@ function syncedEntraUser(ad, p) {
 function cloudOnlyUser(c) {
   const local = c.upn.split('@')[0];
   return {
-    ...NO_LEFTOVERS,
+    ...NO_ON_PREMISES_LEFTOVERS,
     id: guid(`entra:${c.upn}`),
     userPrincipalName: c.upn,
     displayName: c.displayName,
@@ -335,7 +301,7 @@ function convert(u) {
 }
 /** An Entra user turned into a never-synced cloud user (e.g. created in the cloud first). */
 function makeCloudOnly(u) {
-  Object.assign(u, NO_LEFTOVERS);
+  Object.assign(u, NO_ON_PREMISES_LEFTOVERS);
   u.onPremisesSyncEnabled = null;
   u.onPremisesImmutableId = null;
   u.onPremisesObjectIdentifier = null;

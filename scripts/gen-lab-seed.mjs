@@ -8,39 +8,18 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { immutableId } from './lib/anchor.mjs';
+import { SeededRandom, randomGuid } from './lib/random.mjs';
+import { NO_ON_PREMISES_LEFTOVERS } from './lib/users.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = process.argv[2] ?? join(ROOT, 'examples/lab/sample-company.json');
 
-// ---- deterministic randomness (same algorithm as SeededRandom in src/lab/memory-directory.ts) ----
-let state = 20260615 >>> 0;
-function next() {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n) => Math.floor(next() * n);
+// ---- deterministic randomness (scripts/lib/random.mjs) ----
+const random = new SeededRandom(20260615);
+const int = (n) => random.int(n);
 const pick = (xs) => xs[int(xs.length)];
-function guid() {
-  const b = Array.from({ length: 16 }, () => int(256));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = b.map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-// ImmutableID = base64 of the GUID's bytes in .NET ToByteArray order (domain.md §2)
-function immutableId(g) {
-  const b = Buffer.from(g.replace(/-/g, ''), 'hex');
-  const le = Buffer.concat([
-    Buffer.from(b.subarray(0, 4)).reverse(),
-    Buffer.from(b.subarray(4, 6)).reverse(),
-    Buffer.from(b.subarray(6, 8)).reverse(),
-    b.subarray(8),
-  ]);
-  return le.toString('base64');
-}
+const guid = () => randomGuid(random);
 
 // ---- the company ----
 const TENANT_ID = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
@@ -133,12 +112,7 @@ function cloudUser(fields) {
     createdDateTime: created(30 + int(900)),
     onPremisesSyncEnabled: null,
     onPremisesImmutableId: null,
-    onPremisesDistinguishedName: null,
-    onPremisesDomainName: null,
-    onPremisesSamAccountName: null,
-    onPremisesSecurityIdentifier: null,
-    onPremisesUserPrincipalName: null,
-    onPremisesLastSyncDateTime: null,
+    ...NO_ON_PREMISES_LEFTOVERS,
     onPremisesObjectIdentifier: null,
     isCloudManaged: false,
     passwordLastResetAt: null,
@@ -415,7 +389,7 @@ const seed = {
     kind: 'entra-soa/lab-directory',
     formatVersion: 1,
     baseDn: BASE,
-    randomState: state,
+    randomState: random.state,
     organizationalUnits: [OU.staff, OU.sales, OU.finance, OU.it, OU.engineering, OU.contractors, OU.disabled, OU.unsynced, OU.service, OU.groups],
     users: adUsers,
     groups: adGroups,
