@@ -331,6 +331,38 @@ function defined<T extends object>(v: T): T {
 }
 
 /**
+ * The record of a new user as Graph creates it: what `input` gives (undefined fields left out), and
+ * for the rest no names or addresses, enabled, never synced, not cloud-managed; `changeSeq` 0 until
+ * the tenant stores it. What `createUser` stores, and how a seed's user can be written by hand.
+ */
+export function labUserRecord(input: NewLabUser, id: string, createdDateTime: string): LabUser {
+  return {
+    displayName: null,
+    givenName: null,
+    surname: null,
+    mail: null,
+    mailNickname: null,
+    proxyAddresses: [],
+    accountEnabled: true,
+    onPremisesSyncEnabled: null,
+    onPremisesImmutableId: null,
+    onPremisesDistinguishedName: null,
+    onPremisesDomainName: null,
+    onPremisesSamAccountName: null,
+    onPremisesSecurityIdentifier: null,
+    onPremisesUserPrincipalName: null,
+    onPremisesLastSyncDateTime: null,
+    onPremisesObjectIdentifier: null,
+    isCloudManaged: false,
+    passwordLastResetAt: null,
+    ...defined(input),
+    id,
+    createdDateTime,
+    changeSeq: 0,
+  };
+}
+
+/**
  * The lab tenant. Read methods return the stored records (typed readonly: do not mutate them);
  * change methods validate, apply, stamp the change sequence and throw `LabTenantError` on refusal.
  */
@@ -515,30 +547,7 @@ export class LabTenant {
   createUser(input: NewLabUser): Readonly<LabUser> {
     const id = lower(input.id ?? this.newId());
     if (this.users.has(id) || this.deleted.has(id)) throw new LabTenantError(400, 'Request_BadRequest', `An object with id '${id}' already exists.`);
-    const user: LabUser = {
-      displayName: null,
-      givenName: null,
-      surname: null,
-      mail: null,
-      mailNickname: null,
-      proxyAddresses: [],
-      accountEnabled: true,
-      onPremisesSyncEnabled: null,
-      onPremisesImmutableId: null,
-      onPremisesDistinguishedName: null,
-      onPremisesDomainName: null,
-      onPremisesSamAccountName: null,
-      onPremisesSecurityIdentifier: null,
-      onPremisesUserPrincipalName: null,
-      onPremisesLastSyncDateTime: null,
-      onPremisesObjectIdentifier: null,
-      isCloudManaged: false,
-      passwordLastResetAt: null,
-      ...defined(input),
-      id,
-      createdDateTime: this.nowIso(),
-      changeSeq: 0,
-    };
+    const user = labUserRecord(input, id, this.nowIso());
     this.checkUnique(user, null);
     user.changeSeq = ++this.seq;
     this.insertUser(user);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LdapDirectory } from '../../../src/ad/index.js';
 import { startLab, type Lab } from '../../../src/lab/in-process-lab.js';
-import type { LabUser } from '../../../src/lab/tenant.js';
+import { labUserRecord, type LabUser } from '../../../src/lab/tenant.js';
 import type { AdUser, SourceAnchorAttribute } from '../../../src/model/observed.js';
 import { MAIN, ROOT, startCli, type CliRun, type RunningCli } from '../../helpers/cli-process.js';
 import { sequentialGuid } from '../../helpers/ids.js';
@@ -88,30 +88,18 @@ export async function startWorkflowEnv(opts: {
     unsyncedOu: string;
   };
   const now = sample.tenant.now;
-  sample.tenant.users = (opts.cloudOnly ?? []).map((c, i) => ({
-    id: sequentialGuid('0e2e0000', i + 1),
-    userPrincipalName: c.upn,
-    displayName: c.displayName,
-    givenName: c.givenName ?? null,
-    surname: c.surname ?? null,
-    mail: c.mail === undefined ? c.upn : c.mail,
-    mailNickname: c.upn.split('@')[0] ?? null,
-    proxyAddresses: c.proxyAddresses ?? [`SMTP:${c.upn}`],
-    accountEnabled: true,
-    createdDateTime: now,
-    onPremisesSyncEnabled: null,
-    onPremisesImmutableId: null,
-    onPremisesDistinguishedName: null,
-    onPremisesDomainName: null,
-    onPremisesSamAccountName: null,
-    onPremisesSecurityIdentifier: null,
-    onPremisesUserPrincipalName: null,
-    onPremisesLastSyncDateTime: null,
-    onPremisesObjectIdentifier: null,
-    isCloudManaged: false,
-    passwordLastResetAt: null,
-    changeSeq: 1,
-  }));
+  sample.tenant.users = (opts.cloudOnly ?? []).map((c, i) => {
+    const fields = {
+      userPrincipalName: c.upn,
+      displayName: c.displayName,
+      givenName: c.givenName ?? null,
+      surname: c.surname ?? null,
+      mail: c.mail === undefined ? c.upn : c.mail,
+      mailNickname: c.upn.split('@')[0] ?? null,
+      proxyAddresses: c.proxyAddresses ?? [`SMTP:${c.upn}`],
+    };
+    return { ...labUserRecord(fields, sequentialGuid('0e2e0000', i + 1), now), changeSeq: 1 };
+  });
   sample.tenant.deletedUsers = [];
   sample.tenant.groups = [];
   sample.tenant.provisioningErrors = [];
