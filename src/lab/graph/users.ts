@@ -3,6 +3,7 @@
  * `/users/{id}/onPremisesSyncBehavior` and the deleted-users views, with Graph's semantics
  * (shared/domain.md §1, §4, §5).
  */
+import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../../model/observed.js';
 import type { LabTenant, LabUser, LabUserPatch } from '../tenant.js';
 import {
   GraphHttpError,
@@ -48,14 +49,7 @@ export const DEFAULT_USER_PROPERTIES = [
 ] as const;
 
 /** The on-premises attributes Entra Connect writes to a synced user (AD-mastered) and leaves behind when it is converted. */
-const ON_PREMISES_LEFTOVERS = [
-  'onPremisesDistinguishedName',
-  'onPremisesDomainName',
-  'onPremisesSamAccountName',
-  'onPremisesSecurityIdentifier',
-  'onPremisesUserPrincipalName',
-  'onPremisesLastSyncDateTime',
-] as const;
+const ON_PREMISES_LEFTOVERS = ON_PREMISES_LEFTOVER_ATTRIBUTES;
 
 /** Every user property the lab can return (`$select`). */
 export const USER_PROPERTIES: ReadonlySet<string> = new Set([
