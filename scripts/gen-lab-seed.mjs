@@ -303,34 +303,12 @@ for (const [name, mailEnabled] of [
   });
 }
 
-const features = Object.fromEntries(
-  [
-    'allowOnPremUpdateOfOnPremisesObjectIdentifierEnabled',
-    'blockCloudObjectTakeoverThroughHardMatchEnabled',
-    'blockSoftMatchEnabled',
-    'bypassDirSyncOverridesEnabled',
-    'cloudPasswordPolicyForPasswordSyncedUsersEnabled',
-    'concurrentCredentialUpdateEnabled',
-    'concurrentOrgIdProvisioningEnabled',
-    'deviceWritebackEnabled',
-    'directoryExtensionsEnabled',
-    'fopeConflictResolutionEnabled',
-    'groupWriteBackEnabled',
-    'passwordSyncEnabled',
-    'passwordWritebackEnabled',
-    'quarantineUponProxyAddressesConflictEnabled',
-    'quarantineUponUpnConflictEnabled',
-    'softMatchOnUpnEnabled',
-    'synchronizeUpnForManagedUsersEnabled',
-    'unifiedGroupWritebackEnabled',
-    'userForcePasswordChangeOnLogonEnabled',
-    'userWritebackEnabled',
-  ].map((n) => [n, false]),
-);
-features.blockSoftMatchEnabled = true;
-features.blockCloudObjectTakeoverThroughHardMatchEnabled = true;
-features.softMatchOnUpnEnabled = false;
-features.passwordSyncEnabled = true;
+// Only the features that differ from Graph's default (false): LabTenant fills in the others.
+const features = {
+  blockCloudObjectTakeoverThroughHardMatchEnabled: true,
+  blockSoftMatchEnabled: true,
+  passwordSyncEnabled: true,
+};
 
 const ROLE_TEMPLATE_IDS = {
   'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
