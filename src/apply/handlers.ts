@@ -120,8 +120,8 @@ export const STEP_HANDLERS: Registry = {
   'entra.setGroupCloudManaged': {
     title: (s) => (s.to ? `convert group ${s.displayName} to cloud authority` : `hand group ${s.displayName} back to on-premises authority`),
     isDone: async (s, ctx) => {
-      const g = (await ctx.entra.listGroups()).find((x) => x.id === s.groupId);
-      return g !== undefined && g.isCloudManaged === s.to;
+      const g = await ctx.entra.getGroup(s.groupId);
+      return g !== null && g.isCloudManaged === s.to;
     },
     run: async (s, ctx) => {
       await ctx.entra.setGroupCloudManaged(s.groupId, s.to);

@@ -107,6 +107,19 @@ export function needsSyncBehavior(u: Json): boolean {
   return u['onPremisesSyncEnabled'] === false || typeof u['onPremisesImmutableId'] === 'string' || hasLeftovers(u);
 }
 
+/** A Graph group record (GROUP_SELECT) → EntraGroup; `behavior` is its onPremisesSyncBehavior.isCloudManaged when read. */
+function toEntraGroup(g: Json, behavior: boolean | null): EntraGroup {
+  return {
+    id: String(g['id']),
+    displayName: String(g['displayName'] ?? ''),
+    mailNickname: str(g['mailNickname']),
+    onPremisesSyncEnabled: boolOrNull(g['onPremisesSyncEnabled']),
+    isCloudManaged: g['onPremisesSyncEnabled'] === true ? false : behavior,
+    securityEnabled: g['securityEnabled'] === true,
+    mailEnabled: g['mailEnabled'] === true,
+  };
+}
+
 function groupNeedsSyncBehavior(g: Json): boolean {
   if (g['onPremisesSyncEnabled'] === true) return false;
   return g['onPremisesSyncEnabled'] === false || g['onPremisesLastSyncDateTime'] != null || g['onPremisesSecurityIdentifier'] != null;
@@ -425,15 +438,28 @@ export class GraphEntraAccess implements EntraAccess {
     const candidates = raw.filter(groupNeedsSyncBehavior).map((g) => String(g['id']));
     const behaviors = await this.#readSyncBehaviors('groups', candidates);
     this.#progress(`read ${fmt(raw.length)} Entra group(s)`);
-    return raw.map((g) => ({
-      id: String(g['id']),
-      displayName: String(g['displayName'] ?? ''),
-      mailNickname: str(g['mailNickname']),
-      onPremisesSyncEnabled: boolOrNull(g['onPremisesSyncEnabled']),
-      isCloudManaged: g['onPremisesSyncEnabled'] === true ? false : (behaviors.get(String(g['id'])) ?? null),
-      securityEnabled: g['securityEnabled'] === true,
-      mailEnabled: g['mailEnabled'] === true,
-    }));
+    return raw.map((g) => toEntraGroup(g, behaviors.get(String(g['id'])) ?? null));
+  }
+
+  async getGroup(id: string): Promise<EntraGroup | null> {
+    let g: Json;
+    try {
+      g = await graphCall(() => this.client.api(`/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 404) return null;
+      throw err;
+    }
+    let behavior: boolean | null = null;
+    if (groupNeedsSyncBehavior(g)) {
+      try {
+        behavior = isCloudManagedFrom(
+          await graphCall(() => this.client.api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>),
+        );
+      } catch (err) {
+        if (!(err instanceof GraphError && err.status === 404)) throw err;
+      }
+    }
+    return toEntraGroup(g, behavior);
   }
 
   async getTenantSyncState(): Promise<TenantSyncState> {

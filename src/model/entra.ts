@@ -17,6 +17,8 @@ export interface EntraAccess {
   listDeletedUsers(): Promise<DeletedEntraUser[]>;
   /** All groups with their sync state. */
   listGroups(): Promise<EntraGroup[]>;
+  /** One group by id, or null when it does not exist (404). Same shape as listGroups. */
+  getGroup(id: string): Promise<EntraGroup | null>;
   /** organization + directory/onPremisesSynchronization. */
   getTenantSyncState(): Promise<TenantSyncState>;
 

@@ -242,6 +242,14 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     expect(g('Finance')).toMatchObject({ onPremisesSyncEnabled: null, isCloudManaged: true, mailNickname: 'finance' });
     expect(g('Cloud Team')).toMatchObject({ onPremisesSyncEnabled: null, isCloudManaged: null, mailEnabled: true });
 
+    // one group by id: the same shape as the list, one GET (plus one beta read for a converted group)
+    const before = urlsOf(lab, /\/groups/).length;
+    expect(await lab.entra.getGroup(g('Finance').id)).toEqual(g('Finance'));
+    expect(await lab.entra.getGroup(g('Sales Team').id)).toEqual(g('Sales Team'));
+    expect(await lab.entra.getGroup('00000000-0000-4000-8000-00000000dead')).toBeNull();
+    expect(urlsOf(lab, /\/groups/).length - before).toBe(4);
+    expect(urlsOf(lab, /\/groups\?/).length).toBe(1);
+
     const state = await lab.entra.getTenantSyncState();
     expect(state).toEqual({
       tenantId: TENANT_ID,
