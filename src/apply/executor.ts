@@ -1,3 +1,4 @@
+import { MinHeap } from './min-heap.js';
 import type { AllowOptions } from '../model/desired.js';
 import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
@@ -184,57 +185,76 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     }
   };
 
-  // Decide a pending step that cannot start because a dependency did not succeed.
-  const blockedBy = (s: PlannedStep): StepResult | null => {
-    for (const d of s.dependsOn) {
-      const r = results.get(d);
-      if (r && !SUCCEEDED.has(r.status)) return r;
+  // Event-driven scheduling: each pending step counts its dependencies that have not succeeded yet;
+  // a step's result releases or blocks only its own dependents. Ready steps start lowest plan index
+  // first, so the order is the plan's wherever dependencies allow.
+  const index = new Map(plan.steps.map((s, i) => [s.id, i]));
+  const unmet = new Map<string, number>();
+  const ready = new MinHeap<PlannedStep>((a, b) => (index.get(a.id) ?? 0) - (index.get(b.id) ?? 0));
+  const blockOne = (s: PlannedStep, blocker: StepResult): void => {
+    unmet.delete(s.id);
+    const title = handlerFor(s.step).title(s.step);
+    if (blocker.status === 'refused') {
+      setResult(s, 'refused', `not attempted: ${title} depends on ${blocker.id}, whose object ${blocker.objectKey} changed since the plan was made: re-run plan`);
+    } else {
+      setResult(s, 'not-run', `not run: ${title} depends on ${blocker.id}, which ${blocker.status === 'failed' ? 'failed' : 'did not run'}`);
     }
-    return null;
   };
+  // A step got its result: its dependents come one closer to starting, or (transitively) cannot start
+  // at all. Iterative, so a failure at the head of a long chain cannot overflow the stack.
+  const release = (id: string): void => {
+    const settled = [id];
+    for (let next = settled.pop(); next !== undefined; next = settled.pop()) {
+      const r = results.get(next) as StepResult;
+      for (const depId of dependents.get(next) ?? []) {
+        if (!unmet.has(depId)) continue;
+        const d = byId.get(depId) as PlannedStep;
+        if (!SUCCEEDED.has(r.status)) {
+          blockOne(d, r);
+          settled.push(d.id);
+          continue;
+        }
+        const left = (unmet.get(d.id) ?? 0) - 1;
+        unmet.set(d.id, left);
+        if (left === 0) ready.push(d);
+      }
+    }
+  };
+  const block = (s: PlannedStep, blocker: StepResult): void => {
+    if (!unmet.has(s.id)) return;
+    blockOne(s, blocker);
+    release(s.id);
+  };
+  for (const s of pending) unmet.set(s.id, s.dependsOn.filter((d) => !SUCCEEDED.has(results.get(d)?.status as StepStatus)).length);
+  for (const s of pending) {
+    const blocker = s.dependsOn.map((d) => results.get(d)).find((r): r is StepResult => r !== undefined && !SUCCEEDED.has(r.status));
+    if (blocker) block(s, blocker);
+    else if (unmet.get(s.id) === 0) ready.push(s);
+  }
 
-  while (pending.length > 0 || running.size > 0) {
+  const start = (s: PlannedStep): void => {
+    unmet.delete(s.id);
+    const p = execute(s).finally(() => {
+      running.delete(s.id);
+      release(s.id);
+    });
+    running.set(s.id, p);
+  };
+  for (;;) {
     if (input.signal?.aborted && !interrupted) {
       interrupted = true;
       emit({ type: 'interrupted', running: running.size });
     }
-    let progressed = false;
-    for (let i = 0; i < pending.length; ) {
-      const s = pending[i] as PlannedStep;
-      const blocker = blockedBy(s);
-      if (blocker) {
-        pending.splice(i, 1);
-        const title = handlerFor(s.step).title(s.step);
-        if (blocker.status === 'refused') {
-          setResult(s, 'refused', `not attempted: ${title} depends on ${blocker.id}, whose object ${blocker.objectKey} changed since the plan was made: re-run plan`);
-        } else {
-          setResult(s, 'not-run', `not run: ${title} depends on ${blocker.id}, which ${blocker.status === 'failed' ? 'failed' : 'did not run'}`);
-        }
-        progressed = true;
-        continue;
-      }
-      const ready = s.dependsOn.every((d) => SUCCEEDED.has(results.get(d)?.status as StepStatus));
-      if (ready && !interrupted && running.size < concurrency) {
-        pending.splice(i, 1);
-        const p = execute(s).finally(() => running.delete(s.id));
-        running.set(s.id, p);
-        progressed = true;
-        continue;
-      }
-      i++;
-    }
-    if (interrupted && running.size === 0) {
-      for (const s of pending.splice(0)) setResult(s, 'not-run', `interrupted before ${handlerFor(s.step).title(s.step)}: run apply again to resume`);
-      break;
-    }
-    if (running.size > 0) {
-      await Promise.race([...running.values(), ...(aborted && !interrupted ? [aborted] : [])]);
-    } else if (!progressed && pending.length > 0) {
-      // Dependencies that name no step of the plan (a malformed plan): say so rather than hang.
-      for (const s of pending.splice(0)) {
-        setResult(s, 'not-run', `not run: ${handlerFor(s.step).title(s.step)} depends on ${s.dependsOn.filter((d) => !byId.has(d)).join(', ') || 'a step that never ran'}, which is not in the plan`);
-      }
-    }
+    while (!interrupted && running.size < concurrency && ready.size > 0) start(ready.pop() as PlannedStep);
+    if (running.size === 0) break;
+    await Promise.race([...running.values(), ...(aborted && !interrupted ? [aborted] : [])]);
+  }
+  // What is left never started: interrupted, or waiting on dependencies the plan does not contain.
+  for (const s of pending) {
+    if (results.has(s.id)) continue;
+    const title = handlerFor(s.step).title(s.step);
+    if (interrupted) setResult(s, 'not-run', `interrupted before ${title}: run apply again to resume`);
+    else setResult(s, 'not-run', `not run: ${title} depends on ${s.dependsOn.filter((d) => !byId.has(d)).join(', ') || 'a step that never ran'}, which is not in the plan`);
   }
 
   const ordered = plan.steps.map((s) => results.get(s.id) as StepResult);
