@@ -46,7 +46,6 @@ const OU = {
 
 const FIRST = ['Ava', 'Ben', 'Chloe', 'Daniel', 'Ella', 'Finn', 'Grace', 'Henry', 'Isla', 'Jack', 'Kara', 'Liam', 'Maya', 'Noah', 'Olivia', 'Owen', 'Priya', 'Quinn', 'Ruby', 'Sam', 'Tara', 'Umar', 'Vera', 'Will', 'Xena', 'Yusuf', 'Zoe', 'Aaron', 'Bianca', 'Carlos', 'Dana', 'Elias', 'Fatima', 'George', 'Hana', 'Ivan', 'Julia', 'Kenji', 'Lena', 'Marco', 'Nina', 'Oscar', 'Paula', 'Rafael', 'Sofia', 'Tomas', 'Ursula', 'Victor', 'Wendy', 'Yara'];
 const LAST = ['Adams', 'Baker', 'Clark', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Khan', 'Lopez', 'Meyer', 'Novak', 'Olsen', 'Patel', 'Quintero', 'Rossi', 'Schmidt', 'Tanaka', 'Ueda', 'Varga', 'Walsh', 'Xu', 'Young', 'Zimmer', 'Berg', 'Costa', 'Dubois', 'Eriksen', 'Fong', 'Gallo', 'Haas', 'Iqbal', 'Jovanovic', 'Kowalski', 'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Reyes', 'Santos', 'Torres', 'Vogel', 'Weber', 'Yilmaz', 'Zhou'];
-const TITLES = { sales: 'Sales', finance: 'Finance', it: 'IT', engineering: 'Engineering', contractors: 'Contractors' };
 
 const used = new Set();
 function person() {

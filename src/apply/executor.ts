@@ -33,7 +33,7 @@ export interface ApplyInput {
   /** Steps run at once (at least 1). */
   concurrency: number;
   /** Start a sync cycle now (operator command, or the lab's cycle); concurrent requests are coalesced. */
-  triggerSync?: () => Promise<void>;
+  triggerSync?: (() => Promise<void>) | undefined;
   /** Seconds between the first Graph polls of a sync.await (doubles up to 60 s). Default 30. */
   pollIntervalS?: number;
   secrets: SecretSink;

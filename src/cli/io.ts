@@ -3,18 +3,18 @@
  * commands never read `process.env` or call `process.exit` themselves, they return an exit code.
  */
 export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
   env: Readonly<Record<string, string | undefined>>;
   /** True when stdout is a terminal (colour, prompts, progress bars). */
   stdoutIsTTY: boolean;
   /** True when stdin is a terminal (confirmation prompts). */
   stdinIsTTY: boolean;
   /** Ask a question on the terminal and return the answer (only called when stdinIsTTY). */
-  prompt(question: string): Promise<string>;
+  prompt: (question: string) => Promise<string>;
   cwd: string;
   /** The current time (ISO strings in plans and journals come from here). */
-  now(): Date;
+  now: () => Date;
 }
 
 /** Exit codes, as documented in the README. */

@@ -272,7 +272,7 @@ async function callLab(ep: Endpoint, method: 'GET' | 'POST', path: string, body?
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch (e) {
-    throw new Error(`cannot reach the lab at ${ep.url} (${e instanceof Error ? e.message : String(e)}): is "entra-soa lab up" running?`);
+    throw new Error(`cannot reach the lab at ${ep.url} (${e instanceof Error ? e.message : String(e)}): is "entra-soa lab up" running?`, { cause: e });
   }
   const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!res.ok) {

@@ -50,7 +50,7 @@ export function planCommand(io: CliIo, done: (exitCode: number) => void): Comman
         .option('snapshot', { type: 'string', describe: 'Plan against a saved state (entra-soa snapshot --out) instead of reading the directories' })
         .option('lab', { type: 'boolean', describe: `Read the local lab (state in ${LAB_STATE_DIR})` })
         .option('out', { alias: 'o', type: 'string', describe: 'Save the plan document here (for show and apply)' })
-        .option('format', { choices: PLAN_FORMATS, default: 'human' as PlanFormat, describe: 'Output format on stdout' })
+        .option('format', { choices: PLAN_FORMATS, default: 'human', describe: 'Output format on stdout' })
         .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0 none, 1 error)' })
         .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR; --no-color turns it off)' }) as unknown as Argv<PlanArgs>,
     handler: async (args) => {

@@ -23,7 +23,7 @@ export function showCommand(io: CliIo, done: (exitCode: number) => void): Comman
     builder: (y: Argv) =>
       y
         .positional('plan', { type: 'string', demandOption: true, describe: 'The plan file (plan --out)' })
-        .option('format', { choices: PLAN_FORMATS, default: 'human' as PlanFormat, describe: 'Output format' })
+        .option('format', { choices: PLAN_FORMATS, default: 'human', describe: 'Output format' })
         .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR)' }) as unknown as Argv<ShowArgs>,
     handler: async (args) => {
       done(await runShow(io, args));

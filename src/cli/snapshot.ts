@@ -32,7 +32,7 @@ export function snapshotCommand(io: CliIo, done: (exitCode: number) => void): Co
       accessOptions(y)
         .option('file', { alias: 'f', type: 'string', demandOption: true, describe: 'The manifest (tenant and AD connection)' })
         .option('out', { alias: 'o', type: 'string', demandOption: true, describe: 'Where to write the snapshot JSON (--out=- for stdout)' })
-        .option('lab', { type: 'boolean', default: false, describe: `Read the local lab (state in ${LAB_STATE_DIR})` }) as unknown as Argv<SnapshotArgs>,
+        .option('lab', { type: 'boolean', default: false, describe: `Read the local lab (state in ${LAB_STATE_DIR})` }),
     handler: async (args) => {
       done(await runSnapshot(io, args));
     },

@@ -7,7 +7,7 @@ export const PACKAGE_ROOT = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = join(dir, 'package.json');
-    if (existsSync(candidate) && JSON.parse(readFileSync(candidate, 'utf8')).name === 'entra-soa') return dir;
+    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown }).name === 'entra-soa') return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error('entra-soa: cannot find its own package.json');
     dir = parent;

@@ -107,7 +107,7 @@ class EndpointAuthHandler implements Middleware {
     private readonly origin: string,
   ) {}
   async execute(context: Context): Promise<void> {
-    let sameOrigin = false;
+    let sameOrigin: boolean;
     try {
       sameOrigin = new URL(requestUrl(context.request)).origin === this.origin;
     } catch {

@@ -111,7 +111,7 @@ export function needsSyncBehavior(u: Json): boolean {
 function toEntraGroup(g: Json, behavior: boolean | null): EntraGroup {
   return {
     id: String(g['id']),
-    displayName: String(g['displayName'] ?? ''),
+    displayName: str(g['displayName']) ?? '',
     mailNickname: str(g['mailNickname']),
     onPremisesSyncEnabled: boolOrNull(g['onPremisesSyncEnabled']),
     isCloudManaged: g['onPremisesSyncEnabled'] === true ? false : behavior,
@@ -227,7 +227,7 @@ export class GraphEntraAccess implements EntraAccess {
     }
     const body = await graphCall(() => this.client.api(path).version(ver).get() as Promise<Json>);
     const value = Array.isArray(body['value']) ? (body['value'] as Json[]) : [];
-    const next = typeof body['@odata.nextLink'] === 'string' ? (body['@odata.nextLink'] as string) : null;
+    const next = typeof body['@odata.nextLink'] === 'string' ? (body['@odata.nextLink']) : null;
     return { value, next };
   }
 
@@ -314,7 +314,7 @@ export class GraphEntraAccess implements EntraAccess {
         byUser.set(id, list);
       }
     }
-    const namesByTemplate = new Map(roles.map((r) => [String(r['roleTemplateId'] ?? '').toLowerCase(), str(r['displayName'])]));
+    const namesByTemplate = new Map(roles.map((r) => [(str(r['roleTemplateId']) ?? '').toLowerCase(), str(r['displayName'])]));
     for (const [userId, list] of await this.#readEligibleRoles(namesByTemplate)) {
       const held = byUser.get(userId) ?? [];
       for (const e of list) if (!held.some((h) => h.role === e.role && h.state === e.state)) held.push(e);

@@ -18,7 +18,7 @@ function isSdkGraphError(err: unknown): err is SdkGraphErrorLike {
     typeof err === 'object' &&
     err !== null &&
     'statusCode' in err &&
-    typeof (err as { statusCode: unknown }).statusCode === 'number'
+    typeof (err).statusCode === 'number'
   );
 }
 

@@ -42,13 +42,13 @@ export async function loadLabState(stateDir: string): Promise<LabStateDocument |
     text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`cannot read the lab state ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read the lab state ${path}: ${(e as Error).message}`, { cause: e });
   }
   let doc: Partial<LabStateDocument>;
   try {
     doc = JSON.parse(text) as Partial<LabStateDocument>;
   } catch (e) {
-    throw new Error(`the lab state ${path} is not JSON (${(e as Error).message}); delete it or run "entra-soa lab reset"`);
+    throw new Error(`the lab state ${path} is not JSON (${(e as Error).message}); delete it or run "entra-soa lab reset"`, { cause: e });
   }
   if (doc.kind !== 'entra-soa/lab-state' || doc.formatVersion !== 1 || !doc.tenant || !doc.syncConfig) {
     throw new Error(`${path} is not an entra-soa lab state (formatVersion 1); delete it to start from the seed again`);
@@ -104,6 +104,7 @@ export async function lockLabState(stateDir: string, pid: number = process.pid):
       if (Number.isInteger(owner) && owner > 0 && owner !== pid && processExists(owner)) {
         throw new Error(
           `another lab (process ${owner}) is using the state folder ${stateDir}: stop it first (Ctrl-C on "entra-soa lab up"), or use another state folder`,
+          { cause: e },
         );
       }
       await rm(path, { force: true });

@@ -90,13 +90,13 @@ export async function loadSeed(path: string = DEFAULT_SEED_PATH): Promise<Loaded
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `lab seed ${path} does not exist` : `cannot read lab seed ${path}: ${(e as Error).message}`);
+    throw new Error(code === 'ENOENT' ? `lab seed ${path} does not exist` : `cannot read lab seed ${path}: ${(e as Error).message}`, { cause: e });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`lab seed ${path} is not JSON: ${(e as Error).message}`);
+    throw new Error(`lab seed ${path} is not JSON: ${(e as Error).message}`, { cause: e });
   }
   return instantiateSeed(parseSeed(json, path));
 }

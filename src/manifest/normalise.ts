@@ -119,8 +119,8 @@ export function normaliseParts(
       parts.groups.push({ index, rule: normaliseGroupRule(raw as RawGroupRule, index, source) });
     }
   });
-  if (isClean(['allow'])) parts.allow = normaliseAllow((root['allow'] ?? {}) as RawAllow);
-  if (isClean(['sync'])) parts.sync = normaliseSync((root['sync'] ?? {}) as RawSync);
+  if (isClean(['allow'])) parts.allow = normaliseAllow((root['allow'] ?? {}));
+  if (isClean(['sync'])) parts.sync = normaliseSync((root['sync'] ?? {}));
   return parts;
 }
 

@@ -74,7 +74,7 @@ export function unescapeRdnValue(value: string): string {
         bytes.push(parseInt(hex, 16));
         i += 2;
       } else {
-        bytes.push(...enc.encode(value[i + 1] as string));
+        bytes.push(...enc.encode(value[i + 1]));
         i += 1;
       }
     } else {

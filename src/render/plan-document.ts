@@ -184,7 +184,7 @@ function fieldToJson(type: FieldType, value: unknown): Json {
       const out: { [k: string]: Json } = {};
       for (const [name, t] of Object.entries(NEW_AD_USER_FIELDS)) {
         const v = u[name as keyof NewAdUser];
-        out[name] = t === 'strings' ? [...(v as string[])] : ((v ?? null) as Json);
+        out[name] = t === 'strings' ? [...(v as string[])] : ((v ?? null));
       }
       return out;
     }

@@ -14,7 +14,7 @@ import { runShow } from '../../src/cli/show.js';
 import { decodePlan } from '../../src/render/plan-document.js';
 
 const EXAMPLE = 'examples/sync-switch';
-const ANSI = /\u001b\[/;
+const ANSI = new RegExp(String.raw`\u001b\[`);
 
 const cli = (args: string[], env: Record<string, string> = {}, cwd = ROOT) => runCliSync(args, { cwd, env });
 

@@ -15,7 +15,6 @@ import {
   errorResponse,
   json,
   type ErrorIds,
-  type GraphVersion,
   type LabRequest,
   type LabResponse,
 } from './protocol.js';
@@ -185,14 +184,14 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         return errorResponse(e, { requestId: rid, clientRequestId: cid, date: ctx.tenant.now() });
       }
     };
-    const lreq: LabRequest = { method, version: version as GraphVersion, segments: rel.segments, query: rel.query, headers, body };
+    const lreq: LabRequest = { method, version: version, segments: rel.segments, query: rel.query, headers, body };
     if (rel.segments.length === 1 && rel.segments[0] === '$batch') {
       if (method !== 'POST') {
         fail(new GraphHttpError(405, 'BadRequest', 'The $batch endpoint accepts POST only.'));
         return;
       }
       try {
-        send(res, runBatch(body, version as GraphVersion, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now()), requestId, clientRequestId);
+        send(res, runBatch(body, version, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now()), requestId, clientRequestId);
       } catch (e) {
         fail(e);
       }

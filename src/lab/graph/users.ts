@@ -315,7 +315,7 @@ function patchUser(ctx: RouteContext, req: LabRequest, u: Readonly<LabUser>): La
   const synced = isSyncedUser(u);
   const patch: LabUserPatch = {};
   let passwordReset = false;
-  for (const [k, v] of Object.entries(body)) {
+  for (const k of Object.keys(body)) {
     if (!USER_PROPERTIES.has(k) && k !== 'passwordProfile' && !IGNORED_WRITABLE.has(k) && k !== 'onPremisesExtensionAttributes') {
       throw badRequest(`Property '${k}' does not exist as a declared property or extension property.`, 'BadRequest');
     }

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GraphError } from '../../../src/model/entra.js';
-import { maxInWindow } from '../../helpers/clock.js';
 import { cloudUser, fakeClock, newTenant, startLab, syncedUser, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;

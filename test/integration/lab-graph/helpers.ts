@@ -93,7 +93,7 @@ export async function raw(
   const token = opts.token === undefined ? emu.token : opts.token;
   if (token !== null) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
-  const r = await fetch(`${emu.url}${path}`, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const r = await fetch(`${emu.url}${path}`, { method, headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) });
   const text = await r.text();
   let body: unknown = text;
   try {

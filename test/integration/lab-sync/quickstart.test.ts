@@ -5,7 +5,6 @@ import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import type { ArgumentsCamelCase } from 'yargs';
 import { runPlan } from '../../../src/cli/plan.js';
 import type { PlanArgs } from '../../../src/cli/plan.js';
 import { applyCommand, LAB_STATE_DIR } from '../../../src/cli/apply.js';
@@ -40,7 +39,7 @@ describe('the quick start on the lab (examples/lab/manifest.yaml)', () => {
       applyCode = c;
     });
     const args: ApplyArgs = { plan: 'plan.json', autoApprove: true, lab: true, allowDisruptive: false, allowIrreversible: false, allowExceedDeletionThreshold: false, concurrency: 4, color: false };
-    await apply.handler({ ...args, _: [], $0: 'entra-soa' } as ArgumentsCamelCase<ApplyArgs>);
+    await apply.handler({ ...args, _: [], $0: 'entra-soa' });
     expect(applyCode).toBe(0);
 
     expect(await runPlan(t.io, planArgs({}))).toBe(0);

@@ -21,18 +21,6 @@ import {
 
 type Shape = 'synced' | 'cloudManaged' | 'cloudOnlyWithAd' | 'cloudOnly' | 'adOnly' | 'deleted';
 type Intent = 'none' | 'sourceOfAuthority' | 'scopeRemoval' | 'tenantDisable' | 'hard' | 'soft';
-interface UserSpec {
-  shape: Shape;
-  admin: boolean;
-  /** The admin role is a PIM eligibility rather than an active assignment. */
-  eligible: boolean;
-  /** The Entra user carries onPremisesObjectIdentifier (synced from an AD object once). */
-  objectId: boolean;
-  outOfScope: boolean;
-  intent: Intent;
-  clear: boolean;
-}
-
 const userSpec = fc.record({
   shape: fc.constantFrom<Shape>('synced', 'cloudManaged', 'cloudOnlyWithAd', 'cloudOnly', 'adOnly', 'deleted'),
   admin: fc.boolean(),

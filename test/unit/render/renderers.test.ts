@@ -5,7 +5,7 @@ import { MARKDOWN_LIMIT, renderMarkdown } from '../../../src/render/markdown.js'
 import { encodePlan } from '../../../src/render/plan-document.js';
 import { bigPlan, emptyPlan, samplePlan } from './sample-plan.js';
 
-const ANSI = /\u001b\[/;
+const ANSI = new RegExp(String.raw`\u001b\[`);
 
 describe('human renderer', () => {
   const text = renderHuman(samplePlan(), { color: false });
