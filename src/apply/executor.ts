@@ -129,7 +129,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     const observed = await input.observe();
     const joinOptions: JoinOptions = {
       sourceAnchor: input.joinOptions.sourceAnchor,
-      softMatchOnUpn: input.joinOptions.softMatchOnUpn ?? softMatchOnUpnSeenByPlan(plan) ?? observed.tenant.features.softMatchOnUpnEnabled,
+      softMatchOnUpn: input.joinOptions.softMatchOnUpn ?? softMatchOnUpnSeenByPlan(plan) ?? observed.tenant.features?.softMatchOnUpnEnabled ?? false,
     };
     const stale = findStaleObjects(plan, toCheck, observed, fingerprintObjects, joinOptions);
     for (const s of plan.steps) {

@@ -188,7 +188,7 @@ export const STEP_HANDLERS: Registry = {
   },
   'entra.setSyncFeature': {
     title: (s) => `set the sync feature ${s.feature} to ${String(s.to)}`,
-    isDone: async (s, ctx) => (await ctx.entra.getTenantSyncState()).features[FEATURE_GRAPH_NAME[s.feature]] === s.to,
+    isDone: async (s, ctx) => (await ctx.entra.getTenantSyncState()).features?.[FEATURE_GRAPH_NAME[s.feature]] === s.to,
     run: async (s, ctx) => {
       const t = await ctx.entra.getTenantSyncState();
       await ctx.entra.setSyncFeatures(t.tenantId, { [FEATURE_GRAPH_NAME[s.feature]]: s.to });
@@ -199,7 +199,7 @@ export const STEP_HANDLERS: Registry = {
     title: (s) => `set the accidental-deletion threshold to ${s.to}`,
     isDone: async (s, ctx) => {
       const p = (await ctx.entra.getTenantSyncState()).accidentalDeletionPrevention;
-      return p.synchronizationPreventionType === 'enabledForCount' && p.alertThreshold === s.to;
+      return p?.synchronizationPreventionType === 'enabledForCount' && p.alertThreshold === s.to;
     },
     run: async (s, ctx) => {
       const t = await ctx.entra.getTenantSyncState();

@@ -97,10 +97,10 @@ function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sou
         if (!observed.entra.deletedUsers.some((x) => x.id === step.deletedId)) entra.push('the user is no longer in deleted users');
         break;
       case 'entra.setSyncFeature':
-        if (observed.tenant.features[FEATURE_GRAPH_NAME[step.feature]] !== step.from) tenant.push(`${step.feature} differs`);
+        if (observed.tenant.features?.[FEATURE_GRAPH_NAME[step.feature]] !== step.from) tenant.push(`${step.feature} differs`);
         break;
       case 'entra.setDeletionThreshold':
-        if (observed.tenant.accidentalDeletionPrevention.alertThreshold !== step.from) tenant.push('the deletion threshold differs');
+        if (observed.tenant.accidentalDeletionPrevention?.alertThreshold !== step.from) tenant.push('the deletion threshold differs');
         break;
       case 'entra.setGroupCloudManaged':
       case 'entra.setTenantSync':

@@ -36,6 +36,7 @@ export const USER_SELECT = [
   'onPremisesSyncEnabled',
   'onPremisesImmutableId',
   'onPremisesObjectIdentifier',
+  'lastPasswordChangeDateTime',
   ...ON_PREMISES_LEFTOVER_ATTRIBUTES,
 ] as const;
 
@@ -154,6 +155,8 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
     isCloudManaged,
     accountEnabled: u['accountEnabled'] !== false,
     roles,
+    lastPasswordChangeDateTime: str(u['lastPasswordChangeDateTime']),
+    exchangeMailbox: null,
     onPremisesDistinguishedName: str(u['onPremisesDistinguishedName']),
     onPremisesDomainName: str(u['onPremisesDomainName']),
     onPremisesSamAccountName: str(u['onPremisesSamAccountName']),
@@ -484,6 +487,7 @@ export class GraphEntraAccess implements EntraAccess {
         blockSoftMatchEnabled: features['blockSoftMatchEnabled'] === true,
         blockCloudObjectTakeoverThroughHardMatchEnabled: features['blockCloudObjectTakeoverThroughHardMatchEnabled'] === true,
         softMatchOnUpnEnabled: features['softMatchOnUpnEnabled'] === true,
+        passwordSyncEnabled: typeof features['passwordSyncEnabled'] === 'boolean' ? features['passwordSyncEnabled'] : null,
       },
       accidentalDeletionPrevention: {
         synchronizationPreventionType: type === 'enabledForCount' || type === 'enabledForPercentage' ? type : 'disabled',

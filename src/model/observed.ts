@@ -91,6 +91,17 @@ export interface EntraUser extends OnPremisesLeftovers {
   accountEnabled: boolean;
   /** Directory roles held; null when unknown (not read). */
   roles: RoleAssignment[] | null;
+  /**
+   * When the password last changed (Graph `lastPasswordChangeDateTime`, ISO 8601); apply uses it as
+   * the postcondition of a password reset. null when not read (snapshots taken before entra-soa read it).
+   */
+  lastPasswordChangeDateTime: string | null;
+  /**
+   * The user has an Exchange Online mailbox (Graph `provisionedPlans` holds service `exchange` with
+   * provisioningStatus `Success`). Soft match by SMTP address concerns mail-enabled cloud users.
+   * null when not read.
+   */
+  exchangeMailbox: boolean | null;
 }
 
 /** A soft-deleted Entra user (restorable for 30 days). */
@@ -124,13 +135,17 @@ export interface TenantSyncState {
   /** When the pending disable was requested, if known. */
   disableRequestedAt: string | null;
   onPremisesLastSyncDateTime: string | null;
-  /** onPremisesSynchronization.features, by Graph property name (e.g. `blockSoftMatchEnabled`). */
-  features: SyncFeatureFlags;
-  /** configuration.accidentalDeletionPrevention. */
+  /**
+   * onPremisesSynchronization.features, by Graph property name (e.g. `blockSoftMatchEnabled`).
+   * null when it could not be read: `GET /directory/onPremisesSynchronization` is delegated-only
+   * (a signed-in Global Administrator), so an application sign-in cannot read it.
+   */
+  features: SyncFeatureFlags | null;
+  /** configuration.accidentalDeletionPrevention; null when it could not be read (as `features`). */
   accidentalDeletionPrevention: {
     synchronizationPreventionType: 'disabled' | 'enabledForCount' | 'enabledForPercentage';
     alertThreshold: number | null;
-  };
+  } | null;
 }
 
 /** The sync feature flags entra-soa manages (Graph onPremisesDirectorySynchronizationFeature names). */
@@ -138,6 +153,11 @@ export interface SyncFeatureFlags {
   blockSoftMatchEnabled: boolean;
   blockCloudObjectTakeoverThroughHardMatchEnabled: boolean;
   softMatchOnUpnEnabled: boolean;
+  /**
+   * Password hash sync (read, never managed by entra-soa: not in SYNC_FEATURE_NAMES). After a match
+   * the AD password replaces the cloud one when it is on. null when not known (older snapshots).
+   */
+  passwordSyncEnabled: boolean | null;
 }
 
 export const SYNC_FEATURE_NAMES = [

@@ -46,7 +46,7 @@ export type Step =
       userId: string;
       upn: string;
       /** The attributes to set to null, with the values they had (for the reviewer). */
-      attributes: Partial<Record<keyof OnPremisesLeftovers | 'onPremisesImmutableId', string | null>>;
+      attributes: Partial<Record<keyof OnPremisesLeftovers | 'onPremisesImmutableId' | 'onPremisesObjectIdentifier', string | null>>;
     }
   | { kind: 'entra.restoreDeleted'; deletedId: string; upn: string }
   /** Reset the password of a restored user; the new password is generated at apply time and never shown in the plan. */
@@ -61,6 +61,14 @@ export type Step =
   | { kind: 'sync.await'; until: Expectation; timeoutS: number };
 
 export type StepKind = Step['kind'];
+
+/**
+ * Step kinds whose Graph API accepts only a signed-in user (delegated permissions; Microsoft's
+ * permission table lists application permissions as not supported). `/directory/onPremisesSynchronization`
+ * is delegated-only (Global Administrator). Apply refuses these steps under an application sign-in,
+ * before changing anything.
+ */
+export const DELEGATED_ONLY_STEP_KINDS = ['entra.setSyncFeature', 'entra.setDeletionThreshold'] as const satisfies readonly StepKind[];
 
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);

@@ -47,15 +47,31 @@ export const SNAPSHOT_SCHEMA = obj({
       disablePending: { type: 'boolean' },
       disableRequestedAt: dateTimeOrNull,
       onPremisesLastSyncDateTime: dateTimeOrNull,
-      features: obj({
-        blockSoftMatchEnabled: { type: 'boolean' },
-        blockCloudObjectTakeoverThroughHardMatchEnabled: { type: 'boolean' },
-        softMatchOnUpnEnabled: { type: 'boolean' },
-      }),
-      accidentalDeletionPrevention: obj({
-        synchronizationPreventionType: { enum: ['disabled', 'enabledForCount', 'enabledForPercentage'] },
-        alertThreshold: { type: ['integer', 'null'], minimum: 0 },
-      }),
+      // null: not readable with the credentials used (delegated-only API). passwordSyncEnabled is
+      // optional: snapshots taken before entra-soa read it lack it (parseSnapshot reads absent as null).
+      features: {
+        anyOf: [
+          { type: 'null' },
+          obj(
+            {
+              blockSoftMatchEnabled: { type: 'boolean' },
+              blockCloudObjectTakeoverThroughHardMatchEnabled: { type: 'boolean' },
+              softMatchOnUpnEnabled: { type: 'boolean' },
+              passwordSyncEnabled: boolOrNull,
+            },
+            ['passwordSyncEnabled'],
+          ),
+        ],
+      },
+      accidentalDeletionPrevention: {
+        anyOf: [
+          { type: 'null' },
+          obj({
+            synchronizationPreventionType: { enum: ['disabled', 'enabledForCount', 'enabledForPercentage'] },
+            alertThreshold: { type: ['integer', 'null'], minimum: 0 },
+          }),
+        ],
+      },
     }),
     ad: obj({
       baseDn: str,
@@ -103,8 +119,11 @@ export const SNAPSHOT_SCHEMA = obj({
               },
             ],
           },
+          // Optional like onPremisesObjectIdentifier (absent reads as null).
+          lastPasswordChangeDateTime: dateTimeOrNull,
+          exchangeMailbox: boolOrNull,
           ...leftovers,
-        }, ['onPremisesObjectIdentifier']),
+        }, ['onPremisesObjectIdentifier', 'lastPasswordChangeDateTime', 'exchangeMailbox']),
       },
       deletedUsers: {
         type: 'array',

@@ -79,10 +79,18 @@ export function parseSnapshot(text: string, file: string): { snapshot: Snapshot 
     return { snapshot: null, diagnostics };
   }
   const snap = doc;
-  // onPremisesObjectIdentifier is optional in formatVersion 1 (snapshots taken before entra-soa read
-  // it): absent reads as null, "not set", with no diagnostic (the planner then cannot foresee that refusal).
-  const users = snap.state.entra.users.map((u) => (u.onPremisesObjectIdentifier === undefined ? { ...u, onPremisesObjectIdentifier: null } : u));
-  const state = { ...snap.state, entra: { ...snap.state.entra, users } };
+  // onPremisesObjectIdentifier, lastPasswordChangeDateTime, exchangeMailbox and passwordSyncEnabled are
+  // optional in formatVersion 1 (snapshots taken before entra-soa read them): absent reads as null, "not
+  // known", with no diagnostic (the planner then cannot foresee what depends on them).
+  const users = snap.state.entra.users.map((u) => ({
+    ...u,
+    onPremisesObjectIdentifier: u.onPremisesObjectIdentifier ?? null,
+    lastPasswordChangeDateTime: u.lastPasswordChangeDateTime ?? null,
+    exchangeMailbox: u.exchangeMailbox ?? null,
+  }));
+  const f = snap.state.tenant.features;
+  const tenant = { ...snap.state.tenant, features: f === null ? null : { ...f, passwordSyncEnabled: f.passwordSyncEnabled ?? null } };
+  const state = { ...snap.state, tenant, entra: { ...snap.state.entra, users } };
   return { snapshot: { ...snap, state: sortObservedState(state) }, diagnostics: [] };
 }
 

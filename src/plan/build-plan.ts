@@ -39,7 +39,7 @@ export function buildPlan(input: PlanInput): Plan {
   const { desired, observed } = input;
   const join = joinIdentities(observed, {
     sourceAnchor: desired.activeDirectory.sourceAnchor,
-    softMatchOnUpn: observed.tenant.features.softMatchOnUpnEnabled,
+    softMatchOnUpn: observed.tenant.features?.softMatchOnUpnEnabled ?? false,
   });
   const ctx = new PlanContext(desired, observed, join, input.createdAt);
   const assignments = assignRules(ctx);

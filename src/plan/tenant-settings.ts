@@ -11,9 +11,18 @@ const FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
   softMatchOnUpn: 'soft match by UPN for every cloud user',
 };
 
+// TRANSITIONAL (issue 8 §3, being replaced): features that could not be read are planned as off.
+const UNREAD_FEATURES = {
+  blockSoftMatchEnabled: false,
+  blockCloudObjectTakeoverThroughHardMatchEnabled: false,
+  softMatchOnUpnEnabled: false,
+  passwordSyncEnabled: null,
+} as const;
+
 /** The accidental-deletion threshold as observed (null when prevention is off or by percentage). */
 export function observedThreshold(ctx: PlanContext): number | null {
   const p = ctx.observed.tenant.accidentalDeletionPrevention;
+  if (p === null) return null;
   return p.synchronizationPreventionType === 'enabledForCount' ? p.alertThreshold : null;
 }
 
@@ -24,7 +33,7 @@ export function observedThreshold(ctx: PlanContext): number | null {
  */
 export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean): TenantSteps {
   const t = ctx.desired.tenant;
-  const observed = ctx.observed.tenant.features;
+  const observed = ctx.observed.tenant.features ?? UNREAD_FEATURES;
   const reasonPrefix = `tenant (${where(t.location)})`;
   const out: TenantSteps = {
     effective: {
@@ -108,7 +117,7 @@ export function finishTakeoverBlock(ctx: PlanContext): void {
   if (ctx.rollbackAwaits.length === 0) return;
   const f = 'blockCloudObjectTakeoverThroughHardMatch' as const;
   const want = ctx.desired.tenant.features[f];
-  const observed = ctx.observed.tenant.features.blockCloudObjectTakeoverThroughHardMatchEnabled;
+  const observed = ctx.observed.tenant.features?.blockCloudObjectTakeoverThroughHardMatchEnabled ?? false;
   const restore = observed ? want !== false : want === true;
   if (!restore) return;
   const step: Step = { kind: 'entra.setSyncFeature', feature: f, from: false, to: true };

@@ -41,6 +41,9 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
       isCloudManaged: false,
       accountEnabled: true,
       roles: [],
+      // the lab's users were created at its clock start and never had a password change
+      lastPasswordChangeDateTime: '2026-11-01T00:00:00.000Z',
+      exchangeMailbox: null,
       onPremisesDistinguishedName: 'CN=synced 7,OU=Staff,DC=lab,DC=example,DC=test',
       onPremisesDomainName: 'lab.example.test',
       onPremisesSamAccountName: 'synced7',
@@ -257,7 +260,7 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
       disablePending: false,
       disableRequestedAt: null,
       onPremisesLastSyncDateTime: null,
-      features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true },
+      features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: true, passwordSyncEnabled: false },
       accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 },
     });
   });

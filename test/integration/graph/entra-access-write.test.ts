@@ -74,7 +74,7 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
     const s = await lab.entra.getTenantSyncState();
     expect(s.onPremisesSyncEnabled).toBe(false);
     expect(s.disablePending).toBe(true);
-    expect(s.features.blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
+    expect(s.features?.blockCloudObjectTakeoverThroughHardMatchEnabled).toBe(true);
     expect(s.accidentalDeletionPrevention).toEqual({ synchronizationPreventionType: 'enabledForCount', alertThreshold: 250 });
 
     tenant.advanceClock(72 * 3600);

@@ -62,6 +62,8 @@ export function cloudUser(name: string, id: string, over: Partial<EntraUser> = {
     isCloudManaged: false,
     accountEnabled: true,
     roles: [],
+    lastPasswordChangeDateTime: null,
+    exchangeMailbox: true,
     ...noLeftovers,
     ...over,
   };
@@ -118,7 +120,7 @@ export function tenant(over: Partial<TenantSyncState> = {}): TenantSyncState {
     disablePending: false,
     disableRequestedAt: null,
     onPremisesLastSyncDateTime: '2026-11-21T10:00:00Z',
-    features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false },
+    features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false, passwordSyncEnabled: false },
     accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 },
     ...over,
   };

@@ -33,7 +33,7 @@ describe('hard link (cloud-only → AD)', () => {
   });
 
   it('takeover block on → blocking hard-match-blocked; turned off by the manifest → feature step first, link depends on it', () => {
-    const o = observed({ ad: [adUser('bob', 2)], entra: [cloudUser('bob', 'e2')], tenant: { features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false } } });
+    const o = observed({ ad: [adUser('bob', 2)], entra: [cloudUser('bob', 'e2')], tenant: { features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false, passwordSyncEnabled: false } } });
     const blocked = plan(desired({ users: [rule] }), o);
     expect(codes(blocked)).toEqual(['hard-match-blocked']);
     expect(blocked.applyable).toBe(false);
@@ -145,7 +145,7 @@ describe('soft link (cloud-only → AD)', () => {
   });
 
   it('blockSoftMatch on → blocking soft-match-blocked; the manifest turning it off → feature step first', () => {
-    const o = observed({ ad: [adUser('carol', 3)], entra: [cloudUser('carol', 'e3')], tenant: { features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false } } });
+    const o = observed({ ad: [adUser('carol', 3)], entra: [cloudUser('carol', 'e3')], tenant: { features: { blockSoftMatchEnabled: true, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false, passwordSyncEnabled: false } } });
     expect(codes(plan(desired({ users: [rule] }), o))).toEqual(['soft-match-blocked']);
     const p = plan(desired({ users: [rule], features: { blockSoftMatch: false } }), o);
     expect(p.steps[0]?.step).toEqual({ kind: 'entra.setSyncFeature', feature: 'blockSoftMatch', from: true, to: false });
@@ -173,7 +173,7 @@ describe('rollback of a per-object switch', () => {
   it('from cloud-managed dora, takeover block on → lift → setCloudManaged{false} → await → block back on', () => {
     const ad = adUser('dora', 5);
     const e = syncedFrom(ad, 'e5', { isCloudManaged: true, onPremisesSyncEnabled: null });
-    const p = plan(desired({ users: [rule] }), observed({ ad: [ad], entra: [e], tenant: { features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false } } }));
+    const p = plan(desired({ users: [rule] }), observed({ ad: [ad], entra: [e], tenant: { features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: true, softMatchOnUpnEnabled: false, passwordSyncEnabled: false } } }));
     expect(outline(p)).toEqual(['s001 entra.setSyncFeature', 's002 entra.setCloudManaged <- s001', 's003 sync.await <- s002', 's004 entra.setSyncFeature <- s003']);
     expect(p.steps.map((s) => s.step)).toEqual([
       { kind: 'entra.setSyncFeature', feature: 'blockCloudObjectTakeoverThroughHardMatch', from: true, to: false },

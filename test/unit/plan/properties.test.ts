@@ -33,7 +33,7 @@ const userSpec = fc.record({
 const optBool = fc.option(fc.boolean(), { nil: undefined });
 const scenario = fc.record({
   users: fc.array(userSpec, { minLength: 1, maxLength: 7 }),
-  features: fc.record({ blockSoftMatchEnabled: fc.boolean(), blockCloudObjectTakeoverThroughHardMatchEnabled: fc.boolean(), softMatchOnUpnEnabled: fc.boolean() }),
+  features: fc.record({ blockSoftMatchEnabled: fc.boolean(), blockCloudObjectTakeoverThroughHardMatchEnabled: fc.boolean(), softMatchOnUpnEnabled: fc.boolean(), passwordSyncEnabled: fc.constant(false) }),
   want: fc.record({ blockSoftMatch: optBool, blockCloudObjectTakeoverThroughHardMatch: optBool, softMatchOnUpn: optBool }),
   tenantSync: fc.constantFrom<'on' | 'off' | 'pending'>('on', 'on', 'off', 'pending'),
   directorySync: fc.constantFrom<'enabled' | 'disabled' | undefined>(undefined, undefined, 'enabled', 'disabled'),
