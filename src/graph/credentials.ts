@@ -7,6 +7,8 @@ import {
   ClientCertificateCredential,
   ClientSecretCredential,
   DefaultAzureCredential,
+  DeviceCodeCredential,
+  InteractiveBrowserCredential,
   WorkloadIdentityCredential,
   type AccessToken,
   type TokenCredential,
@@ -14,12 +16,20 @@ import {
 import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 
-export const AUTH_METHODS = ['default', 'secret', 'certificate', 'workload-identity', 'static-token'] as const;
+export const AUTH_METHODS = ['default', 'secret', 'certificate', 'workload-identity', 'device-code', 'interactive', 'static-token'] as const;
 /**
+ * Application sign-ins (the app registration's own application permissions):
  * - `default`: DefaultAzureCredential (environment, workload identity, managed identity, Azure CLI...).
  * - `secret`: an app registration's client secret, read from the environment variable `clientSecretEnv`.
  * - `certificate`: an app registration's certificate (PEM file with the private key).
  * - `workload-identity`: a federated token file (Kubernetes workload identity, CI OIDC).
+ *
+ * Delegated sign-ins (an admin at a terminal; the app's delegated permissions and the admin's roles):
+ * - `device-code`: DeviceCodeCredential: the admin opens https://microsoft.com/devicelogin anywhere and
+ *   enters the code shown (`onDeviceCode`), e.g. over SSH.
+ * - `interactive`: InteractiveBrowserCredential: a browser on this machine opens the sign-in page and
+ *   redirects back to http://localhost.
+ *
  * - `static-token`: a pre-issued bearer token read from the environment variable `tokenEnv` (the lab).
  */
 export type AuthMethod = (typeof AUTH_METHODS)[number];
@@ -42,6 +52,10 @@ export interface CredentialOptions {
   endpoint?: string;
   /** The environment to read named variables from (the CLI passes `io.env`). */
   env: Readonly<Record<string, string | undefined>>;
+  /** `device-code`: shows the sign-in instructions (URL and code). Default: a line on stderr (never stdout, which may be a plan). */
+  onDeviceCode?: (message: string) => void;
+  /** `interactive`: whether a web browser can be opened here (see `browserAvailable`). Default true. */
+  browserAvailable?: boolean;
 }
 
 /** A credential option is missing or invalid. The message names the flag or variable, never a secret. */
@@ -96,12 +110,33 @@ function need(value: string | undefined, what: string, method: AuthMethod): stri
   return value;
 }
 
+/** What an environment variable's name may look like (letters, digits and _, no leading digit). */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function envValue(env: CredentialOptions['env'], name: string, flag: string): string {
+  if (!ENV_NAME.test(name)) {
+    // It may be the secret itself, given in place of its variable's name: never repeat it.
+    throw new CredentialConfigError(`${flag} must name an environment variable (letters, digits and _); the value given is not a variable name and is not repeated here`);
+  }
   const v = env[name];
   if (v === undefined || v === '') {
     throw new CredentialConfigError(`the environment variable ${name} (named by ${flag}) is not set or empty`);
   }
   return v;
+}
+
+const PUBLIC_CLIENT_HINT = '--client-id (an app registration with "Allow public client flows" on and the delegated Graph permissions; docs/graph-access.md)';
+
+/** The methods where an admin signs in (delegated permissions and directory roles apply), not an application. */
+export const DELEGATED_AUTH_METHODS: readonly AuthMethod[] = ['device-code', 'interactive'];
+
+/**
+ * Whether a web browser can be opened for `--auth interactive`: on Windows and macOS there is one;
+ * elsewhere only with a display (DISPLAY, WAYLAND_DISPLAY) or a BROWSER command.
+ */
+export function browserAvailable(env: Readonly<Record<string, string | undefined>>, platform: string): boolean {
+  if (platform === 'win32' || platform === 'darwin') return true;
+  return ['DISPLAY', 'WAYLAND_DISPLAY', 'BROWSER'].some((name) => (env[name] ?? '') !== '');
 }
 
 /** Builds the TokenCredential for the options. Constructs only: no network call happens here. */
@@ -131,6 +166,28 @@ export function buildCredential(opts: CredentialOptions): TokenCredential {
       const clientId = need(opts.clientId, '--client-id', 'workload-identity');
       const tokenFilePath = need(opts.federatedTokenFile, '--federated-token-file', 'workload-identity');
       return new WorkloadIdentityCredential({ tenantId, clientId, tokenFilePath, authorityHost });
+    }
+    case 'device-code': {
+      const tenantId = need(opts.tenantId, '--tenant-id (or the manifest tenant.id)', 'device-code');
+      const clientId = need(opts.clientId, PUBLIC_CLIENT_HINT, 'device-code');
+      // https://learn.microsoft.com/javascript/api/@azure/identity/devicecodecredential: the default
+      // prompt callback logs to stdout; ours goes to stderr so that stdout stays the plan.
+      const show = opts.onDeviceCode ?? ((message: string) => void process.stderr.write(`${message}\n`));
+      return new DeviceCodeCredential({ tenantId, clientId, authorityHost, userPromptCallback: (info) => show(info.message) });
+    }
+    case 'interactive': {
+      const tenantId = need(opts.tenantId, '--tenant-id (or the manifest tenant.id)', 'interactive');
+      const clientId = need(opts.clientId, PUBLIC_CLIENT_HINT, 'interactive');
+      if (opts.browserAvailable === false) {
+        throw new CredentialConfigError(
+          '--auth interactive needs a web browser on this machine, and none was found (no DISPLAY, WAYLAND_DISPLAY or BROWSER): ' +
+            'over SSH or in a container, sign in with --auth device-code instead',
+        );
+      }
+      // https://learn.microsoft.com/javascript/api/@azure/identity/interactivebrowsercredential: on Node.js
+      // the app registration needs a "Mobile and desktop applications" redirect URI http://localhost
+      // (MSAL listens on a free loopback port for the answer and opens the system browser).
+      return new InteractiveBrowserCredential({ tenantId, clientId, authorityHost });
     }
     case 'static-token': {
       const envName = need(opts.tokenEnv, '--graph-token-env NAME (the variable holding the token)', 'static-token');
