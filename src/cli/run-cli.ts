@@ -23,8 +23,8 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   };
   const modules = commands.map((f) => f(io, setCode));
   const names = modules.map((m) => commandName(m));
-  /** The options each command declares (filled in as yargs builds the command that runs). */
-  const declared = new Map<string, string[]>();
+  /** The options each command declares (filled in as yargs builds the command that runs); '' is the top level. */
+  const declared = new Map<string, DeclaredOptions>([['', { names: ['help', 'version'], keys: new Set(['help', 'h', 'version']) }]]);
 
   const parser = yargs([...argv])
     .scriptName('entra-soa')
@@ -58,14 +58,29 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     });
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    const command = names.find((n) => n === firstWord(argv)) ?? '';
-    const message = err instanceof ParseError ? describeParseError(err.message, argv, command, names, declared.get(command) ?? []) : err.message;
+    const word = firstWord(argv);
+    const command = names.find((n) => n === word) ?? '';
+    const options = declared.get(command) ?? { names: [], keys: new Set<string>() };
+    // An unknown option is the cause to report first (yargs may have stopped at what it displaced, e.g. a missing --out).
+    const unknown = command !== '' || word === undefined ? unknownOptions(argv, options.keys) : [];
+    const message =
+      unknown.length > 0
+        ? unknown.map((token) => unknownOption(token, options.names)).join('; ')
+        : err instanceof ParseError
+          ? describeParseError(err.message, argv, command, names, options.names)
+          : err.message;
     io.stderr(errorLine(command, message));
     io.stderr(`Nothing was read or written. See \`entra-soa ${command === '' ? '' : `${command} `}--help\`.\n`);
     return EXIT.error;
   }
   if (output !== '') io.stdout(`${output}\n`);
   return code;
+}
+
+/** A command's options: long names (for "did you mean") and every key including aliases. */
+interface DeclaredOptions {
+  names: string[];
+  keys: ReadonlySet<string>;
 }
 
 /** A command line yargs itself refused (unknown option, missing argument, bad choice). */
@@ -84,7 +99,7 @@ function firstWord(argv: readonly string[]): string | undefined {
  * The command with its options in `--help` in this order: positionals, its own options, then the
  * shared groups ("Live access:") and help; and its option names recorded for "did you mean".
  */
-function withOwnOptionsFirst(m: CommandModule<unknown, unknown>, declared: Map<string, string[]>): CommandModule<unknown, unknown> {
+function withOwnOptionsFirst(m: CommandModule<unknown, unknown>, declared: Map<string, DeclaredOptions>): CommandModule<unknown, unknown> {
   const builder = m.builder;
   return {
     ...m,
@@ -99,7 +114,7 @@ function withOwnOptionsFirst(m: CommandModule<unknown, unknown>, declared: Map<s
       const aliases = new Set(Object.values(options.alias).flat());
       const keys = Object.keys(options.key).filter((k) => !aliases.has(k));
       built.group(keys.filter((k) => !grouped.has(k) && k !== 'help' && k !== 'version'), OWN_OPTIONS);
-      declared.set(commandName(m), keys.filter((k) => k.length > 1));
+      declared.set(commandName(m), { names: keys.filter((k) => k.length > 1), keys: new Set([...keys, ...aliases]) });
       return built;
     },
   };
@@ -124,7 +139,7 @@ function describeParseError(message: string, argv: readonly string[], command: s
     const flags = given.filter((n) => !/[A-Z]/.test(n) || !given.includes(kebab(n))).filter((n) => flagToken(argv, n) !== undefined);
     const extra = given.length > 0 && flags.length === 0;
     if (extra) return `too many arguments for ${command === '' ? 'entra-soa' : command} (the extra ones are not repeated here)`;
-    return flags.map((n) => unknownOption(n, flagToken(argv, n) ?? `--${n}`, options)).join('; ');
+    return flags.map((n) => unknownOption(flagToken(argv, n) ?? `--${n}`, options)).join('; ');
   }
   const choice = /Argument: (\S+), Given: "(.*)", Choices: (.+)$/s.exec(message);
   if (choice) {
@@ -149,11 +164,34 @@ function unknownCommand(word: string, commands: readonly string[]): string {
   return `unknown command "${word}"${guess !== undefined ? `: did you mean ${guess}?` : `: the commands are ${commands.join(', ')}`}`;
 }
 
-function unknownOption(name: string, token: string, options: readonly string[]): string {
+function unknownOption(token: string, options: readonly string[]): string {
+  const name = token.replace(/^-+/, '');
   const hint = MISSING_OPTION_HINTS[name];
   if (hint !== undefined) return `there is no ${token} option: ${hint}`;
-  const guess = closestName(name, options) ?? (options.some((o) => o.startsWith(name)) && name.length >= 3 ? options.find((o) => o.startsWith(name)) : undefined);
-  return `unknown option ${token}${guess !== undefined ? `: did you mean --${guess}?` : ''}`;
+  const negated = name.startsWith('no-') && !options.includes(name);
+  const base = negated ? name.slice(3) : name;
+  const prefixed = base.length >= 3 ? options.find((o) => o.startsWith(base)) : undefined;
+  const guess = closestName(base, options) ?? prefixed;
+  return `unknown option ${token}${guess !== undefined ? `: did you mean --${negated ? 'no-' : ''}${guess}?` : ''}`;
+}
+
+/** The options on the command line (as written, without `=value`) that the command does not declare. */
+function unknownOptions(argv: readonly string[], known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    if (a === '--') break;
+    if (!a.startsWith('-') || a === '-' || /^-\d/.test(a)) continue;
+    const token = a.replace(/=.*$/s, '');
+    if (!token.startsWith('--') && token.length > 2) {
+      for (const letter of token.slice(1)) if (!known.has(letter)) out.push(`-${letter}`);
+      continue;
+    }
+    const name = token.replace(/^-+/, '');
+    const bare = kebab(name).replace(/^no-/, '');
+    if (known.has(name) || known.has(kebab(name)) || known.has(bare)) continue;
+    out.push(token);
+  }
+  return [...new Set(out)];
 }
 
 /** How the user wrote an unknown option (`--fromat`, `-x`, `--no-colour`), or undefined for a stray positional. */
