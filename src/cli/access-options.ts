@@ -40,6 +40,7 @@ export interface AccessArgs {
   graphEndpoint?: string;
   graphTokenEnv?: string;
   auth?: Exclude<AuthMethod, 'static-token'>;
+  authorityHost?: string;
   tenantId?: string;
   clientId?: string;
   clientSecretEnv?: string;
@@ -63,6 +64,11 @@ export function accessOptions<T>(y: Argv<T>): Argv<T & AccessArgs> {
       describe:
         'How to sign in to Graph: as an application (default = DefaultAzureCredential, secret, certificate, workload-identity) ' +
         'or as an admin at this terminal (device-code, interactive); see docs/graph-access.md',
+    })
+    .option('authority-host', {
+      type: 'string',
+      group: 'Live access:',
+      describe: 'Microsoft Entra sign-in host (default: follows --graph-endpoint: login.microsoftonline.com, .us or .cn)',
     })
     .option('tenant-id', { type: 'string', group: 'Live access:', describe: 'Entra tenant id (default: the manifest tenant.id)' })
     .option('client-id', { type: 'string', group: 'Live access:', describe: 'App registration (client) id (for device-code and interactive: a public client registration)' })
@@ -116,6 +122,7 @@ export function credentialFor(args: AccessArgs, desired: Pick<DesiredState, 'ten
     ...(args.certificateFile !== undefined ? { certificateFile: resolve(io.cwd, args.certificateFile) } : {}),
     ...(args.federatedTokenFile !== undefined ? { federatedTokenFile: resolve(io.cwd, args.federatedTokenFile) } : {}),
     ...(args.graphTokenEnv !== undefined ? { tokenEnv: args.graphTokenEnv } : {}),
+    ...(args.authorityHost !== undefined ? { authorityHost: args.authorityHost } : {}),
     endpoint,
     env: io.env,
     onDeviceCode: (message) => io.stderr(`${message}\n`),

@@ -53,6 +53,6 @@ export function useColor(io: CliIo, flag: boolean | undefined): boolean {
  */
 export function errorLine(command: string, message: string): string {
   const text = message.trimEnd();
-  const ended = /[.!?]$/.test(text) && !text.endsWith('...') ? text : `${text.replace(/[.:;,]+$/, '')}.`;
+  const ended = /[?!]$/.test(text) || /[^.]\.\.\.$/.test(text) ? text : `${text.replace(/[\s.:;,]+$/, '')}.`;
   return `entra-soa${command === '' ? '' : ` ${command}`}: ${ended}\n`;
 }

@@ -11,6 +11,7 @@ import {
   InteractiveBrowserCredential,
   WorkloadIdentityCredential,
   type AccessToken,
+  type GetTokenOptions,
   type TokenCredential,
 } from '@azure/identity';
 import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
@@ -75,6 +76,20 @@ const AUTHORITY_BY_GRAPH_HOST: Record<string, string> = {
   'dod-graph.microsoft.us': 'https://login.microsoftonline.us',
   'microsoftgraph.chinacloudapi.cn': 'https://login.chinacloudapi.cn',
 };
+
+/** The authority hosts of Microsoft's clouds (instance discovery knows them). */
+const KNOWN_AUTHORITY_HOSTS: ReadonlySet<string> = new Set(Object.values(AUTHORITY_BY_GRAPH_HOST));
+
+function authorityOrigin(host: string): string {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    throw new CredentialConfigError(`--authority-host must be an https:// URL such as https://login.microsoftonline.com`);
+  }
+  if (url.protocol !== 'https:') throw new CredentialConfigError(`--authority-host must be an https:// URL such as https://login.microsoftonline.com (sign-in never goes over plain http)`);
+  return url.origin;
+}
 
 /** The authority host for a Graph endpoint (global service when unknown). */
 export function defaultAuthorityHost(endpoint: string = DEFAULT_GRAPH_ENDPOINT): string {
@@ -142,6 +157,11 @@ export function browserAvailable(env: Readonly<Record<string, string | undefined
 /** Builds the TokenCredential for the options. Constructs only: no network call happens here. */
 export function buildCredential(opts: CredentialOptions): TokenCredential {
   const authorityHost = opts.authorityHost ?? defaultAuthorityHost(opts.endpoint);
+  // An authority host Microsoft does not list (Azure Stack Hub, a test stand-in) cannot be validated
+  // through Microsoft's instance discovery (which would also contact login.microsoftonline.com):
+  // MSAL then reads its OpenID configuration directly.
+  // https://learn.microsoft.com/javascript/api/@azure/identity/authorityvalidationoptions
+  const custom = !KNOWN_AUTHORITY_HOSTS.has(authorityOrigin(authorityHost)) ? { disableInstanceDiscovery: true } : {};
   switch (opts.method) {
     case 'default':
       return new DefaultAzureCredential({
@@ -173,7 +193,7 @@ export function buildCredential(opts: CredentialOptions): TokenCredential {
       // https://learn.microsoft.com/javascript/api/@azure/identity/devicecodecredential: the default
       // prompt callback logs to stdout; ours goes to stderr so that stdout stays the plan.
       const show = opts.onDeviceCode ?? ((message: string) => void process.stderr.write(`${message}\n`));
-      return new DeviceCodeCredential({ tenantId, clientId, authorityHost, userPromptCallback: (info) => show(info.message) });
+      return new OneSignIn(new DeviceCodeCredential({ tenantId, clientId, authorityHost, ...custom, userPromptCallback: (info) => show(info.message) }));
     }
     case 'interactive': {
       const tenantId = need(opts.tenantId, '--tenant-id (or the manifest tenant.id)', 'interactive');
@@ -187,12 +207,45 @@ export function buildCredential(opts: CredentialOptions): TokenCredential {
       // https://learn.microsoft.com/javascript/api/@azure/identity/interactivebrowsercredential: on Node.js
       // the app registration needs a "Mobile and desktop applications" redirect URI http://localhost
       // (MSAL listens on a free loopback port for the answer and opens the system browser).
-      return new InteractiveBrowserCredential({ tenantId, clientId, authorityHost });
+      return new OneSignIn(new InteractiveBrowserCredential({ tenantId, clientId, authorityHost, ...custom }));
     }
     case 'static-token': {
       const envName = need(opts.tokenEnv, '--graph-token-env NAME (the variable holding the token)', 'static-token');
       return new StaticTokenCredential(envValue(opts.env, envName, '--graph-token-env'));
     }
+  }
+}
+
+/**
+ * A signed-in admin signs in once: the Graph client asks for a token per request, and the reads run
+ * concurrently, so without this every first request would start its own device-code prompt or
+ * browser window. Concurrent requests share the sign-in in flight; its token is reused until two
+ * minutes before it expires (then the credential renews it silently from its own cache).
+ */
+export class OneSignIn implements TokenCredential {
+  readonly #last = new Map<string, AccessToken>();
+  readonly #inFlight = new Map<string, Promise<AccessToken>>();
+  /** The credential that signs in (DeviceCodeCredential, InteractiveBrowserCredential). */
+  readonly signIn: TokenCredential;
+  constructor(signIn: TokenCredential) {
+    this.signIn = signIn;
+  }
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const key = [scopes].flat().join(' ');
+    const token = this.#last.get(key);
+    if (token !== undefined && token.expiresOnTimestamp - Date.now() > 120_000) return Promise.resolve(token);
+    const pending = this.#inFlight.get(key);
+    if (pending !== undefined) return pending;
+    const signIn = this.signIn
+      .getToken(scopes, options)
+      .then((t) => {
+        if (t === null) throw new CredentialConfigError('the sign-in returned no token');
+        this.#last.set(key, t);
+        return t;
+      })
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, signIn);
+    return signIn;
   }
 }
 
