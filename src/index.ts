@@ -31,21 +31,27 @@ export { manifestSchema, manifestSchemaPath } from './manifest/schema.js';
 export { observeLive, snapshotFromObserved, type ObserveLiveInput } from './observe/live.js';
 export { parseSnapshot, serializeSnapshot, SNAPSHOT_KIND, SNAPSHOT_FORMAT_VERSION } from './observe/snapshot.js';
 
-// Live access: Microsoft Graph and AD.
-export { createGraphClient, newGraphTraffic, type GraphClientOptions, type GraphTraffic } from './graph/client.js';
+// Live access: Microsoft Graph (client, credentials, access, permissions) and AD.
 export {
   AUTH_METHODS,
-  DEFAULT_GRAPH_ENDPOINT,
   CredentialConfigError,
+  DEFAULT_GRAPH_ENDPOINT,
+  GraphEntraAccess,
+  READ_PERMISSIONS,
+  STEP_PERMISSIONS,
   StaticTokenCredential,
   authProviderFor,
   buildCredential,
+  createGraphClient,
+  newGraphTraffic,
   staticTokenAuthProvider,
   type AuthMethod,
   type CredentialOptions,
-} from './graph/credentials.js';
-export { GraphEntraAccess, type GraphEntraAccessOptions } from './graph/entra-access.js';
-export { STEP_PERMISSIONS, READ_PERMISSIONS, type PermissionRequirement } from './graph/permissions.js';
+  type GraphClientOptions,
+  type GraphEntraAccessOptions,
+  type GraphTraffic,
+  type PermissionRequirement,
+} from './graph/index.js';
 export { connectDirectory, type LdapDirectoryOptions } from './ad/index.js';
 export { generatePassword } from './ad/password.js';
 
