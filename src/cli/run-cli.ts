@@ -16,7 +16,8 @@ const MISSING_OPTION_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** Runs `entra-soa <argv>` and returns the exit code. Never exits the process itself. */
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CommandFactory[] = COMMANDS): Promise<number> {
+export async function runCli(given: readonly string[], io: CliIo, commands: readonly CommandFactory[] = COMMANDS): Promise<number> {
+  const argv = withDashValues(given);
   let code: number = EXIT.ok;
   const setCode = (c: number) => {
     code = c;
@@ -81,6 +82,22 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
 interface DeclaredOptions {
   names: string[];
   keys: ReadonlySet<string>;
+}
+
+/**
+ * `--out -` means stdout, as `--out=-` does: yargs would take a lone `-` for an argument of its own
+ * (and then miss the option's value).
+ */
+function withDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (/^--[a-z][a-z-]*$/.test(a) && argv[i + 1] === '-') {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
 }
 
 /** A command line yargs itself refused (unknown option, missing argument, bad choice). */

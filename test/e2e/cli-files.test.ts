@@ -228,5 +228,12 @@ describe('messages', () => {
       expect(r.stderr).toMatch(/takes the NAME of an environment variable/);
       expect(r.stderr).not.toContain(args.at(-1));
     }
+    // the manifest's bindPasswordEnv too
+    writeFileSync(join(cwd, 'pw.yaml'), read('m.yaml').replace(/bindPasswordEnv: .*/, 'bindPasswordEnv: "S3cret!pw"'));
+    const manifest = cli(['validate', 'pw.yaml']);
+    expect(manifest.code).toBe(1);
+    expect(manifest.stderr).toContain('bindPasswordEnv must be an environment variable name');
+    expect(manifest.stderr).toContain('(the value given is not shown: it may be the secret itself)');
+    expect(manifest.stderr).not.toContain('S3cret!pw');
   });
 });

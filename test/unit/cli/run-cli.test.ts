@@ -81,6 +81,16 @@ describe('usage errors', () => {
   });
 });
 
+describe('--out -', () => {
+  it('is stdout, as --out=- is', async () => {
+    for (const out of [['--out', '-'], ['--out=-']]) {
+      const r = await run(['snapshot', 'no-such-manifest.yaml', '--lab', ...out]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('cannot read the manifest no-such-manifest.yaml: no such file');
+    }
+  });
+});
+
 describe('the command list', () => {
   it('a command is registered by adding its factory to the list', async () => {
     let ran = '';
