@@ -3,29 +3,44 @@
  * Graph + AD from them. Flags override manifest values. Secrets come only from environment variables
  * the options name (or files they point at) and never appear in any message.
  */
-import { dirname, isAbsolute, resolve } from 'node:path';
+import type { TokenCredential } from '@azure/identity';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { connectDirectory } from '../ad/index.js';
 import { createGraphClient, newGraphTraffic, normaliseEndpoint, type GraphTraffic } from '../graph/client.js';
 import {
   AUTH_METHODS,
   DEFAULT_GRAPH_ENDPOINT,
+  ENV_NAME,
   authProviderFor,
+  browserAvailable,
   buildCredential,
   staticTokenAuthProvider,
   type AuthMethod,
 } from '../graph/credentials.js';
 import { GraphEntraAccess } from '../graph/entra-access.js';
+import { describeGraphError } from '../graph/errors.js';
 import { startLab } from '../lab/in-process-lab.js';
 import type { DesiredState } from '../model/desired.js';
-import type { DirectoryAccess } from '../model/directory.js';
-import type { EntraAccess } from '../model/entra.js';
+import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
+import { GraphError, type EntraAccess } from '../model/entra.js';
 import type { CliIo } from './io.js';
+
+/** The lab's state folder shared by `plan --lab`, `snapshot --lab`, `apply --lab` and `lab` (relative to the working folder). */
+export const LAB_STATE_DIR = join('.entra-soa', 'lab');
+
+/** The message for a failure while connecting or reading (no stack trace, no secret). */
+export function readFailureMessage(err: unknown): string {
+  if (err instanceof GraphError) return describeGraphError(err, { step: 'read', object: 'Entra ID' });
+  if (err instanceof DirectoryError) return `reading AD failed${err.dn ? ` at ${err.dn}` : ''}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
 
 export interface AccessArgs {
   graphEndpoint?: string;
   graphTokenEnv?: string;
   auth?: Exclude<AuthMethod, 'static-token'>;
+  authorityHost?: string;
   tenantId?: string;
   clientId?: string;
   clientSecretEnv?: string;
@@ -46,10 +61,17 @@ export function accessOptions<T>(y: Argv<T>): Argv<T & AccessArgs> {
     .option('auth', {
       choices: AUTH_METHODS.filter((m) => m !== 'static-token'),
       group: 'Live access:',
-      describe: 'How to sign in to Graph (default: default = DefaultAzureCredential)',
+      describe:
+        'How to sign in to Graph: as an application (default = DefaultAzureCredential, secret, certificate, workload-identity) ' +
+        'or as an admin at this terminal (device-code, interactive); see docs/graph-access.md',
+    })
+    .option('authority-host', {
+      type: 'string',
+      group: 'Live access:',
+      describe: 'Microsoft Entra sign-in host (default: follows --graph-endpoint: login.microsoftonline.com, .us or .cn)',
     })
     .option('tenant-id', { type: 'string', group: 'Live access:', describe: 'Entra tenant id (default: the manifest tenant.id)' })
-    .option('client-id', { type: 'string', group: 'Live access:', describe: 'App registration (client) id' })
+    .option('client-id', { type: 'string', group: 'Live access:', describe: 'App registration (client) id (for device-code and interactive: a public client registration)' })
     .option('client-secret-env', { type: 'string', group: 'Live access:', describe: 'Name of the environment variable holding the client secret (--auth secret)' })
     .option('certificate-file', { type: 'string', group: 'Live access:', describe: 'PEM file with certificate and private key (--auth certificate)' })
     .option('federated-token-file', { type: 'string', group: 'Live access:', describe: 'Federated (OIDC) token file (--auth workload-identity)' })
@@ -82,6 +104,32 @@ export interface OpenLiveOptions {
   onProgress?: (message: string) => void;
 }
 
+/** How the access options sign in: `--graph-token-env` (a token as is) wins over `--auth` (default: default). */
+export function authMethodOf(args: AccessArgs): AuthMethod {
+  return args.graphTokenEnv !== undefined ? 'static-token' : (args.auth ?? 'default');
+}
+
+/**
+ * The credential the access options describe (constructed only: nothing is contacted here). The
+ * device-code sign-in instructions go to stderr, so that stdout stays the plan.
+ */
+export function credentialFor(args: AccessArgs, desired: Pick<DesiredState, 'tenant'>, io: CliIo, endpoint: string): TokenCredential {
+  return buildCredential({
+    method: authMethodOf(args),
+    tenantId: args.tenantId ?? desired.tenant.id,
+    ...(args.clientId !== undefined ? { clientId: args.clientId } : {}),
+    ...(args.clientSecretEnv !== undefined ? { clientSecretEnv: args.clientSecretEnv } : {}),
+    ...(args.certificateFile !== undefined ? { certificateFile: resolve(io.cwd, args.certificateFile) } : {}),
+    ...(args.federatedTokenFile !== undefined ? { federatedTokenFile: resolve(io.cwd, args.federatedTokenFile) } : {}),
+    ...(args.graphTokenEnv !== undefined ? { tokenEnv: args.graphTokenEnv } : {}),
+    ...(args.authorityHost !== undefined ? { authorityHost: args.authorityHost } : {}),
+    endpoint,
+    env: io.env,
+    onDeviceCode: (message) => io.stderr(`${message}\n`),
+    browserAvailable: browserAvailable(io.env, process.platform),
+  });
+}
+
 /** The Graph side only (used by openLiveAccess; the lab opens it against its emulator). */
 export function openGraphAccess(
   args: AccessArgs,
@@ -91,18 +139,7 @@ export function openGraphAccess(
 ): { graph: GraphEntraAccess; traffic: GraphTraffic; endpoint: string } {
   const endpoint = normaliseEndpoint(args.graphEndpoint ?? desired.tenant.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT);
   const tenantId = args.tenantId ?? desired.tenant.id;
-  const method: AuthMethod = args.graphTokenEnv !== undefined ? 'static-token' : (args.auth ?? 'default');
-  const credential = buildCredential({
-    method,
-    tenantId,
-    ...(args.clientId !== undefined ? { clientId: args.clientId } : {}),
-    ...(args.clientSecretEnv !== undefined ? { clientSecretEnv: args.clientSecretEnv } : {}),
-    ...(args.certificateFile !== undefined ? { certificateFile: resolve(io.cwd, args.certificateFile) } : {}),
-    ...(args.federatedTokenFile !== undefined ? { federatedTokenFile: resolve(io.cwd, args.federatedTokenFile) } : {}),
-    ...(args.graphTokenEnv !== undefined ? { tokenEnv: args.graphTokenEnv } : {}),
-    endpoint,
-    env: io.env,
-  });
+  const credential = credentialFor(args, desired, io, endpoint);
   const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
   const traffic = newGraphTraffic();
   const client = createGraphClient({
@@ -124,6 +161,10 @@ export async function openLiveAccess(args: AccessArgs, desired: DesiredState, io
   const { graph, traffic, endpoint } = openGraphAccess(args, desired, io, opts);
   const conn = desired.activeDirectory.connection;
   const passwordEnv = args.adPasswordEnv ?? conn.bindPasswordEnv;
+  if (!ENV_NAME.test(passwordEnv)) {
+    // It may be the password itself, given in place of its variable's name: never repeat it.
+    throw new Error(`${args.adPasswordEnv !== undefined ? '--ad-password-env' : 'activeDirectory.connection.bindPasswordEnv'} must name an environment variable; the value given is not a variable name and is not repeated here`);
+  }
   const password = io.env[passwordEnv];
   if (password === undefined || password === '') {
     throw new Error(

@@ -21,8 +21,9 @@ import type { Plan } from '../model/plan.js';
 import { observeLive } from '../observe/live.js';
 import { buildPlan } from '../plan/index.js';
 import { decodePlan, renderPlan } from '../render/index.js';
-import { accessOptions, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
+import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
 import { EXIT, useColor, type CliIo } from './io.js';
+import { wholeNumber } from './options.js';
 import { TOOL } from './version.js';
 
 export interface ApplyArgs extends AccessArgs {
@@ -39,8 +40,7 @@ export interface ApplyArgs extends AccessArgs {
   color?: boolean;
 }
 
-/** The lab's state folder shared by `plan --lab` and `apply --lab` (relative to the working folder). */
-export const LAB_STATE_DIR = join('.entra-soa', 'lab');
+export { LAB_STATE_DIR };
 
 interface Access {
   entra: EntraAccess;
@@ -64,7 +64,7 @@ export function applyCommand(io: CliIo, done: (exitCode: number) => void): Comma
         .option('allow-disruptive', { type: 'boolean', default: false, describe: 'Consent to steps that interrupt users (scope removal, password reset)' })
         .option('allow-irreversible', { type: 'boolean', default: false, describe: 'Consent to irreversible steps (tenant-wide sync disable)' })
         .option('allow-exceed-deletion-threshold', { type: 'boolean', default: false, describe: 'Consent to more deletions than the accidental-deletion threshold' })
-        .option('concurrency', { type: 'number', default: 4, describe: 'Steps run at once' })
+        .option('concurrency', { default: 4, requiresArg: true, coerce: wholeNumber('--concurrency', 1), describe: 'Steps run at once (a whole number, at least 1)' })
         .option('lab', { type: 'boolean', default: false, describe: `Apply to the local lab (state in ${LAB_STATE_DIR})` })
         .option('color', { type: 'boolean', describe: 'Colour (default on a terminal; --no-color)' }) as unknown as Argv<ApplyArgs>,
     handler: async (args) => {

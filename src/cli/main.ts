@@ -1,22 +1,31 @@
 #!/usr/bin/env node
-// Wiring only: each command lives in its own file and returns an exit code.
+// The executable: the real outside world (process streams, environment, terminal) around runCli.
 import { createInterface } from 'node:readline/promises';
-import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
-import { TOOL } from './version.js';
-import { applyCommand } from './apply.js';
-import { labCommand } from './lab.js';
-import { planCommand } from './plan.js';
-import { showCommand } from './show.js';
-import { snapshotCommand } from './snapshot.js';
-import { validateCommand } from './validate.js';
+import { runCli } from './run-cli.js';
+
+/**
+ * A writer that goes quiet once its stream is closed: `entra-soa show plan.json | head -1` (or
+ * `| less`, then q) closes the pipe, and the next write fails with EPIPE. That is the reader's
+ * choice, not an error: further output is dropped and the command finishes (an apply keeps
+ * recording its journal) with no stack trace.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
+  };
+}
 
 function realIo(): CliIo {
   return {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stdout: quietWhenClosed(process.stdout),
+    stderr: quietWhenClosed(process.stderr),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -30,43 +39,17 @@ function realIo(): CliIo {
     },
     cwd: process.cwd(),
     now: () => new Date(),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
   };
 }
 
-export async function main(argv: string[], io: CliIo = realIo()): Promise<number> {
-  let code: number = EXIT.ok;
-  const setCode = (c: number) => {
-    code = c;
-  };
-  const parser = yargs(argv)
-    .scriptName('entra-soa')
-    .version(TOOL.version)
-    .strict()
-    .command(validateCommand(io, setCode))
-    .command(planCommand(io, setCode))
-    .command(showCommand(io, setCode))
-    .command(snapshotCommand(io, setCode))
-    .command(applyCommand(io, setCode))
-    .command(labCommand(io, setCode))
-    .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply or lab.')
-    .recommendCommands()
-    .fail((msg, err) => {
-      if (err) throw err;
-      io.stderr(`entra-soa: ${msg}\nRun "entra-soa --help" for usage.\n`);
-      setCode(EXIT.error);
-    })
-    .help();
-  void setCode;
-  await parser.parseAsync();
-  return code;
-}
-
-main(hideBin(process.argv)).then(
+const io = realIo();
+runCli(hideBin(process.argv), io).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`entra-soa: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`entra-soa: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = EXIT.error;
   },
 );

@@ -1,13 +1,13 @@
 /**
- * `entra-soa plan -f <manifest> [--snapshot F | --lab | live options] [--out plan.json]
- * [--format human|json|markdown] [--detailed-exitcode] [--no-color]`
+ * `entra-soa plan <manifest> [--snapshot F | --lab | live options] [--out plan.json [--force]]
+ * [--format human|json|markdown] [--detailed-exitcode] [--color|--no-color]`
  *
- * Loads the manifest, obtains the observed state (one seam: `obtainObservedState`), builds the
- * plan, saves the plan document (--out) and prints it. Exit codes: 0 no changes (or changes
- * without --detailed-exitcode), 2 changes with --detailed-exitcode, 1 on any error, including a
- * plan that carries error diagnostics.
+ * Loads the manifest, obtains the observed state (one seam: `obtainObservedState`), checks that it
+ * is the manifest's tenant, builds the plan, saves the plan document (--out) and prints it. Exit
+ * codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
+ * --detailed-exitcode, 1 on any error, including a plan that carries error diagnostics.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadManifestFile } from '../manifest/load.js';
@@ -19,18 +19,23 @@ import { observeLive } from '../observe/live.js';
 import { parseSnapshot } from '../observe/snapshot.js';
 import { buildPlan } from '../plan/index.js';
 import { encodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
-import { accessOptions, openLabAccess, openLiveAccess, type AccessArgs } from './access-options.js';
-import { LAB_STATE_DIR } from './apply.js';
-import { EXIT, useColor, type CliIo } from './io.js';
-import { readFailureMessage } from './snapshot.js';
+import { accessOptions, LAB_STATE_DIR, openLabAccess, openLiveAccess, readFailureMessage, type AccessArgs } from './access-options.js';
+import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
+import { EXIT, errorLine, useColor, type CliIo } from './io.js';
+import { COLOR_OPTION, FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
+import { tenantMismatch } from './tenant-match.js';
 import { TOOL } from './version.js';
+import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa plan`. */
 export interface PlanArgs extends AccessArgs {
+  /** The manifest (first argument or -f). */
   file: string;
   snapshot?: string;
   lab?: boolean;
   out?: string;
+  /** Let --out replace a file that is not a plan (or is an input). */
+  force?: boolean;
   format: PlanFormat;
   detailedExitcode: boolean;
   /** yargs turns `--no-color` into `color: false`. */
@@ -40,21 +45,21 @@ export interface PlanArgs extends AccessArgs {
 /** The observed state and a description of where it came from (recorded in the plan as `source`). */
 export type ObservedResult = { ok: true; observed: ObservedState; source: string } | { ok: false; message: string };
 
-export function planCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, PlanArgs> {
+export function planCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, Omit<PlanArgs, 'file'> & ManifestArgs> {
   return {
-    command: 'plan',
+    command: 'plan [manifest]',
     describe: 'Compare the manifest with the directories and show the steps apply would take',
     builder: (y: Argv) =>
-      accessOptions(y)
-        .option('file', { alias: 'f', type: 'string', demandOption: true, describe: 'The manifest (YAML)' })
-        .option('snapshot', { type: 'string', describe: 'Plan against a saved state (entra-soa snapshot --out) instead of reading the directories' })
-        .option('lab', { type: 'boolean', describe: `Read the local lab (state in ${LAB_STATE_DIR})` })
-        .option('out', { alias: 'o', type: 'string', describe: 'Save the plan document here (for show and apply)' })
-        .option('format', { choices: PLAN_FORMATS, default: 'human', describe: 'Output format on stdout' })
-        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0 none, 1 error)' })
-        .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR; --no-color turns it off)' }) as unknown as Argv<PlanArgs>,
+      accessOptions(manifestArgument(y, 'The manifest (YAML)'))
+        .option('snapshot', { type: 'string', group: OWN_OPTIONS, describe: 'Plan against a saved state (entra-soa snapshot --out) instead of reading the directories' })
+        .option('lab', { type: 'boolean', group: OWN_OPTIONS, describe: `Read the local lab (state in ${LAB_STATE_DIR})` })
+        .option('out', { alias: 'o', type: 'string', group: OWN_OPTIONS, describe: 'Save the plan document here (for show and apply); never replaces a file that is not a plan' })
+        .option('force', FORCE_OPTION)
+        .option('format', { choices: PLAN_FORMATS, default: 'human', group: OWN_OPTIONS, describe: 'Output format on stdout' })
+        .option('detailed-exitcode', { type: 'boolean', default: false, group: OWN_OPTIONS, describe: 'Exit 2 when the plan has changes (0 none, 1 error)' })
+        .option('color', COLOR_OPTION) as unknown as Argv<Omit<PlanArgs, 'file'> & ManifestArgs>,
     handler: async (args) => {
-      done(await runPlan(io, args));
+      done(await runPlan(io, { ...args, file: manifestPathOf(args) }));
     },
   };
 }
@@ -71,7 +76,7 @@ export async function obtainObservedState(args: PlanArgs, desired: DesiredState,
   } catch (err) {
     return {
       ok: false,
-      message: `cannot connect: ${readFailureMessage(err)}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out).`,
+      message: `cannot connect: ${withoutFullStop(readFailureMessage(err))}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out)`,
     };
   }
   try {
@@ -84,14 +89,20 @@ export async function obtainObservedState(args: PlanArgs, desired: DesiredState,
   }
 }
 
+function withoutFullStop(text: string): string {
+  return text.trimEnd().replace(/\.+$/, '');
+}
+
 async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
   let text: string;
   try {
     text = await readFile(resolve(io.cwd, shown), 'utf8');
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`.` };
+    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`` };
   }
+  const kind = documentKindOf(text);
+  if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
   const parsed = parseSnapshot(text, shown);
   for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
   if (parsed.snapshot === null) {
@@ -104,24 +115,39 @@ async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResul
 
 /** The plan command's work, returning the exit code. */
 export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
-  // checked here rather than with yargs' conflicts(): main's fail handler does not stop the handler
-  if (args.snapshot !== undefined && args.lab === true) {
-    io.stderr('entra-soa plan: --snapshot and --lab both name where the state comes from: pass one of them.\n');
+  const fail = (message: string) => {
+    io.stderr(errorLine('plan', message));
     return EXIT.error;
+  };
+  // checked here too (not only by yargs) for callers that run the command in-process
+  if (args.snapshot !== undefined && args.lab === true) {
+    return fail('--snapshot and --lab both name where the state comes from: pass one of them');
+  }
+  const out = args.out !== undefined ? { path: resolve(io.cwd, args.out), shown: args.out } : undefined;
+  if (out !== undefined) {
+    const refused = await checkOutTarget(out, 'plan', {
+      force: args.force === true,
+      inputs: [
+        { path: resolve(io.cwd, args.file), role: 'the manifest' },
+        ...(args.snapshot !== undefined ? [{ path: resolve(io.cwd, args.snapshot), role: 'the input snapshot' }] : []),
+      ],
+    });
+    if (refused !== null) return fail(refused);
   }
   const loaded = await loadManifestFile(resolve(io.cwd, args.file), args.file);
   for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (loaded.desired === null) {
-    io.stderr(`entra-soa plan: the manifest ${args.file} has errors (above): fix them and plan again.\n`);
-    return EXIT.error;
-  }
+  if (loaded.desired === null) return fail(`the manifest ${args.file} has errors (above): fix them and plan again`);
   const desired = loaded.desired;
 
   const observed = await obtainObservedState(args, desired, io);
-  if (!observed.ok) {
-    io.stderr(`entra-soa plan: ${observed.message}\n`);
-    return EXIT.error;
-  }
+  if (!observed.ok) return fail(observed.message);
+  const mismatch = tenantMismatch({
+    manifestFile: args.file,
+    manifestTenantId: desired.tenant.id,
+    observedTenantId: observed.observed.tenant.tenantId,
+    source: observed.source,
+  });
+  if (mismatch !== null) return fail(mismatch);
 
   const plan: Plan = buildPlan({
     desired,
@@ -131,18 +157,18 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
     source: observed.source,
   });
 
-  if (args.out !== undefined) {
-    const written = await writePlanFile(io, args.out, plan);
-    if (written !== null) {
-      io.stderr(`entra-soa plan: ${written}\n`);
-      return EXIT.error;
+  if (out !== undefined) {
+    try {
+      await writeDocumentFile(out.path, encodePlan(plan));
+    } catch (err) {
+      return fail(`cannot write the plan to ${out.shown}: ${withoutFullStop(err instanceof Error ? err.message : String(err))}. Check that the folder exists and is writable`);
     }
   }
 
   const color = args.format === 'human' && useColor(io, args.color);
-  io.stdout(renderPlan(plan, args.format, { color, ...(args.out !== undefined ? { planFile: args.out } : {}) }));
-  if (args.out !== undefined) {
-    io.stderr(`Saved the plan to ${args.out}. Review it with \`entra-soa show ${args.out}\`; apply it with \`entra-soa apply ${args.out}\`.\n`);
+  io.stdout(renderPlan(plan, args.format, { color, ...(out !== undefined ? { planFile: out.shown } : {}) }));
+  if (out !== undefined) {
+    io.stderr(`Saved the plan to ${out.shown}. Review it with \`entra-soa show ${out.shown}\`; apply it with \`entra-soa apply ${out.shown}\`.\n`);
   }
   return planExitCode(plan, args.detailedExitcode);
 }
@@ -151,17 +177,4 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
 export function planExitCode(plan: Plan, detailed: boolean): number {
   if (plan.diagnostics.some((d) => d.severity === 'error')) return EXIT.error;
   return detailed && plan.steps.length > 0 ? EXIT.changes : EXIT.ok;
-}
-
-/** Writes the plan document atomically; returns an error message or null. */
-async function writePlanFile(io: CliIo, shown: string, plan: Plan): Promise<string | null> {
-  const target = resolve(io.cwd, shown);
-  const tmp = `${target}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, encodePlan(plan), 'utf8');
-    await rename(tmp, target);
-    return null;
-  } catch (err) {
-    return `cannot write the plan to ${shown}: ${err instanceof Error ? err.message : String(err)}. Check that the folder exists and is writable.`;
-  }
 }

@@ -1,5 +1,5 @@
 /**
- * `entra-soa show <plan.json> [--format human|json|markdown] [--no-color]`: print a saved plan
+ * `entra-soa show <plan.json> [--format human|json|markdown] [--color|--no-color]`: print a saved plan
  * document. Exit 0 when it was read, 1 when it is missing, not a plan, or from a newer entra-soa.
  */
 import { readFile } from 'node:fs/promises';
@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { decodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
-import { EXIT, useColor, type CliIo } from './io.js';
+import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
+import { EXIT, errorLine, useColor, type CliIo } from './io.js';
+import { COLOR_OPTION, OWN_OPTIONS } from './options.js';
 
 /** Arguments of `entra-soa show`. */
 export interface ShowArgs {
@@ -23,8 +25,8 @@ export function showCommand(io: CliIo, done: (exitCode: number) => void): Comman
     builder: (y: Argv) =>
       y
         .positional('plan', { type: 'string', demandOption: true, describe: 'The plan file (plan --out)' })
-        .option('format', { choices: PLAN_FORMATS, default: 'human', describe: 'Output format' })
-        .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR)' }) as unknown as Argv<ShowArgs>,
+        .option('format', { choices: PLAN_FORMATS, default: 'human', group: OWN_OPTIONS, describe: 'Output format' })
+        .option('color', COLOR_OPTION) as unknown as Argv<ShowArgs>,
     handler: async (args) => {
       done(await runShow(io, args));
     },
@@ -37,7 +39,12 @@ export async function runShow(io: CliIo, args: ShowArgs): Promise<number> {
     text = await readFile(resolve(io.cwd, args.plan), 'utf8');
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    io.stderr(`entra-soa show: cannot read the plan ${args.plan}: ${why}. Create one with \`entra-soa plan -f <manifest> --out ${args.plan}\`.\n`);
+    io.stderr(errorLine('show', `cannot read the plan ${args.plan}: ${why}. Create one with \`entra-soa plan -f <manifest> --out ${args.plan}\``));
+    return EXIT.error;
+  }
+  const kind = documentKindOf(text);
+  if (kind === 'manifest' || kind === 'snapshot' || kind === 'journal') {
+    io.stderr(errorLine('show', wrongDocumentMessage('plan', kind, args.plan)));
     return EXIT.error;
   }
   const decoded = decodePlan(text, args.plan);

@@ -1,43 +1,47 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { loadManifestFile, formatDiagnostics } from '../manifest/load.js';
+import { documentKindOfFile, wrongDocumentMessage } from './document-kind.js';
 import type { CliIo } from './io.js';
-import { EXIT } from './io.js';
+import { EXIT, errorLine } from './io.js';
+import { manifestArgument, manifestPathOf, type ManifestArgs } from './options.js';
 
-/** Arguments of `entra-soa validate <manifest>`. */
-export interface ValidateArgs {
-  manifest: string;
-}
+/** Arguments of `entra-soa validate <manifest>` (or `validate -f <manifest>`). */
+export type ValidateArgs = ManifestArgs;
 
 /**
  * `entra-soa validate <manifest>`: loads the manifest offline (no directory access), prints every
  * diagnostic to stderr, and on success `<manifest>: valid (N user rules, M group rules)` to stdout.
- * Exit 0 when valid (warnings allowed), 1 on any error.
+ * A plan, snapshot or journal given instead is named as such. Exit 0 when valid (warnings
+ * allowed), 1 on any error.
  */
 export function validateCommand(io: CliIo, done: (code: number) => void): CommandModule<object, ValidateArgs> {
   return {
-    command: 'validate <manifest>',
+    command: 'validate [manifest]',
     describe: 'Check a manifest (YAML syntax, schema, rule conflicts) without contacting any directory',
-    builder: (y) =>
-      y.positional('manifest', {
-        type: 'string',
-        demandOption: true,
-        describe: 'Path to the manifest YAML file',
-      }),
+    builder: (y) => manifestArgument(y, 'The manifest (YAML)'),
     handler: async (argv) => {
-      const shown = argv.manifest;
-      const { desired, diagnostics } = await loadManifestFile(resolve(io.cwd, shown), shown);
-      if (diagnostics.length > 0) io.stderr(formatDiagnostics(diagnostics));
-      if (!desired) {
-        const errors = diagnostics.filter((d) => d.severity === 'error').length;
-        io.stderr(`${shown}: invalid (${plural(errors, 'error')})\n`);
-        done(EXIT.error);
-        return;
-      }
-      io.stdout(`${shown}: valid (${plural(desired.users.length, 'user rule')}, ${plural(desired.groups.length, 'group rule')})\n`);
-      done(EXIT.ok);
+      done(await runValidate(io, manifestPathOf(argv)));
     },
   };
+}
+
+export async function runValidate(io: CliIo, shown: string): Promise<number> {
+  const path = resolve(io.cwd, shown);
+  const kind = await documentKindOfFile(path).catch(() => null);
+  if (kind === 'plan' || kind === 'snapshot' || kind === 'journal') {
+    io.stderr(errorLine('validate', wrongDocumentMessage('manifest', kind, shown)));
+    return EXIT.error;
+  }
+  const { desired, diagnostics } = await loadManifestFile(path, shown);
+  if (diagnostics.length > 0) io.stderr(formatDiagnostics(diagnostics));
+  if (!desired) {
+    const errors = diagnostics.filter((d) => d.severity === 'error').length;
+    io.stderr(`${shown}: invalid (${plural(errors, 'error')})\n`);
+    return EXIT.error;
+  }
+  io.stdout(`${shown}: valid (${plural(desired.users.length, 'user rule')}, ${plural(desired.groups.length, 'group rule')})\n`);
+  return EXIT.ok;
 }
 
 function plural(n: number, noun: string): string {

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { closestName } from '../model/closest-name.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { isSecretKey } from './secrets.js';
 import type { YamlSource } from './yaml-source.js';
@@ -65,7 +66,7 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic {
     case 'additionalProperties': {
       const prop = String(e.params['additionalProperty']);
       const allowed = Object.keys(propertiesOf(e.parentSchema)).filter((k) => !isSecretKey(k));
-      const guess = closest(prop, allowed);
+      const guess = closestName(prop, allowed);
       const hint = /^[A-Za-z][A-Za-z0-9-]*=/.test(prop)
         ? '; it looks like part of a DN: inside { } commas separate entries, so quote the DN ("OU=Sales,DC=contoso,DC=com")'
         : guess
@@ -111,7 +112,9 @@ function toDiagnostic(e: ErrorObject, source: YamlSource): Diagnostic {
     case 'pattern': {
       const name = [...segs].reverse().find((s) => !/^\d+$/.test(s)) ?? '';
       const hint = PATTERN_HINTS[name];
-      return mk(`${path} must be ${hint ?? `text matching ${String(e.params['pattern'])}`}${shortValue(e.data)}`, segs, 'value');
+      // A value that should name an environment variable may be the secret itself: never echo it.
+      const shown = name.endsWith('Env') ? ' (the value given is not shown: it may be the secret itself)' : shortValue(e.data);
+      return mk(`${path} must be ${hint ?? `text matching ${String(e.params['pattern'])}`}${shown}`, segs, 'value');
     }
     default:
       return mk(`${path} ${e.message ?? 'is not valid'}`, segs, 'value');
@@ -162,31 +165,4 @@ function shortValue(v: unknown): string {
   if (typeof v === 'string' && v.length <= 80) return ` (got ${JSON.stringify(v)})`;
   if (typeof v === 'number' || typeof v === 'boolean') return ` (got ${String(v)})`;
   return '';
-}
-
-/** The allowed name nearest to a misspelt one (edit distance ≤ 2, case-insensitive). */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = 3;
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }

@@ -3,6 +3,7 @@
  * with its steps and attribute changes, the hazards, the diagnostics and the summary line.
  * Colour (ANSI) only when asked; the caller decides (TTY and no NO_COLOR).
  */
+import picocolors from 'picocolors';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
@@ -25,6 +26,8 @@ const ACTION_LEGEND: readonly (readonly [PlannedStep['action'], string])[] = [
 /** How many affected objects a hazard lists before it says "and N more". */
 const HAZARD_OBJECTS_SHOWN = 10;
 
+const { createColors } = picocolors;
+
 type Paint = (s: string) => string;
 interface Palette {
   green: Paint;
@@ -36,11 +39,9 @@ interface Palette {
 }
 
 function palette(color: boolean): Palette {
-  const sgr =
-    (open: string): Paint =>
-    (s) =>
-      color ? `\u001b[${open}m${s}\u001b[0m` : s;
-  return { green: sgr('32'), yellow: sgr('33'), red: sgr('31'), cyan: sgr('36'), bold: sgr('1'), dim: sgr('2') };
+  // createColors(flag) decides nothing itself: the caller's flag alone turns colour on (pure).
+  const c = createColors(color);
+  return { green: c.green, yellow: c.yellow, red: c.red, cyan: c.cyan, bold: c.bold, dim: c.dim };
 }
 
 /** The terraform-style symbol of an action. */

@@ -113,8 +113,15 @@ describe('plan', () => {
     );
     const wrong = cli(['plan', '-f', `${EXAMPLE}/manifest.yaml`, '--snapshot', `${EXAMPLE}/manifest.yaml`]);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('entra-soa plan: the snapshot examples/sync-switch/manifest.yaml cannot be used:');
-    expect(wrong.stderr).not.toMatch(/\n\s+at /);
+    expect(wrong.stderr).toBe(
+      'entra-soa plan: examples/sync-switch/manifest.yaml is an entra-soa manifest, not an entra-soa snapshot: ' +
+        '`entra-soa plan examples/sync-switch/manifest.yaml` plans it (add --out plan.json to save the plan for show and apply).\n',
+    );
+    const other = cli(['plan', '-f', `${EXAMPLE}/manifest.yaml`, '--snapshot', 'examples/lab/sample-company.json']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('entra-soa plan: the snapshot examples/lab/sample-company.json cannot be used:');
+    expect(other.stderr).toContain('error snapshot-invalid: kind must be "entra-soa/snapshot", found "entra-soa/lab-seed"');
+    for (const r of [wrong, other]) expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('refuses --snapshot together with --lab', () => {
@@ -189,7 +196,7 @@ describe('colour on a terminal (in-process, through the CliIo seam)', () => {
     const tty = terminalIo({});
     expect(await runPlan(tty, args)).toBe(2);
     expect(tty.out.join('')).toMatch(ANSI);
-    expect(tty.out.join('')).toContain('\u001b[33m~ user/alice.ng@contoso.com\u001b[0m');
+    expect(tty.out.join('')).toContain('\u001b[33m~ user/alice.ng@contoso.com\u001b[39m');
 
     const noColorEnv = terminalIo({ NO_COLOR: '1' });
     expect(await runPlan(noColorEnv, args)).toBe(2);

@@ -36,7 +36,7 @@ describe('README stays true', () => {
   });
 
   it('links every doc page that exists', () => {
-    for (const page of ['manifest', 'planning', 'apply', 'cli-plan', 'graph-access', 'active-directory', 'lab', 'lab-graph']) {
+    for (const page of ['manifest', 'planning', 'apply', 'cli-plan', 'graph-access', 'active-directory', 'lab', 'lab-graph', 'library']) {
       expect(readme).toContain(`docs/${page}.md`);
     }
   });

@@ -96,7 +96,8 @@ describe('apply <plan.json> --lab', () => {
     manifest('m.yaml', switchElla);
     const c = await cli(['apply', '-f', 'm.yaml', '--lab', '--auto-approve', '--concurrency', '0']);
     expect(c.code).toBe(1);
-    expect(c.stderr).toBe('entra-soa apply: --concurrency must be a whole number of at least 1 (got 0).\n');
+    // refused while parsing the command line, like every malformed option: nothing read or written
+    expect(c.stderr).toBe('entra-soa apply: --concurrency must be a whole number of at least 1 (got 0).\nNothing was read or written. See `entra-soa apply --help`.\n');
   });
 });
 

@@ -97,7 +97,7 @@ describe('entra-soa snapshot', () => {
     expect(code).toBe(1);
     expect(err.join('')).toBe(
       'entra-soa snapshot: cannot connect: the AD bind password is read from the environment variable LAB_AD_PASSWORD, which is not set: ' +
-        'export LAB_AD_PASSWORD=<password of CN=svc-entra-soa,OU=ServiceAccounts,DC=lab,DC=example,DC=test> (activeDirectory.connection.bindPasswordEnv names it)\n',
+        'export LAB_AD_PASSWORD=<password of CN=svc-entra-soa,OU=ServiceAccounts,DC=lab,DC=example,DC=test> (activeDirectory.connection.bindPasswordEnv names it).\n',
     );
   });
 });

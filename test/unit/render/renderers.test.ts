@@ -79,10 +79,11 @@ describe('human renderer', () => {
   it('colours only when asked', () => {
     expect(text).not.toMatch(ANSI);
     const coloured = renderHuman(samplePlan(), { color: true });
-    expect(coloured).toContain('\u001b[32m+ user/dan@contractors.contoso.com\u001b[0m');
-    expect(coloured).toContain('\u001b[33m~ user/alice@contoso.com\u001b[0m');
-    expect(coloured).toContain('\u001b[36m⏳\u001b[0m');
-    expect(coloured).toContain('\u001b[31mdanger \u001b[0m');
+    // picocolors closes each colour with its own reset (39 = default foreground)
+    expect(coloured).toContain('\u001b[32m+ user/dan@contractors.contoso.com\u001b[39m');
+    expect(coloured).toContain('\u001b[33m~ user/alice@contoso.com\u001b[39m');
+    expect(coloured).toContain('\u001b[36m⏳\u001b[39m');
+    expect(coloured).toContain('\u001b[31mdanger \u001b[39m');
     // stripping the colour gives the plain text
     // eslint-disable-next-line no-control-regex
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(text);

@@ -1,0 +1,69 @@
+/**
+ * Writing a plan or snapshot with `--out`: refused when it would replace the manifest, an input
+ * snapshot, or a file that is not a document of the same kind (unless `--force`); written
+ * atomically and durably (temporary file in the same folder, fsync, rename, fsync of the folder),
+ * so a reader sees the old file or the new one, never half of one, and a failure leaves no
+ * temporary file behind.
+ */
+import { open, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import { describeDocumentKind, documentKindOfFile } from './document-kind.js';
+
+/** A file the command reads, which `--out` must not replace. */
+export interface InputFile {
+  /** Absolute path. */
+  path: string;
+  /** What it is, for the message: "the manifest", "the input snapshot". */
+  role: string;
+}
+
+/**
+ * Checks an `--out` target before any work is done. Returns a message saying what is wrong and what
+ * to do, or null when the file may be written.
+ */
+export async function checkOutTarget(
+  target: { path: string; shown: string },
+  kind: 'plan' | 'snapshot',
+  opts: { force: boolean; inputs: readonly InputFile[] },
+): Promise<string | null> {
+  const existing = await stat(target.path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (existing === null) return null;
+  if (existing.isDirectory()) return `--out ${target.shown} is a folder: name a file in it, e.g. --out ${target.shown.replace(/\/+$/, '')}/${kind}.json`;
+  if (opts.force) return null;
+  for (const input of opts.inputs) {
+    const other = await stat(input.path).catch(() => null);
+    if (other !== null && other.dev === existing.dev && other.ino === existing.ino) {
+      return `--out ${target.shown} is ${input.role}, which this command reads: writing the ${kind} there would destroy it. Choose another file (--force writes it anyway)`;
+    }
+  }
+  const found = await documentKindOfFile(target.path);
+  if (found !== null && found !== kind) {
+    const is = found === 'other' ? `is not ${describeDocumentKind(kind)}` : `is ${describeDocumentKind(found)}, not ${describeDocumentKind(kind)}`;
+    return `--out ${target.shown} exists and ${is}: refusing to replace it. Choose another file, or pass --force to replace it`;
+  }
+  return null;
+}
+
+/** Writes `text` to `path` atomically and durably (see the module comment). */
+export async function writeDocumentFile(path: string, text: string): Promise<void> {
+  await writeFileAtomic(path, text, { encoding: 'utf8', fsync: true });
+  await syncFolder(dirname(resolve(path)));
+}
+
+/** The rename itself is durable only once the folder's entry is on disk. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Some file systems (and platforms) cannot fsync a folder; the file itself is already synced.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw err;
+  } finally {
+    await handle.close();
+  }
+}
