@@ -7,6 +7,8 @@ import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
 import { TOOL } from './version.js';
 import { applyCommand } from './apply.js';
+import { driftCommand } from './drift.js';
+import { exportCommand } from './export.js';
 import { labCommand } from './lab.js';
 import { planCommand } from './plan.js';
 import { showCommand } from './show.js';
@@ -48,7 +50,9 @@ export async function main(argv: string[], io: CliIo = realIo()): Promise<number
     .command(snapshotCommand(io, setCode))
     .command(applyCommand(io, setCode))
     .command(labCommand(io, setCode))
-    .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply or lab.')
+    .command(driftCommand(io, setCode))
+    .command(exportCommand(io, setCode))
+    .demandCommand(1, 'Name a command: validate, plan, show, snapshot, apply, lab, drift or export.')
     .recommendCommands()
     .fail((msg, err) => {
       if (err) throw err;

@@ -7,22 +7,18 @@
  * without --detailed-exitcode), 2 changes with --detailed-exitcode, 1 on any error, including a
  * plan that carries error diagnostics.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadManifestFile } from '../manifest/load.js';
-import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { observeLive } from '../observe/live.js';
-import { parseSnapshot } from '../observe/snapshot.js';
 import { buildPlan } from '../plan/index.js';
 import { encodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
-import { accessOptions, openLabAccess, openLiveAccess, type AccessArgs } from './access-options.js';
+import { accessOptions, type AccessArgs } from './access-options.js';
 import { LAB_STATE_DIR } from './apply.js';
 import { EXIT, useColor, type CliIo } from './io.js';
-import { readFailureMessage } from './snapshot.js';
+import { obtainObservedState } from './source.js';
 import { TOOL } from './version.js';
 
 /** Arguments of `entra-soa plan`. */
@@ -36,9 +32,6 @@ export interface PlanArgs extends AccessArgs {
   /** yargs turns `--no-color` into `color: false`. */
   color?: boolean;
 }
-
-/** The observed state and a description of where it came from (recorded in the plan as `source`). */
-export type ObservedResult = { ok: true; observed: ObservedState; source: string } | { ok: false; message: string };
 
 export function planCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, PlanArgs> {
   return {
@@ -57,49 +50,6 @@ export function planCommand(io: CliIo, done: (exitCode: number) => void): Comman
       done(await runPlan(io, args));
     },
   };
-}
-
-/**
- * Where the observed state comes from: a snapshot file, the lab, or the live directories.
- * The only place `plan` decides that; everything after it is the same for every source.
- */
-export async function obtainObservedState(args: PlanArgs, desired: DesiredState, io: CliIo): Promise<ObservedResult> {
-  if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
-  let access;
-  try {
-    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
-  } catch (err) {
-    return {
-      ok: false,
-      message: `cannot connect: ${readFailureMessage(err)}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out).`,
-    };
-  }
-  try {
-    const observed = await observeLive({ entra: access.entra, directory: access.directory });
-    return { ok: true, observed, source: args.lab === true ? `lab (${access.source})` : access.source };
-  } catch (err) {
-    return { ok: false, message: readFailureMessage(err) };
-  } finally {
-    await access.close().catch(() => undefined);
-  }
-}
-
-async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, shown), 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`.` };
-  }
-  const parsed = parseSnapshot(text, shown);
-  for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (parsed.snapshot === null) {
-    const lines = parsed.diagnostics.map(formatDiagnostic).join('\n');
-    return { ok: false, message: `the snapshot ${shown} cannot be used:\n${lines}` };
-  }
-  const s = parsed.snapshot;
-  return { ok: true, observed: s.state, source: `snapshot ${shown} (captured ${s.capturedAt} from ${s.source})` };
 }
 
 /** The plan command's work, returning the exit code. */
