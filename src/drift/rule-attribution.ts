@@ -5,7 +5,7 @@
  * disables sync tenant-wide). A step on an object no rule selects (the AD counterpart a hard link moves
  * into scope, a temporary tenant switch for a rollback) belongs to the rule of a step it is chained to.
  */
-import type { DesiredState, UserRule } from '../model/desired.js';
+import { FEATURE_GRAPH_NAME, type DesiredState, type UserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { ObservedState } from '../model/observed.js';
 import type { PlannedStep } from '../model/plan.js';
@@ -64,15 +64,19 @@ export function attributeRules(desired: DesiredState, observed: ObservedState, s
   }
 
   const disableRule = desired.users.find((r) => r.authority === 'cloud' && r.method === 'tenantDisable');
-  const managedFeatures = new Set(Object.keys(desired.tenant.features));
   const direct = (s: PlannedStep): Governed | null => {
     if (s.objectKey === 'tenant') {
       const k = s.step;
       if (k.kind === 'entra.setTenantSync' && desired.tenant.directorySync === undefined && disableRule !== undefined) {
         return { rule: disableRule.name, objectKey: 'tenant' };
       }
-      // a feature the manifest does not manage is switched only for the sake of other steps (rollbacks)
-      if (k.kind === 'entra.setSyncFeature' && !managedFeatures.has(k.feature)) return null;
+      // a feature switched although it already has the manifest's value (or is not managed) is switched
+      // only for the sake of other steps (the takeover block lifted for rollbacks): it belongs to them
+      if (k.kind === 'entra.setSyncFeature') {
+        const want = desired.tenant.features[k.feature];
+        const has = observed.tenant.features?.[FEATURE_GRAPH_NAME[k.feature]];
+        if (want === undefined || has === want) return null;
+      }
       return { rule: TENANT_RULE, objectKey: 'tenant' };
     }
     const rule = ruleOfObject.get(s.objectKey);

@@ -6,8 +6,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN, ROOT, runCliSync } from '../helpers/cli-process.js';
 
@@ -21,7 +21,9 @@ const read = (dir: string, f: string) => readFileSync(join(tmp, dir, f), 'utf8')
 const reportOf = (dir: string) => JSON.parse(read(dir, 'report.json'));
 
 const ajv = new Ajv({ allErrors: true, strict: true });
-addFormats(ajv);
+// ajv-formats is CommonJS: its default export is the module object under NodeNext
+const addFormats = addFormatsModule as unknown as { default: (a: Ajv) => void };
+addFormats.default(ajv);
 const validate = ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'drift-report.schema.json'), 'utf8')));
 
 /** The test cases of a JUnit file: name and the failure / error element, if any. */
