@@ -125,6 +125,10 @@ export async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
     io.stderr(`${conflict}\n`);
     return EXIT.error;
   }
+  if (args.out === '') {
+    io.stderr('entra-soa export: --out needs a file name (or --out=- for stdout).\n');
+    return EXIT.error;
+  }
   const target = args.out === '-' ? null : resolve(io.cwd, args.out);
   for (const input of [args.file, args.snapshot]) {
     if (target !== null && input !== undefined && resolve(io.cwd, input) === target) {
