@@ -4,8 +4,8 @@
  * which users are cloud-managed and which are linked to AD, and which groups are cloud-managed,
  * grouped by OU where that is shorter. Built as a `yaml` Document so that every part carries a comment.
  */
-import { Document, isMap, isScalar, isSeq, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
-import { dnComponents, firstRdn } from '../model/dn.js';
+import { Document, isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import { firstRdn } from '../model/dn.js';
 import type { Identity } from '../model/identity.js';
 import { ON_PREMISES_LEFTOVER_ATTRIBUTES, type ObservedState, type SourceAnchorAttribute } from '../model/observed.js';
 import { anchorOf, isSyncedUser, joinIdentities } from '../observe/join.js';
@@ -299,7 +299,7 @@ export function buildExportManifest(input: ExportInput): ExportResult {
   }
   const selectFlow = (path: (string | number)[]) => {
     const n = node(doc, path);
-    if (isMap(n) && !isSeq((n as YAMLMap).items[0]?.value)) n.flow = true;
+    if (isMap(n) && !isSeq(n.items[0]?.value)) n.flow = true;
   };
 
   const usersNode = node(doc, ['users']);

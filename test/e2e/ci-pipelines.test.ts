@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { MAIN, ROOT } from '../helpers/cli-process.js';
 
+/** Parsed JSON / YAML documents (the tests assert on their fields). */
+type Json = ReturnType<typeof JSON.parse>;
+
 const CI = join(ROOT, 'examples', 'ci');
 const SCRIPTS = join(CI, 'scripts');
 /** Where the workflows expect the scripts in the user's repository. */
@@ -108,9 +111,9 @@ describe('Azure Pipelines', () => {
       expect(steps.length).toBeGreaterThan(3);
       for (const s of steps) expect(KNOWN_STEP.filter((k) => k in s).length, `${f}: ${JSON.stringify(s).slice(0, 80)}`).toBe(1);
     }
-    const apply = parse(readFileSync(join(CI, 'azure-devops', 'entra-soa-apply.yml'), 'utf8')) as any;
+    const apply = parse(readFileSync(join(CI, 'azure-devops', 'entra-soa-apply.yml'), 'utf8')) as { lockBehavior: string; stages: { jobs: { environment: string }[] }[] };
     expect(apply.lockBehavior).toBe('sequential');
-    expect(apply.stages[0].jobs[0].environment).toBe('entra-soa-production');
+    expect(apply.stages[0]?.jobs[0]?.environment).toBe('entra-soa-production');
   });
 
   it.each(files)('%s runs scripts that exist, and reads only outputs they set', (f) => {
@@ -123,7 +126,8 @@ describe('Azure Pipelines', () => {
       if (['Build', 'System', 'Agent', 'Pipeline'].includes(name as string)) continue;
       const step = steps.find((s) => s.name === name);
       expect(step, `step ${name}`).toBeDefined();
-      const body = `${step?.script ?? ''}${String(step?.inputs?.['inlineScript'] ?? '')}`;
+      const inline = step?.inputs?.['inlineScript'];
+      const body = `${step?.script ?? ''}${typeof inline === 'string' ? inline : ''}`;
       const script = scriptsReferenced(body)[0] as string;
       expect(outputsOf(script), `${script} sets ${variable}`).toContain(variable);
     }
@@ -171,7 +175,7 @@ class ApiStandIn {
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
-  private answer(method: string, url: URL, body: any): [number, unknown] {
+  private answer(method: string, url: URL, body: Json): [number, unknown] {
     const p = url.pathname;
     let m: RegExpExecArray | null;
     // GitHub
@@ -219,7 +223,7 @@ class ApiStandIn {
       return [200, { workItems: this.workItems.filter((w) => w.fields['System.State'] !== 'Done').map((w) => ({ id: w.id })) }];
     }
     if (method === 'POST' && p.includes('/wit/workitems/$')) {
-      const w = { id: 3000 + this.workItems.length, fields: Object.fromEntries(body.map((op: any) => [op.path.replace('/fields/', ''), op.value])) as Record<string, string> };
+      const w = { id: 3000 + this.workItems.length, fields: Object.fromEntries(body.map((op: Json) => [op.path.replace('/fields/', ''), op.value])) as Record<string, string> };
       this.workItems.push(w);
       return [200, w];
     }

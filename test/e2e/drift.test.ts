@@ -11,6 +11,9 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN, ROOT, runCliSync } from '../helpers/cli-process.js';
 
+/** Parsed JSON / YAML documents (the tests assert on their fields). */
+type Json = ReturnType<typeof JSON.parse>;
+
 const EXAMPLE = join(ROOT, 'examples', 'sync-switch');
 const SNAPSHOT = join(EXAMPLE, 'snapshot.json');
 const MANIFEST = join(EXAMPLE, 'manifest.yaml');
@@ -36,7 +39,7 @@ function junitCases(xml: string): { name: string; failure: boolean; error: boole
 }
 
 /** A copy of the example snapshot with `change` applied to its state. */
-function snapshotWith(name: string, change: (state: any) => void): string {
+function snapshotWith(name: string, change: (state: Json) => void): string {
   const snap = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
   change(snap.state);
   const file = join(tmp, name);
@@ -68,23 +71,23 @@ describe('drift on a drifted snapshot', () => {
     const report = reportOf('drifted');
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report).toMatchObject({ kind: 'entra-soa/drift-report', formatVersion: 1, status: 'drifted', plan: { kind: 'entra-soa/plan' } });
-    expect(report.rules.map((r: any) => [r.name, r.checked, r.drifted, r.status])).toEqual([
+    expect(report.rules.map((r: Json) => [r.name, r.checked, r.drifted, r.status])).toEqual([
       ['sales-to-cloud', 8, 8, 'drifted'],
       ['it-staff-to-cloud', 2, 2, 'drifted'],
     ]);
     // every drifted object's steps exist in the embedded plan, and every plan step is accounted for
-    const stepIds = new Set(report.plan.steps.map((s: any) => s.id));
-    const listed = report.drifted.flatMap((o: any) => o.stepIds);
+    const stepIds = new Set(report.plan.steps.map((s: Json) => s.id));
+    const listed = report.drifted.flatMap((o: Json) => o.stepIds);
     expect(listed.every((id: string) => stepIds.has(id))).toBe(true);
     expect(new Set(listed).size).toBe(stepIds.size);
     // hugo holds an admin role: no step, but drifted (blocked)
-    expect(report.drifted.find((o: any) => o.objectKey === 'user/hugo.weber@contoso.com')).toEqual({
+    expect(report.drifted.find((o: Json) => o.objectKey === 'user/hugo.weber@contoso.com')).toEqual({
       objectKey: 'user/hugo.weber@contoso.com',
       rule: 'sales-to-cloud',
       stepIds: [],
       blockedBy: ['privileged-role'],
     });
-    expect(report.byKind.find((k: any) => k.kind === 'entra.setCloudManaged')).toEqual({ kind: 'entra.setCloudManaged', objects: 8, steps: 8 });
+    expect(report.byKind.find((k: Json) => k.kind === 'entra.setCloudManaged')).toEqual({ kind: 'entra.setCloudManaged', objects: 8, steps: 8 });
   });
 
   it('report.md leads with the per-rule summary and stays under 65,000 characters', () => {
@@ -153,11 +156,11 @@ describe('a partial read is never "in sync"', () => {
     const report = reportOf('partial');
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.status).toBe('incomplete');
-    expect(report.unread.map((u: any) => [u.subject, u.rules])).toEqual([
+    expect(report.unread.map((u: Json) => [u.subject, u.rules])).toEqual([
       ['tenant-sync-features', ['tenant']],
       ['deletion-threshold', ['tenant']],
     ]);
-    const tenant = report.rules.find((x: any) => x.name === 'tenant');
+    const tenant = report.rules.find((x: Json) => x.name === 'tenant');
     expect(tenant).toMatchObject({ checked: 5, unread: 4, drifted: 0, status: 'unread' });
     // the planner's guess at the unread features is not reported as drift
     expect(report.drifted).toEqual([]);
@@ -190,7 +193,7 @@ describe('--since', () => {
   it('reports what drifted since the previous report and what was resolved', () => {
     // alice was converted and cleared since the first report; a new rule makes a Finance user drift
     const later = snapshotWith('later.json', (s) => {
-      const alice = s.entra.users.find((u: any) => u.userPrincipalName === 'alice.ng@contoso.com');
+      const alice = s.entra.users.find((u: Json) => u.userPrincipalName === 'alice.ng@contoso.com');
       Object.assign(alice, { isCloudManaged: true, onPremisesSyncEnabled: null, onPremisesImmutableId: null });
       for (const k of Object.keys(alice)) if (k.startsWith('onPremises') && k !== 'onPremisesSyncEnabled') alice[k] = null;
     });
@@ -244,8 +247,8 @@ describe('drift against the lab', () => {
     const report = reportOf('lab-report');
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.source).toMatch(/^lab \(Graph emulator 127\.0\.0\.1:\d+/);
-    expect(report.rules.map((x: any) => x.name)).toEqual(['tenant', 'sales-to-cloud', 'link-contractors', 'link-riley', 'sales-team-to-cloud']);
-    expect(report.rules.filter((x: any) => x.status === 'drifted').map((x: any) => x.name)).toEqual(
+    expect(report.rules.map((x: Json) => x.name)).toEqual(['tenant', 'sales-to-cloud', 'link-contractors', 'link-riley', 'sales-team-to-cloud']);
+    expect(report.rules.filter((x: Json) => x.status === 'drifted').map((x: Json) => x.name)).toEqual(
       expect.arrayContaining(['sales-to-cloud', 'link-contractors', 'sales-team-to-cloud']),
     );
   }, 120_000);
@@ -254,6 +257,6 @@ describe('drift against the lab', () => {
 /** A Finance user of the example (not selected by the example's rules). */
 function s0FinanceUpn(): string {
   const snap = JSON.parse(readFileSync(SNAPSHOT, 'utf8'));
-  const ad = snap.state.ad.users.find((u: any) => u.dn.includes('OU=Finance,'));
+  const ad = snap.state.ad.users.find((u: Json) => u.dn.includes('OU=Finance,'));
   return String(ad.userPrincipalName).toLowerCase();
 }

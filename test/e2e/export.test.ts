@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { MAIN, ROOT, runCliSync } from '../helpers/cli-process.js';
 
+/** Parsed JSON / YAML documents (the tests assert on their fields). */
+type Json = ReturnType<typeof JSON.parse>;
+
 const EXAMPLES = join(ROOT, 'examples');
 const withSnapshot = readdirSync(EXAMPLES).filter((d) => existsSync(join(EXAMPLES, d, 'snapshot.json'))).sort();
 
@@ -41,8 +44,8 @@ describe('export of every example snapshot plans no changes', () => {
     expect(planned.stdout).toContain('No changes. The directories match the manifest.');
     expect(planned.code, planned.stdout + planned.stderr).toBe(0);
     // the inferred sync scope is the one the example's own manifest gives
-    const exportedScope = (parseDocument(text).toJS() as any).activeDirectory.syncScope;
-    const exampleScope = (parseDocument(readFileSync(join(EXAMPLES, name, 'manifest.yaml'), 'utf8')).toJS() as any).activeDirectory.syncScope;
+    const exportedScope = (parseDocument(text).toJS()).activeDirectory.syncScope;
+    const exampleScope = (parseDocument(readFileSync(join(EXAMPLES, name, 'manifest.yaml'), 'utf8')).toJS()).activeDirectory.syncScope;
     if (name === 'hard-link') {
       // its contractors' AD accounts are in scope but not synced yet (their cloud users are not linked):
       // from the state alone they look out of scope, so the inference excludes their OU
@@ -56,7 +59,7 @@ describe('export of every example snapshot plans no changes', () => {
   it('describes who is cloud-managed and who is linked, by OU where shorter, with comments and no secret', () => {
     const text = readFileSync(join(tmp, 'sync-switch.yaml'), 'utf8');
     const doc = parseDocument(text);
-    const users = (doc.toJS() as any).users as any[];
+    const users = (doc.toJS()).users as Json[];
     expect(users.map((u) => [u.name, Object.keys(u.select)[0], u.authority])).toEqual([
       ['cloud-managed-users', 'upns', 'cloud'],
       ['linked-contractors', 'ou', 'onPremises'],
@@ -70,7 +73,7 @@ describe('export of every example snapshot plans no changes', () => {
     expect(text).toContain('# TODO: the LDAPS URL of a domain controller');
     expect(text).toContain('bindPasswordEnv: ENTRA_SOA_AD_PASSWORD');
     expect(text).not.toMatch(/(password|secret|token)\s*:/i);
-    expect((doc.toJS() as any).tenant).toEqual({
+    expect((doc.toJS()).tenant).toEqual({
       id: '6f1c2d9e-0000-4000-8000-000000000001',
       directorySync: 'enabled',
       features: { blockSoftMatch: false, blockCloudObjectTakeoverThroughHardMatch: true, softMatchOnUpn: false },
@@ -84,11 +87,11 @@ describe('export of the lab sample company', () => {
     const exported = cli(['export', '--lab', '--out', 'lab.yaml']);
     expect(exported.code, exported.stderr).toBe(0);
     const text = readFileSync(join(tmp, 'lab.yaml'), 'utf8');
-    const js = parseDocument(text).toJS() as any;
+    const js = parseDocument(text).toJS();
     expect(js.tenant.id).toBe('a1b2c3d4-0000-4000-8000-1abe7a3b1e01');
     expect(js.activeDirectory.syncScope.include).toEqual(['OU=Staff,DC=lab,DC=example,DC=test']);
     expect(js.users.length).toBeGreaterThan(0);
-    expect(js.users.some((u: any) => u.select.ou !== undefined)).toBe(true);
+    expect(js.users.some((u: Json) => u.select.ou !== undefined)).toBe(true);
     const planned = cli(['plan', '-f', 'lab.yaml', '--lab', '--detailed-exitcode']);
     expect(planned.stdout).toContain('No changes. The directories match the manifest.');
     expect(planned.code, planned.stderr).toBe(0);
@@ -103,7 +106,7 @@ describe('settings given, and what cannot be read', () => {
   it('takes the connection, source anchor and sync scope from -f, and flags win', () => {
     const r = cli(['export', '-f', join(EXAMPLES, 'hard-link', 'manifest.yaml'), '--snapshot', snapshot, '--out', 'given.yaml', '--sync-scope-include', 'OU=Staff,DC=contoso,DC=com', '--unsynced-ou', 'OU=Gone,DC=contoso,DC=com']);
     expect(r.code, r.stderr).toBe(0);
-    const js = parseDocument(readFileSync(join(tmp, 'given.yaml'), 'utf8')).toJS() as any;
+    const js = parseDocument(readFileSync(join(tmp, 'given.yaml'), 'utf8')).toJS();
     expect(js.activeDirectory.connection).toEqual({ url: 'ldaps://dc1.contoso.com', baseDn: 'DC=contoso,DC=com', bindDn: 'CN=svc-entra-soa,OU=Service,DC=contoso,DC=com', bindPasswordEnv: 'ENTRA_SOA_AD_PASSWORD' });
     expect(js.activeDirectory.syncScope).toEqual({ include: ['OU=Staff,DC=contoso,DC=com'], exclude: [] });
     expect(js.activeDirectory.unsyncedOu).toBe('OU=Gone,DC=contoso,DC=com');
@@ -118,7 +121,7 @@ describe('settings given, and what cannot be read', () => {
     const r = cli(['export', '--snapshot', 'app-only.json', '--out', 'app-only.yaml']);
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(join(tmp, 'app-only.yaml'), 'utf8');
-    expect((parseDocument(text).toJS() as any).tenant).toEqual({ id: '6f1c2d9e-0000-4000-8000-000000000001', directorySync: 'enabled' });
+    expect((parseDocument(text).toJS()).tenant).toEqual({ id: '6f1c2d9e-0000-4000-8000-000000000001', directorySync: 'enabled' });
     expect(text).toContain('# features and accidentalDeletionThreshold are left out: they could not be read');
     expect(cli(['plan', '-f', 'app-only.yaml', '--snapshot', 'app-only.json', '--detailed-exitcode']).code).toBe(0);
   });

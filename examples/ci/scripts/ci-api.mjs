@@ -1,5 +1,6 @@
 // Small helpers for the CI scripts: a JSON REST call that fails with a message a person can act on,
 // required environment variables, and the hidden marker that identifies entra-soa's own comments.
+/* global fetch -- Node 20 has it */
 import { readFileSync } from 'node:fs';
 
 /** The value of an environment variable the CI system sets; exits 1 naming it when missing. */
