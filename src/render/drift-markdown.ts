@@ -7,10 +7,11 @@
 import type { DriftChange, DriftReport } from '../model/drift-report.js';
 import { assertNever } from '../model/step.js';
 import { driftHeadline, driftObjectViews, formatCount, ruleStatusText, ruleWhere, statusWord, unreadSubjectText, type DriftObjectView } from './drift-view.js';
+import { MARKDOWN_LIMIT } from './markdown.js';
 import { groupHazards } from './step-view.js';
 
-/** Maximum length of the Markdown report, in characters. */
-export const DRIFT_MARKDOWN_LIMIT = 65_000;
+/** Maximum length of the Markdown report: the plan comment's cap (GitHub caps bodies at 65,536). */
+export const DRIFT_MARKDOWN_LIMIT = MARKDOWN_LIMIT;
 
 export interface DriftMarkdownOptions {
   /** Override the size limit (tests). */
