@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json
 echo "== planner (bench/plan.ts)"; node dist/bench/plan.js "$@"
 echo "== Graph read (bench/graph-read.ts)"; node dist/bench/graph-read.js
+if command -v chromium >/dev/null 2>&1; then
+  echo "== drift report at 100,000 users (bench/drift-report.ts)"; node dist/bench/drift-report.js
+else
+  echo "== drift report: skipped (no chromium: apt-get install chromium)"
+fi
 if [ -n "${ENTRA_SOA_TEST_LDAPS_URL:-}" ]; then
   echo "== AD read (bench/ad-read.ts)"; node dist/bench/ad-read.js
 else

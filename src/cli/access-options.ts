@@ -224,7 +224,8 @@ export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: 
   const lab = await startLab({ stateDir });
   try {
     const tenantId = lab.tenant.getOrganization().id;
-    if (tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {
+    // an empty id: the caller has no manifest (export), so there is nothing to compare
+    if (desired.tenant.id !== '' && tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {
       io.stderr(`note: the manifest's tenant.id ${desired.tenant.id} is not the lab tenant ${tenantId}; using the lab tenant\n`);
     }
     const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));

@@ -4,6 +4,8 @@
  */
 import type { CommandModule } from 'yargs';
 import { applyCommand } from './apply.js';
+import { driftCommand } from './drift.js';
+import { exportCommand } from './export.js';
 import type { CliIo } from './io.js';
 import { labCommand } from './lab.js';
 import { planCommand } from './plan.js';
@@ -22,6 +24,8 @@ export const COMMANDS: readonly CommandFactory[] = [
   showCommand,
   snapshotCommand,
   applyCommand,
+  driftCommand,
+  exportCommand,
   labCommand,
   versionCommand,
 ];

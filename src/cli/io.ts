@@ -47,6 +47,11 @@ export function useColor(io: CliIo, flag: boolean | undefined): boolean {
   return io.stdoutIsTTY && io.env['TERM'] !== 'dumb';
 }
 
+/** A message without its closing full stops, to embed in a longer sentence. */
+export function withoutFullStop(text: string): string {
+  return text.trimEnd().replace(/\.+$/, '');
+}
+
 /**
  * One error line for a command: `entra-soa <command>: <message>.` with exactly one full stop at the
  * end, however the message (often another module's) ends.

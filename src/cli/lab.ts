@@ -19,7 +19,7 @@ import { summarizeSyncReport } from '../lab/sync-report.js';
 import type { SyncCycleReport } from '../lab/sync-report.js';
 import { loadSeed } from '../lab/seed.js';
 import { connectDirectory } from '../ad/index.js';
-import { LAB_STATE_DIR } from './apply.js';
+import { LAB_STATE_DIR } from './access-options.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** The file `lab up` writes so that `lab sync` etc. find the running lab. */

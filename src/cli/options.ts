@@ -46,13 +46,14 @@ function exampleEnvName(key: string): string {
 }
 
 /**
- * An option given twice becomes an array in yargs; every option of ours takes one value, so a
- * repeated one is refused instead of half-used (`--out a --out b`). One-letter aliases and yargs'
- * camelCase copies carry the same array as the long name, which is the one reported.
+ * An option given twice becomes an array in yargs; an option of ours takes one value unless it is
+ * declared `array` (listed in `arrays`), so a repeated one is refused instead of half-used
+ * (`--out a --out b`). One-letter aliases and yargs' camelCase copies carry the same array as the
+ * long name, which is the one reported.
  */
-export function checkRepeatedOptions(argv: Record<string, unknown>): void {
+export function checkRepeatedOptions(argv: Record<string, unknown>, arrays: ReadonlySet<string>): void {
   for (const [key, value] of Object.entries(argv)) {
-    if (key === '_' || key.length === 1 || /[A-Z]/.test(key) || !Array.isArray(value)) continue;
+    if (key === '_' || key.length === 1 || /[A-Z]/.test(key) || !Array.isArray(value) || arrays.has(key)) continue;
     throw new UsageError(`--${key} was given more than once: give it once`);
   }
 }

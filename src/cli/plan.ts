@@ -7,21 +7,16 @@
  * codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
  * --detailed-exitcode, 1 on any error, including a plan that carries error diagnostics.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { loadManifestFile } from '../manifest/load.js';
-import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { observeLive } from '../observe/live.js';
-import { parseSnapshot } from '../observe/snapshot.js';
 import { buildPlan } from '../plan/index.js';
 import { encodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
-import { accessOptions, LAB_STATE_DIR, openLabAccess, openLiveAccess, readFailureMessage, type AccessArgs } from './access-options.js';
-import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
-import { EXIT, errorLine, useColor, type CliIo } from './io.js';
+import { accessOptions, LAB_STATE_DIR, type AccessArgs } from './access-options.js';
+import { obtainObservedState } from './source.js';
+import { EXIT, errorLine, useColor, withoutFullStop, type CliIo } from './io.js';
 import { COLOR_OPTION, FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
 import { tenantMismatch } from './tenant-match.js';
 import { TOOL } from './version.js';
@@ -42,9 +37,6 @@ export interface PlanArgs extends AccessArgs {
   color?: boolean;
 }
 
-/** The observed state and a description of where it came from (recorded in the plan as `source`). */
-export type ObservedResult = { ok: true; observed: ObservedState; source: string } | { ok: false; message: string };
-
 export function planCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, Omit<PlanArgs, 'file'> & ManifestArgs> {
   return {
     command: 'plan [manifest]',
@@ -62,55 +54,6 @@ export function planCommand(io: CliIo, done: (exitCode: number) => void): Comman
       done(await runPlan(io, { ...args, file: manifestPathOf(args) }));
     },
   };
-}
-
-/**
- * Where the observed state comes from: a snapshot file, the lab, or the live directories.
- * The only place `plan` decides that; everything after it is the same for every source.
- */
-export async function obtainObservedState(args: PlanArgs, desired: DesiredState, io: CliIo): Promise<ObservedResult> {
-  if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
-  let access;
-  try {
-    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
-  } catch (err) {
-    return {
-      ok: false,
-      message: `cannot connect: ${withoutFullStop(readFailureMessage(err))}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out)`,
-    };
-  }
-  try {
-    const observed = await observeLive({ entra: access.entra, directory: access.directory });
-    return { ok: true, observed, source: args.lab === true ? `lab (${access.source})` : access.source };
-  } catch (err) {
-    return { ok: false, message: readFailureMessage(err) };
-  } finally {
-    await access.close().catch(() => undefined);
-  }
-}
-
-function withoutFullStop(text: string): string {
-  return text.trimEnd().replace(/\.+$/, '');
-}
-
-async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, shown), 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`` };
-  }
-  const kind = documentKindOf(text);
-  if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
-  const parsed = parseSnapshot(text, shown);
-  for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (parsed.snapshot === null) {
-    const lines = parsed.diagnostics.map(formatDiagnostic).join('\n');
-    return { ok: false, message: `the snapshot ${shown} cannot be used:\n${lines}` };
-  }
-  const s = parsed.snapshot;
-  return { ok: true, observed: s.state, source: `snapshot ${shown} (captured ${s.capturedAt} from ${s.source})` };
 }
 
 /** The plan command's work, returning the exit code. */

@@ -25,7 +25,7 @@ export async function runCli(given: readonly string[], io: CliIo, commands: read
   const modules = commands.map((f) => f(io, setCode));
   const names = modules.map((m) => commandName(m));
   /** The options each command declares (filled in as yargs builds the command that runs); '' is the top level. */
-  const declared = new Map<string, DeclaredOptions>([['', { names: ['help', 'version'], keys: new Set(['help', 'h', 'version']) }]]);
+  const declared = new Map<string, DeclaredOptions>([['', { names: ['help', 'version'], keys: new Set(['help', 'h', 'version']), arrays: new Set() }]]);
 
   const parser = yargs([...argv])
     .scriptName('entra-soa')
@@ -39,7 +39,8 @@ export async function runCli(given: readonly string[], io: CliIo, commands: read
     .alias('help', 'h')
     .demandCommand(1, `name a command: ${names.join(', ')}`)
     .check((a) => {
-      checkRepeatedOptions(a);
+      const command = names.find((n) => n === firstWord(argv)) ?? '';
+      checkRepeatedOptions(a, declared.get(command)?.arrays ?? new Set());
       checkEnvNameOptions(a);
       checkNumberOptions(a);
       return true;
@@ -82,6 +83,8 @@ export async function runCli(given: readonly string[], io: CliIo, commands: read
 interface DeclaredOptions {
   names: string[];
   keys: ReadonlySet<string>;
+  /** Options declared `array: true`: they may be given more than once. */
+  arrays: ReadonlySet<string>;
 }
 
 /**
@@ -131,7 +134,7 @@ function withOwnOptionsFirst(m: CommandModule<unknown, unknown>, declared: Map<s
       const aliases = new Set(Object.values(options.alias).flat());
       const keys = Object.keys(options.key).filter((k) => !aliases.has(k));
       built.group(keys.filter((k) => !grouped.has(k) && k !== 'help' && k !== 'version'), OWN_OPTIONS);
-      declared.set(commandName(m), { names: keys.filter((k) => k.length > 1), keys: new Set([...keys, ...aliases]) });
+      declared.set(commandName(m), { names: keys.filter((k) => k.length > 1), keys: new Set([...keys, ...aliases]), arrays: new Set(options.array) });
       return built;
     },
   };
@@ -139,7 +142,7 @@ function withOwnOptionsFirst(m: CommandModule<unknown, unknown>, declared: Map<s
 
 /** yargs 18 has `getOptions()` and `getGroups()` on every instance; @types/yargs 17 does not declare them. */
 interface YargsState {
-  getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> };
+  getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]>; array: string[] };
   getGroups(): Record<string, string[]>;
 }
 function yargsState(y: Argv<unknown>): YargsState {

@@ -24,7 +24,7 @@ export interface InputFile {
  */
 export async function checkOutTarget(
   target: { path: string; shown: string },
-  kind: 'plan' | 'snapshot',
+  kind: 'plan' | 'snapshot' | 'manifest',
   opts: { force: boolean; inputs: readonly InputFile[] },
 ): Promise<string | null> {
   const existing = await stat(target.path).catch((err: NodeJS.ErrnoException) => {
@@ -32,7 +32,7 @@ export async function checkOutTarget(
     throw err;
   });
   if (existing === null) return null;
-  if (existing.isDirectory()) return `--out ${target.shown} is a folder: name a file in it, e.g. --out ${target.shown.replace(/\/+$/, '')}/${kind}.json`;
+  if (existing.isDirectory()) return `--out ${target.shown} is a folder: name a file in it, e.g. --out ${target.shown.replace(/\/+$/, '')}/${kind}.${kind === 'manifest' ? 'yaml' : 'json'}`;
   if (opts.force) return null;
   for (const input of opts.inputs) {
     const other = await stat(input.path).catch(() => null);

@@ -20,7 +20,7 @@ describe('documentation of the command line', () => {
   const names = COMMANDS.map((f) => String(f(captureIo(ROOT).io, () => undefined).command).split(' ')[0] ?? '');
 
   it('lists every command', () => {
-    expect(names).toEqual(['validate', 'plan', 'show', 'snapshot', 'apply', 'lab', 'version']);
+    expect(names).toEqual(['validate', 'plan', 'show', 'snapshot', 'apply', 'drift', 'export', 'lab', 'version']);
     for (const name of names) {
       expect(readme).toContain(`entra-soa ${name}`);
       expect(cliDoc).toMatch(new RegExp(`^\\| \`${name}[ \`]`, 'm'));

@@ -49,7 +49,7 @@ describe('usage errors', () => {
   it('an unknown command without a near one lists the commands; `help` points to --help', async () => {
     const far = await run(['frobnicate']);
     expect(far.code).toBe(1);
-    expect(far.err.split('\n')[0]).toBe('entra-soa: unknown command "frobnicate": the commands are validate, plan, show, snapshot, apply, lab, version.');
+    expect(far.err.split('\n')[0]).toBe('entra-soa: unknown command "frobnicate": the commands are validate, plan, show, snapshot, apply, drift, export, lab, version.');
     const help = await run(['help']);
     expect(help.code).toBe(0);
     expect(help.out).toContain('Commands:');
@@ -63,7 +63,7 @@ describe('usage errors', () => {
     const asCommand = await run([secret]);
     expect(asCommand.code).toBe(1);
     expect(asCommand.err).not.toContain(secret);
-    expect(asCommand.err.split('\n')[0]).toBe('entra-soa: unknown command (not repeated here): the commands are validate, plan, show, snapshot, apply, lab, version.');
+    expect(asCommand.err.split('\n')[0]).toBe('entra-soa: unknown command (not repeated here): the commands are validate, plan, show, snapshot, apply, drift, export, lab, version.');
   });
 
   it('no command at all names the commands', async () => {
@@ -71,7 +71,7 @@ describe('usage errors', () => {
     expect(r).toEqual({
       code: 1,
       out: '',
-      err: 'entra-soa: name a command: validate, plan, show, snapshot, apply, lab, version.\nNothing was read or written. See `entra-soa --help`.\n',
+      err: 'entra-soa: name a command: validate, plan, show, snapshot, apply, drift, export, lab, version.\nNothing was read or written. See `entra-soa --help`.\n',
     });
   });
 

@@ -1,0 +1,83 @@
+/**
+ * Where a command's observed state comes from: a snapshot file, the lab, or the live directories.
+ * Shared by `plan`, `drift` and `export` (moved here from plan.ts so that no command imports another).
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import type { DesiredState } from '../model/desired.js';
+import { formatDiagnostic } from '../model/diagnostic.js';
+import type { ObservedState } from '../model/observed.js';
+import { observeLive } from '../observe/live.js';
+import { parseSnapshot } from '../observe/snapshot.js';
+import { accessOptions, LAB_STATE_DIR, openLabAccess, openLiveAccess, readFailureMessage, type AccessArgs } from './access-options.js';
+import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
+import { withoutFullStop, type CliIo } from './io.js';
+import { OWN_OPTIONS } from './options.js';
+
+/** The source options: a snapshot, the lab, or (neither) the live access options. */
+export interface SourceArgs extends AccessArgs {
+  snapshot?: string;
+  lab?: boolean;
+}
+
+/** The observed state and a description of where it came from (recorded in the plan as `source`). */
+export type ObservedResult = { ok: true; observed: ObservedState; source: string } | { ok: false; message: string };
+
+/** Adds --snapshot, --lab and the live-access options to a command. */
+export function sourceOptions<T>(y: Argv<T>): Argv<T & SourceArgs> {
+  return accessOptions(y)
+    .option('snapshot', { type: 'string', group: OWN_OPTIONS, describe: 'Read a saved state (entra-soa snapshot --out) instead of the directories' })
+    .option('lab', { type: 'boolean', group: OWN_OPTIONS, describe: `Read the local lab (state in ${LAB_STATE_DIR})` }) as unknown as Argv<T & SourceArgs>;
+}
+
+/** An error message when the arguments name two sources, else null. */
+export function conflictingSources(args: SourceArgs): string | null {
+  return args.snapshot !== undefined && args.lab === true ? '--snapshot and --lab both name where the state comes from: pass one of them' : null;
+}
+
+/**
+ * Where the observed state comes from: a snapshot file, the lab, or the live directories.
+ * The only place a command decides that; everything after it is the same for every source.
+ */
+export async function obtainObservedState(args: SourceArgs, desired: DesiredState, io: CliIo): Promise<ObservedResult> {
+  if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
+  let access;
+  try {
+    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
+  } catch (err) {
+    return {
+      ok: false,
+      message: `cannot connect: ${withoutFullStop(readFailureMessage(err))}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out)`,
+    };
+  }
+  try {
+    const observed = await observeLive({ entra: access.entra, directory: access.directory });
+    return { ok: true, observed, source: args.lab === true ? `lab (${access.source})` : access.source };
+  } catch (err) {
+    return { ok: false, message: readFailureMessage(err) };
+  } finally {
+    await access.close().catch(() => undefined);
+  }
+}
+
+async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, shown), 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
+    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`` };
+  }
+  const kind = documentKindOf(text);
+  if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
+  const parsed = parseSnapshot(text, shown);
+  for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
+  if (parsed.snapshot === null) {
+    const lines = parsed.diagnostics.map(formatDiagnostic).join('\n');
+    return { ok: false, message: `the snapshot ${shown} cannot be used:\n${lines}` };
+  }
+  const s = parsed.snapshot;
+  return { ok: true, observed: s.state, source: `snapshot ${shown} (captured ${s.capturedAt} from ${s.source})` };
+}
+
