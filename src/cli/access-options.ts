@@ -17,6 +17,7 @@ import {
 } from '../graph/credentials.js';
 import { GraphEntraAccess } from '../graph/entra-access.js';
 import { startLab } from '../lab/in-process-lab.js';
+import { DEFAULT_LAB_IDENTITY } from '../lab/identities.js';
 import type { DesiredState } from '../model/desired.js';
 import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
@@ -36,6 +37,8 @@ export interface AccessArgs {
   adPasswordEnv?: string;
   adCaFile?: string;
   adInsecureSkipTlsVerify?: boolean;
+  /** `--lab` runs: which lab identity's token to use (default `global-admin`). */
+  labIdentity?: string;
 }
 
 /** Adds the live-access options to a command. */
@@ -61,6 +64,11 @@ export function accessOptions<T>(y: Argv<T>): Argv<T & AccessArgs> {
       type: 'boolean',
       group: 'Live access:',
       describe: "DANGEROUS: do not verify the DC's certificate (labs only)",
+    })
+    .option('lab-identity', {
+      type: 'string',
+      group: 'Live access:',
+      describe: 'With --lab: who signs in to the lab: application, global-admin (default), hybrid-admin, global-reader',
     }) as unknown as Argv<T & AccessArgs>;
 }
 
@@ -179,16 +187,26 @@ export interface LabAccess {
  * (static lab token), the lab's AD, and its sync-cycle simulator as the sync trigger. State is loaded
  * from `stateDir` (else the sample company seed) and saved there by `close()`.
  */
-export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: string, opts: OpenLiveOptions = {}): Promise<LabAccess & { traffic: GraphTraffic }> {
+export async function openLabAccess(
+  desired: DesiredState,
+  io: CliIo,
+  stateDir: string,
+  opts: OpenLiveOptions & { identity?: string } = {},
+): Promise<LabAccess & { traffic: GraphTraffic }> {
   const lab = await startLab({ stateDir });
   try {
+    const identity = opts.identity ?? DEFAULT_LAB_IDENTITY;
+    const token = lab.tokens[identity];
+    if (token === undefined) {
+      throw new Error(`--lab-identity ${JSON.stringify(identity)} is not a lab identity; use one of ${lab.identities.map((i) => i.name).join(', ')}`);
+    }
     const tenantId = lab.tenant.getOrganization().id;
     if (tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {
       io.stderr(`note: the manifest's tenant.id ${desired.tenant.id} is not the lab tenant ${tenantId}; using the lab tenant\n`);
     }
     const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
     const traffic = newGraphTraffic();
-    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(lab.token), traffic });
+    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(token), traffic });
     const entra = new GraphEntraAccess({ client, tenantId, onProgress: progress });
     return {
       entra,

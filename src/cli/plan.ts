@@ -67,7 +67,7 @@ export async function obtainObservedState(args: PlanArgs, desired: DesiredState,
   if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
   let access;
   try {
-    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
+    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), args.labIdentity !== undefined ? { identity: args.labIdentity } : {}) : await openLiveAccess(args, desired, io);
   } catch (err) {
     return {
       ok: false,

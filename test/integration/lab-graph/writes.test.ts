@@ -74,9 +74,15 @@ describe('lab Graph emulator: writes and SOA', () => {
     const admin = addSyncedUser(t, 'hank');
     t.addRoleMember('Global Administrator', admin.id);
 
+    // beta answers in the shape of Microsoft's documented example: the entity wrapped in "value"
     const before = (await lab.client.api(`/users/${s.id}/onPremisesSyncBehavior`).version('beta').get()) as Record<string, unknown>;
     expect(before).toEqual({
       '@odata.context': `${lab.emu.url}/beta/$metadata#users('${s.id}')/onPremisesSyncBehavior/$entity`,
+      value: { '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', id: s.id, isCloudManaged: false },
+    });
+    // v1.0 answers the entity itself, as the v1.0 OpenAPI description types the path
+    expect(await lab.client.api(`/users/${s.id}/onPremisesSyncBehavior`).get()).toEqual({
+      '@odata.context': `${lab.emu.url}/v1.0/$metadata#users('${s.id}')/onPremisesSyncBehavior/$entity`,
       '@odata.type': '#microsoft.graph.onPremisesSyncBehavior',
       id: s.id,
       isCloudManaged: false,
@@ -85,7 +91,7 @@ describe('lab Graph emulator: writes and SOA', () => {
     expect(res.status).toBe(204);
     const after = (await lab.client.api(`/users/${s.id}`).version('beta').select('onPremisesSyncEnabled').get()) as Record<string, unknown>;
     expect(after.onPremisesSyncEnabled).toBeNull();
-    expect(((await lab.client.api(`/users/${s.id}/onPremisesSyncBehavior`).version('beta').get()) as { isCloudManaged: boolean }).isCloudManaged).toBe(true);
+    expect(((await lab.client.api(`/users/${s.id}/onPremisesSyncBehavior`).version('beta').get()) as { value: { isCloudManaged: boolean } }).value.isCloudManaged).toBe(true);
     // now cloud-owned: a displayName write is allowed
     await lab.client.api(`/users/${s.id}`).patch({ displayName: 'Frank (cloud)' });
     expect(t.getUser(s.id)?.displayName).toBe('Frank (cloud)');
@@ -111,8 +117,8 @@ describe('lab Graph emulator: writes and SOA', () => {
       { id: g.id, displayName: 'Sales', onPremisesSyncEnabled: null },
       { id: cg.id, displayName: 'Cloud team', onPremisesSyncEnabled: null },
     ]);
-    const got = (await lab.client.api(`/groups/${g.id}/onPremisesSyncBehavior`).version('beta').get()) as { isCloudManaged: boolean };
-    expect(got.isCloudManaged).toBe(true);
+    const got = (await lab.client.api(`/groups/${g.id}/onPremisesSyncBehavior`).version('beta').get()) as { value: { isCloudManaged: boolean } };
+    expect(got.value.isCloudManaged).toBe(true);
     const e = await graphError(lab.client.api(`/groups/${cg.id}/onPremisesSyncBehavior`).version('beta').patch({ isCloudManaged: true }));
     expect(e.statusCode).toBe(400);
   });
