@@ -117,6 +117,7 @@ export const PIPELINE_APPLICATION_PERMISSIONS = [
 
 /** Delegated scopes a signed-in admin consents to for entra-soa (every call it makes, sync settings included). */
 export const ADMIN_DELEGATED_SCOPES = [
+  'User.Read',
   'User.Read.All',
   'User.ReadWrite.All',
   'User-PasswordProfile.ReadWrite.All',
@@ -127,6 +128,7 @@ export const ADMIN_DELEGATED_SCOPES = [
   'RoleEligibilitySchedule.Read.Directory',
   'Organization.Read.All',
   'Organization.ReadWrite.All',
+  'OnPremDirectorySynchronization.Read.All',
   'OnPremDirectorySynchronization.ReadWrite.All',
 ] as const;
 

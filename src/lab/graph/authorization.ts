@@ -199,9 +199,8 @@ export const PERMISSION_RULES: Readonly<Record<GraphOperation, PermissionRule>> 
   'organization.read': {
     page: 'https://learn.microsoft.com/graph/api/organization-list',
     application: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-    delegated: ['User.Read', 'Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'User.Read.All', 'User.ReadWrite.All'],
+    delegated: ['User.Read', 'Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
     delegatedRoles: null,
-    unconfirmed: 'User.Read.All / User.ReadWrite.All counting as including User.Read',
   },
   'organization.update': {
     page: 'https://learn.microsoft.com/graph/api/organization-update?view=graph-rest-beta',
