@@ -118,16 +118,8 @@ export const PIPELINE_APPLICATION_PERMISSIONS = [
 /** Delegated scopes a signed-in admin consents to for entra-soa (every call it makes, sync settings included). */
 export const ADMIN_DELEGATED_SCOPES = [
   'User.Read',
-  'User.Read.All',
-  'User.ReadWrite.All',
-  'User-PasswordProfile.ReadWrite.All',
-  'User-OnPremisesSyncBehavior.ReadWrite.All',
-  'Group-OnPremisesSyncBehavior.ReadWrite.All',
-  'GroupMember.Read.All',
-  'RoleManagement.Read.Directory',
+  ...PIPELINE_APPLICATION_PERMISSIONS,
   'RoleEligibilitySchedule.Read.Directory',
-  'Organization.Read.All',
-  'Organization.ReadWrite.All',
   'OnPremDirectorySynchronization.Read.All',
   'OnPremDirectorySynchronization.ReadWrite.All',
 ] as const;
