@@ -22,7 +22,7 @@ import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/i
 import { ENTRA_ROLE_TEMPLATE_IDS, defaultLabIdentities, type EntraRoleName, type LabIdentity } from '../../../src/lab/identities.js';
 import type { LabTenant } from '../../../src/lab/tenant.js';
 import { GraphError } from '../../../src/model/entra.js';
-import type { StepKind } from '../../../src/model/step.js';
+import { DELEGATED_ONLY_STEP_KINDS, type StepKind } from '../../../src/model/step.js';
 import { DOMAIN, TENANT_ID, cloudUser, newTenant, syncedUser } from './lab-graph.js';
 
 describe('permissions table', () => {
@@ -40,6 +40,13 @@ describe('permissions table', () => {
     expect(STEP_PERMISSIONS['ad.move'].graphPermissions).toEqual([]);
     expect(STEP_PERMISSIONS['ad.move'].adRights).toContain('target OU');
     expect(stepPermissions('read')?.allRequired).toBe(true);
+  });
+
+  it('the step kinds marked delegated-only in the table are exactly the model’s DELEGATED_ONLY_STEP_KINDS', () => {
+    const marked = Object.entries(STEP_PERMISSIONS)
+      .filter(([, r]) => r.delegatedOnly)
+      .map(([k]) => k);
+    expect(marked.sort()).toEqual([...DELEGATED_ONLY_STEP_KINDS].sort());
   });
 
   it('a 403 on a read asks for all the read permissions', () => {
