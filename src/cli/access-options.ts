@@ -21,10 +21,12 @@ import {
 import { GraphEntraAccess } from '../graph/entra-access.js';
 import { describeGraphError } from '../graph/errors.js';
 import { startLab } from '../lab/in-process-lab.js';
+import { DEFAULT_LAB_IDENTITY } from '../lab/identities.js';
 import type { DesiredState } from '../model/desired.js';
 import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
 import { GraphError, type EntraAccess } from '../model/entra.js';
 import type { CliIo } from './io.js';
+import { OWN_OPTIONS } from './options.js';
 
 /** The lab's state folder shared by `plan --lab`, `snapshot --lab`, `apply --lab` and `lab` (relative to the working folder). */
 export const LAB_STATE_DIR = join('.entra-soa', 'lab');
@@ -51,6 +53,8 @@ export interface AccessArgs {
   adPasswordEnv?: string;
   adCaFile?: string;
   adInsecureSkipTlsVerify?: boolean;
+  /** `--lab` runs: which lab identity's token to use (default `global-admin`). */
+  labIdentity?: string;
 }
 
 /** Adds the live-access options to a command. */
@@ -83,6 +87,12 @@ export function accessOptions<T>(y: Argv<T>): Argv<T & AccessArgs> {
       type: 'boolean',
       group: 'Live access:',
       describe: "DANGEROUS: do not verify the DC's certificate (labs only)",
+    })
+    .option('lab-identity', {
+      type: 'string',
+      // beside --lab, which each command lists among its own options
+      group: OWN_OPTIONS,
+      describe: 'With --lab: who signs in to the lab: application, global-admin (default), hybrid-admin, global-reader',
     }) as unknown as Argv<T & AccessArgs>;
 }
 
@@ -220,9 +230,19 @@ export interface LabAccess {
  * (static lab token), the lab's AD, and its sync-cycle simulator as the sync trigger. State is loaded
  * from `stateDir` (else the sample company seed) and saved there by `close()`.
  */
-export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: string, opts: OpenLiveOptions = {}): Promise<LabAccess & { traffic: GraphTraffic }> {
+export async function openLabAccess(
+  desired: DesiredState,
+  io: CliIo,
+  stateDir: string,
+  opts: OpenLiveOptions & { identity?: string } = {},
+): Promise<LabAccess & { traffic: GraphTraffic }> {
   const lab = await startLab({ stateDir });
   try {
+    const identity = opts.identity ?? DEFAULT_LAB_IDENTITY;
+    const token = lab.tokens[identity];
+    if (token === undefined) {
+      throw new Error(`--lab-identity ${JSON.stringify(identity)} is not a lab identity; use one of ${lab.identities.map((i) => i.name).join(', ')}`);
+    }
     const tenantId = lab.tenant.getOrganization().id;
     // an empty id: the caller has no manifest (export), so there is nothing to compare
     if (desired.tenant.id !== '' && tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {
@@ -230,7 +250,7 @@ export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: 
     }
     const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
     const traffic = newGraphTraffic();
-    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(lab.token), traffic });
+    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(token), traffic });
     const entra = new GraphEntraAccess({ client, tenantId, onProgress: progress });
     return {
       entra,

@@ -126,7 +126,7 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
 
   let access: Access;
   try {
-    access = args.lab ? await openLab(io, desired) : await openLive(io, args, desired);
+    access = args.lab ? await openLab(io, desired, args.labIdentity) : await openLive(io, args, desired);
   } catch (e) {
     io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.error;
@@ -287,6 +287,6 @@ async function openLive(io: CliIo, args: ApplyArgs, desired: DesiredState): Prom
   };
 }
 
-async function openLab(io: CliIo, desired: DesiredState): Promise<Access> {
-  return openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR));
+async function openLab(io: CliIo, desired: DesiredState, identity: string | undefined): Promise<Access> {
+  return openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), identity !== undefined ? { identity } : {});
 }

@@ -18,6 +18,7 @@ import type { LabClockAdvance } from '../lab/admin-routes.js';
 import { summarizeSyncReport } from '../lab/sync-report.js';
 import type { SyncCycleReport } from '../lab/sync-report.js';
 import { loadSeed } from '../lab/seed.js';
+import { DEFAULT_LAB_IDENTITY } from '../lab/identities.js';
 import { connectDirectory } from '../ad/index.js';
 import { LAB_STATE_DIR } from './access-options.js';
 import { EXIT, type CliIo } from './io.js';
@@ -142,7 +143,7 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
 
   const endpointFile = join(stateDir, LAB_ENDPOINT_FILE);
   await mkdir(stateDir, { recursive: true });
-  await writeFile(endpointFile, JSON.stringify({ url: lab.graphUrl, token: lab.token }) + '\n', { mode: 0o600 });
+  await writeFile(endpointFile, JSON.stringify({ url: lab.graphUrl, token: lab.token, tokens: lab.tokens }) + '\n', { mode: 0o600 });
 
   const org = lab.tenant.getOrganization();
   const sched = lab.syncConfig.syncIntervalMinutes > 0 ? `every ${lab.syncConfig.syncIntervalMinutes} lab minutes as the lab clock advances` : 'only when asked';
@@ -150,13 +151,15 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
     [
       `entra-soa lab: "${org.displayName}" (tenant ${org.id}) from ${lab.seedPath}`,
       `  Graph endpoint: ${lab.graphUrl}`,
-      `  token:          ${lab.token}`,
       `  lab time:       ${lab.tenant.nowIso()}`,
       `  AD:             ${ad ? args.ad : `in memory (${lab.directory.baseDn})`}`,
       `  state:          ${stateDir} (${lab.resumed ? 'resumed' : 'new, from the seed'})`,
       `  sync cycles:    ${sched}${syncEverySeconds ? `, and every ${syncEverySeconds}s of real time` : ''}`,
       '',
-      `  Graph clients: baseUrl ${lab.graphUrl}, header "Authorization: Bearer ${lab.token}"`,
+      '  Tokens, one per identity (header "Authorization: Bearer <token>"; plan/apply --lab pick one with --lab-identity):',
+      ...identityLines(lab),
+      '',
+      `  Graph clients: baseUrl ${lab.graphUrl}; the default token is ${DEFAULT_LAB_IDENTITY}'s`,
       `  Drive it:      entra-soa lab sync | lab clock --advance 30m | lab state | lab reset`,
       `  plan/apply --lab start their own lab on this state folder: stop this one first.`,
       '',
@@ -181,6 +184,12 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
   await rm(endpointFile, { force: true });
   io.stdout(`entra-soa lab: stopped (${reason}); state saved in ${stateDir}\n`);
   return EXIT.ok;
+}
+
+/** One line per lab identity: name, who it is, token. */
+function identityLines(lab: Lab): string[] {
+  const width = Math.max(...lab.identities.map((i) => i.name.length));
+  return lab.identities.map((i) => `    ${i.name.padEnd(width)}  ${i.description}: ${lab.tokens[i.name] ?? ''}`);
 }
 
 function waitForSignal(): Promise<string> {

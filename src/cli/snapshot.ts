@@ -75,7 +75,7 @@ export async function runSnapshot(io: CliIo, args: SnapshotArgs): Promise<number
 
   let access: LiveAccess | LabAccess;
   try {
-    access = args.lab ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
+    access = args.lab ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), args.labIdentity !== undefined ? { identity: args.labIdentity } : {}) : await openLiveAccess(args, desired, io);
   } catch (err) {
     return fail(`cannot connect: ${readFailureMessage(err)}`);
   }

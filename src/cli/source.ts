@@ -44,7 +44,10 @@ export async function obtainObservedState(args: SourceArgs, desired: DesiredStat
   if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
   let access;
   try {
-    access = args.lab === true ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR)) : await openLiveAccess(args, desired, io);
+    access =
+      args.lab === true
+        ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), args.labIdentity !== undefined ? { identity: args.labIdentity } : {})
+        : await openLiveAccess(args, desired, io);
   } catch (err) {
     return {
       ok: false,

@@ -97,6 +97,9 @@ function adviceFor(e: GraphError, ctx: ErrorContext): string {
   }
   if (e.status === 403 || e.code === 'Authorization_RequestDenied') {
     const need = stepPermissions(ctx.step);
+    if (need?.delegatedOnly) {
+      return `permission denied: only a signed-in ${need.entraRoles.join(' or ')} can do this (Microsoft supports no application permission; delegated permission ${need.delegatedPermissions.join(', ')}). See docs/graph-access.md.`;
+    }
     const perms = need ? need.graphPermissions.join(need.allRequired ? ' and ' : ' or ') : 'the Graph permission for this call';
     const roles = need && need.entraRoles.length > 0 ? `; for delegated sign-in, also the role ${need.entraRoles.join(' or ')}` : '';
     return `permission denied: grant the app ${perms} (admin consent)${roles}. See docs/graph-access.md.`;

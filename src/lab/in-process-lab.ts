@@ -12,6 +12,7 @@
 import type { DirectoryAccess } from '../model/directory.js';
 import { startGraphEmulator } from './graph/index.js';
 import type { GraphEmulator } from './graph/index.js';
+import type { LabIdentity } from './identities.js';
 import type { LabTenant } from './tenant.js';
 import type { MemoryDirectory, SeededRandom } from './memory-directory.js';
 import type { LabSeed, LabSyncConfig } from './seed.js';
@@ -37,8 +38,8 @@ export interface StartLabOptions {
   syncConfig?: Partial<LabSyncConfig>;
   /** Real-time interval between automatic cycles in seconds (`lab up --sync-every 30s`); off when absent or 0. */
   syncEverySeconds?: number;
-  /** Bearer tokens the emulator accepts (default: one random token). */
-  tokens?: string[];
+  /** The identities the lab issues tokens for (default: src/lab/identities.ts `defaultLabIdentities()`). */
+  identities?: LabIdentity[];
   /** Called after every cycle (scheduled, triggered or real-time). */
   onSyncCycle?: (report: SyncCycleReport) => void;
   /** Called when a real-time cycle fails (it never throws out of the timer). Default: ignored. */
@@ -49,8 +50,12 @@ export interface StartLabOptions {
 export interface Lab {
   /** `http://127.0.0.1:<port>`: the Graph SDK's baseUrl (paths /v1.0/..., /beta/...). */
   graphUrl: string;
-  /** A bearer token the emulator accepts. */
+  /** The default identity's bearer token: a signed-in Global Administrator (`tokens['global-admin']`). */
   token: string;
+  /** Every identity's token by name: `application`, `global-admin`, `hybrid-admin`, `global-reader`. */
+  tokens: Readonly<Record<string, string>>;
+  /** Who each token is (name, kind, description, permissions, roles). */
+  identities: readonly LabIdentity[];
   tenant: LabTenant;
   directory: DirectoryAccess;
   /** The in-memory AD, when the lab uses it (null with an external AD). */
@@ -235,7 +240,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       tenant,
       port: opts.port ?? 0,
       adminHandler: createLabAdminHandler(admin),
-      ...(opts.tokens ? { tokens: opts.tokens } : {}),
+      ...(opts.identities ? { identities: opts.identities } : {}),
     });
   } catch (e) {
     await directory.close();
@@ -254,6 +259,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   return {
     graphUrl: emulator.url,
     token: emulator.token,
+    tokens: emulator.tokens,
+    identities: emulator.identities,
     tenant,
     directory,
     memoryDirectory: memory,

@@ -53,8 +53,17 @@ export interface LabUser {
   onPremisesObjectIdentifier: string | null;
   /** Internal: `onPremisesSyncBehavior.isCloudManaged` (SOA switch). */
   isCloudManaged: boolean;
-  /** Internal: lab time of the last password reset through Graph (no password is stored). */
+  /** Internal: lab time of the last password reset through Graph (no password is stored); Graph's lastPasswordChangeDateTime. */
   passwordLastResetAt: string | null;
+  /**
+   * The user has an Exchange Online mailbox (Graph shows an `exchange` plan in `provisionedPlans`).
+   * Default: true when the user has a mail address. Stored state from before the lab had it reads as that default.
+   */
+  exchangeMailbox: boolean;
+  /** Graph's passwordPolicies (e.g. `DisablePasswordExpiration, DisableStrongPassword`), null when none. */
+  passwordPolicies: string | null;
+  /** passwordProfile.forceChangePasswordNextSignIn of the last password set through Graph. */
+  forceChangePasswordNextSignIn: boolean;
   /** Internal: value of the tenant change sequence when this user last changed (for delta). */
   changeSeq: number;
 }
@@ -355,6 +364,9 @@ export function labUserRecord(input: NewLabUser, id: string, createdDateTime: st
     onPremisesObjectIdentifier: null,
     isCloudManaged: false,
     passwordLastResetAt: null,
+    exchangeMailbox: input.mail !== undefined && input.mail !== null,
+    passwordPolicies: null,
+    forceChangePasswordNextSignIn: false,
     ...defined(input),
     id,
     createdDateTime,
@@ -570,9 +582,16 @@ export class LabTenant {
     return user;
   }
 
-  /** Record a password reset (time only; no password is stored). */
+  /**
+   * Record a password reset (time only; no password is stored). The time is the lab clock, or one
+   * second after the previous change when the lab clock has not moved since: lastPasswordChangeDateTime
+   * moves on every reset, as it does in Entra where real time always moves.
+   */
   recordPasswordReset(id: string): Readonly<LabUser> {
-    return this.updateUser(id, { passwordLastResetAt: this.nowIso() });
+    const user = this.requireUser(id);
+    const previous = Date.parse(user.passwordLastResetAt ?? user.createdDateTime);
+    const at = Number.isNaN(previous) || previous < this.clock ? this.clock : previous + 1000;
+    return this.updateUser(id, { passwordLastResetAt: new Date(at).toISOString() });
   }
 
   /**

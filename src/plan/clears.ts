@@ -1,6 +1,6 @@
 import type { ClearOptions, CloudUserRule } from '../model/desired.js';
 import type { OnPremisesLeftovers } from '../model/observed.js';
-import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
+import { CLEARABLE_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
 import type { Step } from '../model/step.js';
 import { ruleReason, type PlanContext } from './context.js';
 
@@ -33,7 +33,8 @@ export function planClears(
   }
   if (clear.otherOnPremisesAttributes) {
     const attributes: Partial<Record<keyof OnPremisesLeftovers, string | null>> = {};
-    for (const a of ON_PREMISES_LEFTOVER_ATTRIBUTES) {
+    // Only what Graph lets a cloud-owned user's admin clear (onPremisesLastSyncDateTime stays read-only).
+    for (const a of CLEARABLE_LEFTOVER_ATTRIBUTES) {
       if (target.leftovers === null) attributes[a] = null;
       else if (target.leftovers[a] !== null) attributes[a] = target.leftovers[a];
     }

@@ -1,15 +1,33 @@
 /**
- * Fault injection: make chosen Graph requests fail. Only Graph requests (`/v1.0`, `/beta`) count,
- * never `/_lab/*`; a `$batch` counts as one request.
+ * Fault injection: make chosen Graph requests fail, before or after they take effect. Only Graph
+ * requests (`/v1.0`, `/beta`) count, never `/_lab/*`; a `$batch` counts as one request.
+ *
+ * Kinds (what a client sees, and whether the tenant changed):
+ * - `error`: a Graph error with this status and code, nothing applied (500/502/503/504 and friends);
+ * - `unavailable`: 503 `serviceNotAvailable` with Retry-After, nothing applied;
+ * - `drop`: the connection is closed without an answer, nothing applied;
+ * - `dropAfterApply`: the request is carried out (the write lands), then the connection is closed
+ *   without an answer, as when a response is lost on the way back;
+ * - `errorAfterApply`: the request is carried out, then a Graph error (default 504 `GatewayTimeout`)
+ *   is answered instead of its result, as a gateway does when the service answers too late.
+ * The error codes of 502/504 are the lab's (Graph documents the statuses, learn.microsoft.com/graph/errors,
+ * not a code for each); 503 uses Graph's `serviceNotAvailable`.
  */
 
 export type FaultAction =
-  /** Answer with this status and Graph error code (Retry-After added when given). */
+  /** Answer with this status and Graph error code (Retry-After added when given); the request is not carried out. */
   | { kind: 'error'; status: number; code: string; message?: string; retryAfterSeconds?: number }
-  /** 503 `serviceNotAvailable` with Retry-After (default 1 s). */
+  /** 503 `serviceNotAvailable` with Retry-After (default 1 s); not carried out. */
   | { kind: 'unavailable'; retryAfterSeconds?: number }
-  /** Destroy the socket without answering. */
-  | { kind: 'drop' };
+  /** Destroy the socket without answering; not carried out. */
+  | { kind: 'drop' }
+  /** Carry the request out, then destroy the socket without answering. */
+  | { kind: 'dropAfterApply' }
+  /** Carry the request out, then answer this error (default 504 GatewayTimeout) instead of the result. */
+  | { kind: 'errorAfterApply'; status?: number; code?: string; message?: string };
+
+export type FaultKind = FaultAction['kind'];
+export const FAULT_KINDS: readonly FaultKind[] = ['error', 'unavailable', 'drop', 'dropAfterApply', 'errorAfterApply'];
 
 export interface FaultRule {
   action: FaultAction;
@@ -25,6 +43,11 @@ export interface FaultRule {
 
 export interface FaultConfig {
   rules: FaultRule[];
+}
+
+/** Whether a fault lets the request run first. */
+export function appliesFirst(a: FaultAction): boolean {
+  return a.kind === 'dropAfterApply' || a.kind === 'errorAfterApply';
 }
 
 /** Keeps per-rule counters; `next` says which action (if any) applies to a request. */
@@ -49,18 +72,27 @@ export class FaultInjector {
   }
 }
 
-/** Checks a `POST /_lab/faults` body. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalNumber = (v: unknown): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+const optionalString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+
+/** Checks a `POST /_lab/faults` body (or `setFaults` argument); null when it is not a FaultConfig. */
 export function parseFaultConfig(v: unknown): FaultConfig | null {
-  if (typeof v !== 'object' || v === null) return null;
-  const rules = (v as { rules?: unknown }).rules;
-  if (!Array.isArray(rules)) return null;
-  for (const r of rules) {
-    const a = (r as { action?: { kind?: unknown } } | null)?.action;
-    if (!a || (a.kind !== 'error' && a.kind !== 'unavailable' && a.kind !== 'drop')) return null;
-    if (a.kind === 'error') {
-      const e = a as { status?: unknown; code?: unknown };
-      if (typeof e.status !== 'number' || typeof e.code !== 'string') return null;
+  if (!isObject(v) || !Array.isArray(v.rules)) return null;
+  for (const r of v.rules as unknown[]) {
+    if (!isObject(r) || !isObject(r.action)) return null;
+    const a = r.action;
+    if (!FAULT_KINDS.includes(a.kind as FaultKind)) return null;
+    if (a.kind === 'error' && (typeof a.status !== 'number' || typeof a.code !== 'string')) return null;
+    if (a.kind === 'errorAfterApply' && (!optionalNumber(a.status) || !optionalString(a.code))) return null;
+    if (!optionalNumber(r.nth) || !optionalNumber(r.times) || !optionalString(r.method) || !optionalString(r.pathPattern)) return null;
+    if (typeof r.pathPattern === 'string') {
+      try {
+        new RegExp(r.pathPattern);
+      } catch {
+        return null;
+      }
     }
   }
-  return { rules: rules as FaultRule[] };
+  return { rules: v.rules as FaultRule[] };
 }

@@ -78,10 +78,14 @@ export interface InnerResult {
 }
 
 /**
- * `POST /$batch`: at most 20 requests (more → 400), unique ids (dup → 400), `dependsOn` on earlier
- * ids; run in order through `execute` (which applies throttling and routing); a request whose
- * dependency failed gets 424. The outer answer is 200 whatever the inner results. The limit and
- * duplicate messages are ours (unconfirmed).
+ * `POST /$batch` (learn.microsoft.com/graph/json-batching): at most 20 requests (more → 400);
+ * `id` is required and "case insensitive", unique in the batch (a duplicate, compared without case,
+ * → 400); `dependsOn` names earlier ids (also without case); a request with a `body` must carry a
+ * `Content-Type` header ("headers ... required when body is specified"), else the whole batch gets
+ * 400 with the message Graph answers ("Write request id : 1 does not contain Content-Type header or
+ * body.", as users report it; unconfirmed). Requests run in order through `execute` (which applies
+ * authorization, throttling and routing); a request whose dependency failed gets 424. The outer
+ * answer is 200 whatever the inner results. The limit and duplicate messages are ours (unconfirmed).
  */
 export function runBatch(body: unknown, version: GraphVersion, execute: (req: LabRequest) => LabResponse, now: () => Date): LabResponse {
   const requests = (body as { requests?: unknown } | null)?.requests;
@@ -93,20 +97,25 @@ export function runBatch(body: unknown, version: GraphVersion, execute: (req: La
   const items: BatchItem[] = [];
   for (const r of requests as unknown[]) {
     const it = r as Partial<BatchItem> | null;
-    if (!it || typeof it.id !== 'string' || typeof it.method !== 'string' || typeof it.url !== 'string') {
+    if (!it || typeof it.id !== 'string' || it.id === '' || typeof it.method !== 'string' || typeof it.url !== 'string') {
       throw new GraphHttpError(400, 'BadRequest', 'Each batch request needs id, method and url.');
     }
-    if (seen.has(it.id)) throw new GraphHttpError(400, 'BadRequest', `Batch request ids must be unique: '${it.id}' is used more than once.`);
+    const key = it.id.toLowerCase();
+    if (seen.has(key)) throw new GraphHttpError(400, 'BadRequest', `Batch request ids must be unique: '${it.id}' is used more than once.`);
     for (const d of it.dependsOn ?? []) {
-      if (!seen.has(d)) throw new GraphHttpError(400, 'BadRequest', `Request '${it.id}' depends on '${d}', which is not an earlier request of the batch.`);
+      if (!seen.has(String(d).toLowerCase())) throw new GraphHttpError(400, 'BadRequest', `Request '${it.id}' depends on '${d}', which is not an earlier request of the batch.`);
     }
-    seen.add(it.id);
+    const hasContentType = Object.keys(it.headers ?? {}).some((h) => h.toLowerCase() === 'content-type');
+    if (it.body !== undefined && !hasContentType) {
+      throw new GraphHttpError(400, 'BadRequest', `Write request id : ${it.id} does not contain Content-Type header or body.`);
+    }
+    seen.add(key);
     items.push(it as BatchItem);
   }
   const statusById = new Map<string, number>();
   const responses: InnerResult[] = [];
   for (const it of items) {
-    const failedDep = (it.dependsOn ?? []).find((d) => (statusById.get(d) ?? 0) >= 400);
+    const failedDep = (it.dependsOn ?? []).find((d) => (statusById.get(String(d).toLowerCase()) ?? 0) >= 400);
     let res: LabResponse;
     if (failedDep !== undefined) {
       const id = randomUUID();
@@ -122,7 +131,7 @@ export function runBatch(body: unknown, version: GraphVersion, execute: (req: La
       for (const [k, v] of Object.entries(it.headers ?? {})) headers[k.toLowerCase()] = String(v);
       res = execute({ method: it.method.toUpperCase(), version, segments, query, headers, body: it.body });
     }
-    statusById.set(it.id, res.status);
+    statusById.set(it.id.toLowerCase(), res.status);
     const out: InnerResult = { id: it.id, status: res.status, headers: res.headers };
     if (res.body !== undefined) out.body = res.body;
     else if (res.text !== undefined) out.body = res.text;

@@ -1,13 +1,18 @@
 /**
  * The lab's Graph emulator on node:http. Serves `/v1.0/...` and `/beta/...` from a `LabTenant`
  * with Graph's semantics (see docs/lab-graph.md), plus the lab admin endpoints:
- * `POST /_lab/token` (no auth), `POST /_lab/faults`, `POST /_lab/throttling`; any other `/_lab/*`
- * path goes to `adminHandler` after the bearer check.
+ * `POST /_lab/token` (no auth; `{"identity": name}` picks one), `POST /_lab/faults`,
+ * `POST /_lab/throttling`; any other `/_lab/*` path goes to `adminHandler` after the bearer check.
+ *
+ * Every bearer is a lab identity's token (src/lab/identities.ts); each route authorises its caller
+ * against Microsoft's permission table for that API (authorization.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { LabTenant } from '../tenant.js';
+import { DEFAULT_LAB_IDENTITY, LabTokenIssuer, defaultLabIdentities, type LabIdentity } from '../identities.js';
+import type { LabCaller } from './authorization.js';
 import {
   GraphHttpError,
   JSON_CONTENT_TYPE,
@@ -19,8 +24,8 @@ import {
   type LabResponse,
 } from './protocol.js';
 import { routeGraph, runBatch, splitRelative } from './router.js';
-import { Throttle, type ThrottlingConfig } from './throttling.js';
-import { FaultInjector, parseFaultConfig, type FaultConfig } from './faults.js';
+import { Throttle, requestCost, type ThrottlingConfig } from './throttling.js';
+import { FaultInjector, appliesFirst, parseFaultConfig, type FaultAction, type FaultConfig } from './faults.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<boolean>;
 
@@ -30,8 +35,8 @@ export interface GraphEmulatorOptions {
   host?: '127.0.0.1';
   /** 0 (default) = an ephemeral port. */
   port?: number;
-  /** Accepted bearer tokens; default one random token. `POST /_lab/token` hands out the first. */
-  tokens?: string[];
+  /** The identities the emulator issues tokens for (default `defaultLabIdentities()`); the first named `global-admin`, else the first, is `token`. */
+  identities?: LabIdentity[];
   /** Handles the other `/_lab/*` routes; returns false when it does not know the route (→ 404). */
   adminHandler?: AdminHandler;
   /** Throttling limits; off when absent. */
@@ -43,8 +48,14 @@ export interface GraphEmulatorOptions {
 export interface GraphEmulator {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   url: string;
-  /** A valid bearer token. */
+  /** The default identity's token (`global-admin`: a signed-in Global Administrator). */
   token: string;
+  /** Every identity's token by name (`application`, `global-admin`, ...). */
+  tokens: Readonly<Record<string, string>>;
+  /** The identities, in the order given. */
+  identities: readonly LabIdentity[];
+  /** A token for any identity (tests make identities with exactly the permissions they probe). */
+  issueToken(identity: LabIdentity): string;
   close(): Promise<void>;
   setFaults(f: FaultConfig | null): void;
   setThrottling(t: ThrottlingConfig | null): void;
@@ -67,7 +78,16 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<GraphEmulator> {
   const tenantOf = typeof opts.tenant === 'function' ? opts.tenant : ((t: LabTenant) => () => t)(opts.tenant);
-  const tokens = opts.tokens && opts.tokens.length > 0 ? [...opts.tokens] : [randomBytes(24).toString('base64url')];
+  const identities = opts.identities && opts.identities.length > 0 ? [...opts.identities] : defaultLabIdentities();
+  const issuer = new LabTokenIssuer();
+  const issueToken = (identity: LabIdentity): string => {
+    const t = tenantOf();
+    const domains = t.getOrganization().verifiedDomains;
+    const domain = (domains.find((d) => d.isDefault) ?? domains[0])?.name ?? 'lab.example.test';
+    return issuer.issue(identity, t.tenantId, domain);
+  };
+  const tokens: Record<string, string> = Object.fromEntries(identities.map((i) => [i.name, issueToken(i)]));
+  const defaultToken = tokens[DEFAULT_LAB_IDENTITY] ?? tokens[identities[0]?.name ?? ''] ?? '';
   const faults = new FaultInjector();
   let throttle: Throttle | null = opts.throttling ? new Throttle(opts.throttling, opts.throttleClock) : null;
   let origin = '';
@@ -81,6 +101,18 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
       } else res.destroy();
     });
   });
+
+  /** The caller a bearer token stands for, or the 401 Graph answers. */
+  function callerOf(authorization: string): LabCaller | GraphHttpError {
+    const m = /^Bearer\s+(.+)$/i.exec(authorization);
+    if (!m) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    const claims = issuer.verify(m[1]?.trim() ?? '');
+    if (!claims) return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.');
+    if (claims.tid.toLowerCase() !== tenantOf().tenantId.toLowerCase()) {
+      return new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    }
+    return { claims };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -99,27 +131,33 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     }
 
     if (url.pathname === '/_lab/token' && method === 'POST') {
-      send(res, json(200, { access_token: tokens[0], token_type: 'Bearer', expires_in: 3600 }), requestId, clientRequestId);
+      const name = (body as { identity?: unknown } | undefined)?.identity;
+      const token = name === undefined ? defaultToken : typeof name === 'string' ? tokens[name] : undefined;
+      if (token === undefined) {
+        fail(new GraphHttpError(404, 'Request_ResourceNotFound', `The lab has no identity ${JSON.stringify(name)}; it has ${identities.map((i) => i.name).join(', ')}.`));
+        return;
+      }
+      send(res, json(200, { access_token: token, token_type: 'Bearer', expires_in: 3600 }), requestId, clientRequestId);
       return;
     }
 
-    const auth = header(req, 'authorization') ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(auth);
-    if (!m) {
-      fail(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token is empty.'));
+    const caller = callerOf(header(req, 'authorization') ?? '');
+    if (caller instanceof GraphHttpError) {
+      fail(caller);
       return;
     }
-    if (!tokens.includes(m[1]?.trim() ?? '')) {
-      fail(new GraphHttpError(401, 'InvalidAuthenticationToken', 'Access token validation failure.'));
-      return;
-    }
-    const key = m[1]?.trim() ?? '';
 
     if (url.pathname.startsWith('/_lab/')) {
       if (url.pathname === '/_lab/faults' && method === 'POST') {
         const cfg = body === undefined || body === null ? null : parseFaultConfig(body);
         if (body !== undefined && body !== null && cfg === null) {
-          fail(new GraphHttpError(400, 'BadRequest', 'Expected { "rules": [ { "action": { "kind": "error" | "unavailable" | "drop", ... }, "nth"?, "times"?, "method"?, "pathPattern"? } ] }.'));
+          fail(
+            new GraphHttpError(
+              400,
+              'BadRequest',
+              'Expected { "rules": [ { "action": { "kind": "error" | "unavailable" | "drop" | "dropAfterApply" | "errorAfterApply", ... }, "nth"?, "times"?, "method"?, "pathPattern"? } ] }.',
+            ),
+          );
           return;
         }
         faults.set(cfg);
@@ -144,16 +182,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
 
     stats.requests++;
     const fault = faults.next(method, url.pathname);
-    if (fault) {
+    if (fault && !appliesFirst(fault)) {
       stats.faulted++;
-      if (fault.kind === 'drop') {
-        req.socket.destroy();
-        return;
-      }
-      const retryAfter = fault.kind === 'unavailable' ? (fault.retryAfterSeconds ?? 1) : fault.retryAfterSeconds;
-      const extra: Record<string, string> = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
-      if (fault.kind === 'unavailable') fail(new GraphHttpError(503, 'serviceNotAvailable', 'Service unavailable (lab fault injection).', extra));
-      else fail(new GraphHttpError(fault.status, fault.code, fault.message ?? 'Lab fault injection.', extra));
+      answerFault(res, fault, fail);
       return;
     }
 
@@ -165,40 +196,75 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     const rel = splitRelative(`/${restPath.join('/')}${url.search}`);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
-    const ctx = { tenant: tenantOf(), origin };
+    const ctx = { tenant: tenantOf(), origin, caller };
     const execute = (r: LabRequest, rid: string = randomUUID()): LabResponse => {
       const cid = r.headers['client-request-id'] ?? rid;
+      let units = requestCost(r).units;
+      const extra: Record<string, string> = {};
       try {
         if (throttle) {
-          const d = throttle.charge(key, r);
+          const d = throttle.charge(caller.claims.appid, r);
+          units = d.units;
           if (!d.ok) {
             stats.throttled++;
             throw new GraphHttpError(429, 'TooManyRequests', 'Too many requests. Retry after the number of seconds in the Retry-After header.', {
               'retry-after': String(d.retryAfterSeconds),
+              'x-ms-throttle-scope': `${d.scope ?? 'Tenant_Application/ReadWrite'}/${caller.claims.appid}/${ctx.tenant.tenantId}`,
+              'x-ms-throttle-information': d.information ?? 'ResourceUnitLimitExceeded',
             });
           }
+          if (d.limitPercentage !== null) extra['x-ms-throttle-limit-percentage'] = d.limitPercentage.toFixed(2);
         }
         const out = routeGraph(ctx, r);
-        return { ...out, headers: { ...out.headers } };
+        return { ...out, headers: { ...out.headers, 'x-ms-resource-unit': String(units), ...extra } };
       } catch (e) {
-        return errorResponse(e, { requestId: rid, clientRequestId: cid, date: ctx.tenant.now() });
+        const err = errorResponse(e, { requestId: rid, clientRequestId: cid, date: ctx.tenant.now() });
+        return { ...err, headers: { ...err.headers, 'x-ms-resource-unit': String(units) } };
       }
     };
     const lreq: LabRequest = { method, version: version, segments: rel.segments, query: rel.query, headers, body };
+    let out: LabResponse;
     if (rel.segments.length === 1 && rel.segments[0] === '$batch') {
       if (method !== 'POST') {
         fail(new GraphHttpError(405, 'BadRequest', 'The $batch endpoint accepts POST only.'));
         return;
       }
       try {
-        send(res, runBatch(body, version, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now()), requestId, clientRequestId);
+        out = runBatch(body, version, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now());
       } catch (e) {
         fail(e);
+        return;
       }
+    } else {
+      out = execute({ ...lreq, headers: { ...headers, 'client-request-id': clientRequestId } }, requestId);
+    }
+    if (fault) {
+      // The request was carried out; its answer is lost or replaced.
+      stats.faulted++;
+      answerFault(res, fault, fail);
       return;
     }
-    const out = execute({ ...lreq, headers: { ...headers, 'client-request-id': clientRequestId } }, requestId);
     send(res, out, requestId, clientRequestId);
+  }
+
+  function answerFault(res: ServerResponse, fault: FaultAction, fail: (e: unknown) => void): void {
+    switch (fault.kind) {
+      case 'drop':
+      case 'dropAfterApply':
+        res.socket?.destroy();
+        return;
+      case 'unavailable':
+        fail(new GraphHttpError(503, 'serviceNotAvailable', 'Service unavailable (lab fault injection).', { 'retry-after': String(fault.retryAfterSeconds ?? 1) }));
+        return;
+      case 'error':
+        fail(
+          new GraphHttpError(fault.status, fault.code, fault.message ?? 'Lab fault injection.', fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
+        );
+        return;
+      case 'errorAfterApply':
+        fail(new GraphHttpError(fault.status ?? 504, fault.code ?? 'GatewayTimeout', fault.message ?? 'Lab fault injection: the request was carried out, then timed out at the gateway.'));
+        return;
+    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -210,7 +276,10 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
 
   return {
     url: origin,
-    token: tokens[0] ?? '',
+    token: defaultToken,
+    tokens,
+    identities,
+    issueToken,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));

@@ -5,7 +5,8 @@
 import type { DeletionPreventionType, LabGroup, LabTenant } from '../tenant.js';
 import { GraphHttpError, badRequest, bodyObject, json, noContent, notFound, type LabRequest, type LabResponse } from './protocol.js';
 import { decodeToken, encodeToken, linkWith, pageSize, parseFilter, selectList, wantsCount, isEventual } from './odata.js';
-import { contextUrl, DEFAULT_USER_PROPERTIES, graphUserRecord, methodNotAllowed, project, syncBehaviorRoute, USER_PROPERTIES, type RouteContext } from './users.js';
+import { contextUrl, DEFAULT_USER_PROPERTIES, graphUserRecord, methodNotAllowed, project, syncBehaviorRoute, userProperties, type RouteContext } from './users.js';
+import { authorize } from './authorization.js';
 
 function organizationRecord(t: LabTenant): Record<string, unknown> {
   const o = t.getOrganization();
@@ -47,6 +48,7 @@ const ORGANIZATION_IGNORED = new Set(['marketingNotificationEmails', 'technicalN
 export function organizationRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
   const [id, more] = rest;
+  authorize(ctx.caller, req.method === 'GET' ? 'organization.read' : 'organization.update');
   if (id === undefined) {
     if (req.method !== 'GET') throw methodNotAllowed();
     return json(200, { '@odata.context': contextUrl(ctx, req, 'organization'), value: [organizationRecord(t)] });
@@ -81,10 +83,26 @@ function syncRecord(t: LabTenant): Record<string, unknown> {
   };
 }
 
+/**
+ * Sync features Microsoft says cannot be turned off again once on:
+ * - "After you have enabled a feature, it cannot be disabled again": EnableSoftMatchOnUpn and
+ *   SynchronizeUpnForManagedUsers, the two set through the service (learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-features;
+ *   Set-MsolDirSyncFeature / Set-EntraDirSyncFeature: "Once this feature is enabled, it can't be disabled");
+ * - duplicate attribute resiliency (quarantine of a colliding UPN or proxy address) "cannot be
+ *   disabled" (learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency).
+ */
+export const ONE_WAY_FEATURES = [
+  'softMatchOnUpnEnabled',
+  'synchronizeUpnForManagedUsersEnabled',
+  'quarantineUponUpnConflictEnabled',
+  'quarantineUponProxyAddressesConflictEnabled',
+] as const;
+
 /** `/directory/onPremisesSynchronization[/{id}]`: features and accidental-deletion prevention. */
 export function onPremisesSynchronizationRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
   const [id, more] = rest;
+  authorize(ctx.caller, req.method === 'GET' ? 'onPremisesSynchronization.read' : 'onPremisesSynchronization.update');
   if (id === undefined) {
     if (req.method !== 'GET') throw methodNotAllowed();
     return json(200, { '@odata.context': contextUrl(ctx, req, 'directory/onPremisesSynchronization'), value: [syncRecord(t)] });
@@ -126,12 +144,21 @@ export function onPremisesSynchronizationRoute(ctx: RouteContext, req: LabReques
       if (!(k in probe)) throw badRequest(`Invalid property '${k}' for resource 'onPremisesDirectorySynchronizationFeature'.`);
       if (typeof v !== 'boolean') throw badRequest(`Invalid value specified for property '${k}'.`);
     }
+    for (const k of ONE_WAY_FEATURES) {
+      if (features[k] === false && t.features()[k]) {
+        // Wording ours (unconfirmed); the rule is Microsoft's (ONE_WAY_FEATURES).
+        throw badRequest(`The feature '${k}' cannot be turned off once it is on.`);
+      }
+    }
     const { '@odata.type': _t, ...flags } = features;
     t.updateSyncFeatures(flags as Record<string, boolean>);
   }
   if (adp) t.setAccidentalDeletionPrevention(adp);
   return noContent();
 }
+
+/** Directory objects `$expand` returns at most this many related items (query-parameters#expand-parameter). */
+export const MAX_EXPANDED_ITEMS = 20;
 
 /**
  * `/directoryRoles[?$expand=members[($select=...)]]`: activated roles with `displayName`,
@@ -140,12 +167,13 @@ export function onPremisesSynchronizationRoute(ctx: RouteContext, req: LabReques
 export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
   if (req.method !== 'GET') throw methodNotAllowed();
+  authorize(ctx.caller, 'directoryRoles.read');
   const expand = req.query.get('$expand');
   let membersSelect: string[] | null | undefined;
   if (expand !== null && expand.trim() !== '') {
     const m = /^members(?:\((?:\$select=([^)]*))?\))?$/i.exec(expand.trim());
     if (!m) throw badRequest(`Could not find a property named '${expand.split('(')[0] ?? expand}' on type 'microsoft.graph.directoryRole'.`, 'BadRequest');
-    membersSelect = m[1] ? selectList(new URLSearchParams({ $select: m[1] }), USER_PROPERTIES, 'microsoft.graph.user') : null;
+    membersSelect = m[1] ? selectList(new URLSearchParams({ $select: m[1] }), userProperties(req), 'microsoft.graph.user') : null;
   }
   const render = (r: ReturnType<LabTenant['listDirectoryRoles']>[number]): Record<string, unknown> => {
     const rec: Record<string, unknown> = {
@@ -156,7 +184,9 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
       roleTemplateId: r.roleTemplateId,
     };
     if (membersSelect !== undefined) {
-      rec.members = r.memberIds.flatMap((id) => {
+      // "$expand ... returns a maximum of 20 items for the expanded relationship" on directory objects,
+      // with no nextLink (learn.microsoft.com/graph/query-parameters#expand-parameter).
+      rec.members = r.memberIds.slice(0, MAX_EXPANDED_ITEMS).flatMap((id) => {
         const u = t.getUser(id);
         return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u, membersSelect ?? null), membersSelect ?? null, DEFAULT_USER_PROPERTIES) }] : [];
       });
@@ -171,7 +201,7 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
   if (!role) throw notFound(id);
   if (more === undefined) return json(200, { '@odata.context': contextUrl(ctx, req, 'directoryRoles/$entity'), ...render(role) });
   if (more.toLowerCase() === 'members') {
-    const select = selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user');
+    const select = selectList(req.query, userProperties(req), 'microsoft.graph.user');
     return json(200, {
       '@odata.context': contextUrl(ctx, req, 'directoryObjects'),
       value: role.memberIds.flatMap((uid) => {
@@ -199,6 +229,7 @@ export function roleManagementRoute(ctx: RouteContext, req: LabRequest, rest: st
     throw new GraphHttpError(400, 'BadRequest', `Resource not found for the segment '${coll ?? 'directory'}'.`);
   }
   if (req.method !== 'GET') throw methodNotAllowed();
+  authorize(ctx.caller, 'roleEligibility.read');
   const t = ctx.tenant;
   const select = selectList(req.query, ELIGIBILITY_PROPERTY_SET, 'microsoft.graph.unifiedRoleEligibilityScheduleInstance');
   const record = (e: ReturnType<LabTenant['listRoleEligibilities']>[number]): Record<string, unknown> => ({
@@ -286,6 +317,7 @@ const isSkip = (v: unknown): v is { o: number } => typeof v === 'object' && v !=
 export function groupsRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
   const [id, more, extra] = rest;
+  if (req.method === 'GET' && more === undefined) authorize(ctx.caller, 'groups.read');
   if (id === undefined) {
     if (req.method !== 'GET') throw methodNotAllowed();
     const top = pageSize(req.query);

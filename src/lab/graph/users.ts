@@ -3,8 +3,8 @@
  * `/users/{id}/onPremisesSyncBehavior` and the deleted-users views, with Graph's semantics
  * (shared/domain.md §1, §4, §5).
  */
-import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../../model/observed.js';
 import type { LabTenant, LabUser, LabUserPatch } from '../tenant.js';
+import { authorize, type GraphOperation, type LabCaller } from './authorization.js';
 import {
   GraphHttpError,
   badRequest,
@@ -12,6 +12,7 @@ import {
   json,
   noContent,
   notFound,
+  type GraphVersion,
   type LabRequest,
   type LabResponse,
 } from './protocol.js';
@@ -31,6 +32,8 @@ export interface RouteContext {
   tenant: LabTenant;
   /** `http://127.0.0.1:<port>`: used in `@odata.context`, nextLink and deltaLink. */
   origin: string;
+  /** Who is calling (authorization.ts decides what it may do). */
+  caller: LabCaller;
 }
 
 /** Graph's default user property set (v1.0; the lab serves the same set on beta). */
@@ -48,11 +51,26 @@ export const DEFAULT_USER_PROPERTIES = [
   'id',
 ] as const;
 
-/** The on-premises attributes Entra Connect writes to a synced user (AD-mastered) and leaves behind when it is converted. */
-const ON_PREMISES_LEFTOVERS = ON_PREMISES_LEFTOVER_ATTRIBUTES;
+/**
+ * The on-premises attributes Microsoft lists as clearable (and settable) on cloud-only users with a
+ * beta `PATCH /users/{id}`, in its order: learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes.
+ * `onPremisesLastSyncDateTime` is not among them: it stays read-only.
+ */
+export const CLEARABLE_ON_PREMISES_ATTRIBUTES = [
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesImmutableId',
+  'onPremisesObjectIdentifier',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesUserPrincipalName',
+] as const;
 
-/** Every user property the lab can return (`$select`). */
-export const USER_PROPERTIES: ReadonlySet<string> = new Set([
+/**
+ * Every user property the lab can return on v1.0 `$select`: only properties of the v1.0 user schema
+ * (Microsoft's CSDL, 2026-08; test/integration/lab-graph/conformance.test.ts checks the list against it).
+ */
+const V1_USER_PROPERTIES: readonly string[] = [
   ...DEFAULT_USER_PROPERTIES,
   'mailNickname',
   'proxyAddresses',
@@ -60,13 +78,40 @@ export const USER_PROPERTIES: ReadonlySet<string> = new Set([
   'createdDateTime',
   'deletedDateTime',
   'lastPasswordChangeDateTime',
+  'passwordPolicies',
+  'passwordProfile',
+  'provisionedPlans',
   'onPremisesSyncEnabled',
   'onPremisesImmutableId',
-  ...ON_PREMISES_LEFTOVERS,
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesUserPrincipalName',
+  'onPremisesLastSyncDateTime',
   'onPremisesProvisioningErrors',
-  // Not in Microsoft's CSDL (2026-08); served as a lab extension (domain.md §3, hard-match rule of 2026-07-01).
-  'onPremisesObjectIdentifier',
-]);
+];
+
+/**
+ * Beta adds `onPremisesObjectIdentifier`: Microsoft documents reading and clearing it with beta calls
+ * (the clear-on-premises-attributes page; the 2026-07-01 hard-match hardening), though it is in
+ * neither published CSDL (2026-08). v1.0 answers 400 for it, which is what the product's fallback
+ * for a tenant that does not know the property expects.
+ */
+const BETA_ONLY_USER_PROPERTIES: readonly string[] = ['onPremisesObjectIdentifier'];
+
+export const USER_PROPERTIES_BY_VERSION: Readonly<Record<GraphVersion, ReadonlySet<string>>> = {
+  'v1.0': new Set(V1_USER_PROPERTIES),
+  beta: new Set([...V1_USER_PROPERTIES, ...BETA_ONLY_USER_PROPERTIES]),
+};
+
+/** Every user property the lab knows (any version). */
+export const USER_PROPERTIES: ReadonlySet<string> = USER_PROPERTIES_BY_VERSION.beta;
+
+/** The user properties `$select` accepts on this request's version. */
+export function userProperties(req: Pick<LabRequest, 'version'>): ReadonlySet<string> {
+  return USER_PROPERTIES_BY_VERSION[req.version];
+}
 
 /** $filter support on users: `default` = plain query; `advanced` = needs ConsistencyLevel + $count. */
 const USER_FILTERABLE: ReadonlyMap<string, 'default' | 'advanced'> = new Map([
@@ -85,37 +130,93 @@ const USER_FILTERABLE: ReadonlyMap<string, 'default' | 'advanced'> = new Map([
   ['onPremisesUserPrincipalName', 'advanced'],
 ]);
 
-/** Attributes Entra Connect masters for a synced user: a cloud write is refused. */
-const AD_MASTERED = new Set([
+/**
+ * User properties Entra Connect Sync writes from AD (learn.microsoft.com/entra/identity/hybrid/connect/reference-connect-sync-attributes-synchronized,
+ * mapped to Graph's names: company → companyName, department, physicalDeliveryOfficeName →
+ * officeLocation, telephoneNumber → businessPhones, facsimileTelephoneNumber → faxNumber, title →
+ * jobTitle, l → city, c/co → country, st → state, employeeID → employeeId, extensionAttribute1-15 →
+ * onPremisesExtensionAttributes, ...). On a synced user Graph refuses a cloud write to any of them.
+ * `mobilePhone` is AD's `mobile`, but Microsoft keeps a cloud value unless the feature
+ * `bypassDirSyncOverridesEnabled` is on (learn.microsoft.com/graph/api/resources/onpremisesdirectorysynchronizationfeature),
+ * so it is mastered only then. `usageLocation` is left writable (unconfirmed: Connect syncs
+ * msExchUsageLocation only where it is set).
+ */
+const AD_MASTERED: ReadonlySet<string> = new Set([
+  'accountEnabled',
+  'businessPhones',
+  'city',
+  'companyName',
+  'country',
+  'department',
   'displayName',
+  'employeeId',
+  'faxNumber',
   'givenName',
-  'surname',
+  'jobTitle',
   'mail',
   'mailNickname',
-  'userPrincipalName',
-  'proxyAddresses',
-  'accountEnabled',
-  'onPremisesImmutableId',
-  ...ON_PREMISES_LEFTOVERS,
+  'officeLocation',
   'onPremisesExtensionAttributes',
+  'postalCode',
+  'preferredLanguage',
+  'proxyAddresses',
+  'state',
+  'streetAddress',
+  'surname',
+  'userPrincipalName',
+  'onPremisesImmutableId',
+  ...CLEARABLE_ON_PREMISES_ATTRIBUTES,
+  'onPremisesLastSyncDateTime',
+]);
+
+/** Properties accepted and ignored by the lab (writable in Graph, not modelled). */
+const IGNORED_WRITABLE: ReadonlySet<string> = new Set([
   'jobTitle',
   'mobilePhone',
   'officeLocation',
   'businessPhones',
+  'faxNumber',
+  'preferredLanguage',
+  'usageLocation',
+  'department',
+  'companyName',
+  'city',
+  'country',
+  'state',
+  'streetAddress',
+  'postalCode',
+  'employeeId',
+  'employeeType',
+  'otherMails',
+  'onPremisesExtensionAttributes',
 ]);
-
-/** Leftover attributes beta lets a cloud-owned user's admin set to null. */
-const CLEARABLE_LEFTOVERS: ReadonlySet<string> = new Set(ON_PREMISES_LEFTOVERS);
-
-/** Properties accepted and ignored by the lab (writable in Graph, not modelled). */
-const IGNORED_WRITABLE = new Set(['jobTitle', 'mobilePhone', 'officeLocation', 'businessPhones', 'preferredLanguage', 'usageLocation', 'department', 'companyName', 'passwordPolicies']);
 
 export const MASTERED_MESSAGE =
   'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.';
 
+/** Graph's answer to a password outside the tenant's password policy (message as users report it; unconfirmed). */
+export const PASSWORD_COMPLEXITY_MESSAGE = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
+
+/**
+ * Microsoft Entra's password policy for cloud accounts (learn.microsoft.com/entra/identity/authentication/concept-sspr-policy#password-policies-that-only-apply-to-cloud-user-accounts):
+ * 8 to 256 characters; three of lowercase, uppercase, digits and symbols; no characters outside the
+ * allowed set (letters, digits, the listed symbols and the blank space). `DisableStrongPassword` in the
+ * user's passwordPolicies lifts the three-of-four rule, not the length (unconfirmed).
+ */
+export function passwordMeetsPolicy(password: string, disableStrongPassword: boolean): boolean {
+  if (password.length < 8 || password.length > 256) return false;
+  if (!/^[A-Za-z0-9@#$%^&*\-_!+=[\]{}|\\:',.?/`~"();<> ]+$/.test(password)) return false;
+  if (disableStrongPassword) return true;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
+  return classes >= 3;
+}
+
+const SUCCESS_EXCHANGE_PLAN = { capabilityStatus: 'Enabled', provisioningStatus: 'Success', service: 'exchange' } as const;
+
 /**
  * A user as Graph shows it (all properties the lab knows). `onPremisesProvisioningErrors` is looked
- * up only when `select` asks for it.
+ * up only when `select` asks for it. `provisionedPlans` holds an Exchange Online plan provisioned
+ * with `Success` when the user has a mailbox (learn.microsoft.com/graph/api/resources/provisionedplan).
  */
 export function graphUserRecord(
   t: LabTenant,
@@ -140,6 +241,10 @@ export function graphUserRecord(
     createdDateTime: u.createdDateTime,
     deletedDateTime: u.deletedDateTime ?? null,
     lastPasswordChangeDateTime: u.passwordLastResetAt ?? u.createdDateTime,
+    passwordPolicies: u.passwordPolicies ?? null,
+    // Graph never returns the password itself.
+    passwordProfile: { password: null, forceChangePasswordNextSignIn: u.forceChangePasswordNextSignIn ?? false, forceChangePasswordNextSignInWithMfa: false },
+    provisionedPlans: hasExchangeMailbox(u) ? [{ ...SUCCESS_EXCHANGE_PLAN }] : [],
     onPremisesSyncEnabled: u.onPremisesSyncEnabled,
     onPremisesImmutableId: u.onPremisesImmutableId,
     onPremisesDistinguishedName: u.onPremisesDistinguishedName,
@@ -159,6 +264,11 @@ export function graphUserRecord(
     }));
   }
   return rec;
+}
+
+/** Stored state from before the lab modelled mailboxes has no `exchangeMailbox`: a user with mail has one. */
+function hasExchangeMailbox(u: Readonly<LabUser>): boolean {
+  return u.exchangeMailbox ?? u.mail !== null;
 }
 
 /** Keep the selected properties (id always), or Graph's default set. */
@@ -193,7 +303,7 @@ function listUsers(
   extraDefaults: readonly string[] = [],
 ): LabResponse {
   const top = pageSize(req.query);
-  const select = selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user');
+  const select = selectList(req.query, userProperties(req), 'microsoft.graph.user');
   const count = wantsCount(req.query);
   const eventual = isEventual(req.headers);
   if (count && !eventual) throw badRequest('$count is not currently supported.');
@@ -250,7 +360,7 @@ function usersDelta(ctx: RouteContext, req: LabRequest): LabResponse {
     const d = decodeToken(delta, isDelta);
     st = { since: d.upTo, upTo: t.changeSequence(), o: 0, sel: d.sel };
   } else {
-    st = { since: -1, upTo: t.changeSequence(), o: 0, sel: selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user') };
+    st = { since: -1, upTo: t.changeSequence(), o: 0, sel: selectList(req.query, userProperties(req), 'microsoft.graph.user') };
   }
   const entries: (Readonly<LabUser> | string)[] = [];
   if (st.since < 0) {
@@ -305,38 +415,90 @@ function readOnly(prop: string): GraphHttpError {
   return badRequest(`Property '${prop}' is read-only and cannot be set.`);
 }
 
+/** What a PATCH body needs permission for (authorization.ts): password, on-premises attributes, the rest. */
+function patchOperations(ctx: RouteContext, u: Readonly<LabUser>, keys: readonly string[]): GraphOperation[] {
+  const ops = new Set<GraphOperation>();
+  for (const k of keys) {
+    if (k === 'passwordProfile') {
+      // Resetting an administrator's password needs a higher role ("Who can reset passwords"); the lab
+      // counts any active or eligible directory role as making the user an administrator.
+      const admin = ctx.tenant.rolesOfUser(u.id).length > 0 || ctx.tenant.eligibleRolesOfUser(u.id).length > 0;
+      ops.add(admin ? 'users.resetAdminPassword' : 'users.resetPassword');
+    } else if (k === 'onPremisesObjectIdentifier') {
+      ops.add('users.updateOnPremises').add('users.updateObjectIdentifier');
+    } else if ((CLEARABLE_ON_PREMISES_ATTRIBUTES as readonly string[]).includes(k)) {
+      ops.add('users.updateOnPremises');
+    } else if (k !== '@odata.type') {
+      ops.add('users.update');
+    }
+  }
+  return [...ops];
+}
+
+function invalidValue(prop: string): GraphHttpError {
+  return badRequest(`Invalid value specified for property '${prop}' of resource 'User'.`);
+}
+
+/** The password of a `passwordProfile`, checked against the password policy; throws Graph's 400 otherwise. */
+function checkedPasswordProfile(v: unknown, disableStrongPassword: boolean): { forceChangePasswordNextSignIn: boolean | undefined } {
+  const p = v as { password?: unknown; forceChangePasswordNextSignIn?: unknown; forceChangePasswordNextSignInWithMfa?: unknown } | null;
+  if (p === null || typeof p !== 'object' || Array.isArray(p) || typeof p.password !== 'string' || p.password === '') throw invalidValue('passwordProfile');
+  for (const flag of ['forceChangePasswordNextSignIn', 'forceChangePasswordNextSignInWithMfa'] as const) {
+    if (p[flag] !== undefined && typeof p[flag] !== 'boolean') throw invalidValue('passwordProfile');
+  }
+  if (!passwordMeetsPolicy(p.password, disableStrongPassword)) throw badRequest(PASSWORD_COMPLEXITY_MESSAGE);
+  return { forceChangePasswordNextSignIn: p.forceChangePasswordNextSignIn as boolean | undefined };
+}
+
+const disablesStrongPassword = (policies: unknown): boolean => typeof policies === 'string' && /(^|,)\s*DisableStrongPassword\s*($|,)/i.test(policies);
+
+/** `S-1-5-21-...`: Microsoft asks for "the correct Security Identifier format" when one is set. */
+const SID_FORMAT = /^S-1-\d+(-\d+)+$/;
+
 /**
- * PATCH /users/{id}. Order of checks: unknown property; synced user + AD-mastered property →
- * the mastered message; read-only properties; immutable id rules (null clears on beta only;
- * v1.0 null and `""` are accepted and ignored; `$`/`_` refused); UPN domain and uniqueness.
+ * PATCH /users/{id} (user-update; learn.microsoft.com/graph/api/user-update). Order of checks:
+ * caller's permission (403); unknown property (400); synced user + AD-mastered property → the
+ * mastered message; read-only properties; immutable id rules (null clears on beta only; v1.0 null
+ * and `""` are accepted and ignored; `$`/`_` refused); the other on-premises attributes (beta,
+ * cloud-owned users, the seven Microsoft lists); password policy; UPN domain and uniqueness.
  */
 function patchUser(ctx: RouteContext, req: LabRequest, u: Readonly<LabUser>): LabResponse {
   const body = bodyObject(req.body);
+  const keys = Object.keys(body);
+  authorize(ctx.caller, ...patchOperations(ctx, u, keys));
   const synced = isSyncedUser(u);
-  const patch: LabUserPatch = {};
-  let passwordReset = false;
-  for (const k of Object.keys(body)) {
-    if (!USER_PROPERTIES.has(k) && k !== 'passwordProfile' && !IGNORED_WRITABLE.has(k) && k !== 'onPremisesExtensionAttributes') {
+  const known = userProperties(req);
+  const bypassOverrides = ctx.tenant.features().bypassDirSyncOverridesEnabled;
+  for (const k of keys) {
+    if (!known.has(k) && !IGNORED_WRITABLE.has(k) && k !== 'passwordProfile' && k !== '@odata.type') {
       throw badRequest(`Property '${k}' does not exist as a declared property or extension property.`, 'BadRequest');
     }
-    if (synced && AD_MASTERED.has(k)) throw badRequest(MASTERED_MESSAGE);
+    if (synced && (AD_MASTERED.has(k) || (k === 'mobilePhone' && bypassOverrides))) throw badRequest(MASTERED_MESSAGE);
   }
+  const patch: LabUserPatch = {};
+  let passwordReset = false;
   for (const [k, v] of Object.entries(body)) {
     switch (k) {
+      case '@odata.type':
+        break;
       case 'displayName':
       case 'givenName':
       case 'surname':
       case 'mail':
       case 'mailNickname':
-        if (v !== null && typeof v !== 'string') throw badRequest(`Invalid value specified for property '${k}' of resource 'User'.`);
+        if (v !== null && typeof v !== 'string') throw invalidValue(k);
         patch[k] = v;
         break;
       case 'accountEnabled':
-        if (typeof v !== 'boolean') throw badRequest(`Invalid value specified for property '${k}' of resource 'User'.`);
+        if (typeof v !== 'boolean') throw invalidValue(k);
         patch.accountEnabled = v;
         break;
+      case 'passwordPolicies':
+        if (v !== null && typeof v !== 'string') throw invalidValue(k);
+        patch.passwordPolicies = v;
+        break;
       case 'userPrincipalName':
-        if (typeof v !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(v)) throw badRequest("Invalid value specified for property 'userPrincipalName' of resource 'User'.");
+        if (typeof v !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(v)) throw invalidValue('userPrincipalName');
         if (!verifiedDomain(ctx, v)) {
           throw badRequest('The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization.');
         }
@@ -347,7 +509,7 @@ function patchUser(ctx: RouteContext, req: LabRequest, u: Readonly<LabUser>): La
           // v1.0 accepts null and leaves the value (reported behaviour, unconfirmed); beta clears it.
           if (req.version === 'beta') patch.onPremisesImmutableId = null;
         } else if (typeof v !== 'string') {
-          throw badRequest("Invalid value specified for property 'onPremisesImmutableId' of resource 'User'.");
+          throw invalidValue('onPremisesImmutableId');
         } else if (v !== '') {
           // "" does not clear (what SDK clients that cannot send null end up sending): ignored.
           checkImmutableIdValue(v);
@@ -355,19 +517,26 @@ function patchUser(ctx: RouteContext, req: LabRequest, u: Readonly<LabUser>): La
         }
         break;
       case 'passwordProfile': {
-        const p = v as { password?: unknown } | null;
-        if (p === null || typeof p !== 'object' || typeof p.password !== 'string' || p.password === '') {
-          throw badRequest("Invalid value specified for property 'passwordProfile' of resource 'User'.");
-        }
+        const policies = 'passwordPolicies' in body ? body.passwordPolicies : u.passwordPolicies;
+        const profile = checkedPasswordProfile(v, disablesStrongPassword(policies));
         if (synced && !ctx.tenant.features().passwordWritebackEnabled) throw badRequest(MASTERED_MESSAGE);
+        if (profile.forceChangePasswordNextSignIn !== undefined) patch.forceChangePasswordNextSignIn = profile.forceChangePasswordNextSignIn;
         passwordReset = true;
         break;
       }
       default:
-        if (CLEARABLE_LEFTOVERS.has(k)) {
-          if (req.version !== 'beta' || v !== null) throw readOnly(k);
-          (patch as Record<string, unknown>)[k] = null;
-        } else if (IGNORED_WRITABLE.has(k) || k === 'onPremisesExtensionAttributes') {
+        if ((CLEARABLE_ON_PREMISES_ATTRIBUTES as readonly string[]).includes(k)) {
+          // beta only: on v1.0 these are read-only (onPremisesObjectIdentifier is not even known there).
+          if (req.version !== 'beta') throw readOnly(k);
+          if (v === null) (patch as Record<string, unknown>)[k] = null;
+          else if (k === 'onPremisesObjectIdentifier' || typeof v !== 'string') {
+            // "System-generated attribute. Clearing it is supported, but setting a specific value can fail."
+            throw readOnly(k);
+          } else {
+            if (k === 'onPremisesSecurityIdentifier' && !SID_FORMAT.test(v)) throw invalidValue(k);
+            (patch as Record<string, unknown>)[k] = v;
+          }
+        } else if (IGNORED_WRITABLE.has(k)) {
           // accepted, not modelled
         } else {
           throw readOnly(k);
@@ -380,6 +549,7 @@ function patchUser(ctx: RouteContext, req: LabRequest, u: Readonly<LabUser>): La
 }
 
 function createUser(ctx: RouteContext, req: LabRequest): LabResponse {
+  authorize(ctx.caller, 'users.create');
   const b = bodyObject(req.body);
   for (const k of ['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile']) {
     if (b[k] === undefined || b[k] === null) throw badRequest(`Invalid value specified for property '${k}' of resource 'User'.`);
@@ -396,10 +566,7 @@ function createUser(ctx: RouteContext, req: LabRequest): LabResponse {
   }
   const immutableId = str('onPremisesImmutableId');
   if (immutableId !== null) checkImmutableIdValue(immutableId);
-  const pp = b.passwordProfile as { password?: unknown };
-  if (typeof pp !== 'object' || typeof pp.password !== 'string' || pp.password === '') {
-    throw badRequest("Invalid value specified for property 'passwordProfile' of resource 'User'.");
-  }
+  const profile = checkedPasswordProfile(b.passwordProfile, disablesStrongPassword(b.passwordPolicies));
   if (typeof b.accountEnabled !== 'boolean') throw badRequest("Invalid value specified for property 'accountEnabled' of resource 'User'.");
   const u = ctx.tenant.createUser({
     userPrincipalName: upn,
@@ -411,6 +578,8 @@ function createUser(ctx: RouteContext, req: LabRequest): LabResponse {
     accountEnabled: b.accountEnabled,
     onPremisesImmutableId: immutableId === '' ? null : immutableId,
     passwordLastResetAt: ctx.tenant.nowIso(),
+    passwordPolicies: str('passwordPolicies'),
+    forceChangePasswordNextSignIn: profile.forceChangePasswordNextSignIn ?? false,
   });
   const body = { '@odata.context': contextUrl(ctx, req, 'users/$entity'), ...project(graphUserRecord(ctx.tenant, u), null, DEFAULT_USER_PROPERTIES) };
   return json(201, body, { location: `${ctx.origin}/${req.version}/users/${u.id}` });
@@ -426,14 +595,16 @@ export function syncBehaviorRoute(
   write: (v: boolean) => void,
 ): LabResponse {
   if (req.method === 'GET') {
-    return json(200, {
-      '@odata.context': contextUrl(ctx, req, `${kind}('${id}')/onPremisesSyncBehavior/$entity`),
-      '@odata.type': '#microsoft.graph.onPremisesSyncBehavior',
-      id,
-      isCloudManaged: read(),
-    });
+    authorize(ctx.caller, kind === 'users' ? 'userSyncBehavior.read' : 'groupSyncBehavior.read');
+    const entity = { '@odata.type': '#microsoft.graph.onPremisesSyncBehavior', id, isCloudManaged: read() };
+    // beta: the shape of Microsoft's documented response, the entity wrapped in "value"
+    // (learn.microsoft.com/graph/api/onpremisessyncbehavior-get?view=graph-rest-beta, example response);
+    // v1.0: the entity itself, as the v1.0 OpenAPI description types this path.
+    if (req.version === 'beta') return json(200, { '@odata.context': contextUrl(ctx, req, `${kind}('${id}')/onPremisesSyncBehavior/$entity`), value: entity });
+    return json(200, { '@odata.context': contextUrl(ctx, req, `${kind}('${id}')/onPremisesSyncBehavior/$entity`), ...entity });
   }
   if (req.method === 'PATCH') {
+    authorize(ctx.caller, kind === 'users' ? 'userSyncBehavior.update' : 'groupSyncBehavior.update');
     const b = bodyObject(req.body);
     for (const k of Object.keys(b)) {
       if (k !== 'isCloudManaged' && k !== '@odata.type') throw badRequest(`Property '${k}' does not exist as a declared property or extension property.`, 'BadRequest');
@@ -453,6 +624,7 @@ export function methodNotAllowed(): GraphHttpError {
 export function usersRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
   const [first, second, ...more] = rest;
+  if (req.method === 'GET' && !(second?.toLowerCase() === 'onpremisessyncbehavior')) authorize(ctx.caller, 'users.read');
   if (first === undefined) {
     if (req.method === 'GET') return listUsers(ctx, req, t.listUsers(), '/users', 'users');
     if (req.method === 'POST') return createUser(ctx, req);
@@ -474,7 +646,7 @@ export function usersRoute(ctx: RouteContext, req: LabRequest, rest: string[]): 
   const u = userRef(ctx, first);
   if (second === undefined) {
     if (req.method === 'GET') {
-      const select = selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user');
+      const select = selectList(req.query, userProperties(req), 'microsoft.graph.user');
       return json(200, {
         '@odata.context': contextUrl(ctx, req, `users${selectSuffix(select)}/$entity`),
         ...project(graphUserRecord(t, u, select), select, DEFAULT_USER_PROPERTIES),
@@ -482,6 +654,7 @@ export function usersRoute(ctx: RouteContext, req: LabRequest, rest: string[]): 
     }
     if (req.method === 'PATCH') return patchUser(ctx, req, u);
     if (req.method === 'DELETE') {
+      authorize(ctx.caller, 'users.delete');
       // Deleting a synced user in the cloud is refused like any other write (unconfirmed wording).
       if (isSyncedUser(u)) throw badRequest(MASTERED_MESSAGE);
       t.deleteUser(u.id);
@@ -507,6 +680,7 @@ function deletedView<T extends Readonly<LabUser>>(u: T): T {
 export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: string[]): LabResponse {
   const t = ctx.tenant;
   const [first, second, ...more] = rest;
+  if (req.method === 'GET') authorize(ctx.caller, 'deletedUsers.read');
   if (first === undefined) {
     // Graph needs the cast segment to list deleted items; message is ours (unconfirmed).
     throw badRequest('A type cast segment is required to list deleted items, e.g. /directory/deletedItems/microsoft.graph.user.');
@@ -529,11 +703,12 @@ export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: stri
         '@odata.context': contextUrl(ctx, req, 'directoryObjects/$entity'),
         '@odata.type': '#microsoft.graph.user',
         ...((sel) => project(graphUserRecord(t, deletedView(del), sel), sel, [...DEFAULT_USER_PROPERTIES, 'deletedDateTime']))(
-          selectList(req.query, USER_PROPERTIES, 'microsoft.graph.user'),
+          selectList(req.query, userProperties(req), 'microsoft.graph.user'),
         ),
       });
     }
     if (req.method === 'DELETE') {
+      authorize(ctx.caller, 'deletedUsers.purge');
       t.purgeDeletedUser(del.id);
       return noContent();
     }
@@ -541,6 +716,7 @@ export function deletedItemsRoute(ctx: RouteContext, req: LabRequest, rest: stri
   }
   if (second.toLowerCase() === 'restore' && more.length === 0) {
     if (req.method !== 'POST') throw methodNotAllowed();
+    authorize(ctx.caller, 'deletedUsers.restore');
     const u = t.restoreUser(first);
     return json(200, {
       '@odata.context': contextUrl(ctx, req, 'directoryObjects/$entity'),

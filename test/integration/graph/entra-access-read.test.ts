@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { USER_SELECT, eligibleRolesFrom } from '../../../src/graph/entra-access.js';
+import { USER_SELECT, USER_SELECT_WITHOUT_OBJECT_IDENTIFIER, eligibleRolesFrom } from '../../../src/graph/entra-access.js';
 import { cloudUser, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;
@@ -20,9 +20,12 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     const users = await lab.entra.listUsers();
 
     expect(users).toHaveLength(2500);
-    const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
+    // the first request selects onPremisesObjectIdentifier, which v1.0 refuses (not in its schema);
+    // the three pages are then read without it
+    const [refused, ...pages] = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
+    expect(refused).toContain(`$select=${USER_SELECT.join(',')}`);
     expect(pages).toHaveLength(3);
-    expect(pages[0]).toContain(`$select=${USER_SELECT.join(',')}`);
+    expect(pages[0]).toContain(`$select=${USER_SELECT_WITHOUT_OBJECT_IDENTIFIER.join(',')}`);
     expect(pages[0]).toContain('$top=999');
     expect(pages[1]).toContain('$skiptoken=');
     expect(lab.entra.stats.userPages).toBe(3);
@@ -162,19 +165,23 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     await expect(lab.entra.listUsers()).rejects.toMatchObject({ name: 'GraphError', status: 400, code: 'Request_BadRequest' });
   });
 
-  it('reads onPremisesObjectIdentifier (null when never synced)', async () => {
+  it('the lab, like the v1.0 schema, has no onPremisesObjectIdentifier: read as null, with one note (the fallback above, unforced)', async () => {
     const tenant = newTenant();
     const prev = tenant.createUser({ ...syncedUser(1, 'prev'), onPremisesSyncEnabled: false });
     tenant.updateUser(prev.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
     tenant.createUser(cloudUser(2));
-    lab = await startLab(tenant);
+    const notes: string[] = [];
+    lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
 
     const users = await lab.entra.listUsers();
     expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier]).sort()).toEqual([
       [`cloud2@${DOMAIN}`, null],
-      [`prev1@${DOMAIN}`, '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'],
+      [`prev1@${DOMAIN}`, null],
     ]);
-    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBe('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
+    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBeNull();
+    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toEqual([
+      'note: onPremisesObjectIdentifier not read (Graph 400 BadRequest when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
+    ]);
   });
 
   it('reads a role with more than 20 members in full (Graph cuts $expand at 20)', async () => {

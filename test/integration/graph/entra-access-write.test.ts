@@ -57,7 +57,9 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
     await lab.entra.restoreDeletedUser(d.id);
     expect(tenant.getUser(d.id)?.userPrincipalName).toBe(`synced2@${DOMAIN}`);
     await lab.entra.resetPassword(d.id, 'Very-Secret-Pa55word!', true);
-    expect(tenant.getUser(d.id)?.passwordLastResetAt).toBe('2026-11-01T00:00:00.000Z');
+    // lastPasswordChangeDateTime moves on a reset: the lab clock has not moved since the user was
+    // created, so the reset is stamped one second after it
+    expect(tenant.getUser(d.id)?.passwordLastResetAt).toBe('2026-11-01T00:00:01.000Z');
     expect(JSON.stringify(tenant.toJSON())).not.toContain('Very-Secret-Pa55word!');
     expect((lab.traffic.log ?? []).join('\n')).not.toContain('Very-Secret-Pa55word!');
   });

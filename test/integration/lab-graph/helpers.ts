@@ -9,6 +9,7 @@
  * the SDK would use over https).
  */
 import { Client } from '@microsoft/microsoft-graph-client';
+import { afterEach, beforeEach } from 'vitest';
 import { emptyLabTenantData, LabTenant, type LabUser } from '../../../src/lab/tenant.js';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/lab/graph/index.js';
 import { guidSequence } from '../../helpers/ids.js';
@@ -113,4 +114,22 @@ export async function graphError(p: Promise<unknown>): Promise<{ statusCode: num
     return g;
   }
   throw new Error('expected the Graph call to fail');
+}
+
+/** A fresh tenant (`newTenant()`) and emulator for every test of the calling describe block, closed after each. */
+export function freshLabPerTest(tenantOptions: { disableDelaySeconds?: number } = {}): { readonly lab: Lab; readonly t: LabTenant } {
+  let current: Lab | undefined;
+  beforeEach(async () => {
+    current = await startLab(newTenant(tenantOptions));
+  });
+  afterEach(async () => current?.close());
+  return {
+    get lab(): Lab {
+      if (!current) throw new Error('freshLabPerTest: no lab outside a test');
+      return current;
+    },
+    get t(): LabTenant {
+      return this.lab.tenant;
+    },
+  };
 }

@@ -54,9 +54,10 @@ describe('synced user → cloud by the SOA switch', () => {
         onPremisesSamAccountName: 'alice',
         onPremisesSecurityIdentifier: 'S-1-5-21-1-2-3-1001',
         onPremisesUserPrincipalName: 'alice@contoso.com',
-        onPremisesLastSyncDateTime: '2026-11-01T10:00:00Z',
       },
     });
+    // onPremisesLastSyncDateTime is not among the attributes Microsoft lets an admin clear
+    expect(Object.keys((p.steps[2]?.step as { attributes: object }).attributes)).not.toContain('onPremisesLastSyncDateTime');
   });
 });
 
