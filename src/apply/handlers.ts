@@ -1,6 +1,6 @@
 import { guidToImmutableId, isGuid } from '../model/anchor.js';
 import type { DirectoryAccess } from '../model/directory.js';
-import { escapeRdnValuePairs, firstRdn } from '../model/dn.js';
+import { firstRdn } from '../model/dn.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
@@ -37,8 +37,9 @@ export interface StepHandler<S extends Step> {
 
 type Registry = { [K in StepKind]: StepHandler<Extract<Step, { kind: K }>> };
 
+/** The DN of the user a createUser step creates: derived once by the planner and stored in the step. */
 export function createdUserDn(step: Extract<Step, { kind: 'ad.createUser' }>): string {
-  return `CN=${escapeRdnValuePairs(step.user.cn)},${step.ou}`;
+  return step.dn;
 }
 
 /** The immutable id Entra Connect derives from this AD user with the given source anchor. */

@@ -4,8 +4,9 @@
  *
  * Loads the manifest, obtains the observed state (one seam: `obtainObservedState`), builds the
  * plan, saves the plan document (--out) and prints it. Exit codes: 0 no changes (or changes
- * without --detailed-exitcode), 2 changes with --detailed-exitcode, 1 on any error, including a
- * plan that carries error diagnostics.
+ * without --detailed-exitcode), 2 changes with --detailed-exitcode, 4 with --detailed-exitcode when
+ * blocking hazards keep the plan from being applied, 1 on any error, including a plan that carries
+ * error diagnostics. `--target` (repeatable) narrows the plan to rules, objects or users.
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -33,6 +34,8 @@ export interface PlanArgs extends AccessArgs {
   out?: string;
   format: PlanFormat;
   detailedExitcode: boolean;
+  /** Rule names, object keys or UPNs to narrow the plan to (`--target`, repeatable). */
+  target?: string[];
   /** yargs turns `--no-color` into `color: false`. */
   color?: boolean;
 }
@@ -51,7 +54,16 @@ export function planCommand(io: CliIo, done: (exitCode: number) => void): Comman
         .option('lab', { type: 'boolean', describe: `Read the local lab (state in ${LAB_STATE_DIR})` })
         .option('out', { alias: 'o', type: 'string', describe: 'Save the plan document here (for show and apply)' })
         .option('format', { choices: PLAN_FORMATS, default: 'human', describe: 'Output format on stdout' })
-        .option('detailed-exitcode', { type: 'boolean', default: false, describe: 'Exit 2 when the plan has changes (0 none, 1 error)' })
+        .option('detailed-exitcode', {
+          type: 'boolean',
+          default: false,
+          describe: 'Exit 2 when the plan has changes, 4 when it has changes or problems that cannot be applied (0 none, 1 error)',
+        })
+        .option('target', {
+          type: 'string',
+          array: true,
+          describe: 'Plan only this rule (by name), object key (user/<upn>, group/<id>, tenant) or user (UPN); repeatable. The plan is then partial',
+        })
         .option('color', { type: 'boolean', describe: 'Colour the human output (default: on a terminal without NO_COLOR; --no-color turns it off)' }) as unknown as Argv<PlanArgs>,
     handler: async (args) => {
       done(await runPlan(io, args));
@@ -129,6 +141,7 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
     createdAt: io.now().toISOString(),
     tool: TOOL,
     source: observed.source,
+    ...(args.target !== undefined && args.target.length > 0 ? { targets: args.target } : {}),
   });
 
   if (args.out !== undefined) {
@@ -147,10 +160,16 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
   return planExitCode(plan, args.detailedExitcode);
 }
 
-/** 1 when the plan has error diagnostics; 2 for changes with --detailed-exitcode; else 0. */
+/**
+ * 1 when the plan has error diagnostics. With --detailed-exitcode: 4 when the plan is not applyable
+ * (blocking hazards: changes that cannot be applied, even when no step could be planned, so a
+ * pipeline never reads them as "no changes"), 2 for applyable changes, 0 for none. Else 0.
+ */
 export function planExitCode(plan: Plan, detailed: boolean): number {
   if (plan.diagnostics.some((d) => d.severity === 'error')) return EXIT.error;
-  return detailed && plan.steps.length > 0 ? EXIT.changes : EXIT.ok;
+  if (!detailed) return EXIT.ok;
+  if (!plan.applyable) return EXIT.notApplyable;
+  return plan.steps.length > 0 ? EXIT.changes : EXIT.ok;
 }
 
 /** Writes the plan document atomically; returns an error message or null. */

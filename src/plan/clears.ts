@@ -1,16 +1,24 @@
 import type { ClearOptions, CloudUserRule } from '../model/desired.js';
-import type { OnPremisesLeftovers } from '../model/observed.js';
-import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
-import type { Step } from '../model/step.js';
+import type { EntraUser } from '../model/observed.js';
+import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type ClearableOnPremisesAttribute, type Step } from '../model/step.js';
 import { ruleReason, type PlanContext } from './context.js';
+
+/**
+ * The attributes `clear.otherOnPremisesAttributes` covers: what Microsoft documents as clearable, less
+ * the immutable id (`clear.immutableId`). Not `onPremisesLastSyncDateTime`, which Microsoft does not list
+ * (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes).
+ */
+export const OTHER_CLEARABLE_ATTRIBUTES = CLEARABLE_ON_PREMISES_ATTRIBUTES.filter(
+  (a): a is Exclude<ClearableOnPremisesAttribute, 'onPremisesImmutableId'> => a !== 'onPremisesImmutableId',
+);
 
 /** The cloud user a clear acts on, as known when planning. */
 export interface ClearTarget {
   userId: string;
   upn: string;
   immutableId: string | null;
-  /** Leftover values as read; null when not known (a soft-deleted user not restored yet). */
-  leftovers: OnPremisesLeftovers | null;
+  /** The user as read, for the values to clear; null when not known (a soft-deleted user not restored yet). */
+  leftovers: Pick<EntraUser, (typeof OTHER_CLEARABLE_ATTRIBUTES)[number]> | null;
 }
 
 /**
@@ -32,8 +40,8 @@ export function planClears(
     ids.push(ctx.addStep(key, step, after, ruleReason(rule, `clear the left-over immutable id of cloud-owned ${target.upn}`)));
   }
   if (clear.otherOnPremisesAttributes) {
-    const attributes: Partial<Record<keyof OnPremisesLeftovers, string | null>> = {};
-    for (const a of ON_PREMISES_LEFTOVER_ATTRIBUTES) {
+    const attributes: Partial<Record<ClearableOnPremisesAttribute, string | null>> = {};
+    for (const a of OTHER_CLEARABLE_ATTRIBUTES) {
       if (target.leftovers === null) attributes[a] = null;
       else if (target.leftovers[a] !== null) attributes[a] = target.leftovers[a];
     }

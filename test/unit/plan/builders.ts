@@ -153,7 +153,17 @@ export function cloudRule(name: string, selector: UserSelector, method: CloudUse
 }
 
 export function onPremRule(name: string, selector: UserSelector, link: 'hard' | 'soft', over: Partial<OnPremisesUserRule> = {}): OnPremisesUserRule {
-  return { name, selector, location: loc(over.location?.line), authority: 'onPremises', link, counterpart: { by: 'upn' }, ...over };
+  return {
+    name,
+    selector,
+    location: loc(over.location?.line),
+    authority: 'onPremises',
+    link,
+    counterpart: { by: 'upn' },
+    setImmutableId: false,
+    requirePasswordChange: false,
+    ...over,
+  };
 }
 
 export function desired(parts: {
@@ -185,7 +195,7 @@ export function desired(parts: {
     users: parts.users ?? [],
     groups: parts.groups ?? [],
     allow: { disruptive: false, irreversible: false, exceedDeletionThreshold: false },
-    sync: { timeoutS: 7200, pollIntervalS: 30 },
+    sync: { timeoutS: 7200, pollIntervalS: 30, deletionWaves: false },
   };
 }
 
