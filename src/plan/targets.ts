@@ -25,10 +25,11 @@ export function resolveTargets(
 ): TargetSet {
   const owners = new Set<string>();
   const unmatched: string[] = [];
-  const byUpn = new Map<string, string>();
+  // one UPN may name two identities (a cloud user and an unlinked AD user with the same UPN): both
+  const byUpn = new Map<string, string[]>();
   for (const i of ctx.join.identities) {
-    const upn = selectorUpn(i);
-    if (upn !== null) byUpn.set(upn.toLowerCase(), i.key);
+    const upn = selectorUpn(i)?.toLowerCase();
+    if (upn !== undefined) byUpn.set(upn, [...(byUpn.get(upn) ?? []), i.key]);
   }
   const identityKeys = new Set(ctx.join.identities.map((i) => i.key));
   for (const t of targets) {
@@ -51,8 +52,7 @@ export function resolveTargets(
       owners.add(t);
       matched = true;
     }
-    const key = byUpn.get(t.toLowerCase());
-    if (key !== undefined) {
+    for (const key of byUpn.get(t.toLowerCase()) ?? []) {
       owners.add(key);
       matched = true;
     }
