@@ -111,6 +111,6 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     [{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to hard-match ${e.userPrincipalName}`, objectKeys: keys, blocking: false }],
     [w],
   );
-  planSyncEffects(ctx, w, e, adValuesOf(ad), 'hard', { created: false, keys });
+  planSyncEffects(ctx, w, e, adValuesOf(ad, [], move.kind === 'move' ? move.toOu : undefined), 'hard', { created: false, keys });
   ctx.reliesOnUnknown('blockCloudObjectTakeoverThroughHardMatch', [w], keys);
 }

@@ -79,6 +79,6 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   const w = ctx.addStep(id.key, wait, [swId], ruleReason(rule, `wait until the sync cycle takes ${e.userPrincipalName} back from ${found.ad.dn} (AD values then overwrite cloud edits)`));
   ctx.rollbackAwaits.push(w);
   ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to take ${e.userPrincipalName} back`, objectKeys: [...keys], blocking: false }], [w]);
-  planSyncEffects(ctx, w, e, adValuesOf(found.ad), 'rollback', { created: false, keys: [...keys] });
+  planSyncEffects(ctx, w, e, adValuesOf(found.ad, [], move.kind === 'move' ? move.toOu : undefined), 'rollback', { created: false, keys: [...keys] });
   ctx.reliesOnUnknown('blockCloudObjectTakeoverThroughHardMatch', [swId, w], [...keys]);
 }

@@ -285,7 +285,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     }
     const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
     w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle ${byAnchor ? 'hard-matches' : 'soft-matches'} ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
-    planSyncEffects(ctx, w, e, adValuesOf(ad, changes), byAnchor ? 'hard' : 'soft', { created: false, keys: [...keys] });
+    planSyncEffects(ctx, w, e, adValuesOf(ad, changes, move.kind === 'move' ? move.toOu : undefined), byAnchor ? 'hard' : 'soft', { created: false, keys: [...keys] });
   } else {
     const created = newUser as NewAdUser;
     ctx.plannedDns.add(newDn);

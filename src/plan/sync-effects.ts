@@ -1,6 +1,7 @@
 import type { AdUser, EntraUser } from '../model/observed.js';
 import type { HazardDraft, PlanContext } from './context.js';
 import type { SyncAttributeEffect, SyncEffects } from '../model/plan.js';
+import { firstRdn } from '../model/dn.js';
 import type { AttrChange, NewAdUser } from '../model/step.js';
 
 /** The values of an AD user that flow to the cloud user on a match (after this plan's own AD writes). */
@@ -15,10 +16,13 @@ export interface AdValues {
   proxyAddresses: string[];
 }
 
-/** An AD user's values once `changes` (the plan's ad.modify) are made. */
-export function adValuesOf(ad: AdUser, changes: readonly AttrChange[] = []): AdValues {
+/**
+ * An AD user's values once the plan's own writes are made: `changes` (its ad.modify) and `movedTo`
+ * (the OU its ad.move puts it in, so `dn` is where the user is when the cycle matches it).
+ */
+export function adValuesOf(ad: AdUser, changes: readonly AttrChange[] = [], movedTo?: string): AdValues {
   const v: AdValues = {
-    dn: ad.dn,
+    dn: movedTo === undefined ? ad.dn : `${firstRdn(ad.dn)},${movedTo}`,
     userPrincipalName: ad.userPrincipalName,
     enabled: ad.enabled,
     displayName: ad.displayName,
