@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type {
   AllowOptions,
+  ClearOptions,
   DesiredActiveDirectory,
   DesiredTenant,
   GroupRule,
@@ -75,7 +76,7 @@ interface RawUserRule {
   select: RawUserSelector;
   authority: 'cloud' | 'onPremises';
   method?: 'sourceOfAuthority' | 'scopeRemoval' | 'tenantDisable';
-  clear?: { immutableId?: boolean; otherOnPremisesAttributes?: boolean };
+  clear?: { immutableId?: boolean; otherOnPremisesAttributes?: boolean; objectIdentifier?: boolean };
   link?: 'hard' | 'soft';
   counterpart?: { by: 'upn' | 'mail' | 'samAccountName' };
   createIn?: string;
@@ -189,12 +190,9 @@ function normaliseUserRule(raw: RawUserRule, index: number, source: YamlSource):
     location: locate(source, ['users', String(index)]),
   };
   if (raw.authority === 'cloud') {
-    return {
-      ...base,
-      authority: 'cloud',
-      method: raw.method ?? 'sourceOfAuthority',
-      clear: { immutableId: raw.clear?.immutableId ?? false, otherOnPremisesAttributes: raw.clear?.otherOnPremisesAttributes ?? false },
-    };
+    const clear: ClearOptions = { immutableId: raw.clear?.immutableId ?? false, otherOnPremisesAttributes: raw.clear?.otherOnPremisesAttributes ?? false };
+    if (raw.clear?.objectIdentifier === true) clear.objectIdentifier = true;
+    return { ...base, authority: 'cloud', method: raw.method ?? 'sourceOfAuthority', clear };
   }
   const rule: OnPremisesUserRule = {
     ...base,

@@ -85,9 +85,16 @@ export interface ClearOptions {
   immutableId: boolean;
   /**
    * The other on-premises attributes Microsoft documents as clearable (distinguished name, domain,
-   * object identifier, SAM, SID, UPN): `CLEARABLE_ON_PREMISES_ATTRIBUTES` without the immutable id.
+   * SAM, SID, UPN): `CLEARABLE_ON_PREMISES_ATTRIBUTES` without the immutable id and the object
+   * identifier, which have their own options.
    */
   otherOnPremisesAttributes: boolean;
+  /**
+   * Set `onPremisesObjectIdentifier` to null (its own option: Graph needs the extra permission
+   * `User-OnPremisesSyncBehavior.ReadWrite.All` for it, and it decides the 2026-07-01 hard-match
+   * protections). Absent = false.
+   */
+  objectIdentifier?: boolean;
 }
 
 export type UserRule = CloudUserRule | OnPremisesUserRule;

@@ -59,6 +59,25 @@ describe('synced user → cloud by the SOA switch', () => {
       },
     });
   });
+
+  it('clear.objectIdentifier → onPremisesObjectIdentifier joins the clear; without it, otherOnPremisesAttributes leaves it alone', () => {
+    const mapped = { ...aliceE, onPremisesObjectIdentifier: alice.objectGuid };
+    const attributesOf = (clear: { immutableId: boolean; otherOnPremisesAttributes: boolean; objectIdentifier?: boolean }) => {
+      const p = plan(desired({ users: [{ ...soa, clear }] }), observed({ ad: [alice], entra: [mapped] }));
+      const s = p.steps.find((x) => x.step.kind === 'entra.clearOnPremisesAttributes')?.step;
+      return s?.kind === 'entra.clearOnPremisesAttributes' ? Object.keys(s.attributes) : [];
+    };
+    expect(attributesOf({ immutableId: false, otherOnPremisesAttributes: true })).not.toContain('onPremisesObjectIdentifier');
+    expect(attributesOf({ immutableId: false, otherOnPremisesAttributes: false, objectIdentifier: true })).toEqual(['onPremisesObjectIdentifier']);
+    expect(attributesOf({ immutableId: false, otherOnPremisesAttributes: true, objectIdentifier: true })).toEqual([
+      'onPremisesDistinguishedName',
+      'onPremisesDomainName',
+      'onPremisesSamAccountName',
+      'onPremisesSecurityIdentifier',
+      'onPremisesUserPrincipalName',
+      'onPremisesObjectIdentifier',
+    ]);
+  });
 });
 
 describe('synced user → cloud by scope removal', () => {
