@@ -143,6 +143,9 @@ export const STEP_HANDLERS: Registry = {
   'entra.clearOnPremisesAttributes': {
     title: (s) => `clear the on-premises attributes of ${s.upn} (${Object.keys(s.attributes).join(', ')})`,
     isDone: async (s, ctx) => {
+      // A null onPremisesObjectIdentifier proves nothing where Graph does not return it (the reads fall
+      // back to a $select without it), and clearing it again is harmless: always send that clear.
+      if (Object.keys(s.attributes).includes('onPremisesObjectIdentifier')) return false;
       const u = await ctx.entra.getUser(s.userId);
       if (!u) return false;
       const rec = u as unknown as Record<string, unknown>;

@@ -9,7 +9,7 @@ import { holdsAdminRole, isSynced, roleNames, ruleReason, entraPrimary, type Haz
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { checkHardMatch, planIdentifierClear } from './hard-match.js';
 import { adInScope, deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
-import { adValuesOf, newUserValues, planSyncEffects } from './sync-effects.js';
+import { adValuesOf, newUserValues, planSyncEffects, sameValueSet } from './sync-effects.js';
 
 /** Characters AD does not allow in sAMAccountName (plus whitespace), replaced by `-`. */
 const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
@@ -87,13 +87,6 @@ export function targetProxyAddresses(adList: readonly string[], entraList: reado
   return [`SMTP:${entraPrimaryOriginal}`, ...rest];
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((v, i) => v === y[i]);
-}
-
 /** The attribute changes that make the AD user soft-match the Entra user (only what differs). */
 export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   const changes: AttrChange[] = [];
@@ -105,7 +98,7 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   single('mail', ad.mail, e.mail);
   if (primary) {
     const to = targetProxyAddresses(ad.proxyAddresses, e.proxyAddresses, primary);
-    if (!sameList(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
+    if (!sameValueSet(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
   }
   single('givenName', ad.givenName, e.givenName);
   single('sn', ad.surname, e.surname);

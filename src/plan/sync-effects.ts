@@ -73,12 +73,13 @@ export function newUserValues(dn: string, u: NewAdUser): AdValues {
 
 const present = (v: string | null): v is string => v !== null && v !== '';
 const asList = (v: string | null): string[] => (present(v) ? [v] : []);
-const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
+/** The same values in any order (multi-valued attributes are sets; the case of an `SMTP:` prefix counts). */
+export function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const x = [...a].sort();
   const y = [...b].sort();
   return x.every((v, i) => v === y[i]);
-};
+}
 
 /**
  * The cloud attributes a match changes. Microsoft: "All attributes in Microsoft Entra ID with a value in
@@ -97,7 +98,7 @@ export function syncAttributeEffects(e: EntraUser, v: AdValues): SyncAttributeEf
   single('givenName', e.givenName, v.givenName);
   single('surname', e.surname, v.surname);
   single('mail', e.mail, v.mail);
-  if (v.proxyAddresses.length > 0 && !sameSet(e.proxyAddresses, v.proxyAddresses)) {
+  if (v.proxyAddresses.length > 0 && !sameValueSet(e.proxyAddresses, v.proxyAddresses)) {
     out.push({ attribute: 'proxyAddresses', from: [...e.proxyAddresses], to: [...v.proxyAddresses] });
   }
   return out;

@@ -2,20 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadManifestText } from '../../../src/manifest/load.js';
 import type { Diagnostic } from '../../../src/model/diagnostic.js';
-import { withHeader } from './fixtures.js';
+import { MINIMAL_HEADER, withHeader } from './fixtures.js';
 
-const HEADER_WITH_TENANT = (tenantExtra: string) =>
-  withHeader('', `apiVersion: entra-soa/v1
-tenant:
-  id: 6f1c2d9e-0000-4000-8000-000000000001
-${tenantExtra}activeDirectory:
-  connection:
-    url: ldaps://dc1.contoso.com
-    baseDn: DC=contoso,DC=com
-    bindDn: CN=svc,DC=contoso,DC=com
-    bindPasswordEnv: ENTRA_SOA_AD_PASSWORD
-  sourceAnchor: objectGUID
-`);
+/** The minimal manifest header with extra `tenant:` lines. */
+const HEADER_WITH_TENANT = (tenantExtra: string) => withHeader('', MINIMAL_HEADER.replace('activeDirectory:', `${tenantExtra}activeDirectory:`));
 const codesAt = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.location?.line}:${d.location?.col} ${d.severity} ${d.code}`);
 
 describe('manifest options of issue 7', () => {
