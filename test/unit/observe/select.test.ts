@@ -59,6 +59,11 @@ describe('OU selectors compare DNs by value (issue 12 §7)', () => {
     expect(keys('ou=r\\2cd , ou=STAFF, dc=Contoso,dc=com')).toEqual(['user/anna@contoso.com']);
   });
 
+  it('without escapes (the fast path) case and spaces still do not matter', () => {
+    expect(keys('ou=staff , DC=Contoso,dc=COM')).toEqual(['user/anna@contoso.com']);
+    expect(keys('OU=Sales,DC=contoso,DC=com')).toEqual([]);
+  });
+
   it('a different OU → nothing; a DN the value parser refuses → compared as text, no exception', () => {
     expect(keys('OU=RD,OU=Staff,DC=contoso,DC=com')).toEqual([]);
     expect(dnWithinByValue('CN=x,garbage', 'garbage')).toBe(true);
