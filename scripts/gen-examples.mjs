@@ -28,10 +28,12 @@ const OU = {
   service: `OU=Service,${BASE_DN}`,
 };
 // When each example's state was read. Most were captured on 2026-03-02, before Entra ID's
-// hard-match hardening of 2026-07-01; hard-link was captured after it, so its plan (planned an hour
-// after capture by test/golden) shows the hardening's refusals. Set per example in the loop below.
+// hard-match hardening of 2026-07-01; hard-link and groups-and-features were captured after it, so
+// their plans (planned an hour after capture by test/golden) show how the hardening applies: refusals,
+// a cleared onPremisesObjectIdentifier, and a rollback it does not block. Set per example below.
 const DEFAULT_DATES = { capturedAt: '2026-03-02T08:00:00.000Z', lastSync: '2026-03-02T07:41:12Z' };
-const EXAMPLE_DATES = { 'hard-link': { capturedAt: '2026-11-20T08:00:00.000Z', lastSync: '2026-11-20T07:41:12Z' } };
+const AFTER_HARDENING = { capturedAt: '2026-11-20T08:00:00.000Z', lastSync: '2026-11-20T07:41:12Z' };
+const EXAMPLE_DATES = { 'hard-link': AFTER_HARDENING, 'groups-and-features': AFTER_HARDENING };
 let CAPTURED_AT = DEFAULT_DATES.capturedAt;
 let LAST_SYNC = DEFAULT_DATES.lastSync;
 const SID_PREFIX = 'S-1-5-21-1004336348-1177238915-682003330';
@@ -256,6 +258,8 @@ function baseState() {
         blockSoftMatchEnabled: false,
         blockCloudObjectTakeoverThroughHardMatchEnabled: true,
         softMatchOnUpnEnabled: false,
+        // read by a Global Administrator's sign-in; express installs turn it on
+        passwordSyncEnabled: true,
       },
       accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 500 },
     },
@@ -482,8 +486,10 @@ sync:
       { role: 'User Administrator', state: 'eligible', privileged: true },
     ];
     // Yara was synced from an older AD account once (a previous contract); Entra ID kept its
-    // objectGUID in onPremisesObjectIdentifier, so from 2026-07-01 her hard match is refused.
+    // objectGUID in onPremisesObjectIdentifier, so from 2026-07-01 the plan clears it before the match.
     findEntra(s, 'yara.nasser@contractors.contoso.com').onPremisesObjectIdentifier = '5d0c3a9e-7b21-4f6e-9c84-2a1f0e6b7d13';
+    // Wendy's display name was edited in the cloud; the match puts the AD one back.
+    findEntra(s, 'wendy.zhou@contractors.contoso.com').displayName = 'Wendy Zhou (Contractor)';
     const manifest = `${HEADER('Hand the contractors created in the cloud over to AD by setting their immutable id (hard match).')}tenant:
   id: ${TENANT_ID}
   features:
@@ -529,6 +535,8 @@ sync:
       a.userPrincipalName = `${local}@corp.contoso.com`;
       a.mail = h.oldMail;
       a.proxyAddresses = [`SMTP:${h.oldMail}`];
+      // Sofia's AD account was prepared but not enabled yet: the match would disable her cloud account
+      if (h.given === 'Sofia') a.enabled = false;
       s.ad.users.push(a);
     }
     s.entra.users.push(
@@ -550,14 +558,19 @@ ${AD_BLOCK()}users:
     authority: onPremises
     link: soft
     createIn: ${OU.sales}
+    requirePasswordChange: true
 `;
     return { manifest, state: s };
   },
 
   'groups-and-features': () => {
     const s = baseState();
-    // Tomas was switched to the cloud by mistake; he goes back to AD (rollback).
-    convert(findEntra(s, 'tomas.berg@contoso.com'));
+    // Tomas was switched to the cloud by mistake; he goes back to AD (rollback). He is still mapped to
+    // his own AD object (onPremisesObjectIdentifier), which the 2026-07-01 hardening does not block.
+    // His display name was edited in the cloud meanwhile: the rollback puts the AD one back.
+    const tomas = findEntra(s, 'tomas.berg@contoso.com');
+    convert(tomas);
+    tomas.displayName = 'Tomas Berg (on leave)';
     const manifest = `${HEADER('Convert groups to cloud ownership, set the tenant sync features and threshold, and roll back one switch.')}tenant:
   id: ${TENANT_ID}
   directorySync: enabled

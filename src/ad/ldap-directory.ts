@@ -360,6 +360,11 @@ export class LdapDirectory implements DirectoryAccess {
       (client) => client.add(dn, attributes),
       'write',
     );
+    if (user.mustChangePassword === true) {
+      // "User must change password at next logon": pwdLastSet 0, the only value besides -1 AD accepts.
+      const change = new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdLastSet', values: ['0'] }) });
+      await this.run({ action: `require a password change at next logon for ${dn}`, dn, right: 'Write pwdLastSet' }, (client) => client.modify(dn, change), 'write');
+    }
     const created = await this.getUserByDn(dn);
     if (!created) throw new DirectoryError('other', `created ${dn} but cannot read it back`, dn);
     return created;

@@ -1,6 +1,6 @@
 import { guidToImmutableId, isGuid } from '../model/anchor.js';
 import type { DirectoryAccess } from '../model/directory.js';
-import { escapeRdnValuePairs, firstRdn } from '../model/dn.js';
+import { firstRdn } from '../model/dn.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
@@ -37,8 +37,9 @@ export interface StepHandler<S extends Step> {
 
 type Registry = { [K in StepKind]: StepHandler<Extract<Step, { kind: K }>> };
 
+/** The DN of the user a createUser step creates: derived once by the planner and stored in the step. */
 export function createdUserDn(step: Extract<Step, { kind: 'ad.createUser' }>): string {
-  return `CN=${escapeRdnValuePairs(step.user.cn)},${step.ou}`;
+  return step.dn;
 }
 
 /** The immutable id Entra Connect derives from this AD user with the given source anchor. */
@@ -142,6 +143,9 @@ export const STEP_HANDLERS: Registry = {
   'entra.clearOnPremisesAttributes': {
     title: (s) => `clear the on-premises attributes of ${s.upn} (${Object.keys(s.attributes).join(', ')})`,
     isDone: async (s, ctx) => {
+      // A null onPremisesObjectIdentifier proves nothing where Graph does not return it (the reads fall
+      // back to a $select without it), and clearing it again is harmless: always send that clear.
+      if (Object.keys(s.attributes).includes('onPremisesObjectIdentifier')) return false;
       const u = await ctx.entra.getUser(s.userId);
       if (!u) return false;
       const rec = u as unknown as Record<string, unknown>;

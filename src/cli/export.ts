@@ -117,7 +117,7 @@ function readerShell(args: ExportArgs, given: ExportGiven): { desired: DesiredSt
       users: [],
       groups: [],
       allow: { disruptive: false, irreversible: false, exceedDeletionThreshold: false },
-      sync: { timeoutS: MANIFEST_DEFAULTS.syncTimeoutS, pollIntervalS: MANIFEST_DEFAULTS.syncPollIntervalS },
+      sync: { timeoutS: MANIFEST_DEFAULTS.syncTimeoutS, pollIntervalS: MANIFEST_DEFAULTS.syncPollIntervalS, deletionWaves: false },
     },
   };
 }

@@ -27,6 +27,8 @@ export const EXIT = {
   changes: 2,
   /** `apply`: finished, but some steps failed. */
   applyFailed: 3,
+  /** `plan --detailed-exitcode`: the plan has changes that cannot be applied (blocking hazards). */
+  notApplyable: 4,
 } as const;
 
 /**

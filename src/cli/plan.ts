@@ -4,8 +4,10 @@
  *
  * Loads the manifest, obtains the observed state (one seam: `obtainObservedState`), checks that it
  * is the manifest's tenant, builds the plan, saves the plan document (--out) and prints it. Exit
- * codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with
- * --detailed-exitcode, 1 on any error, including a plan that carries error diagnostics.
+ * codes: 0 no changes (or changes without --detailed-exitcode), 2 changes with --detailed-exitcode,
+ * 4 with --detailed-exitcode when blocking hazards keep the plan from being applied, 1 on any error,
+ * including a plan that carries error diagnostics. `--target` (repeatable) narrows the plan to rules,
+ * objects or users.
  */
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
@@ -33,6 +35,8 @@ export interface PlanArgs extends AccessArgs {
   force?: boolean;
   format: PlanFormat;
   detailedExitcode: boolean;
+  /** Rule names, object keys or UPNs to narrow the plan to (`--target`, repeatable). */
+  target?: string[];
   /** yargs turns `--no-color` into `color: false`. */
   color?: boolean;
 }
@@ -48,7 +52,18 @@ export function planCommand(io: CliIo, done: (exitCode: number) => void): Comman
         .option('out', { alias: 'o', type: 'string', group: OWN_OPTIONS, describe: 'Save the plan document here (for show and apply); never replaces a file that is not a plan' })
         .option('force', FORCE_OPTION)
         .option('format', { choices: PLAN_FORMATS, default: 'human', group: OWN_OPTIONS, describe: 'Output format on stdout' })
-        .option('detailed-exitcode', { type: 'boolean', default: false, group: OWN_OPTIONS, describe: 'Exit 2 when the plan has changes (0 none, 1 error)' })
+        .option('detailed-exitcode', {
+          type: 'boolean',
+          default: false,
+          group: OWN_OPTIONS,
+          describe: 'Exit 2 when the plan has changes, 4 when it has changes or problems that cannot be applied (0 none, 1 error)',
+        })
+        .option('target', {
+          type: 'string',
+          array: true,
+          group: OWN_OPTIONS,
+          describe: 'Plan only this rule (by name), object key (user/<upn>, group/<id>, tenant) or user (UPN); repeatable. The plan is then partial',
+        })
         .option('color', COLOR_OPTION) as unknown as Argv<Omit<PlanArgs, 'file'> & ManifestArgs>,
     handler: async (args) => {
       done(await runPlan(io, { ...args, file: manifestPathOf(args) }));
@@ -98,6 +113,7 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
     createdAt: io.now().toISOString(),
     tool: TOOL,
     source: observed.source,
+    ...(args.target !== undefined && args.target.length > 0 ? { targets: args.target } : {}),
   });
 
   if (out !== undefined) {
@@ -116,8 +132,14 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
   return planExitCode(plan, args.detailedExitcode);
 }
 
-/** 1 when the plan has error diagnostics; 2 for changes with --detailed-exitcode; else 0. */
+/**
+ * 1 when the plan has error diagnostics. With --detailed-exitcode: 4 when the plan is not applyable
+ * (blocking hazards: changes that cannot be applied, even when no step could be planned, so a
+ * pipeline never reads them as "no changes"), 2 for applyable changes, 0 for none. Else 0.
+ */
 export function planExitCode(plan: Plan, detailed: boolean): number {
   if (plan.diagnostics.some((d) => d.severity === 'error')) return EXIT.error;
-  return detailed && plan.steps.length > 0 ? EXIT.changes : EXIT.ok;
+  if (!detailed) return EXIT.ok;
+  if (!plan.applyable) return EXIT.notApplyable;
+  return plan.steps.length > 0 ? EXIT.changes : EXIT.ok;
 }

@@ -9,6 +9,7 @@
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError, type EntraAccess } from '../model/entra.js';
+import { CLEARABLE_ON_PREMISES_ATTRIBUTES } from '../model/step.js';
 import {
   ON_PREMISES_LEFTOVER_ATTRIBUTES,
   type DeletedEntraUser,
@@ -62,8 +63,12 @@ export const GROUP_SELECT = [
   'onPremisesSecurityIdentifier',
 ] as const;
 
-/** The onPremises* attributes `clearOnPremisesAttributes` may set to null. */
-export const CLEARABLE_ATTRIBUTES: readonly string[] = ['onPremisesImmutableId', ...ON_PREMISES_LEFTOVER_ATTRIBUTES];
+/**
+ * The onPremises* attributes `clearOnPremisesAttributes` may set to null: exactly those Microsoft
+ * documents as clearable (not onPremisesLastSyncDateTime), CLEARABLE_ON_PREMISES_ATTRIBUTES.
+ * https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes
+ */
+export const CLEARABLE_ATTRIBUTES: readonly string[] = CLEARABLE_ON_PREMISES_ATTRIBUTES;
 
 export interface GraphEntraAccessOptions {
   client: Client;

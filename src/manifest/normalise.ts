@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import type {
   AllowOptions,
+  ClearOptions,
   DesiredActiveDirectory,
   DesiredTenant,
   GroupRule,
   GroupSelector,
   ManifestFeatureName,
+  OnPremisesUserRule,
   SyncAwaitOptions,
   UserRule,
   UserSelector,
@@ -51,6 +53,7 @@ interface RawTenant {
   features?: Partial<Record<ManifestFeatureName, boolean>>;
   accidentalDeletionThreshold?: number;
   graphEndpoint?: string;
+  passwordHashSync?: boolean;
 }
 interface RawActiveDirectory {
   connection: { url: string; baseDn: string; bindDn: string; bindPasswordEnv: string; caFile?: string; startTls?: boolean };
@@ -58,20 +61,31 @@ interface RawActiveDirectory {
   syncScope?: { include?: string[]; exclude?: string[] };
   unsyncedOu?: string;
 }
-type RawUserSelector = { upn?: string; upns?: string[]; upnGlob?: string; ou?: string; samAccountName?: string; all?: true };
+type RawUserSelector = {
+  upn?: string;
+  upns?: string[];
+  upnGlob?: string;
+  ou?: string;
+  samAccountName?: string;
+  all?: true;
+  exclude?: RawUserSelector[];
+};
+type RawGroupSelector = { displayName?: string; displayNames?: string[]; all?: true; exclude?: RawGroupSelector[] };
 interface RawUserRule {
   name?: string;
   select: RawUserSelector;
   authority: 'cloud' | 'onPremises';
   method?: 'sourceOfAuthority' | 'scopeRemoval' | 'tenantDisable';
-  clear?: { immutableId?: boolean; otherOnPremisesAttributes?: boolean };
+  clear?: { immutableId?: boolean; otherOnPremisesAttributes?: boolean; objectIdentifier?: boolean };
   link?: 'hard' | 'soft';
   counterpart?: { by: 'upn' | 'mail' | 'samAccountName' };
   createIn?: string;
+  setImmutableId?: boolean;
+  requirePasswordChange?: boolean;
 }
 interface RawGroupRule {
   name?: string;
-  select: { displayName?: string; displayNames?: string[]; all?: true };
+  select: RawGroupSelector;
   authority: 'cloud';
 }
 interface RawAllow {
@@ -83,6 +97,7 @@ interface RawSync {
   timeout?: string;
   pollInterval?: string;
   triggerCommand?: string[];
+  deletionWaves?: boolean;
 }
 
 /**
@@ -129,6 +144,7 @@ function normaliseTenant(raw: RawTenant, source: YamlSource): DesiredTenant {
   if (raw.directorySync !== undefined) t.directorySync = raw.directorySync;
   if (raw.accidentalDeletionThreshold !== undefined) t.accidentalDeletionThreshold = raw.accidentalDeletionThreshold;
   if (raw.graphEndpoint !== undefined) t.graphEndpoint = raw.graphEndpoint;
+  if (raw.passwordHashSync !== undefined) t.passwordHashSync = raw.passwordHashSync;
   return t;
 }
 
@@ -153,6 +169,12 @@ function normaliseActiveDirectory(raw: RawActiveDirectory, source: YamlSource, b
 }
 
 function normaliseUserSelector(s: RawUserSelector): UserSelector {
+  const sel = userSelectorForm(s);
+  if (s.exclude !== undefined) sel.exclude = s.exclude.map(normaliseUserSelector);
+  return sel;
+}
+
+function userSelectorForm(s: RawUserSelector): UserSelector {
   if (s.upn !== undefined) return { kind: 'upn', upn: s.upn };
   if (s.upns !== undefined) return { kind: 'upns', upns: [...s.upns] };
   if (s.upnGlob !== undefined) return { kind: 'upnGlob', glob: s.upnGlob };
@@ -168,27 +190,31 @@ function normaliseUserRule(raw: RawUserRule, index: number, source: YamlSource):
     location: locate(source, ['users', String(index)]),
   };
   if (raw.authority === 'cloud') {
-    return {
-      ...base,
-      authority: 'cloud',
-      method: raw.method ?? 'sourceOfAuthority',
-      clear: { immutableId: raw.clear?.immutableId ?? false, otherOnPremisesAttributes: raw.clear?.otherOnPremisesAttributes ?? false },
-    };
+    const clear: ClearOptions = { immutableId: raw.clear?.immutableId ?? false, otherOnPremisesAttributes: raw.clear?.otherOnPremisesAttributes ?? false };
+    if (raw.clear?.objectIdentifier === true) clear.objectIdentifier = true;
+    return { ...base, authority: 'cloud', method: raw.method ?? 'sourceOfAuthority', clear };
   }
-  const rule: UserRule = {
+  const rule: OnPremisesUserRule = {
     ...base,
     authority: 'onPremises',
     link: raw.link ?? 'hard',
     counterpart: { by: raw.counterpart?.by ?? 'upn' },
+    setImmutableId: raw.setImmutableId ?? false,
+    requirePasswordChange: raw.requirePasswordChange ?? false,
   };
   if (raw.createIn !== undefined) rule.createIn = raw.createIn;
   return rule;
 }
 
-function normaliseGroupSelector(s: RawGroupRule['select']): GroupSelector {
-  if (s.displayName !== undefined) return { kind: 'displayName', name: s.displayName };
-  if (s.displayNames !== undefined) return { kind: 'displayNames', names: [...s.displayNames] };
-  return { kind: 'all' };
+function normaliseGroupSelector(s: RawGroupSelector): GroupSelector {
+  const sel: GroupSelector =
+    s.displayName !== undefined
+      ? { kind: 'displayName', name: s.displayName }
+      : s.displayNames !== undefined
+        ? { kind: 'displayNames', names: [...s.displayNames] }
+        : { kind: 'all' };
+  if (s.exclude !== undefined) sel.exclude = s.exclude.map(normaliseGroupSelector);
+  return sel;
 }
 
 function normaliseGroupRule(raw: RawGroupRule, index: number, source: YamlSource): GroupRule {
@@ -212,6 +238,7 @@ function normaliseSync(raw: RawSync): SyncAwaitOptions {
   const sync: SyncAwaitOptions = {
     timeoutS: (raw.timeout === undefined ? null : durationToSeconds(raw.timeout)) ?? MANIFEST_DEFAULTS.syncTimeoutS,
     pollIntervalS: (raw.pollInterval === undefined ? null : durationToSeconds(raw.pollInterval)) ?? MANIFEST_DEFAULTS.syncPollIntervalS,
+    deletionWaves: raw.deletionWaves ?? false,
   };
   if (raw.triggerCommand !== undefined) sync.triggerCommand = [...raw.triggerCommand];
   return sync;

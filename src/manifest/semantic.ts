@@ -8,9 +8,10 @@ import { locate } from './yaml-source.js';
 
 /**
  * The checks the schema cannot express: `dn-outside-base`, `unsynced-ou-required`, `unsynced-ou-in-scope`,
- * `create-in-requires-soft`, `tenant-disable-conflict`, and static `rule-conflict` /
- * `rule-overlap` between rules with the same selector or naming the same UPN. Overlaps that
- * depend on which users exist are the planner's to find.
+ * `create-in-requires-soft`, `set-immutable-id-requires-soft`, `password-change-requires-create-in`
+ * (warning), `tenant-disable-conflict`, and static `rule-conflict` / `rule-overlap` between rules with
+ * the same selector or naming the same UPN. Overlaps that depend on which users exist are the planner's
+ * to find.
  */
 export function semanticDiagnostics(parts: ManifestParts, source: YamlSource): Diagnostic[] {
   return [
@@ -52,11 +53,20 @@ function dnOutsideBaseChecks(parts: ManifestParts, source: YamlSource): Diagnost
   ad.syncScope.exclude.forEach((dn, i) => check(dn, 'activeDirectory.syncScope.exclude entry', ['activeDirectory', 'syncScope', 'exclude', String(i)]));
   if (ad.unsyncedOu !== undefined) check(ad.unsyncedOu, 'activeDirectory.unsyncedOu', ['activeDirectory', 'unsyncedOu']);
   for (const { index, rule } of parts.users) {
-    if (rule.selector.kind === 'ou') check(rule.selector.dn, `rule "${rule.name}": select.ou`, ['users', String(index), 'select', 'ou']);
+    for (const { selector, segments } of selectorsWithin(rule.selector, ['users', String(index), 'select'])) {
+      if (selector.kind === 'ou') check(selector.dn, `rule "${rule.name}": ${segments.slice(2).join('.')}.ou`, [...segments, 'ou']);
+    }
     if (rule.authority === 'onPremises' && rule.createIn !== undefined) {
       check(rule.createIn, `rule "${rule.name}": createIn`, ['users', String(index), 'createIn']);
     }
   }
+  return out;
+}
+
+/** A selector and every selector nested in its `exclude` lists, with their manifest paths. */
+function selectorsWithin(sel: UserSelector, segments: string[]): { selector: UserSelector; segments: string[] }[] {
+  const out = [{ selector: sel, segments }];
+  (sel.exclude ?? []).forEach((x, i) => out.push(...selectorsWithin(x, [...segments, 'exclude', String(i)])));
   return out;
 }
 
@@ -108,6 +118,24 @@ function scopeRemovalChecks(parts: ManifestParts, source: YamlSource): Diagnosti
 function createInChecks(parts: ManifestParts, source: YamlSource): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const { index, rule } of parts.users) {
+    if (rule.authority === 'onPremises' && rule.setImmutableId && rule.link !== 'soft') {
+      out.push(
+        error(
+          'set-immutable-id-requires-soft',
+          `rule "${rule.name}" has setImmutableId but link: ${rule.link}. A hard link always sets the immutable id; setImmutableId ` +
+            'is for link: soft, where it also sets the anchor after preparing the AD user. Remove setImmutableId or use link: soft.',
+          locate(source, ['users', String(index), 'setImmutableId'], 'key'),
+        ),
+      );
+    }
+    if (rule.authority === 'onPremises' && rule.requirePasswordChange && rule.createIn === undefined) {
+      out.push({
+        severity: 'warning',
+        code: 'password-change-requires-create-in',
+        message: `rule "${rule.name}" has requirePasswordChange but no createIn, so it creates no AD user and the option has no effect. Add createIn or remove requirePasswordChange.`,
+        location: locate(source, ['users', String(index), 'requirePasswordChange'], 'key'),
+      });
+    }
     if (rule.authority === 'onPremises' && rule.createIn !== undefined && rule.link !== 'soft') {
       out.push(
         error(
@@ -143,6 +171,11 @@ function tenantDisableChecks(parts: ManifestParts, source: YamlSource): Diagnost
 
 /** A canonical text for a selector: equal texts select exactly the same users. */
 export function userSelectorKey(s: UserSelector): string {
+  const excluded = (s.exclude ?? []).map(userSelectorKey).sort();
+  return excluded.length === 0 ? userSelectorFormKey(s) : `${userSelectorFormKey(s)} - [${[...new Set(excluded)].join(' | ')}]`;
+}
+
+function userSelectorFormKey(s: UserSelector): string {
   switch (s.kind) {
     case 'upn':
       return `upns:${s.upn.toLowerCase()}`;
@@ -162,6 +195,11 @@ export function userSelectorKey(s: UserSelector): string {
 }
 
 function groupSelectorKey(s: GroupSelector): string {
+  const excluded = (s.exclude ?? []).map(groupSelectorKey).sort();
+  return excluded.length === 0 ? groupSelectorFormKey(s) : `${groupSelectorFormKey(s)} - [${[...new Set(excluded)].join(' | ')}]`;
+}
+
+function groupSelectorFormKey(s: GroupSelector): string {
   switch (s.kind) {
     case 'displayName':
       return `names:${s.name.toLowerCase()}`;
@@ -180,6 +218,11 @@ export function userRuleIntent(r: UserRule): string {
 }
 
 function describeSelector(s: UserSelector): string {
+  const excluded = (s.exclude ?? []).map(describeSelector);
+  return excluded.length === 0 ? describeSelectorForm(s) : `${describeSelectorForm(s)} except ${excluded.join(', ')}`;
+}
+
+function describeSelectorForm(s: UserSelector): string {
   switch (s.kind) {
     case 'upn':
       return `upn ${s.upn}`;
@@ -198,10 +241,11 @@ function describeSelector(s: UserSelector): string {
   }
 }
 
+/** The UPNs a selector names explicitly, minus those its exclude list names explicitly. */
 function explicitUpns(s: UserSelector): string[] {
-  if (s.kind === 'upn') return [s.upn.toLowerCase()];
-  if (s.kind === 'upns') return s.upns.map((u) => u.toLowerCase());
-  return [];
+  const named = s.kind === 'upn' ? [s.upn.toLowerCase()] : s.kind === 'upns' ? s.upns.map((u) => u.toLowerCase()) : [];
+  const excluded = new Set((s.exclude ?? []).flatMap(explicitUpns));
+  return named.filter((u) => !excluded.has(u));
 }
 
 function userRuleConflicts(users: readonly Indexed<UserRule>[]): Diagnostic[] {

@@ -29,6 +29,11 @@ export interface DesiredTenant {
   accidentalDeletionThreshold?: number;
   /** Graph endpoint override (national clouds); undefined = global service. */
   graphEndpoint?: string;
+  /**
+   * Whether password hash sync is on, as the manifest states it (never managed). Used when the
+   * tenant's `features.passwordSyncEnabled` cannot be read; undefined = not stated.
+   */
+  passwordHashSync?: boolean;
   location: SourceLocation;
 }
 
@@ -62,20 +67,34 @@ export interface DesiredActiveDirectory {
   location: SourceLocation;
 }
 
-/** Which users a rule applies to. Exactly one form. */
-export type UserSelector =
+/** Which users a rule applies to: exactly one form, minus the users any `exclude` selector matches. */
+export type UserSelector = (
   | { kind: 'upn'; upn: string }
   | { kind: 'upns'; upns: string[] }
   | { kind: 'upnGlob'; glob: string }
   | { kind: 'ou'; dn: string }
   | { kind: 'samAccountName'; name: string }
-  | { kind: 'all' };
+  | { kind: 'all' }
+) & {
+  /** Users any of these selectors match are left out ("everyone but the admins"). */
+  exclude?: UserSelector[];
+};
 
 /** What to clear on the cloud user after it became cloud-owned. */
 export interface ClearOptions {
   immutableId: boolean;
-  /** The other onPremises* leftovers (distinguished name, SAM, SID, domain, UPN, last sync). */
+  /**
+   * The other on-premises attributes Microsoft documents as clearable (distinguished name, domain,
+   * SAM, SID, UPN): `CLEARABLE_ON_PREMISES_ATTRIBUTES` without the immutable id and the object
+   * identifier, which have their own options.
+   */
   otherOnPremisesAttributes: boolean;
+  /**
+   * Set `onPremisesObjectIdentifier` to null (its own option: Graph needs the extra permission
+   * `User-OnPremisesSyncBehavior.ReadWrite.All` for it, and it decides the 2026-07-01 hard-match
+   * protections). Absent = false.
+   */
+  objectIdentifier?: boolean;
 }
 
 export type UserRule = CloudUserRule | OnPremisesUserRule;
@@ -100,12 +119,23 @@ export interface OnPremisesUserRule extends UserRuleBase {
   counterpart: { by: 'upn' | 'mail' | 'samAccountName' };
   /** Create the AD user in this OU when no counterpart exists (soft link only). */
   createIn?: string;
+  /**
+   * Soft link only: also set the cloud user's immutable id to the AD counterpart's anchor (what the
+   * seeds' soft-match script did with `-UpdateImmutableID`), so the cycle matches by anchor (a hard match).
+   */
+  setImmutableId: boolean;
+  /** AD users this rule creates must change their password at next logon. */
+  requirePasswordChange: boolean;
 }
 
-export type GroupSelector =
+/** Which groups a rule applies to: exactly one form, minus the groups any `exclude` selector matches. */
+export type GroupSelector = (
   | { kind: 'displayName'; name: string }
   | { kind: 'displayNames'; names: string[] }
-  | { kind: 'all' };
+  | { kind: 'all' }
+) & {
+  exclude?: GroupSelector[];
+};
 
 export interface GroupRule {
   name: string;
@@ -128,6 +158,12 @@ export interface SyncAwaitOptions {
   timeoutS: number;
   /** Seconds between the first polls (doubles up to 60 s). */
   pollIntervalS: number;
+  /**
+   * When a plan's scope removals exceed the accidental-deletion threshold: split them into waves of
+   * at most the threshold, each wave's moves waiting for the previous wave's deletions, instead of
+   * asking for consent to exceed it.
+   */
+  deletionWaves: boolean;
   /**
    * Operator-supplied command run before waiting (e.g. one that runs
    * `Start-ADSyncSyncCycle -PolicyType Delta` on the Connect server). argv form, no shell.

@@ -65,16 +65,6 @@ export const ON_PREMISES_LEFTOVER_ATTRIBUTES = [
   'onPremisesLastSyncDateTime',
 ] as const satisfies readonly (keyof OnPremisesLeftovers)[];
 
-/**
- * The leftovers a beta `PATCH /users/{id}` may set to null: those Microsoft lists on
- * learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes (with
- * onPremisesImmutableId and onPremisesObjectIdentifier, which have steps of their own).
- * onPremisesLastSyncDateTime is not among them: Graph keeps it read-only.
- */
-export const CLEARABLE_LEFTOVER_ATTRIBUTES = ON_PREMISES_LEFTOVER_ATTRIBUTES.filter(
-  (a): a is Exclude<(typeof ON_PREMISES_LEFTOVER_ATTRIBUTES)[number], 'onPremisesLastSyncDateTime'> => a !== 'onPremisesLastSyncDateTime',
-);
-
 /** An Entra ID user as read from Graph (`$select`ed properties plus onPremisesSyncBehavior). */
 export interface EntraUser extends OnPremisesLeftovers {
   /** Graph object id. */

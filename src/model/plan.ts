@@ -57,8 +57,55 @@ export type HazardCode =
   | 'tenant-wide-setting'
   /** Rolling back a cloud-managed user temporarily lifts the hard-match takeover block. */
   | 'takeover-block-lifted'
+  /** After the match the sync engine changes the user's sign-in name (userPrincipalName). */
+  | 'sign-in-name-change'
+  /** After the match the sync engine disables the account (the AD account is disabled). */
+  | 'account-disabled'
+  /** After the match the cloud password is replaced by the AD one (password hash sync). */
+  | 'password-replaced'
+  /** Whether password hash sync is on is neither readable nor stated in the manifest. */
+  | 'password-sync-unknown'
+  /** A soft-deleted user's 30-day restore window has ended (or ends before the plan's waits can finish). */
+  | 'restore-window'
+  /** The cloud user is mapped to another AD object (onPremisesObjectIdentifier): the plan clears it so the hard match can remap it. */
+  | 'object-identifier-remap'
+  /** Tenant sync settings could not be read (delegated-only API) and the manifest does not state them. */
+  | 'tenant-settings-unknown'
+  /** Scope removals are split into waves of at most the accidental-deletion threshold per sync cycle. */
+  | 'deletion-waves'
   /** Anything else the planner cannot do (e.g. federated users and the SOA switch). */
   | 'unsupported';
+
+/** A cloud attribute the sync engine overwrites with the AD value after a match. */
+export type SyncEffectAttribute = 'userPrincipalName' | 'accountEnabled' | 'displayName' | 'givenName' | 'surname' | 'mail' | 'proxyAddresses';
+
+/** One cloud attribute a match changes: values as lists (`[]` = no value; accountEnabled as `"true"`/`"false"`). */
+export interface SyncAttributeEffect {
+  attribute: SyncEffectAttribute;
+  from: string[];
+  to: string[];
+}
+
+/**
+ * What Entra Connect does to the cloud user when the match a `sync.await` waits for happens. These
+ * are effects of the sync engine, not writes of entra-soa: after a hard or soft match (and the
+ * re-match of a rollback) every cloud attribute that has an on-premises value is overwritten, and
+ * with password hash sync the password too
+ * (https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-existing-tenant).
+ */
+export interface SyncEffects {
+  /** How the cycle takes the cloud user over. */
+  match: 'hard' | 'soft' | 'rollback';
+  /** The AD object whose values flow: its DN (for a user this plan creates, the DN the plan gives it). */
+  source: string;
+  /** The cloud attributes that change, before → after, computed from the AD values after this plan's own AD writes. */
+  changes: SyncAttributeEffect[];
+  /**
+   * The cloud password after the match: `replaced` by the AD password (password hash sync on),
+   * `unchanged` (off), `unknown` (neither read from the tenant nor stated in the manifest).
+   */
+  password: 'replaced' | 'unchanged' | 'unknown';
+}
 
 /** One step of a plan, with its ordering and the reason a person reads. */
 export interface PlannedStep {
@@ -75,6 +122,14 @@ export interface PlannedStep {
   reason: string;
   /** 'add' | 'change' | 'remove' | 'wait': the terraform-style action symbol the renderers use. */
   action: 'add' | 'change' | 'remove' | 'wait';
+  /**
+   * Present (true) when Graph accepts this step only from a signed-in user (`DELEGATED_ONLY_STEP_KINDS`,
+   * a Global Administrator for `/directory/onPremisesSynchronization`): apply refuses it under an
+   * application sign-in.
+   */
+  requiresDelegatedSignIn?: true;
+  /** On a `sync.await` that waits for a match: what the sync engine will change on the cloud user. */
+  syncEffects?: SyncEffects;
 }
 
 /** The public, versioned plan document (`plan --out plan.json`, `show`, `apply`). */
@@ -101,4 +156,9 @@ export interface Plan {
    */
   consentGiven: AllowOptions;
   summary: { add: number; change: number; remove: number; wait: number };
+  /**
+   * Present when the plan was narrowed with `plan --target`: the targets as given (rule names, object
+   * keys or UPNs). Such a plan is partial: it covers only those objects and what their steps need.
+   */
+  targets?: string[];
 }

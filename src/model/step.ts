@@ -1,5 +1,23 @@
 import type { ManifestFeatureName } from './desired.js';
-import type { OnPremisesLeftovers } from './observed.js';
+
+/**
+ * The on-premises attributes Microsoft documents as clearable on a cloud-only user (beta
+ * `PATCH /users/{id}` with null), in its order. `onPremisesLastSyncDateTime` is not one of them:
+ * entra-soa never sends it.
+ * https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes
+ */
+export const CLEARABLE_ON_PREMISES_ATTRIBUTES = [
+  'onPremisesDistinguishedName',
+  'onPremisesDomainName',
+  'onPremisesImmutableId',
+  'onPremisesObjectIdentifier',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesUserPrincipalName',
+] as const;
+
+/** One attribute of `CLEARABLE_ON_PREMISES_ATTRIBUTES`. */
+export type ClearableOnPremisesAttribute = (typeof CLEARABLE_ON_PREMISES_ATTRIBUTES)[number];
 
 /** One AD attribute change. Multi-valued attributes carry the full value lists. */
 export interface AttrChange {
@@ -10,7 +28,7 @@ export interface AttrChange {
 
 /** The attributes of an AD user to be created (soft-match preparation). */
 export interface NewAdUser {
-  /** RDN value, i.e. the CN. */
+  /** RDN value, i.e. the CN (from the display name; made unique in its OU by the planner). */
   cn: string;
   samAccountName: string;
   userPrincipalName: string;
@@ -19,6 +37,8 @@ export interface NewAdUser {
   givenName: string | null;
   surname: string | null;
   displayName: string | null;
+  /** Require a password change at next logon (AD `pwdLastSet` 0). Absent = false; the planner always sets it. */
+  mustChangePassword?: boolean;
 }
 
 /**
@@ -45,8 +65,8 @@ export type Step =
       kind: 'entra.clearOnPremisesAttributes';
       userId: string;
       upn: string;
-      /** The attributes to set to null, with the values they had (for the reviewer). */
-      attributes: Partial<Record<keyof OnPremisesLeftovers | 'onPremisesImmutableId' | 'onPremisesObjectIdentifier', string | null>>;
+      /** The attributes to set to null, with the values they had (for the reviewer; null when not known). */
+      attributes: Partial<Record<ClearableOnPremisesAttribute, string | null>>;
     }
   | { kind: 'entra.restoreDeleted'; deletedId: string; upn: string }
   /** Reset the password of a restored user; the new password is generated at apply time and never shown in the plan. */
@@ -56,8 +76,11 @@ export type Step =
   | { kind: 'entra.setDeletionThreshold'; from: number | null; to: number }
   | { kind: 'ad.move'; dn: string; toOu: string; upn: string | null }
   | { kind: 'ad.modify'; dn: string; upn: string | null; changes: AttrChange[] }
-  /** Create an AD user with a generated password (a secret: written only to a 0600 file at apply time). */
-  | { kind: 'ad.createUser'; ou: string; user: NewAdUser }
+  /**
+   * Create an AD user with a generated password (a secret: written only to a 0600 file at apply time).
+   * `dn` is the user's DN, derived once by the planner (`CN=<cn>,<ou>`); apply uses it verbatim.
+   */
+  | { kind: 'ad.createUser'; ou: string; dn: string; user: NewAdUser }
   | { kind: 'sync.await'; until: Expectation; timeoutS: number };
 
 export type StepKind = Step['kind'];

@@ -7,13 +7,14 @@ import { joinIdentities } from '../observe/join.js';
 import { assignRules, joinConflictHazards } from './conflicts.js';
 import { isSynced, PlanContext } from './context.js';
 import { fingerprintsFromJoin } from './fingerprints.js';
-import { planGroups } from './groups.js';
+import { claimGroups, planGroups } from './groups.js';
 import { planHardLink } from './hard-link.js';
-import { attachHazardCodes, deletionThresholdHazard, linkTakeoverHazard } from './hazards.js';
+import { attachHazardCodes, deletionThresholdHazard, linkTakeoverHazard, restoreWindowHazards } from './hazards.js';
 import { planRollback } from './rollback.js';
 import { planSoftLink } from './soft-link.js';
+import { narrowToTargets, resolveTargets, targetDiagnostics, type TargetSet } from './targets.js';
 import { planTenantDisableUser, planTenantSync } from './tenant-disable.js';
-import { finishTakeoverBlock, planTenantSettings } from './tenant-settings.js';
+import { finishTakeoverBlock, planTenantSettings, unknownSettingsHazards } from './tenant-settings.js';
 import { planScopeRemoval, planSourceOfAuthority } from './user-to-cloud.js';
 
 /** Everything the planner reads. No I/O, clock or environment: the caller passes them in. */
@@ -28,43 +29,72 @@ export interface PlanInput {
   tool: { name: string; version: string };
   /** Where the observed state came from, for people. */
   source: string;
+  /**
+   * `plan --target`: narrow the plan to these rules (by name), objects (`user/…`, `group/<id>`,
+   * `tenant`) or users (UPN). Absent or empty: the whole manifest. A narrowed plan records them in
+   * `Plan.targets` and carries a `partial-plan` warning.
+   */
+  targets?: readonly string[];
 }
 
 /**
  * desired × observed → Plan (pure). Emission order: tenant settings (feature flags, deletion
  * threshold, tenant sync), groups, users in identity-key order, then the takeover block back on.
- * Same inputs give a deep-equal plan with objects built in a fixed key order.
+ * Same inputs give a deep-equal plan with objects built in a fixed key order. With `targets`, only
+ * the targeted rules' objects are planned, and the tenant's steps they need (`targets.ts`).
  */
 export function buildPlan(input: PlanInput): Plan {
   const { desired, observed } = input;
   const join = joinIdentities(observed, {
     sourceAnchor: desired.activeDirectory.sourceAnchor,
-    softMatchOnUpn: observed.tenant.features?.softMatchOnUpnEnabled ?? false,
+    softMatchOnUpn: observed.tenant.features?.softMatchOnUpnEnabled ?? desired.tenant.features.softMatchOnUpn ?? false,
   });
   const ctx = new PlanContext(desired, observed, join, input.createdAt);
-  const assignments = assignRules(ctx);
+  const claimedGroups = claimGroups(ctx);
+  let assignments = assignRules(ctx);
+  const targets = input.targets !== undefined && input.targets.length > 0 ? [...input.targets] : null;
+  let targetSet: TargetSet | null = null;
+  if (targets) {
+    const groupRules = new Map([...claimedGroups].map(([id, rule]) => [`group/${id}`, rule.name] as const));
+    targetSet = resolveTargets(ctx, targets, assignments, groupRules);
+    const owners = targetSet.owners;
+    assignments = assignments.filter((a) => owners.has(a.identity.key));
+    ctx.diagnostics.push(...targetDiagnostics(targets, targetSet));
+  }
   const rollbacks = assignments.some((a) => a.rule.authority === 'onPremises' && a.identity.entra?.isCloudManaged === true);
 
   ctx.tenant = planTenantSettings(ctx, rollbacks);
   const tenantSync = planTenantSync(ctx);
   if (tenantSync.disableAwait) ctx.tenant.tenantDisableAwait = tenantSync.disableAwait;
   if (tenantSync.enable) ctx.tenant.tenantSyncEnable = tenantSync.enable;
-  planGroups(ctx);
-  for (const a of assignments) planIdentity(ctx, a.identity, a.rule);
+  const owners = targetSet?.owners;
+  planGroups(ctx, claimedGroups, owners ? (key) => owners.has(key) : undefined);
+  for (const a of assignments) {
+    ctx.owner = a.identity.key;
+    planIdentity(ctx, a.identity, a.rule);
+  }
+  ctx.owner = 'tenant';
   finishTakeoverBlock(ctx);
 
   deletionThresholdHazard(ctx);
-  joinConflictHazards(ctx, join.conflicts);
+  restoreWindowHazards(ctx);
+  unknownSettingsHazards(ctx);
+  const conflictKeys = owners ? join.conflicts.filter((c) => c.keys.some((k) => owners.has(k))) : join.conflicts;
+  joinConflictHazards(ctx, conflictKeys);
   linkTakeoverHazard(ctx);
   attachHazardCodes(ctx);
   checkNoAdOwnedWrites(ctx);
 
+  let steps = ctx.steps;
+  let hazards = ctx.hazards;
+  if (owners) ({ steps, hazards } = narrowToTargets(ctx, owners));
+
   const keys = new Set<string>(ctx.touched);
-  for (const s of ctx.steps) keys.add(s.objectKey);
+  for (const s of steps) keys.add(s.objectKey);
   const summary = { add: 0, change: 0, remove: 0, wait: 0 };
-  for (const s of ctx.steps) summary[s.action]++;
-  const applyable = !ctx.hazards.some((h) => h.blocking) && !ctx.diagnostics.some((d) => d.severity === 'error');
-  return {
+  for (const s of steps) summary[s.action]++;
+  const applyable = !hazards.some((h) => h.blocking) && !ctx.diagnostics.some((d) => d.severity === 'error');
+  const plan: Plan = {
     kind: 'entra-soa/plan',
     formatVersion: 1,
     tool: { name: input.tool.name, version: input.tool.version },
@@ -72,8 +102,8 @@ export function buildPlan(input: PlanInput): Plan {
     manifest: { file: desired.file, digest: desired.digest },
     source: input.source,
     fingerprints: fingerprintsFromJoin(observed, join, [...keys]),
-    steps: ctx.steps,
-    hazards: ctx.hazards,
+    steps,
+    hazards,
     diagnostics: ctx.diagnostics,
     applyable,
     consentGiven: {
@@ -83,6 +113,8 @@ export function buildPlan(input: PlanInput): Plan {
     },
     summary,
   };
+  if (targets) plan.targets = targets;
+  return plan;
 }
 
 function planIdentity(ctx: PlanContext, id: Identity, rule: UserRule): void {

@@ -1,16 +1,31 @@
 import type { ClearOptions, CloudUserRule } from '../model/desired.js';
-import type { OnPremisesLeftovers } from '../model/observed.js';
-import { CLEARABLE_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
-import type { Step } from '../model/step.js';
+import type { EntraUser } from '../model/observed.js';
+import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type ClearableOnPremisesAttribute, type Step } from '../model/step.js';
 import { ruleReason, type PlanContext } from './context.js';
+
+/**
+ * The attributes `clear.otherOnPremisesAttributes` covers: what Microsoft documents as clearable, less
+ * the immutable id (`clear.immutableId`) and the object identifier (`clear.objectIdentifier`: it needs
+ * the extra permission `User-OnPremisesSyncBehavior.ReadWrite.All`, "required specifically for the
+ * onPremisesObjectIdentifier attribute"). The three options together cover exactly Microsoft's list;
+ * `onPremisesLastSyncDateTime` is not on it and is never sent
+ * (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes).
+ */
+export const OTHER_CLEARABLE_ATTRIBUTES = CLEARABLE_ON_PREMISES_ATTRIBUTES.filter(
+  (a): a is Exclude<ClearableOnPremisesAttribute, 'onPremisesImmutableId' | 'onPremisesObjectIdentifier'> =>
+    a !== 'onPremisesImmutableId' && a !== 'onPremisesObjectIdentifier',
+);
+
+/** The attributes one clear step sets to null: `OTHER_CLEARABLE_ATTRIBUTES` and/or the object identifier. */
+type ClearedByStep = (typeof OTHER_CLEARABLE_ATTRIBUTES)[number] | 'onPremisesObjectIdentifier';
 
 /** The cloud user a clear acts on, as known when planning. */
 export interface ClearTarget {
   userId: string;
   upn: string;
   immutableId: string | null;
-  /** Leftover values as read; null when not known (a soft-deleted user not restored yet). */
-  leftovers: OnPremisesLeftovers | null;
+  /** The user as read, for the values to clear; null when not known (a soft-deleted user not restored yet). */
+  leftovers: Pick<EntraUser, ClearedByStep> | null;
 }
 
 /**
@@ -31,10 +46,13 @@ export function planClears(
     const step: Step = { kind: 'entra.setImmutableId', userId: target.userId, upn: target.upn, from: target.immutableId, to: null };
     ids.push(ctx.addStep(key, step, after, ruleReason(rule, `clear the left-over immutable id of cloud-owned ${target.upn}`)));
   }
-  if (clear.otherOnPremisesAttributes) {
-    const attributes: Partial<Record<keyof OnPremisesLeftovers, string | null>> = {};
-    // Only what Graph lets a cloud-owned user's admin clear (onPremisesLastSyncDateTime stays read-only).
-    for (const a of CLEARABLE_LEFTOVER_ATTRIBUTES) {
+  const names: ClearedByStep[] = [
+    ...(clear.otherOnPremisesAttributes ? OTHER_CLEARABLE_ATTRIBUTES : []),
+    ...(clear.objectIdentifier === true ? (['onPremisesObjectIdentifier'] as const) : []),
+  ];
+  if (names.length > 0) {
+    const attributes: Partial<Record<ClearableOnPremisesAttribute, string | null>> = {};
+    for (const a of names) {
       if (target.leftovers === null) attributes[a] = null;
       else if (target.leftovers[a] !== null) attributes[a] = target.leftovers[a];
     }

@@ -4,7 +4,7 @@ import { dnKey } from '../model/dn.js';
 import type { Identity, JoinResult } from '../model/identity.js';
 import { HARD_MATCH_RESTRICTION_DATE, type AdUser, type EntraUser, type ObservedState } from '../model/observed.js';
 import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
-import { assertNever, type Step } from '../model/step.js';
+import { assertNever, DELEGATED_ONLY_STEP_KINDS, type Step } from '../model/step.js';
 import { primarySmtp } from '../observe/join.js';
 
 /** A hazard before it is added to the plan (field order fixed for canonical JSON). */
@@ -34,6 +34,16 @@ export interface TenantSteps {
   tenantDisableAwait?: string;
   /** The `entra.setTenantSync{enabled:true}` step, when the plan turns directory sync on. */
   tenantSyncEnable?: string;
+  /**
+   * Features whose value in force is not known: the tenant's settings could not be read (delegated-only
+   * API) and the manifest does not state them. `effective` holds `false` for them (what lets a plan
+   * proceed); every workflow that relies on one reports it through `ctx.reliesOnUnknown`.
+   */
+  unknownFeatures: ReadonlySet<ManifestFeatureName>;
+  /** How the threshold in `effectiveThreshold` is known, for messages. */
+  thresholdSource: 'tenant' | 'manifest' | 'percentage' | 'assumed-default' | 'none';
+  /** Password hash sync in force: read from the tenant, else as the manifest states it; null = unknown. */
+  passwordSync: boolean | null;
 }
 
 /** Everything a workflow reads, plus the emitter it writes steps and hazards through. */
@@ -43,12 +53,30 @@ export class PlanContext {
   readonly diagnostics: Diagnostic[] = [];
   /** Object keys whose fingerprints the plan records (beyond the steps' own keys). */
   readonly touched = new Set<string>();
-  /** Steps that delete a user in Entra (scope removal), for the deletion-threshold check. */
-  readonly deletionSteps: { stepId: string; key: string }[] = [];
+  /**
+   * Scope removals, for the deletion-threshold check and waves: the step that starts the deletion (the
+   * move, or the wait when the AD user is out of scope already), its soft-delete wait, and whether it moves.
+   */
+  readonly deletionSteps: { stepId: string; waitId: string; key: string; moved: boolean }[] = [];
   /** sync.await steps of rollbacks (the takeover block goes back on after them). */
   readonly rollbackAwaits: string[] = [];
   /** setCloudManaged{to:false} steps of rollbacks (they run while the takeover block is lifted). */
   readonly rollbackSwitches: string[] = [];
+  /** Group conversion steps: a user's conversion to the cloud depends on them (groups before members). */
+  readonly groupSteps: string[] = [];
+  /** Restores of users soft-deleted before this plan, with the end of their restore window (checked once all waits are known). */
+  readonly restores: { stepId: string; key: string; upn: string; endsAt: string }[] = [];
+  /** Steps that rely on a tenant feature whose value is unknown, per feature. */
+  readonly unknownFeatureUses = new Map<ManifestFeatureName, { stepIds: string[]; keys: string[] }>();
+  /** DNs (dnKey) of AD users this plan creates, so created CNs stay unique in their OU. */
+  readonly plannedDns = new Set<string>();
+  /** The object the workflow now running plans for (an identity key, a group key or `tenant`): every step records it. */
+  owner = 'tenant';
+  private readonly byId = new Map<string, PlannedStep>();
+  /** Step id → the owner that planned it (for `--target`). */
+  readonly stepOwner = new Map<string, string>();
+  /** Object key → the owners whose workflows read it (fingerprints beyond the steps' own keys). */
+  readonly touchedBy = new Map<string, Set<string>>();
   tenant!: TenantSteps;
 
   private readonly adByUpn = new Map<string, Identity[]>();
@@ -68,7 +96,7 @@ export class PlanContext {
     readonly desired: DesiredState,
     readonly observed: ObservedState,
     readonly join: JoinResult,
-    createdAt: string,
+    readonly createdAt: string,
   ) {
     const created = Date.parse(createdAt);
     this.hardMatchHardened = Number.isNaN(created) || created >= Date.parse(HARD_MATCH_RESTRICTION_DATE);
@@ -121,19 +149,46 @@ export class PlanContext {
     return this.ouSet.has(dnKey(dn));
   }
 
-  /** Appends a step; returns its id (`s001`, ...). */
+  /** Records that the current workflow read `key` (its fingerprint goes into the plan). */
+  touch(key: string): void {
+    this.touched.add(key);
+    const owners = this.touchedBy.get(key);
+    if (owners) owners.add(this.owner);
+    else this.touchedBy.set(key, new Set([this.owner]));
+  }
+
+  /** Appends a step; returns its id (`s001`, ...). Steps Graph accepts only from a signed-in user are marked. */
   addStep(objectKey: string, step: Step, dependsOn: readonly string[], reason: string, action?: PlannedStep['action']): string {
     const id = `s${String(this.steps.length + 1).padStart(3, '0')}`;
-    this.steps.push({
+    const planned: PlannedStep = {
       id,
       objectKey,
       step,
-      dependsOn: [...new Set(dependsOn)].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))),
+      dependsOn: sortStepIds(new Set(dependsOn)),
       hazardCodes: [],
       reason,
       action: action ?? actionOf(step),
-    });
+    };
+    if ((DELEGATED_ONLY_STEP_KINDS as readonly string[]).includes(step.kind)) planned.requiresDelegatedSignIn = true;
+    this.steps.push(planned);
+    this.byId.set(id, planned);
+    this.stepOwner.set(id, this.owner);
     return id;
+  }
+
+  /** The planned step with this id. */
+  step(id: string): PlannedStep | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Notes that steps rely on a tenant feature whose value is unknown (reported once per feature). */
+  reliesOnUnknown(feature: ManifestFeatureName, stepIds: readonly string[], keys: readonly string[]): void {
+    if (!this.tenant.unknownFeatures.has(feature)) return;
+    const use = this.unknownFeatureUses.get(feature);
+    if (use) {
+      use.stepIds.push(...stepIds);
+      use.keys.push(...keys);
+    } else this.unknownFeatureUses.set(feature, { stepIds: [...stepIds], keys: [...keys] });
   }
 
   addHazard(h: HazardDraft): void {
@@ -157,6 +212,11 @@ export class PlanContext {
   sync(): number {
     return this.desired.sync.timeoutS;
   }
+}
+
+/** Step ids in numeric order (`s2` before `s10`). */
+export function sortStepIds(ids: Iterable<string>): string[] {
+  return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -217,39 +277,6 @@ export function holdsPrivilegedRole(e: EntraUser): boolean {
 /** The privileged roles held or eligible, e.g. "Global Administrator (eligible), User Administrator (active)". */
 export function privilegedRoleNames(e: EntraUser): string {
   return [...new Set((e.roles ?? []).filter((r) => r.privileged).map((r) => `${r.role} (${r.state})`))].sort().join(', ');
-}
-
-/**
- * Why Entra ID will refuse to hard-match the AD user `adDn` onto cloud user `e` (hard link or
- * rollback), under the hardening in force from 2026-07-01 (domain.md §3, `AttributeUpdateNotAllowed`):
- * `onPremisesObjectIdentifier` set → `hard-match-refused`; a privileged role held or PIM-eligible →
- * `privileged-role`. Nothing when the plan was created before that date (`ctx.hardMatchHardened`).
- * `action` names the operation in the messages (e.g. "linking it to CN=bob,...").
- */
-export function hardMatchRefusals(ctx: PlanContext, e: EntraUser, action: string): { code: HazardCode; message: string }[] {
-  if (!ctx.hardMatchHardened) return [];
-  const out: { code: HazardCode; message: string }[] = [];
-  if (e.onPremisesObjectIdentifier !== null) {
-    out.push({
-      code: 'hard-match-refused',
-      message:
-        `${e.userPrincipalName} has onPremisesObjectIdentifier ${e.onPremisesObjectIdentifier} (it was synced from an AD object before): ` +
-        `from 2026-07-01 Entra ID refuses to hard-match such a cloud user, so ${action} fails with AttributeUpdateNotAllowed. ` +
-        `Microsoft's documented recovery is to clear it first (beta PATCH /users/${e.id} {"onPremisesObjectIdentifier": null}, ` +
-        `Hybrid Identity Administrator or Global Administrator), which entra-soa does not do for you; then plan again. ` +
-        `Otherwise link a different cloud user or keep this one cloud-managed`,
-    });
-  }
-  if (holdsPrivilegedRole(e)) {
-    out.push({
-      code: 'privileged-role',
-      message:
-        `${e.userPrincipalName} has the privileged role ${privilegedRoleNames(e)}: from 2026-07-01 Entra ID refuses to hard-match a cloud user ` +
-        `that holds or is eligible for a privileged role, so ${action} fails with AttributeUpdateNotAllowed. ` +
-        `Remove the role assignment and any PIM eligibility first, and grant them again after the match`,
-    });
-  }
-  return out;
 }
 
 export function roleNames(e: EntraUser): string {

@@ -1,16 +1,33 @@
 import type { Identity, JoinResult } from '../model/identity.js';
 import { fingerprint } from '../model/fingerprint.js';
-import type { EntraUser, ObservedState, SourceAnchorAttribute, TenantSyncState } from '../model/observed.js';
+import type { AdUser, EntraUser, ObservedState, RoleAssignment, SourceAnchorAttribute, TenantSyncState } from '../model/observed.js';
 import { joinIdentities } from '../observe/join.js';
 
 /** What identifies a fingerprinted object: an identity, a group, or the tenant. */
 function identityContent(i: Identity): unknown {
-  return { ad: i.ad ?? null, entra: i.entra ? stableEntra(i.entra) : null, deleted: i.deleted ?? null };
+  return { ad: i.ad ? stableAd(i.ad) : null, entra: i.entra ? stableEntra(i.entra) : null, deleted: i.deleted ?? null };
+}
+
+const sorted = (values: readonly string[]): string[] => [...values].sort();
+
+function roleKey(r: RoleAssignment): string {
+  return `${r.role}\u0000${r.state}\u0000${String(r.privileged)}`;
+}
+
+// Multi-valued attributes are sets: the same proxyAddresses (or roles) in another order are no
+// change (AD and Graph do not promise an order), so they are fingerprinted sorted.
+function stableAd(a: AdUser): unknown {
+  return { ...a, proxyAddresses: sorted(a.proxyAddresses) };
 }
 
 // onPremisesLastSyncDateTime moves on every sync cycle without any change worth a review.
 function stableEntra(e: EntraUser): unknown {
-  return { ...e, onPremisesLastSyncDateTime: null };
+  return {
+    ...e,
+    onPremisesLastSyncDateTime: null,
+    proxyAddresses: sorted(e.proxyAddresses),
+    roles: e.roles === null ? null : [...e.roles].sort((x, y) => (roleKey(x) < roleKey(y) ? -1 : roleKey(x) > roleKey(y) ? 1 : 0)),
+  };
 }
 
 function stableTenant(t: TenantSyncState): unknown {

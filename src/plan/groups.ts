@@ -10,12 +10,35 @@ export function groupKey(g: EntraGroup): string {
 }
 
 /**
- * Groups → cloud with the per-object switch. Planned before users (Microsoft advises converting
- * groups before their members). Scope removal is never used for groups: deleted synced security
- * groups cannot be restored.
+ * Groups → cloud with the per-object switch. Planned before users, and every conversion of a user to
+ * the cloud depends on them (`ctx.groupSteps`): domain.md §4 records Microsoft's advice to convert
+ * groups before their members (the sentence was not found again on the current SOA pages, e.g.
+ * https://learn.microsoft.com/entra/identity/hybrid/concept-group-source-of-authority-guidance:
+ * unconfirmed). Memberships are not read, so every converted user waits for every group conversion.
+ * Scope removal is never used for groups: deleted synced security groups cannot be restored.
  */
-export function planGroups(ctx: PlanContext): void {
-  const groups = [...ctx.observed.entra.groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+export function planGroups(ctx: PlanContext, claimed: ReadonlyMap<string, GroupRule>, include: (key: string) => boolean = () => true): void {
+  for (const g of sortedGroups(ctx)) {
+    const rule = claimed.get(g.id);
+    if (!rule || !include(groupKey(g))) continue;
+    if (g.onPremisesSyncEnabled !== true || g.isCloudManaged === true) continue;
+    const step: Step = { kind: 'entra.setGroupCloudManaged', groupId: g.id, displayName: g.displayName, to: true };
+    ctx.owner = groupKey(g);
+    ctx.groupSteps.push(ctx.addStep(groupKey(g), step, [], ruleReason(rule, `synced group ${g.displayName} → cloud via the per-object switch (isCloudManaged: true)`)));
+  }
+  ctx.owner = 'tenant';
+}
+
+function sortedGroups(ctx: PlanContext): EntraGroup[] {
+  return [...ctx.observed.entra.groups].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * Assigns each group at most one group rule (the first that selects it; later ones get a
+ * `rule-overlap` warning; a rule that selects nothing gets `rule-matches-nothing`). Group id → rule.
+ */
+export function claimGroups(ctx: PlanContext): Map<string, GroupRule> {
+  const groups = sortedGroups(ctx);
   const claimed = new Map<string, GroupRule>();
   for (const rule of ctx.desired.groups) {
     const matched = selectGroups(groups, rule.selector);
@@ -43,11 +66,5 @@ export function planGroups(ctx: PlanContext): void {
       claimed.set(g.id, rule);
     }
   }
-  for (const g of groups) {
-    const rule = claimed.get(g.id);
-    if (!rule) continue;
-    if (g.onPremisesSyncEnabled !== true || g.isCloudManaged === true) continue;
-    const step: Step = { kind: 'entra.setGroupCloudManaged', groupId: g.id, displayName: g.displayName, to: true };
-    ctx.addStep(groupKey(g), step, [], ruleReason(rule, `synced group ${g.displayName} → cloud via the per-object switch (isCloudManaged: true)`));
-  }
+  return claimed;
 }

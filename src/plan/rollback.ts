@@ -2,14 +2,23 @@ import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
-import { hardMatchRefusals, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
+import { checkHardMatch, planIdentifierClear } from './hard-match.js';
 import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
+import { adValuesOf, planSyncEffects } from './sync-effects.js';
 
 /**
  * Rollback of a per-object SOA switch (issue "e", domain.md §4): a cloud-managed user under an
- * `authority: onPremises` rule. The takeover block is lifted by the tenant phase (when on), then
- * `isCloudManaged:false`, a sync wait, and the block goes back on in `finishTakeoverBlock`.
+ * `authority: onPremises` rule. Microsoft's steps: turn `blockCloudObjectTakeoverThroughHardMatchEnabled`
+ * off, set `isCloudManaged` false ("allows an AD DS object that's in scope for sync to be taken over by
+ * Connect Sync the next time it runs"), and turn the block back on after the cycle
+ * (https://learn.microsoft.com/entra/identity/hybrid/how-to-user-source-of-authority-configure). The
+ * lift is planned by the tenant phase, the block goes back on in `finishTakeoverBlock`.
+ *
+ * Taking the user back is a re-match by anchor, so the 2026-07-01 protections apply (`checkHardMatch`):
+ * a user still mapped to the same AD object is not affected; one mapped to another AD object gets its
+ * onPremisesObjectIdentifier cleared first; privileged users are refused.
  */
 export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
   const e = id.entra;
@@ -26,6 +35,7 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   const found = cp.kind === 'found' ? cp : null;
   const anchor = found ? anchorOf(found.ad, ctx.desired.activeDirectory.sourceAnchor) : null;
   let move: ReturnType<typeof scopeMoveFor> = { kind: 'in-scope' };
+  let remapFrom: string | null = null;
   if (found && anchor) {
     keys.add(found.identity.key);
     const others = (ctx.entraByImmutable.get(anchor) ?? []).filter((o) => o.id !== e.id);
@@ -36,8 +46,9 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     if (ghost) blockers.push({ code: 'collision', message: ghost });
     move = scopeMoveFor(ctx, found.ad);
     if (move.kind === 'no-target') blockers.push({ code: 'missing-object', message: move.message });
-    // Handing back is a hard match too (the next cycle matches by anchor), with the same refusals.
-    blockers.push(...hardMatchRefusals(ctx, e, `handing it back to ${found.ad.dn}`));
+    const guard = checkHardMatch(ctx, e, found.ad, `handing it back to ${found.ad.dn}`);
+    blockers.push(...guard.refusals);
+    remapFrom = guard.remapFrom;
   }
   const sync = tenantSyncForLinks(ctx);
   if (!sync.ok) blockers.push({ code: 'unsupported', message: sync.message });
@@ -45,17 +56,21 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     ctx.addHazards(blockers.map((b) => ({ ...b, severity: 'danger' as const, objectKeys: [...keys], blocking: true })), []);
     return;
   }
-  ctx.touched.add(found.identity.key);
+  ctx.touch(found.identity.key);
   const base = sync.ok ? [...sync.deps] : [];
-  const switchDeps: string[] = [...base];
+  const writes: string[] = [];
+  if (remapFrom !== null) writes.push(planIdentifierClear(ctx, id.key, rule, e, found.ad, remapFrom, base, [...keys]));
+  if (e.onPremisesImmutableId !== anchor) {
+    const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
+    writes.push(ctx.addStep(id.key, s, [...base, ...writes], ruleReason(rule, `set the immutable id of cloud-managed ${e.userPrincipalName} to the anchor of ${found.ad.dn} before handing it back`)));
+  }
+  const switchDeps: string[] = [...base, ...writes];
   if (ctx.tenant.takeoverLift) switchDeps.push(ctx.tenant.takeoverLift);
   if (move.kind === 'move') {
     const s: Step = { kind: 'ad.move', dn: found.ad.dn, toOu: move.toOu, upn: found.ad.userPrincipalName };
-    switchDeps.push(ctx.addStep(found.identity.key, s, base, ruleReason(rule, `move ${found.ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
-  }
-  if (e.onPremisesImmutableId !== anchor) {
-    const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
-    switchDeps.push(ctx.addStep(id.key, s, base, ruleReason(rule, `set the immutable id of cloud-managed ${e.userPrincipalName} to the anchor of ${found.ad.dn} before handing it back`)));
+    switchDeps.push(
+      ctx.addStep(found.identity.key, s, [...base, ...writes], ruleReason(rule, `move ${found.ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)),
+    );
   }
   const sw: Step = { kind: 'entra.setCloudManaged', userId: e.id, upn: e.userPrincipalName, to: false };
   const swId = ctx.addStep(id.key, sw, switchDeps, ruleReason(rule, `cloud-managed ${e.userPrincipalName} → AD: roll back the per-object switch (isCloudManaged: false)`));
@@ -64,4 +79,6 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   const w = ctx.addStep(id.key, wait, [swId], ruleReason(rule, `wait until the sync cycle takes ${e.userPrincipalName} back from ${found.ad.dn} (AD values then overwrite cloud edits)`));
   ctx.rollbackAwaits.push(w);
   ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to take ${e.userPrincipalName} back`, objectKeys: [...keys], blocking: false }], [w]);
+  planSyncEffects(ctx, w, e, adValuesOf(found.ad, [], move.kind === 'move' ? move.toOu : undefined), 'rollback', { created: false, keys: [...keys] });
+  ctx.reliesOnUnknown('blockCloudObjectTakeoverThroughHardMatch', [swId, w], [...keys]);
 }

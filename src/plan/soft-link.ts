@@ -1,12 +1,15 @@
+import { immutableIdProblem } from '../model/anchor.js';
 import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
-import { escapeRdnValuePairs } from '../model/dn.js';
+import { dnKey, escapeRdnValuePairs, firstRdn, parentDn, parseRdn } from '../model/dn.js';
 import type { AdUser, EntraUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser, Step } from '../model/step.js';
 import { anchorOf } from '../observe/join.js';
 import { holdsAdminRole, isSynced, roleNames, ruleReason, entraPrimary, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
+import { checkHardMatch, planIdentifierClear } from './hard-match.js';
 import { adInScope, deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
+import { adValuesOf, newUserValues, planSyncEffects, sameValueSet } from './sync-effects.js';
 
 /** Characters AD does not allow in sAMAccountName (plus whitespace), replaced by `-`. */
 const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
@@ -17,9 +20,42 @@ export function samFromUpn(upn: string): string {
   return local.slice(0, 20);
 }
 
-/** CN for a created user: the UPN local part (RDN specials escaped when the DN is built). */
-export function cnFromUpn(upn: string): string {
-  return upn.split('@')[0] ?? upn;
+/** AD's limit on the length of a CN (rangeUpper of the `cn` attribute). */
+const CN_MAX = 64;
+
+/** The RDN value (unescaped, lower case) of a DN's first RDN; the text as written when it does not parse. */
+function cnValueKey(dn: string): string {
+  try {
+    return parseRdn(firstRdn(dn)).value.toLowerCase();
+  } catch {
+    return firstRdn(dn).toLowerCase();
+  }
+}
+
+/**
+ * The CN of a user the plan creates: the cloud user's display name (as the seeds' soft-match script
+ * did), else the UPN local part; control characters removed, at most 64 characters. When the OU
+ * already holds a user with that CN (or the plan creates one), ` (2)`, ` (3)`, … is appended: a CN
+ * must be unique among the children of its container. Only users are read, so a group or contact with
+ * the same CN in that OU is not seen (unconfirmed: the create then fails with "already exists").
+ */
+export function uniqueCn(ctx: PlanContext, e: EntraUser, ou: string): string {
+  const raw = [...(e.displayName ?? '')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
+  const base = raw !== '' ? raw : (e.userPrincipalName.split('@')[0] ?? e.userPrincipalName);
+  const ouKey = dnKey(ou);
+  const taken = new Set<string>();
+  for (const i of ctx.join.identities) if (i.ad && dnKey(parentDn(i.ad.dn)) === ouKey) taken.add(cnValueKey(i.ad.dn));
+  for (const planned of ctx.plannedDns) if (dnKey(parentDn(planned)) === ouKey) taken.add(cnValueKey(planned));
+  for (let n = 1; ; n++) {
+    const suffix = n === 1 ? '' : ` (${n})`;
+    const cn = `${base.slice(0, CN_MAX - suffix.length).trimEnd()}${suffix}`;
+    if (!taken.has(cn.toLowerCase())) return cn;
+  }
+}
+
+/** The DN of a user the plan creates: derived once here and stored in the step; apply uses it verbatim. */
+export function createdUserDn(cn: string, ou: string): string {
+  return `CN=${escapeRdnValuePairs(cn)},${ou}`;
 }
 
 const cmpCi = (a: string, b: string): number => {
@@ -51,13 +87,6 @@ export function targetProxyAddresses(adList: readonly string[], entraList: reado
   return [`SMTP:${entraPrimaryOriginal}`, ...rest];
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((v, i) => v === y[i]);
-}
-
 /** The attribute changes that make the AD user soft-match the Entra user (only what differs). */
 export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   const changes: AttrChange[] = [];
@@ -69,7 +98,7 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   single('mail', ad.mail, e.mail);
   if (primary) {
     const to = targetProxyAddresses(ad.proxyAddresses, e.proxyAddresses, primary);
-    if (!sameList(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
+    if (!sameValueSet(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
   }
   single('givenName', ad.givenName, e.givenName);
   single('sn', ad.surname, e.surname);
@@ -81,7 +110,14 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
 /**
  * Cloud-only user → AD by soft link (issue "d", domain.md §3-4): make the AD counterpart's mail,
  * proxyAddresses (primary SMTP = Entra's), names and UPN equal the Entra user's, or create it in
- * `createIn`; bring it into scope; wait for the soft match.
+ * `createIn`; bring it into scope; wait for the match.
+ *
+ * With `setImmutableId` (the seeds' `-UpdateImmutableID`) the cloud user also gets the AD user's anchor
+ * as immutable id, so the cycle matches by anchor: the hard-match rules apply instead of the soft-match
+ * ones. Users the rule creates have no anchor before they exist: they are soft-matched.
+ *
+ * Order (issue 7 §2): the move or creation that brings the AD user into scope depends on the AD
+ * preparation, the cloud-side writes and the feature steps having succeeded.
  */
 export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
   const e = id.entra;
@@ -107,27 +143,49 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   const ad = cp.kind === 'found' ? cp.ad : null;
   const anchor = ad ? anchorOf(ad, ctx.desired.activeDirectory.sourceAnchor) : null;
   const primary = entraPrimary(e);
+  // A hard match by anchor when the rule sets the immutable id of an existing AD user; a soft match otherwise.
+  const byAnchor = rule.setImmutableId && ad !== null && anchor !== null;
+  let remapFrom: string | null = null;
 
-  if (holdsAdminRole(e)) {
-    block('privileged-role', `${e.userPrincipalName} holds ${roleNames(e)}; Entra Connect never soft-matches cloud users that hold an admin role: remove the role first or use link: hard`);
-  }
-  if (ctx.tenant.effective.blockSoftMatch) {
-    block(
-      'soft-match-blocked',
-      `blockSoftMatch is on, so Entra Connect will not soft-match ${e.userPrincipalName}: set tenant.features.blockSoftMatch: false in the manifest (a tenant-wide change) or use link: hard`,
-    );
-  }
-  if (e.onPremisesImmutableId !== null && e.onPremisesImmutableId !== anchor) {
-    block(
-      'soft-match-has-immutable-id',
-      `${e.userPrincipalName} already has the immutable id ${e.onPremisesImmutableId}, so a soft match fails with InvalidSoftMatch: clear it first (a cloud rule with clear.immutableId) or use link: hard`,
-    );
-  }
-  if (primary === null && !ctx.tenant.effective.softMatchOnUpn) {
-    block(
-      'soft-match-upn-disabled',
-      `${e.userPrincipalName} has no primary SMTP address, so only its UPN could match, and softMatchOnUpn is off: set tenant.features.softMatchOnUpn: true or give the user a mail address`,
-    );
+  if (byAnchor) {
+    const problem = immutableIdProblem(anchor);
+    if (problem) block('unsupported', `the anchor ${anchor} of ${ad.dn} ${problem}`);
+    const others = (ctx.entraByImmutable.get(anchor) ?? []).filter((o) => o.id !== e.id);
+    if (others.length > 0) {
+      block('collision', `the anchor ${anchor} of ${ad.dn} is already the immutable id of ${others.map((o) => o.userPrincipalName).sort().join(', ')}: Entra ID refuses a second user with it; unlink that user first`);
+    }
+    const guard = checkHardMatch(ctx, e, ad, `linking it to ${ad.dn}`);
+    for (const r of guard.refusals) block(r.code, r.message);
+    remapFrom = guard.remapFrom;
+    if (ctx.tenant.effective.blockCloudObjectTakeoverThroughHardMatch) {
+      block(
+        'hard-match-blocked',
+        `blockCloudObjectTakeoverThroughHardMatch is on, so linking ${e.userPrincipalName} to ${ad.dn} by its anchor (setImmutableId) fails with InvalidHardMatch: set tenant.features.blockCloudObjectTakeoverThroughHardMatch: false in the manifest (a tenant-wide change) or leave setImmutableId out`,
+      );
+    }
+  } else {
+    if (holdsAdminRole(e)) {
+      block('privileged-role', `${e.userPrincipalName} holds ${roleNames(e)}; Entra Connect never soft-matches cloud users that hold an admin role: remove the role first or use link: hard`);
+    }
+    if (ctx.tenant.effective.blockSoftMatch) {
+      block(
+        'soft-match-blocked',
+        `blockSoftMatch is on, so Entra Connect will not soft-match ${e.userPrincipalName}: set tenant.features.blockSoftMatch: false in the manifest (a tenant-wide change) or use link: hard`,
+      );
+    }
+    if (e.onPremisesImmutableId !== null && e.onPremisesImmutableId !== anchor) {
+      block(
+        'soft-match-has-immutable-id',
+        `${e.userPrincipalName} already has the immutable id ${e.onPremisesImmutableId}, so a soft match fails with InvalidSoftMatch: clear it first (a cloud rule with clear.immutableId), set setImmutableId in rule ${rule.name}, or use link: hard`,
+      );
+    }
+    if (primary === null && !ctx.tenant.effective.softMatchOnUpn) {
+      const unknown = ctx.tenant.unknownFeatures.has('softMatchOnUpn') ? ' (or could not be read: state tenant.features.softMatchOnUpn in the manifest)' : '';
+      block(
+        'soft-match-upn-disabled',
+        `${e.userPrincipalName} has no primary SMTP address, so only its UPN could match, and softMatchOnUpn is off${unknown}: set tenant.features.softMatchOnUpn: true or give the user a mail address`,
+      );
+    }
   }
   if (ad && cp.kind === 'found' && cp.identity.entra && cp.identity.entra.id !== e.id && cp.identity.link === 'hard') {
     block('collision', `the AD user ${ad.dn} is already linked to ${cp.identity.entra.userPrincipalName}: it cannot also take over ${e.userPrincipalName}`);
@@ -139,7 +197,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
       block('collision', `the address ${primary} of ${e.userPrincipalName} is already used by AD user ${holders.map((h) => h.ad?.dn ?? h.key).join('; ')}: remove it there first, or Entra Connect reports a duplicate`);
     }
   }
-  const upnHolders = (ctx.counterparts('upn', e)).filter((i) => !ad || i.ad?.objectGuid !== ad.objectGuid);
+  const upnHolders = ctx.counterparts('upn', e).filter((i) => !ad || i.ad?.objectGuid !== ad.objectGuid);
   if (upnHolders.length > 0) {
     for (const h of upnHolders) keys.add(h.key);
     block('collision', `the UPN ${e.userPrincipalName} is already used by AD user ${upnHolders.map((h) => h.ad?.dn ?? h.key).join('; ')}: rename that user first`);
@@ -148,6 +206,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   if (!sync.ok) block('unsupported', sync.message);
 
   let newUser: NewAdUser | null = null;
+  let newDn = '';
   let move: ReturnType<typeof scopeMoveFor> = { kind: 'in-scope' };
   if (ad && cp.kind === 'found') {
     const ghost = deletedAnchorHolder(ctx, cp.identity, e.id);
@@ -156,8 +215,10 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     if (move.kind === 'no-target') block('missing-object', move.message);
   } else if (rule.createIn !== undefined) {
     const ou = rule.createIn;
+    const cn = uniqueCn(ctx, e, ou);
+    newDn = createdUserDn(cn, ou);
     newUser = {
-      cn: cnFromUpn(e.userPrincipalName),
+      cn,
       samAccountName: samFromUpn(e.userPrincipalName),
       userPrincipalName: e.userPrincipalName,
       mail: e.mail,
@@ -165,9 +226,10 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
       givenName: e.givenName,
       surname: e.surname,
       displayName: e.displayName,
+      mustChangePassword: rule.requirePasswordChange,
     };
     if (!ctx.ouExists(ou)) block('missing-object', `the OU ${ou} (createIn of rule ${rule.name}) does not exist in AD: create it or fix createIn`);
-    else if (!adInScope(ctx, `CN=${escapeRdnValuePairs(newUser.cn)},${ou}`)) {
+    else if (!adInScope(ctx, newDn)) {
       block('unsupported', `the OU ${ou} (createIn of rule ${rule.name}) is outside the sync scope, so a user created there never syncs: pick an OU inside activeDirectory.syncScope`);
     }
     const samTaken = ctx.adHoldingSam(newUser.samAccountName);
@@ -181,31 +243,53 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     return;
   }
 
-  const base: string[] = [...sync.ok ? sync.deps : []];
+  const base: string[] = [...(sync.ok ? sync.deps : [])];
   const f = ctx.tenant.featureStep;
-  if (f.blockSoftMatch) base.push(f.blockSoftMatch);
-  if (primary === null && f.softMatchOnUpn) base.push(f.softMatchOnUpn);
-  const waitDeps: string[] = [...base];
+  if (byAnchor) {
+    if (f.blockCloudObjectTakeoverThroughHardMatch) base.push(f.blockCloudObjectTakeoverThroughHardMatch);
+  } else {
+    if (f.blockSoftMatch) base.push(f.blockSoftMatch);
+    if (primary === null && f.softMatchOnUpn) base.push(f.softMatchOnUpn);
+  }
+  // Everything that must have succeeded before the AD user enters the sync scope.
+  const prepared: string[] = [...base];
   let immutableId = anchor ?? '';
+  let w: string;
   if (ad && cp.kind === 'found') {
-    ctx.touched.add(cp.identity.key);
+    ctx.touch(cp.identity.key);
     const changes = softMatchChanges(ad, e);
     if (changes.length > 0) {
       const s: Step = { kind: 'ad.modify', dn: ad.dn, upn: ad.userPrincipalName, changes };
-      waitDeps.push(
-        ctx.addStep(cp.identity.key, s, base, ruleReason(rule, `make ${ad.dn} match cloud-only ${e.userPrincipalName} (${changes.map((c) => c.attribute).join(', ')}) so that Entra Connect soft-matches them`)),
+      prepared.push(
+        ctx.addStep(cp.identity.key, s, base, ruleReason(rule, `make ${ad.dn} match cloud-only ${e.userPrincipalName} (${changes.map((c) => c.attribute).join(', ')}) so that Entra Connect ${byAnchor ? 'matches' : 'soft-matches'} them`)),
       );
     }
+    if (byAnchor && anchor !== null) {
+      if (remapFrom !== null) prepared.push(planIdentifierClear(ctx, id.key, rule, e, ad, remapFrom, base, [...keys]));
+      if (e.onPremisesImmutableId !== anchor) {
+        const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
+        prepared.push(ctx.addStep(id.key, s, [...prepared], ruleReason(rule, `set the immutable id of cloud-only ${e.userPrincipalName} to the anchor of ${ad.dn} (setImmutableId)`)));
+      }
+    }
+    const waitDeps = [...prepared];
     if (move.kind === 'move') {
       const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
-      waitDeps.push(ctx.addStep(cp.identity.key, s, [...waitDeps], ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
+      waitDeps.push(ctx.addStep(cp.identity.key, s, [...prepared], ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
     }
-  } else if (newUser && rule.createIn !== undefined) {
-    const s: Step = { kind: 'ad.createUser', ou: rule.createIn, user: newUser };
-    waitDeps.push(ctx.addStep(id.key, s, base, ruleReason(rule, `create AD user ${newUser.samAccountName} in ${rule.createIn} matching cloud-only ${e.userPrincipalName} (no counterpart exists)`)));
+    const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
+    w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle ${byAnchor ? 'hard-matches' : 'soft-matches'} ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
+    planSyncEffects(ctx, w, e, adValuesOf(ad, changes, move.kind === 'move' ? move.toOu : undefined), byAnchor ? 'hard' : 'soft', { created: false, keys: [...keys] });
+  } else {
+    const created = newUser as NewAdUser;
+    ctx.plannedDns.add(newDn);
+    const s: Step = { kind: 'ad.createUser', ou: rule.createIn as string, dn: newDn, user: created };
+    const createId = ctx.addStep(id.key, s, prepared, ruleReason(rule, `create AD user ${newDn} (${created.samAccountName}) matching cloud-only ${e.userPrincipalName} (no counterpart exists)`));
     immutableId = '';
+    const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
+    w = ctx.addStep(id.key, wait, [...prepared, createId], ruleReason(rule, `wait until the sync cycle soft-matches ${e.userPrincipalName} to the AD user created for it (AD values then overwrite the cloud ones)`));
+    planSyncEffects(ctx, w, e, newUserValues(newDn, created), 'soft', { created: true, keys: [...keys] });
   }
-  const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
-  const w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle soft-matches ${e.userPrincipalName}${ad ? ` to ${ad.dn}` : ''} (AD values then overwrite the cloud ones)`));
-  ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to soft-match ${e.userPrincipalName}`, objectKeys: [...keys], blocking: false }], [w]);
+  ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to ${byAnchor ? 'hard-match' : 'soft-match'} ${e.userPrincipalName}`, objectKeys: [...keys], blocking: false }], [w]);
+  if (byAnchor) ctx.reliesOnUnknown('blockCloudObjectTakeoverThroughHardMatch', [w], [...keys]);
+  else ctx.reliesOnUnknown('blockSoftMatch', [w], [...keys]);
 }

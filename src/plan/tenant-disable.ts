@@ -29,7 +29,7 @@ export function planTenantSync(ctx: PlanContext): { disableAwait?: string; enabl
         objectKeys: ['tenant'],
         blocking: true,
       });
-      ctx.touched.add('tenant');
+      ctx.touch('tenant');
     }
     return {};
   }

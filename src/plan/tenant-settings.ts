@@ -11,42 +11,76 @@ const FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
   softMatchOnUpn: 'soft match by UPN for every cloud user',
 };
 
-// TRANSITIONAL (issue 8 §3, being replaced): features that could not be read are planned as off.
-const UNREAD_FEATURES = {
-  blockSoftMatchEnabled: false,
-  blockCloudObjectTakeoverThroughHardMatchEnabled: false,
-  softMatchOnUpnEnabled: false,
-  passwordSyncEnabled: null,
-} as const;
+/**
+ * Microsoft's default accidental-deletion threshold ("enabled by default and configured to not allow
+ * an export with more than 500 deletes",
+ * https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes).
+ * Assumed (and said so) when the tenant's setting cannot be read and the manifest does not state it.
+ */
+export const DEFAULT_DELETION_THRESHOLD = 500;
 
-/** The accidental-deletion threshold as observed (null when prevention is off or by percentage). */
-export function observedThreshold(ctx: PlanContext): number | null {
+/** How to give the planner what an application sign-in cannot read. */
+export const DELEGATED_SIGN_IN_HINT =
+  "GET /directory/onPremisesSynchronization accepts only a Global Administrator's delegated sign-in: sign in with --auth device-code or --auth interactive as a Global Administrator";
+
+/** The tenant's accidental-deletion threshold as a number of deletions per export, and how it is known. */
+export function observedThreshold(ctx: PlanContext): { value: number | null; source: TenantSteps['thresholdSource'] } {
   const p = ctx.observed.tenant.accidentalDeletionPrevention;
-  if (p === null) return null;
-  return p.synchronizationPreventionType === 'enabledForCount' ? p.alertThreshold : null;
+  if (p === null) {
+    const stated = ctx.desired.tenant.accidentalDeletionThreshold;
+    return stated !== undefined ? { value: stated, source: 'manifest' } : { value: DEFAULT_DELETION_THRESHOLD, source: 'assumed-default' };
+  }
+  if (p.alertThreshold === null) return { value: null, source: 'none' };
+  switch (p.synchronizationPreventionType) {
+    case 'disabled':
+      return { value: null, source: 'none' };
+    case 'enabledForCount':
+      return { value: p.alertThreshold, source: 'tenant' };
+    case 'enabledForPercentage': {
+      // Graph: "The threshold is either an absolute number of objects or a percentage number of objects"
+      // (https://learn.microsoft.com/graph/api/resources/onpremisesaccidentaldeletionprevention). Of which
+      // objects is not documented (unconfirmed): the synced users are taken as the base, which gives the
+      // lowest threshold of the candidates (users alone, or users with groups and contacts): the safe side.
+      const synced = ctx.observed.entra.users.filter((u) => u.onPremisesSyncEnabled === true).length;
+      return { value: Math.floor((synced * p.alertThreshold) / 100), source: 'percentage' };
+    }
+    default:
+      return { value: null, source: 'none' };
+  }
 }
 
 /**
  * Tenant feature flags and the deletion threshold (issue "e"). Feature steps come first so that
  * workflows can depend on them. With rollbacks in the plan the takeover block is lifted here and
  * put back by `finishTakeoverBlock` after the rollbacks' sync waits.
+ *
+ * When the tenant's settings cannot be read (`features` / `accidentalDeletionPrevention` null: the API
+ * is delegated-only), a value the manifest states is taken as the one in force and nothing is changed;
+ * a value neither read nor stated is unknown (`unknownFeatures`): decisions assume `false` and every
+ * step that relies on it is named in a `tenant-settings-unknown` hazard (`unknownSettingsHazards`).
  */
 export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean): TenantSteps {
   const t = ctx.desired.tenant;
-  const observed = ctx.observed.tenant.features ?? UNREAD_FEATURES;
+  const read = ctx.observed.tenant.features;
   const reasonPrefix = `tenant (${where(t.location)})`;
+  const inForce = {} as Record<ManifestFeatureName, boolean | null>;
+  for (const f of FEATURE_ORDER) inForce[f] = read ? read[FEATURE_GRAPH_NAME[f]] : (t.features[f] ?? null);
+  const threshold = observedThreshold(ctx);
   const out: TenantSteps = {
     effective: {
-      blockSoftMatch: t.features.blockSoftMatch ?? observed.blockSoftMatchEnabled,
-      blockCloudObjectTakeoverThroughHardMatch:
-        t.features.blockCloudObjectTakeoverThroughHardMatch ?? observed.blockCloudObjectTakeoverThroughHardMatchEnabled,
-      softMatchOnUpn: t.features.softMatchOnUpn ?? observed.softMatchOnUpnEnabled,
+      blockSoftMatch: t.features.blockSoftMatch ?? inForce.blockSoftMatch ?? false,
+      blockCloudObjectTakeoverThroughHardMatch: t.features.blockCloudObjectTakeoverThroughHardMatch ?? inForce.blockCloudObjectTakeoverThroughHardMatch ?? false,
+      softMatchOnUpn: t.features.softMatchOnUpn ?? inForce.softMatchOnUpn ?? false,
     },
     featureStep: {},
-    effectiveThreshold: t.accidentalDeletionThreshold ?? observedThreshold(ctx),
+    effectiveThreshold: t.accidentalDeletionThreshold ?? threshold.value,
+    thresholdSource: t.accidentalDeletionThreshold !== undefined ? 'manifest' : threshold.source,
+    unknownFeatures: new Set(FEATURE_ORDER.filter((f) => inForce[f] === null)),
+    passwordSync: passwordSyncInForce(ctx),
   };
   for (const f of FEATURE_ORDER) {
-    const from = observed[FEATURE_GRAPH_NAME[f]];
+    const from = inForce[f];
+    if (from === null) continue;
     const want = t.features[f];
     const takeover = f === 'blockCloudObjectTakeoverThroughHardMatch';
     if (takeover && rollbacksPlanned) {
@@ -76,14 +110,16 @@ export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean):
       // When off now and the manifest wants it on, `finishTakeoverBlock` turns it on after the rollbacks.
       continue;
     }
-    if (want === undefined || want === from) continue;
+    // Unread settings are never changed: the manifest's value is the one assumed in force.
+    if (!read || want === undefined || want === from) continue;
     const step: Step = { kind: 'entra.setSyncFeature', feature: f, from, to: want };
     const id = ctx.addStep('tenant', step, [], `${reasonPrefix}: set ${f} to ${String(want)} as the manifest says`);
     out.featureStep[f] = id;
     ctx.addHazards([tenantWide(f, from, want)], [id]);
   }
-  const fromThreshold = observedThreshold(ctx);
-  if (t.accidentalDeletionThreshold !== undefined && t.accidentalDeletionThreshold !== fromThreshold) {
+  const fromThreshold = threshold.source === 'tenant' ? threshold.value : null;
+  const thresholdRead = ctx.observed.tenant.accidentalDeletionPrevention !== null;
+  if (thresholdRead && t.accidentalDeletionThreshold !== undefined && (threshold.source !== 'tenant' || t.accidentalDeletionThreshold !== fromThreshold)) {
     const step: Step = { kind: 'entra.setDeletionThreshold', from: fromThreshold, to: t.accidentalDeletionThreshold };
     out.thresholdStep = ctx.addStep('tenant', step, [], `${reasonPrefix}: set the accidental-deletion threshold to ${t.accidentalDeletionThreshold} as the manifest says`);
     ctx.addHazards(
@@ -91,7 +127,7 @@ export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean):
         {
           code: 'tenant-wide-setting',
           severity: 'info',
-          message: `the accidental-deletion threshold applies to every sync export, not just this manifest's users (${fromThreshold ?? 'none'} → ${t.accidentalDeletionThreshold})`,
+          message: `the accidental-deletion threshold applies to every sync export, not just this manifest's users (${thresholdWords(threshold)} → ${t.accidentalDeletionThreshold})`,
           objectKeys: ['tenant'],
           blocking: false,
         },
@@ -99,6 +135,7 @@ export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean):
       [out.thresholdStep],
     );
   }
+  assumedSettingsHazard(ctx, read === null, !thresholdRead);
   return out;
 
   function tenantWide(f: ManifestFeatureName, from: boolean, to: boolean) {
@@ -112,20 +149,63 @@ export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean):
   }
 }
 
+function thresholdWords(t: { value: number | null; source: TenantSteps['thresholdSource'] }): string {
+  if (t.value === null) return 'none';
+  return t.source === 'percentage' ? `${t.value} (a percentage of the synced users)` : String(t.value);
+}
+
+/**
+ * Password hash sync in force: the tenant's `features.passwordSyncEnabled` when read, else the
+ * manifest's `tenant.passwordHashSync`, else null (unknown: the plan says so rather than guess). When
+ * both are known and differ, the tenant wins and a warning says so.
+ */
+function passwordSyncInForce(ctx: PlanContext): boolean | null {
+  const read = ctx.observed.tenant.features?.passwordSyncEnabled ?? null;
+  const stated = ctx.desired.tenant.passwordHashSync;
+  if (read !== null && stated !== undefined && read !== stated) {
+    ctx.diagnostics.push({
+      severity: 'warning',
+      code: 'password-hash-sync-mismatch',
+      message: `tenant.passwordHashSync says ${String(stated)} but the tenant reports password hash sync ${read ? 'on' : 'off'}; the plan uses the tenant's value: fix the manifest`,
+      location: ctx.desired.tenant.location,
+    });
+  }
+  return read ?? stated ?? null;
+}
+
+/** The settings the manifest states and the plan assumes in force because the tenant's could not be read. */
+function assumedSettingsHazard(ctx: PlanContext, featuresUnread: boolean, thresholdUnread: boolean): void {
+  const t = ctx.desired.tenant;
+  const assumed: string[] = [];
+  if (featuresUnread) for (const f of FEATURE_ORDER) if (t.features[f] !== undefined) assumed.push(`${f}: ${String(t.features[f])}`);
+  if (thresholdUnread && t.accidentalDeletionThreshold !== undefined) assumed.push(`accidentalDeletionThreshold: ${t.accidentalDeletionThreshold}`);
+  if (assumed.length === 0) return;
+  ctx.addHazard({
+    code: 'tenant-settings-unknown',
+    severity: 'warning',
+    message:
+      `the tenant's sync settings could not be read, so the plan takes what the manifest states as the values in force and changes none of them (${assumed.join(', ')}); ` +
+      `if the tenant differs, matches fail or the plan is wrong: ${DELEGATED_SIGN_IN_HINT} to check and change them`,
+    objectKeys: ['tenant'],
+    blocking: false,
+  });
+  ctx.touch('tenant');
+}
+
 /** After the rollbacks: put the takeover block back on (or turn it on as the manifest asks). */
 export function finishTakeoverBlock(ctx: PlanContext): void {
   if (ctx.rollbackAwaits.length === 0) return;
   const f = 'blockCloudObjectTakeoverThroughHardMatch' as const;
   const want = ctx.desired.tenant.features[f];
-  const observed = ctx.observed.tenant.features?.blockCloudObjectTakeoverThroughHardMatchEnabled ?? false;
-  const restore = observed ? want !== false : want === true;
+  const lifted = ctx.tenant.takeoverLift !== undefined;
+  const restore = lifted ? want !== false : want === true && !ctx.tenant.unknownFeatures.has(f);
   if (!restore) return;
   const step: Step = { kind: 'entra.setSyncFeature', feature: f, from: false, to: true };
   const id = ctx.addStep(
     'tenant',
     step,
     ctx.rollbackAwaits,
-    `tenant (${where(ctx.desired.tenant.location)}): ${observed ? 'put' : 'turn'} ${f} back on once the rolled-back users have synced`,
+    `tenant (${where(ctx.desired.tenant.location)}): ${lifted ? 'put' : 'turn'} ${f} back on once the rolled-back users have synced`,
   );
   ctx.addHazards(
     [
@@ -139,4 +219,32 @@ export function finishTakeoverBlock(ctx: PlanContext): void {
     ],
     [id],
   );
+}
+
+/** What each unknown feature decides, for the hazard that names the steps relying on it. */
+const UNKNOWN_FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
+  blockSoftMatch: 'if it is on, Entra Connect does not soft-match and the new AD object collides with the cloud user',
+  blockCloudObjectTakeoverThroughHardMatch: 'if it is on, the hard match fails with InvalidHardMatch (a rollback needs it off while it syncs)',
+  softMatchOnUpn: 'if it is off, a user without a primary SMTP address cannot be soft-matched by UPN',
+};
+
+/**
+ * One `tenant-settings-unknown` hazard per unknown feature that steps rely on, naming those steps
+ * and how to give the planner the value.
+ */
+export function unknownSettingsHazards(ctx: PlanContext): void {
+  for (const f of FEATURE_ORDER) {
+    const use = ctx.unknownFeatureUses.get(f);
+    if (!use) continue;
+    ctx.addHazard({
+      code: 'tenant-settings-unknown',
+      severity: 'warning',
+      message:
+        `whether ${f} is on could not be read and the manifest does not state it; the plan assumes it is off: ${UNKNOWN_FEATURE_EFFECT[f]}. ` +
+        `${DELEGATED_SIGN_IN_HINT}, or state tenant.features.${f} in the manifest`,
+      stepIds: use.stepIds,
+      objectKeys: use.keys,
+      blocking: false,
+    });
+  }
 }

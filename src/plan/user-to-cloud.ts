@@ -4,11 +4,13 @@ import type { Step } from '../model/step.js';
 import { deletedUserUpn } from '../observe/join.js';
 import { planClears } from './clears.js';
 import { holdsAdminRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { restoreWindow } from './restore-window.js';
 import { adInScope } from './scope.js';
 
 /**
  * Synced user → cloud with the per-object SOA switch (domain.md §4): one
- * `entra.setCloudManaged{to:true}`, then the rule's clears. Admins are refused by the service.
+ * `entra.setCloudManaged{to:true}`, then the rule's clears. Admins are refused by the service. The
+ * switch depends on the plan's group conversions (groups before their members).
  */
 export function planSourceOfAuthority(ctx: PlanContext, id: Identity, rule: CloudUserRule): void {
   const e = id.entra;
@@ -39,7 +41,7 @@ export function planSourceOfAuthority(ctx: PlanContext, id: Identity, rule: Clou
     return;
   }
   const step: Step = { kind: 'entra.setCloudManaged', userId: e.id, upn: e.userPrincipalName, to: true };
-  const s = ctx.addStep(id.key, step, [], ruleReason(rule, `synced user ${e.userPrincipalName} → cloud via the per-object switch (isCloudManaged: true)`));
+  const s = ctx.addStep(id.key, step, ctx.groupSteps, ruleReason(rule, `synced user ${e.userPrincipalName} → cloud via the per-object switch (isCloudManaged: true)`));
   planClears(ctx, id.key, rule, { userId: e.id, upn: e.userPrincipalName, immutableId: e.onPremisesImmutableId, leftovers: e }, rule.clear, [s]);
 }
 
@@ -104,7 +106,7 @@ export function planScopeRemoval(ctx: PlanContext, id: Identity, rule: CloudUser
       });
       return;
     }
-    const deps: string[] = [];
+    const deps: string[] = [...ctx.groupSteps];
     if (ctx.tenant.thresholdStep) deps.push(ctx.tenant.thresholdStep);
     let moveId: string | null = null;
     if (adInScope(ctx, ad.dn)) {
@@ -137,7 +139,7 @@ export function planScopeRemoval(ctx: PlanContext, id: Identity, rule: CloudUser
     const wait: Step = { kind: 'sync.await', until: { kind: 'userSoftDeleted', userId: e.id, upn: e.userPrincipalName }, timeoutS: ctx.sync() };
     const waitId = ctx.addStep(id.key, wait, moveId ? [moveId] : deps, ruleReason(rule, `wait until the sync cycle soft-deletes ${e.userPrincipalName}`));
     ctx.addHazards(moveId ? [waits(`${e.userPrincipalName} is soft-deleted`)] : [disruption(e.userPrincipalName), waits(`${e.userPrincipalName} is soft-deleted`)], [waitId]);
-    ctx.deletionSteps.push({ stepId: moveId ?? waitId, key: id.key });
+    ctx.deletionSteps.push({ stepId: moveId ?? waitId, waitId, key: id.key, moved: moveId !== null });
     restoreOnwards(ctx, id, rule, { id: e.id, upn: e.userPrincipalName, immutableId: e.onPremisesImmutableId }, [waitId], passwordReset);
     return;
   }
@@ -155,7 +157,19 @@ export function planScopeRemoval(ctx: PlanContext, id: Identity, rule: CloudUser
       });
       return;
     }
-    restoreOnwards(ctx, id, rule, { id: d.id, upn: deletedUserUpn(d), immutableId: d.onPremisesImmutableId }, [], passwordReset);
+    const window = restoreWindow(d.deletedDateTime, ctx.createdAt);
+    if (window !== null && !window.open) {
+      ctx.addHazard({
+        code: 'restore-window',
+        severity: 'danger',
+        message: `${deletedUserUpn(d)} was deleted ${d.deletedDateTime}; Entra ID keeps deleted users for 30 days, so it could be restored until ${window.endsAt} and is gone for good (or about to be) now: it cannot be restored. Create a new cloud user, or exclude it from rule ${rule.name}`,
+        objectKeys: [id.key],
+        blocking: true,
+      });
+      return;
+    }
+    const restoreId = restoreOnwards(ctx, id, rule, { id: d.id, upn: deletedUserUpn(d), immutableId: d.onPremisesImmutableId }, [], passwordReset);
+    if (window !== null) ctx.restores.push({ stepId: restoreId, key: id.key, upn: deletedUserUpn(d), endsAt: window.endsAt });
   }
 }
 
@@ -166,7 +180,7 @@ function restoreOnwards(
   user: { id: string; upn: string; immutableId: string | null },
   after: string[],
   passwordReset: (upn: string) => HazardDraft,
-): void {
+): string {
   const restore: Step = { kind: 'entra.restoreDeleted', deletedId: user.id, upn: user.upn };
   const restoreId = ctx.addStep(id.key, restore, after, ruleReason(rule, `restore ${user.upn} from deleted users as a cloud-only user`));
   const reset: Step = { kind: 'entra.resetPassword', userId: user.id, upn: user.upn, forceChangeAtNextSignIn: true };
@@ -174,4 +188,5 @@ function restoreOnwards(
   ctx.addHazards([passwordReset(user.upn)], [resetId]);
   const leftovers = id.entra ?? null;
   planClears(ctx, id.key, rule, { userId: user.id, upn: user.upn, immutableId: user.immutableId, leftovers }, rule.clear, [restoreId]);
+  return restoreId;
 }

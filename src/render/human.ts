@@ -8,7 +8,7 @@ import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import type { DetailLine, HazardGroup, StepView } from './step-view.js';
-import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, summaryLine } from './step-view.js';
+import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, objectReasons, summaryLine } from './step-view.js';
 
 /** Options of the human renderer. */
 export interface HumanOptions {
@@ -101,8 +101,12 @@ function stepLines(p: Palette, s: StepView, hazardCodes: readonly string[]): str
   const head = `      ${paintAction(p, s.action, actionSymbol(s.action))} ${p.bold(s.id)} ${s.description}${deps}`;
   const indent = '           ';
   const lines = [head, ...s.details.flatMap((d) => detailLines(p, d, indent))];
+  if (s.syncEffects !== undefined) {
+    lines.push(`${indent}${p.cyan(s.syncEffects.heading)}`);
+    lines.push(...s.syncEffects.lines.flatMap((d) => detailLines(p, d, `${indent}  `)));
+  }
+  if (s.delegatedSignIn !== undefined) lines.push(`${indent}${p.yellow(s.delegatedSignIn)}`);
   if (hazardCodes.length > 0) lines.push(`${indent}${p.yellow(`hazards: ${hazardCodes.join(', ')}`)}`);
-  lines.push(p.dim(`${indent}reason: ${s.reason}`));
   return lines;
 }
 
@@ -124,7 +128,17 @@ function hazardLines(p: Palette, g: HazardGroup): string[] {
   return lines;
 }
 
-/** The plan as terminal text (ends with a newline). */
+/** The summary, the consents and why the plan cannot be applied: first and last in the output. */
+function summaryLines(p: Palette, plan: Plan): string[] {
+  const out = [p.bold(summaryLine(plan))];
+  const consents = consentsLine(plan);
+  if (consents !== null) out.push(p.yellow(consents));
+  const refused = notApplyableLine(plan);
+  if (refused !== null) out.push(p.red(refused));
+  return out;
+}
+
+/** The plan as terminal text (ends with a newline): the summary first, then the details, and the summary again. */
 export function renderHuman(plan: Plan, opts: HumanOptions): string {
   const p = palette(opts.color);
   const out: string[] = [];
@@ -132,7 +146,9 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
   out.push(`  manifest: ${plan.manifest.file} (sha256 ${plan.manifest.digest.slice(0, 12)})`);
   out.push(`  source:   ${plan.source}`);
   out.push(`  created:  ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`);
+  if (plan.targets !== undefined) out.push(p.yellow(`  partial:  only ${plan.targets.join(', ')} (--target); the rest of the manifest is not planned`));
   out.push('');
+  if (plan.steps.length + plan.hazards.length + plan.diagnostics.length > 0) out.push(...summaryLines(p, plan), '');
 
   const objects = groupByObject(plan.steps);
   const codesByStep = new Map(plan.steps.map((s) => [s.id, s.hazardCodes]));
@@ -148,6 +164,7 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
     for (const obj of objects) {
       out.push('');
       out.push(`  ${paintAction(p, obj.action, `${actionSymbol(obj.action)} ${obj.objectKey}`)}${obj.label !== undefined ? ` (${obj.label})` : ''}`);
+      for (const reason of objectReasons(obj.steps)) out.push(p.dim(`      reason: ${reason}`));
       for (const s of obj.steps) out.push(...stepLines(p, s, codesByStep.get(s.id) ?? []));
     }
     out.push('');
@@ -168,10 +185,6 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
     out.push('');
   }
 
-  out.push(p.bold(summaryLine(plan)));
-  const consents = consentsLine(plan);
-  if (consents !== null) out.push(p.yellow(consents));
-  const refused = notApplyableLine(plan);
-  if (refused !== null) out.push(p.red(refused));
+  out.push(...summaryLines(p, plan));
   return `${out.join('\n')}\n`;
 }

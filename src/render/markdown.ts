@@ -10,7 +10,7 @@ import type { Hazard, Plan } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import { actionSymbol } from './human.js';
 import type { DetailLine, HazardGroup, ObjectView } from './step-view.js';
-import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, summaryLine } from './step-view.js';
+import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, objectReasons, summaryLine } from './step-view.js';
 
 /** Maximum length of the Markdown output, in characters. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -103,12 +103,17 @@ function diffLines(d: DetailLine): string[] {
 function objectSection(obj: ObjectView): string {
   const count = `${obj.steps.length} ${obj.steps.length === 1 ? 'step' : 'steps'}`;
   const body: string[] = [];
+  for (const reason of objectReasons(obj.steps)) body.push(`  reason: ${reason}`);
   for (const s of obj.steps) {
     const deps = s.dependsOn.length > 0 ? ` (depends on ${s.dependsOn.join(', ')})` : '';
     // a leading space keeps the step line neutral in a diff block; only attribute lines are +/-
     body.push(`  ${actionSymbol(s.action)} ${s.id} ${s.description}${deps}`);
     for (const d of s.details) body.push(...diffLines(d));
-    body.push(`      reason: ${s.reason}`);
+    if (s.syncEffects !== undefined) {
+      body.push(`      ${s.syncEffects.heading}`);
+      for (const d of s.syncEffects.lines) body.push(...diffLines(d));
+    }
+    if (s.delegatedSignIn !== undefined) body.push(`      ${s.delegatedSignIn}`);
   }
   // A fence longer than any backtick run inside keeps the block closed.
   const longest = Math.max(2, ...[...body.join('\n').matchAll(/`+/g)].map((m) => m[0].length));
@@ -143,6 +148,9 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
   if (refused !== null) head.push(`> **⛔ ${text(refused)}**`, '');
   const consents = consentsLine(plan);
   if (consents !== null) head.push(`> ⚠️ ${text(consents)}`, '');
+  if (plan.targets !== undefined) {
+    head.push(`> ⚠️ Partial plan: only ${plan.targets.map(code).join(', ')} (\`--target\`); the rest of the manifest is not planned.`, '');
+  }
   head.push(
     `Manifest ${code(plan.manifest.file)} (sha256 ${code(plan.manifest.digest.slice(0, 12))}) · source ${text(plan.source)} · created ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`,
   );

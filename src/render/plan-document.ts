@@ -10,9 +10,8 @@
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { ManifestFeatureName } from '../model/desired.js';
-import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../model/observed.js';
-import type { Hazard, HazardCode, Plan, PlannedStep } from '../model/plan.js';
-import type { AttrChange, Expectation, NewAdUser, Step, StepKind } from '../model/step.js';
+import type { Hazard, HazardCode, Plan, PlannedStep, SyncAttributeEffect, SyncEffects } from '../model/plan.js';
+import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step, type StepKind } from '../model/step.js';
 
 /** The `kind` of a plan document. */
 export const PLAN_KIND = 'entra-soa/plan';
@@ -39,6 +38,14 @@ export const HAZARD_CODES = [
   'waits-for-sync',
   'tenant-wide-setting',
   'takeover-block-lifted',
+  'sign-in-name-change',
+  'account-disabled',
+  'password-replaced',
+  'password-sync-unknown',
+  'restore-window',
+  'object-identifier-remap',
+  'tenant-settings-unknown',
+  'deletion-waves',
   'unsupported',
 ] as const satisfies readonly HazardCode[];
 // Fails to compile when HazardCode gains a member that is not listed above.
@@ -47,7 +54,18 @@ void hazardCodesComplete;
 
 const FEATURES = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
 const ATTR_NAMES = ['mail', 'proxyAddresses', 'givenName', 'sn', 'displayName', 'userPrincipalName'] as const satisfies readonly AttrChange['attribute'][];
-const CLEARABLE_ATTRIBUTES = ['onPremisesImmutableId', ...ON_PREMISES_LEFTOVER_ATTRIBUTES] as const;
+const CLEARABLE_ATTRIBUTES = CLEARABLE_ON_PREMISES_ATTRIBUTES;
+const SYNC_EFFECT_ATTRIBUTES = [
+  'userPrincipalName',
+  'accountEnabled',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'proxyAddresses',
+] as const satisfies readonly SyncAttributeEffect['attribute'][];
+const SYNC_MATCHES = ['hard', 'soft', 'rollback'] as const satisfies readonly SyncEffects['match'][];
+const SYNC_PASSWORD = ['replaced', 'unchanged', 'unknown'] as const satisfies readonly SyncEffects['password'][];
 
 /** The type of one field of a step, as the document stores it. */
 type FieldType =
@@ -79,13 +97,14 @@ const STEP_FIELDS: StepFieldTable = {
   'entra.setDeletionThreshold': { from: 'number?', to: 'number' },
   'ad.move': { dn: 'string', toOu: 'string', upn: 'string?' },
   'ad.modify': { dn: 'string', upn: 'string?', changes: 'attrChanges' },
-  'ad.createUser': { ou: 'string', user: 'newAdUser' },
+  'ad.createUser': { ou: 'string', dn: 'string', user: 'newAdUser' },
   'sync.await': { until: 'expectation', timeoutS: 'number' },
 };
 
 const STEP_KINDS = Object.keys(STEP_FIELDS) as StepKind[];
 
-const NEW_AD_USER_FIELDS: { [F in keyof NewAdUser]-?: 'string' | 'string?' | 'strings' } = {
+/** `boolean?`: an optional flag, written only when present (absent and false are not the same document). */
+const NEW_AD_USER_FIELDS: { [F in keyof NewAdUser]-?: 'string' | 'string?' | 'strings' | 'boolean?' } = {
   cn: 'string',
   samAccountName: 'string',
   userPrincipalName: 'string',
@@ -94,6 +113,7 @@ const NEW_AD_USER_FIELDS: { [F in keyof NewAdUser]-?: 'string' | 'string?' | 'st
   givenName: 'string?',
   surname: 'string?',
   displayName: 'string?',
+  mustChangePassword: 'boolean?',
 };
 
 type ExpectationFieldTable = {
@@ -145,11 +165,12 @@ function planToJson(plan: Plan): Json {
     hazards: plan.hazards.map(hazardToJson),
     diagnostics: plan.diagnostics.map(diagnosticToJson),
     fingerprints,
+    ...(plan.targets !== undefined ? { targets: [...plan.targets] } : {}),
   };
 }
 
 function plannedStepToJson(s: PlannedStep): Json {
-  return {
+  const out: { [k: string]: Json } = {
     id: s.id,
     objectKey: s.objectKey,
     action: s.action,
@@ -157,6 +178,18 @@ function plannedStepToJson(s: PlannedStep): Json {
     dependsOn: [...s.dependsOn],
     hazardCodes: [...s.hazardCodes],
     reason: s.reason,
+  };
+  if (s.requiresDelegatedSignIn === true) out['requiresDelegatedSignIn'] = true;
+  if (s.syncEffects !== undefined) out['syncEffects'] = syncEffectsToJson(s.syncEffects);
+  return out;
+}
+
+function syncEffectsToJson(e: SyncEffects): Json {
+  return {
+    match: e.match,
+    source: e.source,
+    changes: e.changes.map((c) => ({ attribute: c.attribute, from: [...c.from], to: [...c.to] })),
+    password: e.password,
   };
 }
 
@@ -184,7 +217,9 @@ function fieldToJson(type: FieldType, value: unknown): Json {
       const out: { [k: string]: Json } = {};
       for (const [name, t] of Object.entries(NEW_AD_USER_FIELDS)) {
         const v = u[name as keyof NewAdUser];
-        out[name] = t === 'strings' ? [...(v as string[])] : ((v ?? null));
+        if (t === 'boolean?') {
+          if (v !== undefined) out[name] = v;
+        } else out[name] = t === 'strings' ? [...(v as string[])] : ((v ?? null));
       }
       return out;
     }
@@ -444,6 +479,7 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
       remove: r.count(summary['remove'], 'summary.remove'),
       wait: r.count(summary['wait'], 'summary.wait'),
     },
+    ...(raw['targets'] !== undefined ? { targets: r.strings(raw['targets'], 'targets') } : {}),
   };
 }
 
@@ -451,7 +487,7 @@ const ACTIONS = ['add', 'change', 'remove', 'wait'] as const satisfies readonly 
 
 function readPlannedStep(r: Reader, v: unknown, path: string): PlannedStep {
   const s = r.record(v, path);
-  return {
+  const out: PlannedStep = {
     id: r.string(s['id'], `${path}.id`),
     objectKey: r.string(s['objectKey'], `${path}.objectKey`),
     step: readStep(r, s['step'], `${path}.step`),
@@ -459,6 +495,30 @@ function readPlannedStep(r: Reader, v: unknown, path: string): PlannedStep {
     hazardCodes: r.array(s['hazardCodes'], `${path}.hazardCodes`).map((c, i) => r.oneOf(c, HAZARD_CODES, `${path}.hazardCodes[${i}]`)),
     reason: r.string(s['reason'], `${path}.reason`),
     action: r.oneOf(s['action'], ACTIONS, `${path}.action`),
+  };
+  if (s['requiresDelegatedSignIn'] !== undefined) {
+    if (s['requiresDelegatedSignIn'] === true) out.requiresDelegatedSignIn = true;
+    else r.fail(`${path}.requiresDelegatedSignIn`, 'true (or absent)', s['requiresDelegatedSignIn']);
+  }
+  if (s['syncEffects'] !== undefined) out.syncEffects = readSyncEffects(r, s['syncEffects'], `${path}.syncEffects`);
+  return out;
+}
+
+function readSyncEffects(r: Reader, v: unknown, path: string): SyncEffects {
+  const e = r.record(v, path);
+  return {
+    match: r.oneOf(e['match'], SYNC_MATCHES, `${path}.match`),
+    source: r.string(e['source'], `${path}.source`),
+    changes: r.array(e['changes'], `${path}.changes`).map((c, i): SyncAttributeEffect => {
+      const p = `${path}.changes[${i}]`;
+      const rec = r.record(c, p);
+      return {
+        attribute: r.oneOf(rec['attribute'], SYNC_EFFECT_ATTRIBUTES, `${p}.attribute`),
+        from: r.strings(rec['from'], `${p}.from`),
+        to: r.strings(rec['to'], `${p}.to`),
+      };
+    }),
+    password: r.oneOf(e['password'], SYNC_PASSWORD, `${path}.password`),
   };
 }
 
@@ -501,7 +561,9 @@ function readField(r: Reader, type: FieldType, v: unknown, path: string): unknow
       const out: Record<string, unknown> = {};
       for (const [name, t] of Object.entries(NEW_AD_USER_FIELDS)) {
         const p = `${path}.${name}`;
-        out[name] = t === 'string' ? r.string(rec[name], p) : t === 'string?' ? r.stringOrNull(rec[name], p) : r.strings(rec[name], p);
+        if (t === 'boolean?') {
+          if (rec[name] !== undefined) out[name] = r.boolean(rec[name], p);
+        } else out[name] = t === 'string' ? r.string(rec[name], p) : t === 'string?' ? r.stringOrNull(rec[name], p) : r.strings(rec[name], p);
       }
       return out;
     }

@@ -6,9 +6,9 @@
 import { diffArrays } from 'diff';
 import { immutableIdToGuid } from '../model/anchor.js';
 import { firstRdn } from '../model/dn.js';
-import type { Hazard, PlannedStep } from '../model/plan.js';
+import type { Hazard, PlannedStep, SyncEffects } from '../model/plan.js';
 import type { AttrChange, Expectation, Step } from '../model/step.js';
-import { assertNever } from '../model/step.js';
+import { assertNever, CLEARABLE_ON_PREMISES_ATTRIBUTES } from '../model/step.js';
 
 /** One line under a step. */
 export type DetailLine =
@@ -21,6 +21,12 @@ export type DetailLine =
   /** Free text for the reviewer. */
   | { kind: 'note'; text: string };
 
+/** What the sync engine does after the match a wait is for: a heading and its lines (not entra-soa's writes). */
+export interface SyncEffectsView {
+  heading: string;
+  lines: DetailLine[];
+}
+
 /** A step as a reviewer reads it. */
 export interface StepView {
   id: string;
@@ -30,6 +36,37 @@ export interface StepView {
   details: DetailLine[];
   dependsOn: string[];
   reason: string;
+  /** Set when Graph accepts the step only from a signed-in Global Administrator: the sentence that says so. */
+  delegatedSignIn?: string;
+  /** On a wait for a match: what Entra Connect then changes on the cloud user. */
+  syncEffects?: SyncEffectsView;
+}
+
+/** The note on steps apply runs only under a delegated sign-in. */
+export const DELEGATED_SIGN_IN_NOTE =
+  "needs a Global Administrator's delegated sign-in (--auth device-code or --auth interactive); an application sign-in cannot make this change";
+
+/** The sync engine's effects of a match as detail lines (single values as `before -> after`, lists as a diff). */
+export function syncEffectsView(e: SyncEffects): SyncEffectsView {
+  const how = e.match === 'rollback' ? 'takes the user back' : `${e.match}-matches the user`;
+  const lines: DetailLine[] = e.changes.flatMap((c): DetailLine[] =>
+    c.attribute === 'accountEnabled'
+      ? [{ kind: 'attr', name: c.attribute, from: c.from[0] ?? 'null', to: c.to[0] ?? 'null' }]
+      : attrChangeLines([{ name: c.attribute, from: c.from, to: c.to }], ['proxyAddresses']),
+  );
+  switch (e.password) {
+    case 'replaced':
+      lines.push({ kind: 'attr', name: 'password', from: 'the cloud password', to: 'the AD password (password hash sync)' });
+      break;
+    case 'unchanged':
+      lines.push({ kind: 'note', text: 'password unchanged: password hash sync is off' });
+      break;
+    case 'unknown':
+      lines.push({ kind: 'note', text: 'password: replaced by the AD password if password hash sync is on (not known)' });
+      break;
+  }
+  if (e.changes.length === 0 && e.password !== 'replaced') lines.unshift({ kind: 'note', text: 'no attribute changes: the cloud values equal the AD ones' });
+  return { heading: `then Entra Connect ${how} from ${e.source} and changes (sync engine, not entra-soa's writes):`, lines };
 }
 
 /** A value in the way the renderers quote it: strings in double quotes, null and numbers bare. */
@@ -44,21 +81,32 @@ function immutableIdNote(id: string | null): string | undefined {
   return guid === null ? undefined : `anchor GUID ${guid}`;
 }
 
-const MULTI_VALUED: ReadonlySet<AttrChange['attribute']> = new Set(['proxyAddresses']);
+const MULTI_VALUED: readonly AttrChange['attribute'][] = ['proxyAddresses'];
 
-/** AD attribute changes as detail lines; multi-valued ones as a value diff (jsdiff's diffArrays). */
-export function attrChangeLines(changes: readonly AttrChange[]): DetailLine[] {
+/**
+ * Attribute changes as detail lines; multi-valued ones (those named in `multiValued`, or any with more
+ * than one value) as a value diff (jsdiff's diffArrays).
+ */
+export function attrChangeLines(
+  changes: readonly { name: string; from: readonly string[]; to: readonly string[] }[],
+  multiValued: readonly string[] = MULTI_VALUED,
+): DetailLine[] {
   return changes.map((c): DetailLine => {
-    if (MULTI_VALUED.has(c.attribute) || c.from.length > 1 || c.to.length > 1) {
+    if (multiValued.includes(c.name) || c.from.length > 1 || c.to.length > 1) {
       const entries: { op: '+' | '-' | ' '; value: string }[] = [];
-      for (const part of diffArrays(c.from, c.to)) {
+      for (const part of diffArrays([...c.from], [...c.to])) {
         const op = part.added ? '+' : part.removed ? '-' : ' ';
         for (const value of part.value) entries.push({ op, value });
       }
-      return { kind: 'list', name: c.attribute, entries };
+      return { kind: 'list', name: c.name, entries };
     }
-    return { kind: 'attr', name: c.attribute, from: formatValue(c.from[0] ?? null), to: formatValue(c.to[0] ?? null) };
+    return { kind: 'attr', name: c.name, from: formatValue(c.from[0] ?? null), to: formatValue(c.to[0] ?? null) };
   });
+}
+
+/** AD attribute changes (`ad.modify`) as detail lines. */
+function adChangeLines(changes: readonly AttrChange[]): DetailLine[] {
+  return attrChangeLines(changes.map((c) => ({ name: c.attribute, from: c.from, to: c.to })));
 }
 
 function expectationText(e: Expectation): string {
@@ -117,14 +165,21 @@ function describe(step: Step): { description: string; details: DetailLine[] } {
     }
     case 'entra.clearOnPremisesAttributes': {
       const details: DetailLine[] = [];
-      for (const [name, value] of Object.entries(step.attributes)) {
+      for (const name of CLEARABLE_ON_PREMISES_ATTRIBUTES) {
+        const value = step.attributes[name];
         if (value === undefined) continue;
         const line: DetailLine = { kind: 'attr', name, from: formatValue(value), to: 'null' };
         const note = name === 'onPremisesImmutableId' ? immutableIdNote(value) : undefined;
         if (note !== undefined) line.note = note;
         details.push(line);
       }
-      return { description: 'clear the on-premises leftovers (the user is cloud-owned now)', details };
+      const onlyIdentifier = Object.keys(step.attributes).every((a) => a === 'onPremisesObjectIdentifier');
+      return {
+        description: onlyIdentifier
+          ? 'clear onPremisesObjectIdentifier so that the next sync cycle can hard-match the user to another AD object (2026-07-01 hardening)'
+          : 'clear the on-premises leftovers (the user is cloud-owned now)',
+        details,
+      };
     }
     case 'entra.restoreDeleted':
       return {
@@ -170,11 +225,11 @@ function describe(step: Step): { description: string; details: DetailLine[] } {
         details: [{ kind: 'attr', name: 'distinguishedName', from: formatValue(step.dn), to: formatValue(`${firstRdn(step.dn)},${step.toOu}`) }],
       };
     case 'ad.modify':
-      return { description: `update the AD user ${step.dn}`, details: attrChangeLines(step.changes) };
+      return { description: `update the AD user ${step.dn}`, details: adChangeLines(step.changes) };
     case 'ad.createUser': {
       const u = step.user;
       const details: DetailLine[] = [
-        { kind: 'set', name: 'distinguishedName', value: formatValue(`CN=${u.cn},${step.ou}`) },
+        { kind: 'set', name: 'distinguishedName', value: formatValue(step.dn) },
         { kind: 'set', name: 'sAMAccountName', value: formatValue(u.samAccountName) },
         { kind: 'set', name: 'userPrincipalName', value: formatValue(u.userPrincipalName) },
       ];
@@ -186,6 +241,7 @@ function describe(step: Step): { description: string; details: DetailLine[] } {
         details.push({ kind: 'list', name: 'proxyAddresses', entries: u.proxyAddresses.map((value) => ({ op: '+' as const, value })) });
       }
       details.push({ kind: 'note', text: 'password generated at apply time and written only to a 0600 file' });
+      if (u.mustChangePassword === true) details.push({ kind: 'note', text: 'must change the password at next logon (pwdLastSet 0)' });
       return { description: `create the AD user in ${step.ou} (so that the next sync cycle soft-matches it)`, details };
     }
     case 'sync.await':
@@ -201,7 +257,27 @@ function describe(step: Step): { description: string; details: DetailLine[] } {
 /** The reviewer's view of one planned step. */
 export function viewStep(s: PlannedStep): StepView {
   const { description, details } = describe(s.step);
-  return { id: s.id, action: s.action, description, details, dependsOn: s.dependsOn, reason: s.reason };
+  const view: StepView = { id: s.id, action: s.action, description, details, dependsOn: s.dependsOn, reason: s.reason };
+  if (s.requiresDelegatedSignIn === true) view.delegatedSignIn = DELEGATED_SIGN_IN_NOTE;
+  if (s.syncEffects !== undefined) view.syncEffects = syncEffectsView(s.syncEffects);
+  return view;
+}
+
+/**
+ * The reasons of an object's steps, each rule's (or the tenant's) once: a reason reads
+ * `rule NAME (file:line:col): text`, and the first step's reason stands for all steps of that origin.
+ */
+export function objectReasons(steps: readonly StepView[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of steps) {
+    const cut = s.reason.indexOf('): ');
+    const origin = cut >= 0 ? s.reason.slice(0, cut + 1) : s.reason;
+    if (seen.has(origin)) continue;
+    seen.add(origin);
+    out.push(s.reason);
+  }
+  return out;
 }
 
 /** Steps grouped by the object they act on, objects in the order of their first step. */

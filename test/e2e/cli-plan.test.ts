@@ -59,8 +59,10 @@ describe('plan', () => {
     expect(r.stdout).toContain('\nPlan: 0 to add, 24 to change, 0 to remove, 0 waits.\n');
   });
 
-  it('exits 2 with --detailed-exitcode when there are changes', () => {
-    expect(cli([...args, '--detailed-exitcode']).code).toBe(2);
+  it('exits 2 with --detailed-exitcode when there are changes, 4 when they cannot be applied', () => {
+    // issue 7 §3: sync-switch's plan has blocking hazards (an admin, a collision): a distinct code, never 0 or 2
+    expect(cli([...args, '--detailed-exitcode']).code).toBe(4);
+    expect(cli(['plan', '-f', 'examples/groups-and-features/manifest.yaml', '--snapshot', 'examples/groups-and-features/snapshot.json', '--detailed-exitcode']).code).toBe(2);
   });
 
   it('exits 0 with --detailed-exitcode when there is nothing to do', () => {
@@ -167,7 +169,9 @@ describe('planExitCode', () => {
 
   it('is 1 when the plan carries an error diagnostic, even with changes', () => {
     const p = plan();
-    expect(planExitCode(p, true)).toBe(2);
+    // the example's plan has blocking hazards (4); without them its changes give 2
+    expect(planExitCode(p, true)).toBe(4);
+    expect(planExitCode({ ...p, applyable: true }, true)).toBe(2);
     expect(planExitCode(p, false)).toBe(0);
     p.diagnostics.push({ severity: 'error', code: 'example', message: 'something the planner could not resolve' });
     expect(planExitCode(p, true)).toBe(1);
@@ -185,6 +189,7 @@ describe('colour on a terminal (in-process, through the CliIo seam)', () => {
     });
     return { ...io, out, err };
   }
+  // the example's plan cannot be applied (blocking hazards): --detailed-exitcode gives 4
   const args = {
     file: `${EXAMPLE}/manifest.yaml`,
     snapshot: `${EXAMPLE}/snapshot.json`,
@@ -194,16 +199,16 @@ describe('colour on a terminal (in-process, through the CliIo seam)', () => {
 
   it('colours the human plan on a TTY, and not with NO_COLOR or --no-color', async () => {
     const tty = terminalIo({});
-    expect(await runPlan(tty, args)).toBe(2);
+    expect(await runPlan(tty, args)).toBe(4);
     expect(tty.out.join('')).toMatch(ANSI);
     expect(tty.out.join('')).toContain('\u001b[33m~ user/alice.ng@contoso.com\u001b[39m');
 
     const noColorEnv = terminalIo({ NO_COLOR: '1' });
-    expect(await runPlan(noColorEnv, args)).toBe(2);
+    expect(await runPlan(noColorEnv, args)).toBe(4);
     expect(noColorEnv.out.join('')).not.toMatch(ANSI);
 
     const flag = terminalIo({});
-    expect(await runPlan(flag, { ...args, color: false })).toBe(2);
+    expect(await runPlan(flag, { ...args, color: false })).toBe(4);
     expect(flag.out.join('')).not.toMatch(ANSI);
     // the same plan as the golden file, once colour is off and the clock is fixed
     expect(flag.out.join('')).toBe(
@@ -217,7 +222,7 @@ describe('colour on a terminal (in-process, through the CliIo seam)', () => {
   it('never colours json or markdown, even on a TTY', async () => {
     const out = join(tmp, 'tty-plan.json');
     const io = terminalIo({});
-    expect(await runPlan(io, { ...args, out, format: 'json' })).toBe(2);
+    expect(await runPlan(io, { ...args, out, format: 'json' })).toBe(4);
     expect(io.out.join('')).not.toMatch(ANSI);
     const md = terminalIo({});
     expect(await runShow(md, { plan: out, format: 'markdown' })).toBe(0);

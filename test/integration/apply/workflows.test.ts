@@ -169,7 +169,10 @@ describe('cloud-only user soft-linked by creating its AD counterpart', () => {
     select: { upn: ${upn} }
     authority: onPremises
     link: soft
-    createIn: OU=Sales,OU=Staff,${BASE_DN}`, { tenantExtra: '  features:\n    blockSoftMatch: false' }),
+    createIn: OU=Sales,OU=Staff,${BASE_DN}
+# with password hash sync on (the lab's), ben's generated AD password replaces his cloud one: consent (issue 7 §1)
+allow:
+  disruptive: true`, { tenantExtra: '  features:\n    blockSoftMatch: false' }),
     );
     const plan = await h.plan(desired);
     expect(plan.applyable).toBe(true);

@@ -72,8 +72,10 @@ describe('what could not be read', () => {
     const o = observed({ tenant: { features: null, accidentalDeletionPrevention: null } });
     const d = desired({ features: { blockSoftMatch: true }, threshold: 500 });
     const r = report(d, o);
-    // the plan has steps for the guessed values; the report does not call them drift
-    expect(r.plan!.steps.length).toBeGreaterThan(0);
+    // the planner takes the manifest's values as in force (no step) and says it assumed them; the
+    // report does not call the unread settings "in sync" either
+    expect(r.plan!.steps).toEqual([]);
+    expect(r.plan!.hazards.map((h) => h.code)).toContain('tenant-settings-unknown');
     expect(r.drifted).toEqual([]);
     expect(r.status).toBe('incomplete');
     expect(r.rules).toEqual([expect.objectContaining({ name: 'tenant', checked: 2, unread: 2, drifted: 0, status: 'unread' })]);

@@ -59,6 +59,8 @@ describe('loading a valid manifest', () => {
           link: 'soft',
           counterpart: { by: 'mail' },
           createIn: 'OU=Contractors,OU=Staff,DC=contoso,DC=com',
+          setImmutableId: false,
+          requirePasswordChange: false,
           location: at(36, 5),
         },
         {
@@ -67,6 +69,8 @@ describe('loading a valid manifest', () => {
           authority: 'onPremises',
           link: 'hard',
           counterpart: { by: 'upn' },
+          setImmutableId: false,
+          requirePasswordChange: false,
           location: at(42, 5),
         },
       ],
@@ -78,6 +82,7 @@ describe('loading a valid manifest', () => {
       sync: {
         timeoutS: 5400,
         pollIntervalS: 15,
+        deletionWaves: false,
         triggerCommand: ['ssh', 'connect01', 'Start-ADSyncSyncCycle -PolicyType Delta'],
       },
     };
@@ -110,7 +115,7 @@ describe('loading a valid manifest', () => {
     ]);
     expect(result.desired?.groups).toEqual([]);
     expect(result.desired?.allow).toEqual({ disruptive: false, irreversible: false, exceedDeletionThreshold: false });
-    expect(result.desired?.sync).toEqual({ timeoutS: 7200, pollIntervalS: 30 });
+    expect(result.desired?.sync).toEqual({ timeoutS: 7200, pollIntervalS: 30, deletionWaves: false });
   });
 
   it('loadManifestText keeps caFile as written without baseDir and makes it absolute with one', () => {
@@ -138,6 +143,8 @@ describe('loading a valid manifest', () => {
       authority: 'onPremises',
       link: 'hard',
       counterpart: { by: 'upn' },
+      setImmutableId: false,
+      requirePasswordChange: false,
       location: { file: 'm.yaml', line: 12, col: 5 },
     });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinIdentities } from '../../../src/observe/join.js';
-import { globToRegExp, inSyncScope, selectGroups, selectIdentities } from '../../../src/observe/select.js';
+import { dnWithinByValue, globToRegExp, inSyncScope, selectGroups, selectIdentities } from '../../../src/observe/select.js';
 import { adUser, cloudUser, group, observed, syncedFrom } from '../plan/builders.js';
 
 describe('inSyncScope', () => {
@@ -48,3 +48,34 @@ describe('selectors over joined identities', () => {
     expect(selectGroups(gs, { kind: 'all' })).toHaveLength(3);
   });
 });
+
+describe('OU selectors compare DNs by value (issue 12 §7)', () => {
+  const a = adUser('anna', 1, { dn: 'CN=anna,OU=R\\2cD,OU=Staff,DC=contoso,DC=com' });
+  const ids = joinIdentities(observed({ ad: [a] }), { sourceAnchor: 'objectGUID', softMatchOnUpn: false }).identities;
+  const keys = (dn: string) => selectIdentities(ids, { kind: 'ou', dn }).map((i) => i.key);
+
+  it('an escaped comma written as \\, or \\2c, other case and spaces → the same OU', () => {
+    expect(keys('OU=R\\,D,OU=Staff,DC=contoso,DC=com')).toEqual(['user/anna@contoso.com']);
+    expect(keys('ou=r\\2cd , ou=STAFF, dc=Contoso,dc=com')).toEqual(['user/anna@contoso.com']);
+  });
+
+  it('without escapes (the fast path) case and spaces still do not matter', () => {
+    expect(keys('ou=staff , DC=Contoso,dc=COM')).toEqual(['user/anna@contoso.com']);
+    expect(keys('OU=Sales,DC=contoso,DC=com')).toEqual([]);
+  });
+
+  it('a different OU → nothing; a DN the value parser refuses → compared as text, no exception', () => {
+    expect(keys('OU=RD,OU=Staff,DC=contoso,DC=com')).toEqual([]);
+    expect(dnWithinByValue('CN=x,garbage', 'garbage')).toBe(true);
+  });
+
+  it('exclude: takes users out of any selector, nested excludes included', () => {
+    const b = adUser('ben', 2);
+    const all = joinIdentities(observed({ ad: [a, b] }), { sourceAnchor: 'objectGUID', softMatchOnUpn: false }).identities;
+    expect(selectIdentities(all, { kind: 'all', exclude: [{ kind: 'ou', dn: 'OU=R\\2cD,OU=Staff,DC=contoso,DC=com' }] }).map((i) => i.key)).toEqual(['user/ben@contoso.com']);
+    expect(
+      selectIdentities(all, { kind: 'all', exclude: [{ kind: 'all', exclude: [{ kind: 'upn', upn: 'ben@contoso.com' }] }] }).map((i) => i.key),
+    ).toEqual(['user/ben@contoso.com']);
+  });
+});
+

@@ -153,7 +153,17 @@ export function cloudRule(name: string, selector: UserSelector, method: CloudUse
 }
 
 export function onPremRule(name: string, selector: UserSelector, link: 'hard' | 'soft', over: Partial<OnPremisesUserRule> = {}): OnPremisesUserRule {
-  return { name, selector, location: loc(over.location?.line), authority: 'onPremises', link, counterpart: { by: 'upn' }, ...over };
+  return {
+    name,
+    selector,
+    location: loc(over.location?.line),
+    authority: 'onPremises',
+    link,
+    counterpart: { by: 'upn' },
+    setImmutableId: false,
+    requirePasswordChange: false,
+    ...over,
+  };
 }
 
 export function desired(parts: {
@@ -185,16 +195,16 @@ export function desired(parts: {
     users: parts.users ?? [],
     groups: parts.groups ?? [],
     allow: { disruptive: false, irreversible: false, exceedDeletionThreshold: false },
-    sync: { timeoutS: 7200, pollIntervalS: 30 },
+    sync: { timeoutS: 7200, pollIntervalS: 30, deletionWaves: false },
   };
 }
 
 /** The default plan creation time: after the hard-match hardening of 2026-07-01. */
 export const CREATED_AT = '2026-11-21T12:00:00Z';
 
-/** Plans with fixed metadata (createdAt decides whether the 2026-07-01 hard-match rules apply). */
-export function plan(d: DesiredState, o: ObservedState, createdAt: string = CREATED_AT): Plan {
-  return buildPlan({ desired: d, observed: o, createdAt, tool: { name: 'entra-soa', version: '0.1.0' }, source: 'test' });
+/** Plans with fixed metadata (createdAt decides whether the 2026-07-01 hard-match rules apply); `targets` as `plan --target`. */
+export function plan(d: DesiredState, o: ObservedState, createdAt: string = CREATED_AT, targets?: string[]): Plan {
+  return buildPlan({ desired: d, observed: o, createdAt, tool: { name: 'entra-soa', version: '0.1.0' }, source: 'test', ...(targets ? { targets } : {}) });
 }
 
 /** Steps as compact `kind objectKey` strings with their dependencies, for readable expectations. */

@@ -22,7 +22,10 @@ describe('determinism and fingerprints', () => {
     expect(canonicalJson(p2)).toBe(canonicalJson(p1));
     expect(JSON.stringify(p2)).toBe(JSON.stringify(p1));
     expect(Object.keys(p1)).toEqual(['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'source', 'fingerprints', 'steps', 'hazards', 'diagnostics', 'applyable', 'consentGiven', 'summary']);
-    expect(Object.keys(p1.steps[0] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action']);
+    expect(Object.keys(p1.steps[1] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action']);
+    // a delegated-only step is marked; a wait for a match carries the sync engine's effects
+    expect(Object.keys(p1.steps[0] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action', 'requiresDelegatedSignIn']);
+    expect(Object.keys(p1.steps[6] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action', 'syncEffects']);
     expect(p1.steps.map((s) => `${s.id} ${s.objectKey} ${s.step.kind}`)).toEqual([
       's001 tenant entra.setSyncFeature',
       's002 group/g1 entra.setGroupCloudManaged',
@@ -51,5 +54,24 @@ describe('determinism and fingerprints', () => {
     const after = fingerprintObjects(converted, keys, opts);
     expect(after['user/alice@contoso.com']).not.toBe(before['user/alice@contoso.com']);
     expect(after['user/nobody@contoso.com']).toBe(before['user/nobody@contoso.com']);
+  });
+
+  it('the same multi-valued attributes in another order → the same fingerprint (they are sets); another value → a new one', () => {
+    const opts = { sourceAnchor: 'mS-DS-ConsistencyGuid' as const, softMatchOnUpn: false };
+    const keys = ['user/alice@contoso.com'];
+    const proxies = ['SMTP:alice@contoso.com', 'smtp:a@contoso.com', 'X500:/o=x'];
+    const roles = [
+      { role: 'Helpdesk Administrator', state: 'active' as const, privileged: false },
+      { role: 'Reports Reader', state: 'eligible' as const, privileged: false },
+    ];
+    const at = (p: string[], r: typeof roles) => {
+      const ad = { ...a, proxyAddresses: p };
+      return fingerprintObjects(observed({ ad: [ad], entra: [syncedFrom(ad, 'e1', { proxyAddresses: p, roles: r })] }), keys, opts);
+    };
+    const before = at(proxies, roles);
+    expect(at([...proxies].reverse(), [...roles].reverse())).toEqual(before);
+    expect(at([...proxies, 'smtp:new@contoso.com'], roles)).not.toEqual(before);
+    // the SMTP: / smtp: prefix is the primary mark, so its case is a change
+    expect(at(['smtp:alice@contoso.com', 'SMTP:a@contoso.com', 'X500:/o=x'], roles)).not.toEqual(before);
   });
 });

@@ -17,11 +17,11 @@ describe('hard link (cloud-only → AD)', () => {
     expect(p.applyable).toBe(true);
   });
 
-  it('AD user out of scope → ad.move to the first include OU first', () => {
+  it('AD user out of scope → ad.move to the first include OU, only after the immutable id is set (a failed write must not leave a duplicate)', () => {
     const bob = adUser('bob', 2, { dn: `CN=bob,${DISABLED_OU}` });
     const p = plan(desired({ users: [rule] }), observed({ ad: [bob], entra: [cloudUser('bob', 'e2', { proxyAddresses: [], mail: null })] }));
-    expect(p.steps[0]?.step).toEqual({ kind: 'ad.move', dn: bob.dn, toOu: STAFF_OU, upn: 'bob@contoso.com' });
-    expect(outline(p)).toEqual(['s001 ad.move', 's002 entra.setImmutableId', 's003 sync.await <- s001,s002']);
+    expect(p.steps[1]?.step).toEqual({ kind: 'ad.move', dn: bob.dn, toOu: STAFF_OU, upn: 'bob@contoso.com' });
+    expect(outline(p)).toEqual(['s001 entra.setImmutableId', 's002 ad.move <- s001', 's003 sync.await <- s001,s002']);
   });
 
   it('out of scope with no include OU → blocking missing-object', () => {
@@ -122,15 +122,16 @@ describe('soft link (cloud-only → AD)', () => {
     expect(Object.keys(p.fingerprints)).toEqual(['user/carol@contoso.com', `user/carol@contoso.com#ad:${guid(3)}`]);
   });
 
-  it('no counterpart with createIn → ad.createUser (cn/sam from the UPN local part, sam ≤ 20) → await with immutableId ""', () => {
+  it('no counterpart with createIn → ad.createUser (cn from the display name, sam from the UPN local part ≤ 20, DN stored) → await with immutableId ""', () => {
     const r = onPremRule('create', { kind: 'upn', upn: 'averyveryverylongname.person@contoso.com' }, 'soft', { createIn: `OU=Contractors,${STAFF_OU}` });
     const e = cloudUser('averyveryverylongname.person', 'e4');
     const p = plan(desired({ users: [r] }), observed({ entra: [e] }));
     expect(p.steps[0]?.step).toEqual({
       kind: 'ad.createUser',
       ou: `OU=Contractors,${STAFF_OU}`,
+      dn: `CN=averyveryverylongname.person Cloud,OU=Contractors,${STAFF_OU}`,
       user: {
-        cn: 'averyveryverylongname.person',
+        cn: 'averyveryverylongname.person Cloud',
         samAccountName: 'averyveryverylongnam',
         userPrincipalName: 'averyveryverylongname.person@contoso.com',
         mail: 'averyveryverylongname.person@contoso.com',
@@ -138,6 +139,7 @@ describe('soft link (cloud-only → AD)', () => {
         givenName: 'averyveryverylongname.person',
         surname: 'Cloud',
         displayName: 'averyveryverylongname.person Cloud',
+        mustChangePassword: false,
       },
     });
     expect(p.steps[0]?.action).toBe('add');

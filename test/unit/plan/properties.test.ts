@@ -25,7 +25,8 @@ const userSpec = fc.record({
   shape: fc.constantFrom<Shape>('synced', 'cloudManaged', 'cloudOnlyWithAd', 'cloudOnly', 'adOnly', 'deleted'),
   admin: fc.boolean(),
   eligible: fc.boolean(),
-  objectId: fc.boolean(),
+  // onPremisesObjectIdentifier: none, the AD counterpart's own objectGUID, or another AD object's
+  objectId: fc.constantFrom<'none' | 'same' | 'other'>('none', 'same', 'other'),
   outOfScope: fc.boolean(),
   intent: fc.constantFrom<Intent>('none', 'sourceOfAuthority', 'scopeRemoval', 'tenantDisable', 'hard', 'soft'),
   clear: fc.boolean(),
@@ -52,7 +53,7 @@ function build(s: Scenario) {
   s.users.forEach((u, n) => {
     const name = `u${n}`;
     const roles = u.admin ? [{ role: 'Global Administrator', state: u.eligible ? ('eligible' as const) : ('active' as const), privileged: true }] : [];
-    const objectId = u.objectId ? guid(100 + n) : null;
+    const objectId = u.objectId === 'other' ? guid(100 + n) : u.objectId === 'same' ? guid(n + 1) : null;
     const dn = u.shape === 'deleted' ? `CN=${name},${UNSYNCED_OU}` : u.outOfScope ? `CN=${name},${DISABLED_OU}` : undefined;
     const a = adUser(name, n + 1, dn ? { dn } : {});
     if (u.shape !== 'cloudOnly') ad.push(a);
@@ -160,6 +161,17 @@ describe('planner properties over generated states', () => {
             expect(ids('stop-connect-first')).toContain(st.id);
           }
           if (st.step.kind === 'sync.await') expect(ids('waits-for-sync')).toContain(st.id);
+          // every wait for a match says what the sync engine will change
+          if (st.step.kind === 'sync.await' && st.step.until.kind === 'userSynced') expect(st.syncEffects).toBeDefined();
+          // (iv) nothing enters the sync scope before the cloud-side writes of its workflow succeeded
+          if (st.step.kind === 'ad.move' && st.action === 'change') {
+            const before = new Set(ancestors(p, st.id).map((a) => a.id));
+            for (const w of p.steps) {
+              const k = w.step;
+              const write = (k.kind === 'entra.setImmutableId' && k.to !== null) || k.kind === 'entra.clearOnPremisesAttributes';
+              if (write && w.objectKey === st.objectKey) expect(before.has(w.id), `${st.id} moves before ${w.id}`).toBe(true);
+            }
+          }
         }
         const takeover = s.want.blockCloudObjectTakeoverThroughHardMatch ?? s.features.blockCloudObjectTakeoverThroughHardMatchEnabled;
         const blockSoft = s.want.blockSoftMatch ?? s.features.blockSoftMatchEnabled;
@@ -177,20 +189,29 @@ describe('planner properties over generated states', () => {
             expect(hazardFor(p, 'privileged-role', key)).toBe(true);
             expect(hasSteps).toBe(false);
           }
+          // from 2026-07-01 (the plan's createdAt) Entra ID refuses hard matches onto privileged users, and
+          // remaps away from another AD object only once onPremisesObjectIdentifier is null: the plan clears it
+          // (https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-install-existing-tenant)
+          const remap = hardened && u.objectId === 'other';
           if (u.intent === 'hard' && u.shape === 'cloudOnlyWithAd') {
             if (takeover) expect(hazardFor(p, 'hard-match-blocked', key)).toBe(true);
-            // from 2026-07-01 (the plan's createdAt) Entra ID refuses these hard matches (AttributeUpdateNotAllowed)
             expect(hazardFor(p, 'privileged-role', key)).toBe(hardened && u.admin);
-            expect(hazardFor(p, 'hard-match-refused', key)).toBe(hardened && u.objectId);
-            if (takeover || (hardened && (u.admin || u.objectId))) expect(hasSteps).toBe(false);
+            if (takeover || (hardened && u.admin)) expect(hasSteps).toBe(false);
           }
-          if (u.intent === 'hard' && u.shape === 'cloudManaged' && hardened && (u.admin || u.objectId)) {
+          if (u.intent === 'hard' && u.shape === 'cloudManaged' && hardened && u.admin) {
             // a rollback is a hard match as well
-            if (u.objectId) expect(hazardFor(p, 'hard-match-refused', key)).toBe(true);
-            if (u.admin) expect(hazardFor(p, 'privileged-role', key)).toBe(true);
+            expect(hazardFor(p, 'privileged-role', key)).toBe(true);
             expect(hasSteps).toBe(false);
           }
-          if (!hardened) expect(hazardFor(p, 'hard-match-refused', key)).toBe(false);
+          if (u.intent === 'hard' && (u.shape === 'cloudOnlyWithAd' || u.shape === 'cloudManaged') && hasSteps) {
+            const clear = p.steps.find((st) => st.objectKey === key && st.step.kind === 'entra.clearOnPremisesAttributes');
+            expect(hazardFor(p, 'object-identifier-remap', key)).toBe(remap);
+            expect(clear !== undefined).toBe(remap);
+            // the clear comes before whatever lets the cycle match (the wait depends on it)
+            const wait = p.steps.find((st) => st.objectKey === key && st.step.kind === 'sync.await');
+            if (clear && wait) expect(ancestors(p, wait.id).map((a) => a.id)).toContain(clear.id);
+          }
+          expect(hazardFor(p, 'hard-match-refused', key)).toBe(false);
           if (u.intent === 'soft' && u.shape === 'cloudOnlyWithAd') {
             if (blockSoft) expect(hazardFor(p, 'soft-match-blocked', key)).toBe(true);
             if (u.admin) expect(hazardFor(p, 'privileged-role', key)).toBe(true);

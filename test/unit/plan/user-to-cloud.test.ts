@@ -39,7 +39,9 @@ describe('synced user → cloud by the SOA switch', () => {
     expect(p.applyable).toBe(false);
   });
 
-  it('with clear options → clears after the switch, depending on it', () => {
+  // The attributes Microsoft documents as clearable; onPremisesLastSyncDateTime is not one of them
+  // (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes).
+  it('with clear options → clears after the switch, depending on it; never onPremisesLastSyncDateTime', () => {
     const rule = { ...soa, clear: { immutableId: true, otherOnPremisesAttributes: true } };
     const p = plan(desired({ users: [rule] }), observed({ ad: [alice], entra: [aliceE] }));
     expect(outline(p)).toEqual(['s001 entra.setCloudManaged', 's002 entra.setImmutableId <- s001', 's003 entra.clearOnPremisesAttributes <- s001']);
@@ -58,6 +60,25 @@ describe('synced user → cloud by the SOA switch', () => {
     });
     // onPremisesLastSyncDateTime is not among the attributes Microsoft lets an admin clear
     expect(Object.keys((p.steps[2]?.step as { attributes: object }).attributes)).not.toContain('onPremisesLastSyncDateTime');
+  });
+
+  it('clear.objectIdentifier → onPremisesObjectIdentifier joins the clear; without it, otherOnPremisesAttributes leaves it alone', () => {
+    const mapped = { ...aliceE, onPremisesObjectIdentifier: alice.objectGuid };
+    const attributesOf = (clear: { immutableId: boolean; otherOnPremisesAttributes: boolean; objectIdentifier?: boolean }) => {
+      const p = plan(desired({ users: [{ ...soa, clear }] }), observed({ ad: [alice], entra: [mapped] }));
+      const s = p.steps.find((x) => x.step.kind === 'entra.clearOnPremisesAttributes')?.step;
+      return s?.kind === 'entra.clearOnPremisesAttributes' ? Object.keys(s.attributes) : [];
+    };
+    expect(attributesOf({ immutableId: false, otherOnPremisesAttributes: true })).not.toContain('onPremisesObjectIdentifier');
+    expect(attributesOf({ immutableId: false, otherOnPremisesAttributes: false, objectIdentifier: true })).toEqual(['onPremisesObjectIdentifier']);
+    expect(attributesOf({ immutableId: false, otherOnPremisesAttributes: true, objectIdentifier: true })).toEqual([
+      'onPremisesDistinguishedName',
+      'onPremisesDomainName',
+      'onPremisesSamAccountName',
+      'onPremisesSecurityIdentifier',
+      'onPremisesUserPrincipalName',
+      'onPremisesObjectIdentifier',
+    ]);
   });
 });
 

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ON_PREMISES_LEFTOVER_ATTRIBUTES } from '../../../src/model/observed.js';
-import type { Hazard, Plan, PlannedStep } from '../../../src/model/plan.js';
-import type { Step } from '../../../src/model/step.js';
+import type { Hazard, Plan, PlannedStep, SyncEffects } from '../../../src/model/plan.js';
+import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type Step } from '../../../src/model/step.js';
 import { decodePlan, encodePlan, HAZARD_CODES } from '../../../src/render/plan-document.js';
 
 const str = fc.string({ maxLength: 12 });
@@ -12,7 +11,7 @@ const feature = fc.constantFrom('blockSoftMatch' as const, 'blockCloudObjectTake
 const attr = fc.constantFrom('mail' as const, 'proxyAddresses' as const, 'givenName' as const, 'sn' as const, 'displayName' as const, 'userPrincipalName' as const);
 
 const cleared = fc
-  .subarray(['onPremisesImmutableId', ...ON_PREMISES_LEFTOVER_ATTRIBUTES] as const)
+  .subarray([...CLEARABLE_ON_PREMISES_ATTRIBUTES])
   .chain((names) => fc.tuple(...names.map(() => strOrNull)).map((values) => Object.fromEntries(names.map((n, i) => [n, values[i] ?? null]))));
 
 const step: fc.Arbitrary<Step> = fc.oneof(
@@ -35,16 +34,21 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     kind: fc.constant('ad.createUser' as const),
     ou: str,
-    user: fc.record({
-      cn: str,
-      samAccountName: str,
-      userPrincipalName: str,
-      mail: strOrNull,
-      proxyAddresses: fc.array(str, { maxLength: 3 }),
-      givenName: strOrNull,
-      surname: strOrNull,
-      displayName: strOrNull,
-    }),
+    dn: str,
+    user: fc.record(
+      {
+        cn: str,
+        samAccountName: str,
+        userPrincipalName: str,
+        mail: strOrNull,
+        proxyAddresses: fc.array(str, { maxLength: 3 }),
+        givenName: strOrNull,
+        surname: strOrNull,
+        displayName: strOrNull,
+        mustChangePassword: fc.boolean(),
+      },
+      { requiredKeys: ['cn', 'samAccountName', 'userPrincipalName', 'mail', 'proxyAddresses', 'givenName', 'surname', 'displayName'] },
+    ),
   }),
   fc.record({
     kind: fc.constant('sync.await' as const),
@@ -58,15 +62,41 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 const hazardCode = fc.constantFrom(...HAZARD_CODES);
-const plannedStep: fc.Arbitrary<PlannedStep> = fc.record({
-  id: str,
-  objectKey: str,
-  step,
-  dependsOn: fc.array(str, { maxLength: 3 }),
-  hazardCodes: fc.array(hazardCode, { maxLength: 3 }),
-  reason: fc.string(),
-  action: fc.constantFrom('add' as const, 'change' as const, 'remove' as const, 'wait' as const),
+const syncEffects: fc.Arbitrary<SyncEffects> = fc.record({
+  match: fc.constantFrom('hard' as const, 'soft' as const, 'rollback' as const),
+  source: str,
+  changes: fc.array(
+    fc.record({
+      attribute: fc.constantFrom(
+        'userPrincipalName' as const,
+        'accountEnabled' as const,
+        'displayName' as const,
+        'givenName' as const,
+        'surname' as const,
+        'mail' as const,
+        'proxyAddresses' as const,
+      ),
+      from: fc.array(str, { maxLength: 3 }),
+      to: fc.array(str, { maxLength: 3 }),
+    }),
+    { maxLength: 3 },
+  ),
+  password: fc.constantFrom('replaced' as const, 'unchanged' as const, 'unknown' as const),
 });
+const plannedStep: fc.Arbitrary<PlannedStep> = fc.record(
+  {
+    id: str,
+    objectKey: str,
+    step,
+    dependsOn: fc.array(str, { maxLength: 3 }),
+    hazardCodes: fc.array(hazardCode, { maxLength: 3 }),
+    reason: fc.string(),
+    action: fc.constantFrom('add' as const, 'change' as const, 'remove' as const, 'wait' as const),
+    requiresDelegatedSignIn: fc.constant(true as const),
+    syncEffects,
+  },
+  { requiredKeys: ['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action'] },
+);
 const hazard: fc.Arbitrary<Hazard> = fc.record(
   {
     code: hazardCode,
@@ -92,30 +122,36 @@ const diagnostic = fc.record(
   { requiredKeys: ['severity', 'code', 'message'] },
 );
 
-const plan: fc.Arbitrary<Plan> = fc.record({
-  kind: fc.constant('entra-soa/plan' as const),
-  formatVersion: fc.constant(1 as const),
-  tool: fc.record({ name: str, version: str }),
-  createdAt: str,
-  manifest: fc.record({ file: str, digest: str }),
-  consentGiven: fc.record({ disruptive: fc.boolean(), irreversible: fc.boolean(), exceedDeletionThreshold: fc.boolean() }),
-  source: fc.string(),
-  fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
-  // ids unique, dependencies on earlier steps only (decodePlan checks both)
-  steps: fc
-    .array(fc.tuple(plannedStep, fc.array(fc.nat(), { maxLength: 3 })), { maxLength: 6 })
-    .map((list) =>
-      list.map(([s, deps], i) => ({
-        ...s,
-        id: `s${String(i + 1).padStart(3, '0')}`,
-        dependsOn: i === 0 ? [] : [...new Set(deps.map((d) => `s${String((d % i) + 1).padStart(3, '0')}`))],
-      })),
-    ),
-  hazards: fc.array(hazard, { maxLength: 4 }),
-  diagnostics: fc.array(diagnostic, { maxLength: 3 }),
-  applyable: fc.boolean(),
-  summary: fc.record({ add: count, change: count, remove: count, wait: count }),
-});
+const plan: fc.Arbitrary<Plan> = fc.record(
+  {
+    kind: fc.constant('entra-soa/plan' as const),
+    formatVersion: fc.constant(1 as const),
+    tool: fc.record({ name: str, version: str }),
+    createdAt: str,
+    manifest: fc.record({ file: str, digest: str }),
+    consentGiven: fc.record({ disruptive: fc.boolean(), irreversible: fc.boolean(), exceedDeletionThreshold: fc.boolean() }),
+    source: fc.string(),
+    fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
+    // ids unique, dependencies on earlier steps only (decodePlan checks both)
+    steps: fc
+      .array(fc.tuple(plannedStep, fc.array(fc.nat(), { maxLength: 3 })), { maxLength: 6 })
+      .map((list) =>
+        list.map(([s, deps], i) => ({
+          ...s,
+          id: `s${String(i + 1).padStart(3, '0')}`,
+          dependsOn: i === 0 ? [] : [...new Set(deps.map((d) => `s${String((d % i) + 1).padStart(3, '0')}`))],
+        })),
+      ),
+    hazards: fc.array(hazard, { maxLength: 4 }),
+    diagnostics: fc.array(diagnostic, { maxLength: 3 }),
+    applyable: fc.boolean(),
+    summary: fc.record({ add: count, change: count, remove: count, wait: count }),
+    targets: fc.array(str, { maxLength: 3 }),
+  },
+  {
+    requiredKeys: ['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'consentGiven', 'source', 'fingerprints', 'steps', 'hazards', 'diagnostics', 'applyable', 'summary'],
+  },
+);
 
 describe('plan document (property)', () => {
   it('decode(encode(p)) deep-equals p, and encoding is stable', () => {

@@ -48,9 +48,23 @@ describe('human renderer', () => {
     ]);
   });
 
-  it('names dependencies and reasons', () => {
+  it('names dependencies, and each rule\'s reason once per object (not once per step)', () => {
     expect(text).toContain('~ s004 clear the on-premises leftovers (the user is cloud-owned now) (depends on s003)');
-    expect(lines).toContain('           reason: rule sales-to-cloud (manifest.yaml:14:5): synced user → cloud');
+    const i = lines.indexOf('  ~ user/alice@contoso.com');
+    expect(lines.slice(i, i + 3)).toEqual([
+      '  ~ user/alice@contoso.com',
+      '      reason: rule sales-to-cloud (manifest.yaml:14:5): synced user → cloud',
+      '      ~ s003 switch the source of authority to the cloud (Entra ID owns the user; AD edits stop flowing)',
+    ]);
+    expect(lines.filter((l) => l.includes('rule sales-to-cloud (manifest.yaml:14:5)'))).toHaveLength(1);
+  });
+
+  it('leads with the summary (and ends with it)', () => {
+    expect(lines.slice(5, 8)).toEqual([
+      'Plan: 2 to add, 10 to change, 0 to remove, 3 waits.',
+      'Apply will refuse this plan without consent: set allow.disruptive (or --allow-disruptive).',
+      'This plan cannot be applied: 1 blocking hazard (hard-match-blocked). Fix the cause in the manifest or in the directories, then plan again.',
+    ]);
   });
 
   it('lists hazards with blocking and consent marks, then diagnostics and the summary', () => {
@@ -109,7 +123,7 @@ describe('markdown renderer', () => {
 
   it('shows each object in a details block with a diff fence', () => {
     expect(md).toContain('<details><summary><code>~ user/alice@contoso.com</code> — 2 steps</summary>');
-    expect(md).toContain('```diff\n  ~ s003 switch the source of authority to the cloud');
+    expect(md).toContain('```diff\n  reason: rule sales-to-cloud (manifest.yaml:14:5): synced user → cloud\n  ~ s003 switch the source of authority to the cloud');
     expect(md).toContain('-     isCloudManaged: false\n+     isCloudManaged: true');
     expect(md).toContain('-       SMTP:carol.d@contoso.com\n+       SMTP:carol@contoso.com\n        smtp:cd@contoso.com');
   });

@@ -112,6 +112,7 @@ export function samplePlan(): Plan {
       step: {
         kind: 'ad.createUser',
         ou: 'OU=Contractors,OU=Staff,DC=contoso,DC=com',
+        dn: 'CN=Dan Wu,OU=Contractors,OU=Staff,DC=contoso,DC=com',
         user: {
           cn: 'Dan Wu',
           samAccountName: 'dwu',
@@ -121,6 +122,7 @@ export function samplePlan(): Plan {
           givenName: 'Dan',
           surname: 'Wu',
           displayName: null,
+          mustChangePassword: false,
         },
       },
       dependsOn: [],
