@@ -180,7 +180,8 @@ export interface LabAccess {
  * from `stateDir` (else the sample company seed) and saved there by `close()`.
  */
 export async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: string, opts: OpenLiveOptions = {}): Promise<LabAccess & { traffic: GraphTraffic }> {
-  const lab = await startLab({ stateDir });
+  // the lab starts at the plan's clock (io.now), so the plan and the lab agree on the date
+  const lab = await startLab({ stateDir, now: io.now() });
   try {
     const tenantId = lab.tenant.getOrganization().id;
     if (tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {

@@ -86,13 +86,15 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   ctx.touched.add(cp.identity.key);
   const base: string[] = [...(sync.ok ? sync.deps : []), ...(takeoverStep ? [takeoverStep] : [])];
   const waitDeps: string[] = [...base];
-  if (move.kind === 'move') {
-    const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
-    waitDeps.push(ctx.addStep(cp.identity.key, s, base, ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
-  }
   if (e.onPremisesImmutableId !== anchor) {
     const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
     waitDeps.push(ctx.addStep(id.key, s, base, ruleReason(rule, `cloud-only ${e.userPrincipalName} → AD: set its immutable id to the anchor of ${ad.dn} (hard link)`)));
+  }
+  if (move.kind === 'move') {
+    // Only after the immutable id is written: an AD user in scope that no cloud user carries the
+    // anchor of is provisioned by the next cycle as a second cloud user (issue 7 §2).
+    const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
+    waitDeps.push(ctx.addStep(cp.identity.key, s, [...waitDeps], ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
   }
   const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId: anchor }, timeoutS: ctx.sync() };
   const w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle hard-matches ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));

@@ -60,6 +60,7 @@ export const USER_PROPERTIES: ReadonlySet<string> = new Set([
   'createdDateTime',
   'deletedDateTime',
   'lastPasswordChangeDateTime',
+  'provisionedPlans',
   'onPremisesSyncEnabled',
   'onPremisesImmutableId',
   ...ON_PREMISES_LEFTOVERS,
@@ -140,6 +141,8 @@ export function graphUserRecord(
     createdDateTime: u.createdDateTime,
     deletedDateTime: u.deletedDateTime ?? null,
     lastPasswordChangeDateTime: u.passwordLastResetAt ?? u.createdDateTime,
+    // Exchange Online's plan when the user has a mailbox (https://learn.microsoft.com/graph/api/resources/provisionedplan)
+    provisionedPlans: u.exchangeMailbox ? [{ capabilityStatus: 'Enabled', provisioningStatus: 'Success', service: 'exchange' }] : [],
     onPremisesSyncEnabled: u.onPremisesSyncEnabled,
     onPremisesImmutableId: u.onPremisesImmutableId,
     onPremisesDistinguishedName: u.onPremisesDistinguishedName,

@@ -17,11 +17,12 @@ describe('hard link (cloud-only → AD)', () => {
     expect(p.applyable).toBe(true);
   });
 
-  it('AD user out of scope → ad.move to the first include OU first', () => {
+  it('AD user out of scope → ad.move to the first include OU, only after the immutable id is written', () => {
+    // moved first, a cycle in between would provision bob as a second cloud user (issue 7 §2)
     const bob = adUser('bob', 2, { dn: `CN=bob,${DISABLED_OU}` });
     const p = plan(desired({ users: [rule] }), observed({ ad: [bob], entra: [cloudUser('bob', 'e2', { proxyAddresses: [], mail: null })] }));
-    expect(p.steps[0]?.step).toEqual({ kind: 'ad.move', dn: bob.dn, toOu: STAFF_OU, upn: 'bob@contoso.com' });
-    expect(outline(p)).toEqual(['s001 ad.move', 's002 entra.setImmutableId', 's003 sync.await <- s001,s002']);
+    expect(p.steps[1]?.step).toEqual({ kind: 'ad.move', dn: bob.dn, toOu: STAFF_OU, upn: 'bob@contoso.com' });
+    expect(outline(p)).toEqual(['s001 entra.setImmutableId', 's002 ad.move <- s001', 's003 sync.await <- s001,s002']);
   });
 
   it('out of scope with no include OU → blocking missing-object', () => {

@@ -1,0 +1,119 @@
+/**
+ * Distinguished names as Active Directory compares them, written for the lab (it must not share the
+ * product's DN code: a judge that uses the code under test cannot catch its bugs).
+ *
+ * RFC 4514 (https://www.rfc-editor.org/rfc/rfc4514): a DN is a sequence of RDNs separated by
+ * unescaped commas; a value escapes a special character as `\,` or as two hex digits (`\2c`), and the
+ * two forms are the same value. AD matches attribute types and (for the string syntaxes used in DNs)
+ * values without regard to case. So two DNs are the same object when their RDNs, parsed and
+ * unescaped, are equal ignoring case; spaces around `=` and `,` do not count.
+ */
+
+/** One RDN, parsed: attribute type and unescaped value, both as written. */
+export interface Rdn {
+  type: string;
+  value: string;
+}
+
+/** The DN cut at its unescaped commas, each piece as written. */
+function pieces(dn: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn.charAt(i);
+    if (ch === '\\' && i + 1 < dn.length) {
+      cur += ch + dn.charAt(i + 1);
+      i += 1;
+    } else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** RFC 4514 §2.4 unescaping: `\X` is X; `\hh` is the byte hh; byte runs are UTF-8. */
+function unescape(value: string): string {
+  const bytes: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < value.length; i++) {
+    const ch = value.charAt(i);
+    if (ch === '\\' && i + 1 < value.length) {
+      const hex = value.slice(i + 1, i + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(...enc.encode(value.charAt(i + 1)));
+        i += 1;
+      }
+    } else {
+      bytes.push(...enc.encode(ch));
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
+
+/** The RDNs of a DN, most specific first. Empty pieces are dropped; a piece without `=` has type ''. */
+export function parseDn(dn: string): Rdn[] {
+  const out: Rdn[] = [];
+  for (const piece of pieces(dn)) {
+    const p = piece.trim();
+    if (p === '') continue;
+    const eq = p.indexOf('=');
+    out.push(eq < 0 ? { type: '', value: unescape(p) } : { type: p.slice(0, eq).trim(), value: unescape(p.slice(eq + 1).trim()) });
+  }
+  return out;
+}
+
+function rdnKey(r: Rdn): string {
+  return `${r.type.toLowerCase()}=${r.value.toLowerCase()}`;
+}
+
+/** The identity of a DN for equality and map keys (RDNs parsed, unescaped, lower case). */
+export function dnIdentity(dn: string): string {
+  return JSON.stringify(parseDn(dn).map(rdnKey));
+}
+
+/** True when the two DNs name the same object. */
+export function sameDn(a: string, b: string): boolean {
+  return dnIdentity(a) === dnIdentity(b);
+}
+
+/** Number of RDNs. */
+export function dnDepth(dn: string): number {
+  return parseDn(dn).length;
+}
+
+/** True when `dn` is `container` or lies below it. An empty container contains nothing. */
+export function dnUnder(dn: string, container: string): boolean {
+  const d = parseDn(dn).map(rdnKey);
+  const c = parseDn(container).map(rdnKey);
+  if (c.length === 0 || c.length > d.length) return false;
+  const offset = d.length - c.length;
+  return c.every((k, i) => d[offset + i] === k);
+}
+
+/** The first RDN as written (`CN=Alice Ng` of `CN=Alice Ng,OU=Sales,...`), trimmed. */
+export function leafRdn(dn: string): string {
+  return (pieces(dn)[0] ?? '').trim();
+}
+
+/** The container of a DN: everything after the first RDN, as written (each RDN trimmed). */
+export function containerOf(dn: string): string {
+  return pieces(dn)
+    .slice(1)
+    .map((p) => p.trim())
+    .join(',');
+}
+
+/** The DNS name of a domain naming context: its DC= values joined with dots (`DC=lab,DC=test` → `lab.test`). */
+export function dnsNameOf(dn: string): string | null {
+  const dcs = parseDn(dn)
+    .filter((r) => r.type.toLowerCase() === 'dc')
+    .map((r) => r.value.toLowerCase());
+  return dcs.length ? dcs.join('.') : null;
+}
