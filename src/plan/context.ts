@@ -226,10 +226,12 @@ export function privilegedRoleNames(e: EntraUser): string {
  * `privileged-role`. Nothing when the plan was created before that date (`ctx.hardMatchHardened`).
  * `action` names the operation in the messages (e.g. "linking it to CN=bob,...").
  */
-export function hardMatchRefusals(ctx: PlanContext, e: EntraUser, action: string): { code: HazardCode; message: string }[] {
+export function hardMatchRefusals(ctx: PlanContext, e: EntraUser, action: string, ad: AdUser): { code: HazardCode; message: string }[] {
   if (!ctx.hardMatchHardened) return [];
   const out: { code: HazardCode; message: string }[] = [];
-  if (e.onPremisesObjectIdentifier !== null) {
+  // Microsoft blocks re-mapping a user "to a different on-premises identity"; mapped to this same AD
+  // object (a rollback) it is not affected (https://learn.microsoft.com/entra/fundamentals/whats-new).
+  if (e.onPremisesObjectIdentifier !== null && e.onPremisesObjectIdentifier.toLowerCase() !== ad.objectGuid.toLowerCase()) {
     out.push({
       code: 'hard-match-refused',
       message:

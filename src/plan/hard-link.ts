@@ -64,7 +64,7 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
       keys,
     );
   }
-  for (const r of hardMatchRefusals(ctx, e, `linking it to ${ad.dn}`)) block(r.code, r.message, keys);
+  for (const r of hardMatchRefusals(ctx, e, `linking it to ${ad.dn}`, ad)) block(r.code, r.message, keys);
   const takeoverStep = ctx.tenant.featureStep.blockCloudObjectTakeoverThroughHardMatch;
   if (ctx.tenant.effective.blockCloudObjectTakeoverThroughHardMatch) {
     block(

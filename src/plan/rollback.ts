@@ -37,7 +37,7 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     move = scopeMoveFor(ctx, found.ad);
     if (move.kind === 'no-target') blockers.push({ code: 'missing-object', message: move.message });
     // Handing back is a hard match too (the next cycle matches by anchor), with the same refusals.
-    blockers.push(...hardMatchRefusals(ctx, e, `handing it back to ${found.ad.dn}`));
+    blockers.push(...hardMatchRefusals(ctx, e, `handing it back to ${found.ad.dn}`, found.ad));
   }
   const sync = tenantSyncForLinks(ctx);
   if (!sync.ok) blockers.push({ code: 'unsupported', message: sync.message });

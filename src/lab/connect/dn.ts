@@ -15,44 +15,24 @@ export interface Rdn {
   value: string;
 }
 
-/** The DN cut at its unescaped commas, each piece as written. */
+/** The DN cut at its unescaped commas, each piece as written (a backslash keeps the next character in). */
 function pieces(dn: string): string[] {
   const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < dn.length; i++) {
-    const ch = dn.charAt(i);
-    if (ch === '\\' && i + 1 < dn.length) {
-      cur += ch + dn.charAt(i + 1);
-      i += 1;
-    } else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
-    }
+  const piece = /((?:\\[\s\S]|[^,\\])*)(,?)/g;
+  for (let m = piece.exec(dn); m !== null; m = piece.exec(dn)) {
+    out.push(m[1] ?? '');
+    if (m[2] !== ',') break;
   }
-  out.push(cur);
   return out;
 }
 
-/** RFC 4514 §2.4 unescaping: `\X` is X; `\hh` is the byte hh; byte runs are UTF-8. */
+/** RFC 4514 §3 unescaping: `\hh` is the byte hh, `\X` is X; the bytes are UTF-8. */
 function unescape(value: string): string {
   const bytes: number[] = [];
   const enc = new TextEncoder();
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charAt(i);
-    if (ch === '\\' && i + 1 < value.length) {
-      const hex = value.slice(i + 1, i + 3);
-      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        bytes.push(...enc.encode(value.charAt(i + 1)));
-        i += 1;
-      }
-    } else {
-      bytes.push(...enc.encode(ch));
-    }
+  for (const m of value.matchAll(/\\([0-9a-fA-F]{2})|\\([\s\S])|([\s\S])/gu)) {
+    if (m[1] !== undefined) bytes.push(parseInt(m[1], 16));
+    else bytes.push(...enc.encode(m[2] ?? m[3] ?? ''));
   }
   return new TextDecoder().decode(new Uint8Array(bytes));
 }

@@ -103,8 +103,18 @@ describe('rollback (cloud-managed → AD) is a hard match too', () => {
   const rule = onPremRule('back', { kind: 'upn', upn: 'dora@contoso.com' }, 'hard');
   const dora = adUser('dora', 5);
 
-  it('converted user still carrying the onPremisesObjectIdentifier sync wrote, after the date → blocking hard-match-refused, no steps', () => {
+  it('converted user still carrying the onPremisesObjectIdentifier sync wrote (this same AD object), after the date → planned as usual', () => {
+    // Microsoft blocks re-mapping "to a different on-premises identity" (entra/fundamentals/whats-new,
+    // "Microsoft Entra Connect security hardening to prevent user account takeover"): a rollback to
+    // the AD object the user was synced from is not affected.
     const e = syncedFrom(dora, 'e5', { isCloudManaged: true, onPremisesSyncEnabled: null, onPremisesObjectIdentifier: guid(5) });
+    const p = plan(desired({ users: [rule] }), observed({ ad: [dora], entra: [e] }), AFTER);
+    expect(outline(p)).toEqual(['s001 entra.setCloudManaged', 's002 sync.await <- s001']);
+    expect(codes(p)).not.toContain('hard-match-refused');
+  });
+
+  it('converted user whose onPremisesObjectIdentifier is another AD object, after the date → blocking hard-match-refused, no steps', () => {
+    const e = syncedFrom(dora, 'e5', { isCloudManaged: true, onPremisesSyncEnabled: null, onPremisesObjectIdentifier: OLD_GUID });
     const p = plan(desired({ users: [rule] }), observed({ ad: [dora], entra: [e] }), AFTER);
     expect(p.steps).toEqual([]);
     expect(codes(p)).toEqual(['hard-match-refused']);
