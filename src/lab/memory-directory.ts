@@ -107,6 +107,9 @@ export class MemoryDirectory implements DirectoryAccess {
   private readonly ous = new Map<string, string>();
   /** normalised DN → user */
   private readonly users = new Map<string, AdUser>();
+  /** sAMAccountName / userPrincipalName (lower case) → normalised DN, for the uniqueness checks */
+  private readonly bySam = new Map<string, string>();
+  private readonly byUpn = new Map<string, string>();
   private readonly groups = new Map<string, MemoryGroup>();
 
   constructor(opts: { baseDn: string; random: SeededRandom }) {
@@ -152,7 +155,7 @@ export class MemoryDirectory implements DirectoryAccess {
     if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== (u.userPrincipalName ?? '').toLowerCase()) {
       this.assertUpnFree(next.userPrincipalName, u.dn);
     }
-    this.users.set(dnIdentity(u.dn), next);
+    this.putUser(next);
   }
 
   async setConsistencyGuid(dn: string, guid: string): Promise<void> {
@@ -171,9 +174,9 @@ export class MemoryDirectory implements DirectoryAccess {
     if (this.users.has(key) || this.ous.has(key)) {
       throw new DirectoryError('already-exists', `an object named ${newDn} already exists`, newDn);
     }
-    this.users.delete(dnIdentity(u.dn));
+    this.dropUser(u);
     const moved = { ...copyUser(u), dn: newDn };
-    this.users.set(key, moved);
+    this.putUser(moved);
     for (const g of this.groups.values()) {
       g.members = g.members.map((m) => (dnIdentity(m) === dnIdentity(u.dn) ? newDn : m));
     }
@@ -227,12 +230,8 @@ export class MemoryDirectory implements DirectoryAccess {
     const dn = `CN=${user.cn},${ouDn}`;
     const key = dnIdentity(dn);
     if (this.users.has(key) || this.ous.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
-    const sam = user.samAccountName.toLowerCase();
-    for (const u of this.users.values()) {
-      if (u.samAccountName.toLowerCase() === sam) {
-        throw new DirectoryError('already-exists', `the sAMAccountName ${user.samAccountName} is already used by ${u.dn}`, dn);
-      }
-    }
+    const samHolder = this.users.get(this.bySam.get(user.samAccountName.toLowerCase()) ?? '');
+    if (samHolder) throw new DirectoryError('already-exists', `the sAMAccountName ${user.samAccountName} is already used by ${samHolder.dn}`, dn);
     this.assertUpnFree(user.userPrincipalName, dn);
     const objectGuid = (extra.objectGuid ?? this.random.guid()).toLowerCase();
     const created: AdUser = {
@@ -248,7 +247,7 @@ export class MemoryDirectory implements DirectoryAccess {
       displayName: user.displayName,
       enabled: extra.enabled ?? true,
     };
-    this.users.set(key, created);
+    this.putUser(created);
     return copyUser(created);
   }
 
@@ -260,7 +259,7 @@ export class MemoryDirectory implements DirectoryAccess {
   /** Delete a user object. */
   deleteUser(dn: string): void {
     const u = this.mustGetUser(dn);
-    this.users.delete(dnIdentity(u.dn));
+    this.dropUser(u);
     for (const g of this.groups.values()) g.members = g.members.filter((m) => dnIdentity(m) !== dnIdentity(u.dn));
   }
 
@@ -317,6 +316,8 @@ export class MemoryDirectory implements DirectoryAccess {
     }
     this.ous.clear();
     this.users.clear();
+    this.bySam.clear();
+    this.byUpn.clear();
     this.groups.clear();
     this.random.reseed(json.randomState);
     this.load(json);
@@ -325,7 +326,7 @@ export class MemoryDirectory implements DirectoryAccess {
   private load(json: MemoryDirectoryJson): void {
     // saved content was checked when it was made: keep its order as it is
     for (const ou of json.organizationalUnits) this.ous.set(dnIdentity(ou), ou);
-    for (const u of json.users) this.users.set(dnIdentity(u.dn), copyUser(u));
+    for (const u of json.users) this.putUser(copyUser(u));
     for (const g of json.groups) this.groups.set(dnIdentity(g.dn), { ...g, members: [...g.members] });
   }
 
@@ -337,14 +338,30 @@ export class MemoryDirectory implements DirectoryAccess {
 
   private assertUpnFree(upn: string | null, dn: string): void {
     if (!upn) return;
-    const l = upn.toLowerCase();
-    for (const u of this.users.values()) {
-      if (u.userPrincipalName?.toLowerCase() === l && dnIdentity(u.dn) !== dnIdentity(dn)) {
-        // Windows Server 2012 R2+ enforces forest-wide UPN uniqueness (constraint violation).
-        throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${u.dn}`, dn);
-      }
+    const holder = this.users.get(this.byUpn.get(upn.toLowerCase()) ?? '');
+    if (holder && dnIdentity(holder.dn) !== dnIdentity(dn)) {
+      // Windows Server 2012 R2+ enforces forest-wide UPN uniqueness (constraint violation).
+      throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${holder.dn}`, dn);
     }
   }
+
+  /** Store a user under its DN and index its sAMAccountName and UPN (replacing its previous entry). */
+  private putUser(u: AdUser): void {
+    const key = dnIdentity(u.dn);
+    const before = this.users.get(key);
+    if (before) this.dropUser(before);
+    this.users.set(key, u);
+    this.bySam.set(u.samAccountName.toLowerCase(), key);
+    if (u.userPrincipalName) this.byUpn.set(u.userPrincipalName.toLowerCase(), key);
+  }
+
+  private dropUser(u: AdUser): void {
+    const key = dnIdentity(u.dn);
+    this.users.delete(key);
+    if (this.bySam.get(u.samAccountName.toLowerCase()) === key) this.bySam.delete(u.samAccountName.toLowerCase());
+    if (u.userPrincipalName && this.byUpn.get(u.userPrincipalName.toLowerCase()) === key) this.byUpn.delete(u.userPrincipalName.toLowerCase());
+  }
+
 }
 
 function checkDocument(json: MemoryDirectoryJson): void {

@@ -36,13 +36,13 @@
  */
 import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
-import type { LabDeletedUser, LabTenant, LabUser, LabUserPatch } from './tenant.js';
+import type { LabDeletedUser, LabProvisioningError, LabTenant, LabUser, LabUserPatch } from './tenant.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason, QuarantineCode, SoftMatchMiss, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
 import { emptySyncReport } from './sync-report.js';
 import { dnsNameOf } from './connect/dn.js';
 import { immutableIdOfGuid } from './connect/source-anchor.js';
 import type { OuFilter } from './connect/ou-filter.js';
-import { inOuScope } from './connect/ou-filter.js';
+import { compileOuFilter } from './connect/ou-filter.js';
 import { AddressBook, primarySmtpOf } from './connect/address-book.js';
 import type { FlowContext, FlowMode } from './connect/attribute-flow.js';
 import { firstMailNickname, flowAttributes, sourceUpnOf } from './connect/attribute-flow.js';
@@ -105,8 +105,9 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
   report.counts.adUsers = adUsers.length;
   const domainDns = dnsNameOf(directory.baseDn);
   const scoped: ScopedAdUser[] = [];
+  const inScope = compileOuFilter(config.syncScope, directory.baseDn);
   for (const ad of adUsers) {
-    if (!inOuScope(ad.dn, config.syncScope, directory.baseDn)) continue;
+    if (!inScope(ad.dn)) continue;
     let guid = ad.objectGuid;
     if (config.sourceAnchor === 'mS-DS-ConsistencyGuid') {
       if (ad.consistencyGuid === null) {
@@ -194,6 +195,8 @@ class CycleWriter {
   private readonly book: AddressBook;
   /** AD objectGUID (lower case) → id of the cloud user Connect joined it to. */
   private readonly joins = new Map<string, string>();
+  /** Cloud user id → the quarantines recorded on it (read once, kept current by this pass). */
+  private readonly quarantines = new Map<string, Readonly<LabProvisioningError>[]>();
 
   constructor(
     private readonly tenant: LabTenant,
@@ -202,6 +205,11 @@ class CycleWriter {
   ) {
     this.book = new AddressBook(tenant);
     for (const u of tenant.listUsers()) if (u.connectorJoin !== null) this.joins.set(u.connectorJoin.toLowerCase(), u.id);
+    for (const q of tenant.listQuarantines()) if (q.objectId !== null) this.quarantines.set(q.objectId, [...(this.quarantines.get(q.objectId) ?? []), q]);
+  }
+
+  private recordedOn(userId: string): readonly Readonly<LabProvisioningError>[] {
+    return this.quarantines.get(userId) ?? [];
   }
 
   syncObject(s: ScopedAdUser, deletedByAnchor: Map<string, Readonly<LabDeletedUser>>): void {
@@ -277,7 +285,7 @@ class CycleWriter {
   private restore(s: ScopedAdUser, deleted: Readonly<LabDeletedUser>): void {
     const mailNickname = deleted.mailNickname ?? firstMailNickname(s.ad, this.flow.domainDns);
     const patch = { ...flowAttributes(s.ad, mailNickname, 'update', this.flow), connectorJoin: s.ad.objectGuid.toLowerCase(), ...this.passwordFromAd() };
-    const values = this.resilient(s, null, patch, this.tenant.listQuarantines(deleted.id));
+    const values = this.resilient(s, null, patch, this.recordedOn(deleted.id));
     const user = this.tenant.restoreUser(deleted.id, { ...patch, userPrincipalName: values.userPrincipalName, proxyAddresses: values.proxyAddresses });
     this.afterWrite(s, user, values, null);
     this.report.restored.push(this.outcome(s, user, this.passwordReplaced()));
@@ -306,7 +314,7 @@ class CycleWriter {
   private write(s: ScopedAdUser, user: Readonly<LabUser>, mode: FlowMode, extra: LabUserPatch): { user: Readonly<LabUser>; changed: string[] } | null {
     const mailNickname = user.mailNickname ?? firstMailNickname(s.ad, this.flow.domainDns);
     const patch: LabUserPatch = { ...flowAttributes(s.ad, mailNickname, mode, this.flow), connectorJoin: s.ad.objectGuid.toLowerCase(), ...extra };
-    const values = this.resilient(s, user, patch, this.tenant.listQuarantines(user.id));
+    const values = this.resilient(s, user, patch, this.recordedOn(user.id));
     if (patch.userPrincipalName !== undefined) patch.userPrincipalName = values.userPrincipalName;
     if (patch.proxyAddresses !== undefined) patch.proxyAddresses = values.proxyAddresses;
     const changed = changedKeys(user, patch);
@@ -320,7 +328,7 @@ class CycleWriter {
     return { user: updated, changed };
   }
 
-  private resilient(s: ScopedAdUser, self: Readonly<LabUser> | null, patch: LabUserPatch, recorded: ReturnType<LabTenant['listQuarantines']>) {
+  private resilient(s: ScopedAdUser, self: Readonly<LabUser> | null, patch: LabUserPatch, recorded: readonly Readonly<LabProvisioningError>[]) {
     return resolveDuplicates({
       self,
       key: s.immutableId,
@@ -338,6 +346,7 @@ class CycleWriter {
     if (user.connectorJoin !== null) this.joins.set(user.connectorJoin.toLowerCase(), user.id);
     for (const r of values.released) {
       this.tenant.releaseQuarantine(user.id, r.property, r.value);
+      this.quarantines.set(user.id, this.tenant.listQuarantines(user.id).slice());
       this.report.released.push({ userId: user.id, upn: user.userPrincipalName, property: r.property, value: r.value });
     }
     for (const c of values.added) this.quarantine(s, user, c, c.holder.id === adminCandidate ? 'ExistingAdminRoleConflict' : 'AttributeValueMustBeUnique');
@@ -347,7 +356,7 @@ class CycleWriter {
     const what = c.property === 'UserPrincipalName' ? `the UPN ${c.value}` : `the proxy address ${c.value}`;
     const instead = c.property === 'UserPrincipalName' ? `; it was given the UPN ${user.userPrincipalName} instead` : ' and was left out';
     const why = code === 'ExistingAdminRoleConflict' ? `, a cloud user with an admin role, which Entra ID never soft-matches` : '';
-    this.tenant.recordProvisioningError({
+    const rec = this.tenant.recordProvisioningError({
       kind: 'quarantine',
       code,
       category: 'PropertyConflict',
@@ -358,6 +367,7 @@ class CycleWriter {
       conflictingObjectId: c.holder.id,
       message: `${s.upn}: ${what} is already used by ${c.holder.userPrincipalName}${why}; it was quarantined${instead}`,
     });
+    this.quarantines.set(user.id, [...this.recordedOn(user.id), rec]);
     this.report.quarantined.push({
       userId: user.id,
       upn: user.userPrincipalName,

@@ -17,6 +17,7 @@ export interface Rdn {
 
 /** The DN cut at its unescaped commas, each piece as written (a backslash keeps the next character in). */
 function pieces(dn: string): string[] {
+  if (!dn.includes('\\')) return dn.split(',');
   const out: string[] = [];
   const piece = /((?:\\[\s\S]|[^,\\])*)(,?)/g;
   for (let m = piece.exec(dn); m !== null; m = piece.exec(dn)) {
@@ -28,6 +29,7 @@ function pieces(dn: string): string[] {
 
 /** RFC 4514 §3 unescaping: `\hh` is the byte hh, `\X` is X; the bytes are UTF-8. */
 function unescape(value: string): string {
+  if (!value.includes('\\')) return value;
   const bytes: number[] = [];
   const enc = new TextEncoder();
   for (const m of value.matchAll(/\\([0-9a-fA-F]{2})|\\([\s\S])|([\s\S])/gu)) {
@@ -53,6 +55,18 @@ function rdnKey(r: Rdn): string {
   return `${r.type.toLowerCase()}=${r.value.toLowerCase()}`;
 }
 
+/** The RDN keys of a DN (parsed, unescaped, lower case), most specific first. */
+export function dnKeys(dn: string): string[] {
+  return parseDn(dn).map(rdnKey);
+}
+
+/** True when the RDN keys `d` are those of `container` (`c`) or lie below them. */
+export function keysUnder(d: readonly string[], c: readonly string[]): boolean {
+  if (c.length === 0 || c.length > d.length) return false;
+  const offset = d.length - c.length;
+  return c.every((k, i) => d[offset + i] === k);
+}
+
 /** The identity of a DN for equality and map keys (RDNs parsed, unescaped, lower case). */
 export function dnIdentity(dn: string): string {
   return JSON.stringify(parseDn(dn).map(rdnKey));
@@ -70,11 +84,7 @@ export function dnDepth(dn: string): number {
 
 /** True when `dn` is `container` or lies below it. An empty container contains nothing. */
 export function dnUnder(dn: string, container: string): boolean {
-  const d = parseDn(dn).map(rdnKey);
-  const c = parseDn(container).map(rdnKey);
-  if (c.length === 0 || c.length > d.length) return false;
-  const offset = d.length - c.length;
-  return c.every((k, i) => d[offset + i] === k);
+  return keysUnder(dnKeys(dn), dnKeys(container));
 }
 
 /** The first RDN as written (`CN=Alice Ng` of `CN=Alice Ng,OU=Sales,...`), trimmed. */

@@ -7,7 +7,7 @@
  * selection applies to the subtree below it until a deeper OU says otherwise, so the deepest listed
  * container above an object decides. An object outside the connected domain is never in scope.
  */
-import { dnDepth, dnUnder } from './dn.js';
+import { dnKeys, keysUnder } from './dn.js';
 
 /** The OU filter: container DNs included and excluded. An empty `include` selects the whole domain. */
 export interface OuFilter {
@@ -15,23 +15,34 @@ export interface OuFilter {
   exclude: readonly string[];
 }
 
+/** The filter of the domain `domainDn`, parsed once: a test for the DN of an AD object. */
+export function compileOuFilter(filter: OuFilter, domainDn: string): (dn: string) => boolean {
+  const domain = dnKeys(domainDn);
+  const include = filter.include.map(dnKeys);
+  const exclude = filter.exclude.map(dnKeys);
+  return (dn) => {
+    const d = dnKeys(dn);
+    if (!keysUnder(d, domain)) return false;
+    let depth = -1;
+    let inScope = include.length === 0;
+    for (const c of include) {
+      if (keysUnder(d, c) && c.length > depth) {
+        depth = c.length;
+        inScope = true;
+      }
+    }
+    for (const c of exclude) {
+      // an exclusion at the same depth as an inclusion wins: the wizard cannot both select and clear one OU
+      if (keysUnder(d, c) && c.length >= depth) {
+        depth = c.length;
+        inScope = false;
+      }
+    }
+    return inScope;
+  };
+}
+
 /** True when the AD object at `dn` is in the sync scope of the domain `domainDn`. */
 export function inOuScope(dn: string, filter: OuFilter, domainDn: string): boolean {
-  if (!dnUnder(dn, domainDn)) return false;
-  let depth = -1;
-  let inScope = filter.include.length === 0;
-  for (const container of filter.include) {
-    if (dnUnder(dn, container) && dnDepth(container) > depth) {
-      depth = dnDepth(container);
-      inScope = true;
-    }
-  }
-  for (const container of filter.exclude) {
-    // an exclusion at the same depth as an inclusion wins: the wizard cannot both select and clear one OU
-    if (dnUnder(dn, container) && dnDepth(container) >= depth) {
-      depth = dnDepth(container);
-      inScope = false;
-    }
-  }
-  return inScope;
+  return compileOuFilter(filter, domainDn)(dn);
 }
