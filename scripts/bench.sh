@@ -11,6 +11,7 @@ if command -v chromium >/dev/null 2>&1; then
 else
   echo "== drift report: skipped (no chromium: apt-get install chromium)"
 fi
+echo "== lab sync cycle (bench/lab-sync.ts)"; node dist/bench/lab-sync.js
 if [ -n "${ENTRA_SOA_TEST_LDAPS_URL:-}" ]; then
   echo "== AD read (bench/ad-read.ts)"; node dist/bench/ad-read.js
 else

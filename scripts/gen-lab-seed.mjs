@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Generates examples/lab/sample-company.json, the lab's sample company "Lab Example".
 // Deterministic: the same script always writes the same bytes (seeded PRNG, fixed clock).
-// Usage: node scripts/gen-lab-seed.mjs [out.json]
+// Usage: npm run build && node scripts/gen-lab-seed.mjs [out.json]
 //
 // The file is a lab seed (src/lab/seed.ts): the tenant as LabTenantData (src/lab/tenant.ts) and the
 // AD as MemoryDirectoryJson (src/lab/memory-directory.ts). Keep the shapes in step with those files.
-import { writeFileSync } from 'node:fs';
+// The company is written as it was before its last sync cycle, then settled with the lab's own sync
+// engine from the build (dist/src/lab/settle.js): cycles run until one changes nothing, so the file
+// holds a state a real tenant with Entra Connect running could be in (for example the new hire whose
+// address repeats a colleague's is synced, with that address quarantined).
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { immutableId } from './lib/anchor.mjs';
 import { SeededRandom, randomGuid } from './lib/random.mjs';
 import { NO_ON_PREMISES_LEFTOVERS } from './lib/users.mjs';
@@ -37,7 +41,8 @@ const OU = {
   finance: ou('Finance', 'Staff'),
   it: ou('IT', 'Staff'),
   engineering: ou('Engineering', 'Staff'),
-  contractors: ou('Contractors', 'Staff'),
+  // AD accounts prepared for people who exist in the cloud already: not synced until they are linked
+  onboarding: ou('Onboarding'),
   disabled: ou('Disabled'),
   unsynced: ou('Unsynced'),
   service: ou('ServiceAccounts'),
@@ -115,6 +120,9 @@ function cloudUser(fields) {
     onPremisesObjectIdentifier: null,
     isCloudManaged: false,
     passwordLastResetAt: null,
+    // a cloud user with an address has an Exchange Online mailbox unless said otherwise
+    exchangeMailbox: (fields.proxyAddresses ?? []).some((a) => a.startsWith('SMTP:')),
+    connectorJoin: null,
     changeSeq: 0,
     ...fields,
   };
@@ -143,6 +151,7 @@ function syncedFrom(a) {
     onPremisesUserPrincipalName: a.userPrincipalName,
     onPremisesLastSyncDateTime: LAST_SYNC,
     onPremisesObjectIdentifier: a.objectGuid,
+    connectorJoin: a.objectGuid,
   });
 }
 
@@ -185,10 +194,11 @@ roleMembers['Helpdesk Administrator'].push(syncedByDept.it[1].id);
 for (let i = 0; i < 10; i++) {
   const p = person();
   const upn = `${p.nick}@${CONTRACTOR_DOMAIN}`;
-  // Prepared for the link: same UPN and mail as the cloud user, an internal primary SMTP address (so
-  // no soft match competes with the hard link), the cloud address as a secondary one; consistency
-  // guid not yet written.
-  adUser(OU.contractors, p, { upn, mail: upn, proxyAddresses: [`SMTP:${p.nick}@${DOMAIN}`, `smtp:${upn}`], consistencyGuid: null });
+  // Prepared for the link, outside the sync scope (in scope, Connect would provision each one as a
+  // second cloud user with its UPN quarantined): same UPN and mail as the cloud user, an internal
+  // primary SMTP address (so no soft match competes with the hard link), the cloud address as a
+  // secondary one; consistency guid not yet written.
+  adUser(OU.onboarding, p, { upn, mail: upn, proxyAddresses: [`SMTP:${p.nick}@${DOMAIN}`, `smtp:${upn}`], consistencyGuid: null });
   entraUsers.push(
     cloudUser({
       userPrincipalName: upn,
@@ -212,10 +222,11 @@ for (let i = 0; i < 12; i++) {
   // refuses to hard-match such a user, and the planner says so (privileged-role)
   if (i === 11) roleEligible['Global Administrator'].push(u.id);
 }
-// A cloud-only user with an AD account of the same UPN but no mailbox attributes: ready for a soft link
+// A cloud-only user with a mailbox, and an AD account of the same UPN but no mail attributes, outside
+// the sync scope: ready for a soft link
 {
   const upn = `riley.morgan@${DOMAIN}`;
-  adUser(OU.finance, { given: 'Riley', sur: 'Morgan', nick: 'riley.morgan' }, { mail: null, consistencyGuid: null });
+  adUser(OU.onboarding, { given: 'Riley', sur: 'Morgan', nick: 'riley.morgan' }, { mail: null, consistencyGuid: null });
   entraUsers.push(
     cloudUser({ userPrincipalName: upn, displayName: 'Riley Morgan', givenName: 'Riley', surname: 'Morgan', mail: upn, mailNickname: 'riley.morgan', proxyAddresses: [`SMTP:${upn}`] }),
   );
@@ -242,7 +253,8 @@ for (let i = 0; i < 8; i++) adUser(OU.disabled, person(), { enabled: false });
 {
   const a = adUser(OU.disabled, { given: 'Former', sur: 'Employee', nick: 'former.employee' }, { enabled: false });
   const e = syncedFrom({ ...a, enabled: true, dn: `CN=Former Employee,${OU.sales}` });
-  deletedUsers.push({ ...e, onPremisesLastSyncDateTime: '2026-06-10T11:40:00.000Z', deletedDateTime: '2026-06-10T12:10:00.000Z' });
+  // deleted by Connect when the account left scope: DirSyncEnabled false, Connect's join gone
+  deletedUsers.push({ ...e, onPremisesSyncEnabled: false, connectorJoin: null, onPremisesLastSyncDateTime: '2026-06-10T11:40:00.000Z', deletedDateTime: '2026-06-10T12:10:00.000Z' });
 }
 
 // Unsynced OU: AD-only test accounts
@@ -320,7 +332,7 @@ const seed = {
   formatVersion: 1,
   name: 'Lab Example',
   description:
-    'A sample company for the entra-soa lab: synced staff in OU=Staff (Sales, Finance, IT, Engineering), cloud-only contractors with AD accounts ready for a hard link, a cloud-only user ready for a soft link, admins, a duplicate address, a soft-deleted user. Generated by scripts/gen-lab-seed.mjs.',
+    'A sample company for the entra-soa lab: synced staff in OU=Staff (Sales, Finance, IT, Engineering), cloud-only contractors with AD accounts in OU=Onboarding ready for a hard link, a cloud-only user ready for a soft link, admins, a new hire whose duplicate address is quarantined, a soft-deleted user. Generated by scripts/gen-lab-seed.mjs and settled by the lab\'s sync engine.',
   randomSeed: 4242,
   syncConfig: {
     sourceAnchor: 'mS-DS-ConsistencyGuid',
@@ -367,7 +379,7 @@ const seed = {
     formatVersion: 1,
     baseDn: BASE,
     randomState: random.state,
-    organizationalUnits: [OU.staff, OU.sales, OU.finance, OU.it, OU.engineering, OU.contractors, OU.disabled, OU.unsynced, OU.service, OU.groups],
+    organizationalUnits: [OU.staff, OU.sales, OU.finance, OU.it, OU.engineering, OU.onboarding, OU.disabled, OU.unsynced, OU.service, OU.groups],
     users: adUsers,
     groups: adGroups,
   },
@@ -387,7 +399,24 @@ function format(value, indent = '') {
   }
   return JSON.stringify(value);
 }
-writeFileSync(OUT, format(seed) + '\n');
+// Settle: the lab's sync engine from the build runs cycles until one changes nothing.
+const SETTLE = join(ROOT, 'dist/src/lab/settle.js');
+if (!existsSync(SETTLE)) {
+  process.stderr.write(`${SETTLE} is missing: build first (npm run build), then run this script again\n`);
+  process.exit(1);
+}
+const { settleSeed } = await import(pathToFileURL(SETTLE).href);
+const settled = await settleSeed(seed);
+const out = settled.seed;
+// Written as the generator writes them: features only where true (LabTenant reads the others as
+// false), user records in the generator's key order (objects the cycle created list theirs otherwise).
+out.tenant.onPremisesSynchronization.features = Object.fromEntries(Object.entries(out.tenant.onPremisesSynchronization.features).filter(([, v]) => v));
+const KEY_ORDER = Object.keys(entraUsers[0]);
+const ordered = (u) => Object.fromEntries([...KEY_ORDER.filter((k) => k in u), ...Object.keys(u).filter((k) => !KEY_ORDER.includes(k))].map((k) => [k, u[k]]));
+out.tenant.users = out.tenant.users.map(ordered);
+out.tenant.deletedUsers = out.tenant.deletedUsers.map(ordered);
+writeFileSync(OUT, format(out) + '\n');
+const cloud = out.tenant.users;
 process.stdout.write(
-  `wrote ${OUT}: ${adUsers.length} AD users, ${entraUsers.length} Entra users (${entraUsers.filter((u) => u.onPremisesSyncEnabled).length} synced), ${deletedUsers.length} deleted, ${groups.length} groups\n`,
+  `wrote ${OUT}: ${out.directory.users.length} AD users, ${cloud.length} Entra users (${cloud.filter((u) => u.onPremisesSyncEnabled).length} synced), ${out.tenant.deletedUsers.length} deleted, ${out.tenant.groups.length} groups; settled in ${settled.cycles.length} sync cycles\n`,
 );

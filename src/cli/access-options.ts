@@ -236,7 +236,8 @@ export async function openLabAccess(
   stateDir: string,
   opts: OpenLiveOptions & { identity?: string } = {},
 ): Promise<LabAccess & { traffic: GraphTraffic }> {
-  const lab = await startLab({ stateDir });
+  // the lab starts at the plan's clock (io.now), so the plan and the lab agree on the date
+  const lab = await startLab({ stateDir, now: io.now() });
   try {
     const identity = opts.identity ?? DEFAULT_LAB_IDENTITY;
     const token = lab.tokens[identity];

@@ -121,6 +121,7 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
   let lab: Lab;
   try {
     lab = await startLab({
+      now: io.now(),
       ...(seedPath ? { seedPath } : {}),
       stateDir,
       ...(args.port !== undefined ? { port: args.port } : {}),
@@ -351,7 +352,7 @@ async function labClient(io: CliIo, args: LabArgs): Promise<number> {
 
 /** What a cycle did, without its time (to spot repeats). */
 function cycleKey(r: SyncCycleReport): string {
-  return JSON.stringify([r.ran, r.skipped, r.stopped, r.counts.created, r.counts.updated, r.counts.hardMatched, r.counts.softMatched, r.counts.restored, r.counts.deleted, r.counts.skippedCloudManaged, r.errors.map((e) => `${e.code}:${e.dn}`)]);
+  return JSON.stringify([r.ran, r.skipped, r.stopped, r.counts.created, r.counts.updated, r.counts.hardMatched, r.counts.softMatched, r.counts.restored, r.counts.deleted, r.counts.skippedCloudManaged, r.counts.quarantined, r.counts.released, r.errors.map((e) => `${e.code}:${e.dn}`)]);
 }
 
 function describeCycle(r: SyncCycleReport): string {
@@ -367,6 +368,8 @@ function describeCycle(r: SyncCycleReport): string {
   list('restored', r.restored);
   list('deleted', r.deleted);
   list('skipped (cloud-managed)', r.skippedCloudManaged);
+  for (const q of r.quarantined) lines.push(`  quarantined ${q.code} ${q.upn}: ${q.property} ${q.value} is held by ${q.heldBy.upn}`);
+  for (const q of r.released) lines.push(`  released ${q.upn}: ${q.property} ${q.value}`);
   for (const e of r.errors) lines.push(`  error ${e.code} ${e.upn}: ${e.message}`);
   return `${lines.join('\n')}\n`;
 }
@@ -375,7 +378,7 @@ function describeState(s: Record<string, unknown>): string {
   const tenant = s['tenant'] as { id: string; displayName: string; onPremisesSyncEnabled: boolean | null; pendingDisable: unknown; features: Record<string, boolean> };
   const users = (s['users'] as { onPremisesSyncEnabled: boolean | null; isCloudManaged: boolean }[]) ?? [];
   const ad = s['ad'] as { kind: string; baseDn: string; users: unknown[] };
-  const sync = s['sync'] as { lastCycleAt: string; nextScheduledCycleAt: string | null };
+  const sync = s['sync'] as { lastCycleAt: string; nextScheduledCycleAt: string | null; cycles?: number };
   const errors = (s['provisioningErrors'] as unknown[]) ?? [];
   const f = tenant.features;
   return [
@@ -385,7 +388,7 @@ function describeState(s: Record<string, unknown>): string {
     `  Entra users: ${users.length} (${users.filter((u) => u.onPremisesSyncEnabled === true).length} synced, ${users.filter((u) => u.isCloudManaged).length} cloud-managed), ${(s['deletedUsers'] as unknown[]).length} deleted, ${(s['groups'] as unknown[]).length} groups`,
     `  AD (${ad.kind}, ${ad.baseDn}): ${ad.users.length} users`,
     `  provisioning errors: ${errors.length}`,
-    `  last sync cycle ${sync.lastCycleAt}${sync.nextScheduledCycleAt ? `, next ${sync.nextScheduledCycleAt}` : ''}`,
+    `  sync cycles run: ${sync.cycles ?? 0}; last ${sync.lastCycleAt}${sync.nextScheduledCycleAt ? `, next ${sync.nextScheduledCycleAt}` : ''}`,
     '',
   ].join('\n');
 }

@@ -44,6 +44,8 @@ export interface StartLabOptions {
   onSyncCycle?: (report: SyncCycleReport) => void;
   /** Called when a real-time cycle fails (it never throws out of the timer). Default: ignored. */
   onError?: (error: unknown) => void;
+  /** When the lab starts, unless the seed pins its clock (`LabSeed.pinClock`). Default: now (the wall clock). */
+  now?: Date;
 }
 
 /** A running lab. */
@@ -67,6 +69,8 @@ export interface Lab {
   stateDir: string | null;
   /** True when the state was loaded from `stateDir` rather than the seed. */
   resumed: boolean;
+  /** Sync cycles run since the lab started from its seed (kept in the state folder; `reset` sets it to 0). */
+  readonly syncCycleCount: number;
   /** One Entra Connect cycle now. */
   runSyncCycle(): Promise<SyncCycleReport>;
   /**
@@ -90,7 +94,7 @@ export interface Lab {
 /** Start a lab (see the module comment). */
 export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const seedPath = opts.seedPath ?? DEFAULT_SEED_PATH;
-  const loaded = await loadSeed(seedPath);
+  const loaded = await loadSeed(seedPath, { now: opts.now ?? new Date() });
   const seed: LabSeed = loaded.seed;
   const random: SeededRandom = loaded.random;
   const tenant: LabTenant = loaded.tenant;
@@ -99,6 +103,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   let syncConfig: LabSyncConfig = { ...loaded.syncConfig, ...opts.syncConfig };
   let lastCycleAt: number = Date.parse(tenant.getOrganization().onPremisesLastSyncDateTime ?? tenant.nowIso());
 
+  let cycleCount = 0;
   let resumed = false;
   const unlock = opts.stateDir ? await lockLabState(opts.stateDir) : async () => undefined;
   if (opts.stateDir) {
@@ -112,6 +117,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       if (memory && saved.directory) memory.resetFrom(saved.directory);
       syncConfig = { ...saved.syncConfig, ...opts.syncConfig };
       lastCycleAt = saved.lastSyncCycleAt ? Date.parse(saved.lastSyncCycleAt) : Date.parse(tenant.nowIso());
+      cycleCount = saved.syncCycleCount ?? 0;
       resumed = true;
     }
   }
@@ -126,6 +132,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
   const cycleNow = async (): Promise<SyncCycleReport> => {
     const report = await runSyncCycle({ directory, tenant, config: syncConfig });
+    report.cycle = ++cycleCount;
     lastCycleAt = Date.parse(tenant.nowIso());
     opts.onSyncCycle?.(report);
     return report;
@@ -168,6 +175,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     randomState: random.state,
     syncConfig,
     lastSyncCycleAt: new Date(lastCycleAt).toISOString(),
+    syncCycleCount: cycleCount,
     tenant: tenant.toJSON(),
     directory: memory ? memory.toJSON() : null,
   });
@@ -206,6 +214,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       },
       sync: {
         ...syncConfig,
+        cycles: cycleCount,
         lastCycleAt: new Date(lastCycleAt).toISOString(),
         nextScheduledCycleAt: intervalMs > 0 ? new Date(Math.max(lastCycleAt + intervalMs, Date.parse(t.now))).toISOString() : null,
       },
@@ -218,6 +227,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     if (memory) memory.resetFrom(seed.directory);
     syncConfig = { ...seed.syncConfig, ...opts.syncConfig };
     lastCycleAt = Date.parse(tenant.getOrganization().onPremisesLastSyncDateTime ?? tenant.nowIso());
+    cycleCount = 0;
     return { now: tenant.nowIso() };
   };
 
@@ -270,6 +280,9 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     seedPath,
     stateDir: opts.stateDir ?? null,
     resumed,
+    get syncCycleCount() {
+      return cycleCount;
+    },
     runSyncCycle: () => serial(cycleNow),
     triggerSync: () =>
       serial(async () => {

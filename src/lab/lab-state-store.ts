@@ -24,6 +24,8 @@ export interface LabStateDocument {
   syncConfig: LabSyncConfig;
   /** Lab time of the last scheduled (or triggered) sync cycle. */
   lastSyncCycleAt: string | null;
+  /** Sync cycles the lab has run since it started from the seed (absent in older files: 0). */
+  syncCycleCount?: number;
   tenant: LabTenantData;
   /** The in-memory AD; null when the lab used an external AD (Samba / a real DC). */
   directory: MemoryDirectoryJson | null;

@@ -1,6 +1,7 @@
 /**
  * An in-memory Active Directory for the lab: the same contract and semantics as the LDAP
- * implementation in `src/ad/` (DNs compared case-insensitively, a move keeps the RDN,
+ * implementation in `src/ad/` (DNs compared as AD does, by parsed and unescaped RDN values without
+ * regard to case (the lab's own DN code, src/lab/connect/dn.ts), a move keeps the RDN,
  * `already-exists` / `no-such-object` / `constraint-violation` DirectoryErrors, a password
  * complexity policy on create), without a server. GUIDs come from a seeded PRNG that is passed
  * in, so the same seed and the same calls give the same objectGUIDs.
@@ -9,8 +10,8 @@ import type { DirectoryAccess } from '../model/directory.js';
 import { DirectoryError } from '../model/directory.js';
 import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser } from '../model/step.js';
-import { isGuid } from '../model/anchor.js';
-import { dnIsWithin, dnKey, firstRdn, parentDn } from '../model/dn.js';
+import { isGuidText } from './connect/source-anchor.js';
+import { containerOf, dnIdentity, dnUnder, leafRdn } from './connect/dn.js';
 
 /**
  * A small deterministic PRNG (mulberry32). Its whole state is one 32-bit integer, so it can be
@@ -106,6 +107,9 @@ export class MemoryDirectory implements DirectoryAccess {
   private readonly ous = new Map<string, string>();
   /** normalised DN → user */
   private readonly users = new Map<string, AdUser>();
+  /** sAMAccountName / userPrincipalName (lower case) → normalised DN, for the uniqueness checks */
+  private readonly bySam = new Map<string, string>();
+  private readonly byUpn = new Map<string, string>();
   private readonly groups = new Map<string, MemoryGroup>();
 
   constructor(opts: { baseDn: string; random: SeededRandom }) {
@@ -124,7 +128,7 @@ export class MemoryDirectory implements DirectoryAccess {
   }
 
   async getUserByDn(dn: string): Promise<AdUser | null> {
-    const u = this.users.get(dnKey(dn));
+    const u = this.users.get(dnIdentity(dn));
     return u ? copyUser(u) : null;
   }
 
@@ -151,30 +155,30 @@ export class MemoryDirectory implements DirectoryAccess {
     if (next.userPrincipalName && next.userPrincipalName.toLowerCase() !== (u.userPrincipalName ?? '').toLowerCase()) {
       this.assertUpnFree(next.userPrincipalName, u.dn);
     }
-    this.users.set(dnKey(u.dn), next);
+    this.putUser(next);
   }
 
   async setConsistencyGuid(dn: string, guid: string): Promise<void> {
     const u = this.mustGetUser(dn);
-    if (!isGuid(guid)) throw new DirectoryError('constraint-violation', `not a GUID: ${JSON.stringify(guid)}`, u.dn);
+    if (!isGuidText(guid)) throw new DirectoryError('constraint-violation', `not a GUID: ${JSON.stringify(guid)}`, u.dn);
     u.consistencyGuid = guid.toLowerCase();
   }
 
   async moveUser(dn: string, toOu: string): Promise<string> {
     const u = this.mustGetUser(dn);
-    const ou = this.ous.get(dnKey(toOu)) ?? (dnKey(toOu) === dnKey(this.baseDn) ? this.baseDn : undefined);
+    const ou = this.ous.get(dnIdentity(toOu)) ?? (dnIdentity(toOu) === dnIdentity(this.baseDn) ? this.baseDn : undefined);
     if (ou === undefined) throw new DirectoryError('no-such-object', `the target OU ${toOu} does not exist`, toOu);
-    const newDn = `${firstRdn(u.dn).trim()},${ou}`;
-    const key = dnKey(newDn);
-    if (key === dnKey(u.dn)) return u.dn;
+    const newDn = `${leafRdn(u.dn)},${ou}`;
+    const key = dnIdentity(newDn);
+    if (key === dnIdentity(u.dn)) return u.dn;
     if (this.users.has(key) || this.ous.has(key)) {
       throw new DirectoryError('already-exists', `an object named ${newDn} already exists`, newDn);
     }
-    this.users.delete(dnKey(u.dn));
+    this.dropUser(u);
     const moved = { ...copyUser(u), dn: newDn };
-    this.users.set(key, moved);
+    this.putUser(moved);
     for (const g of this.groups.values()) {
-      g.members = g.members.map((m) => (dnKey(m) === dnKey(u.dn) ? newDn : m));
+      g.members = g.members.map((m) => (dnIdentity(m) === dnIdentity(u.dn) ? newDn : m));
     }
     return newDn;
   }
@@ -199,13 +203,13 @@ export class MemoryDirectory implements DirectoryAccess {
 
   /** Create an OU (its parent must exist, or be the base DN). */
   addOrganizationalUnit(dn: string): void {
-    const key = dnKey(dn);
-    if (!dnIsWithin(dn, this.baseDn) || key === dnKey(this.baseDn)) {
+    const key = dnIdentity(dn);
+    if (!dnUnder(dn, this.baseDn) || key === dnIdentity(this.baseDn)) {
       throw new DirectoryError('no-such-object', `${dn} is not below the naming context ${this.baseDn}`, dn);
     }
     if (this.ous.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `${dn} already exists`, dn);
-    const parent = parentDn(dn);
-    if (dnKey(parent) !== dnKey(this.baseDn) && !this.ous.has(dnKey(parent))) {
+    const parent = containerOf(dn);
+    if (dnIdentity(parent) !== dnIdentity(this.baseDn) && !this.ous.has(dnIdentity(parent))) {
       throw new DirectoryError('no-such-object', `the parent ${parent} of ${dn} does not exist`, parent);
     }
     this.ous.set(key, dn);
@@ -220,18 +224,14 @@ export class MemoryDirectory implements DirectoryAccess {
     user: NewAdUser,
     extra: { objectGuid?: string; consistencyGuid?: string | null; enabled?: boolean } = {},
   ): AdUser {
-    const ouKey = dnKey(ou);
-    const ouDn = this.ous.get(ouKey) ?? (ouKey === dnKey(this.baseDn) ? this.baseDn : undefined);
+    const ouKey = dnIdentity(ou);
+    const ouDn = this.ous.get(ouKey) ?? (ouKey === dnIdentity(this.baseDn) ? this.baseDn : undefined);
     if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
     const dn = `CN=${user.cn},${ouDn}`;
-    const key = dnKey(dn);
+    const key = dnIdentity(dn);
     if (this.users.has(key) || this.ous.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
-    const sam = user.samAccountName.toLowerCase();
-    for (const u of this.users.values()) {
-      if (u.samAccountName.toLowerCase() === sam) {
-        throw new DirectoryError('already-exists', `the sAMAccountName ${user.samAccountName} is already used by ${u.dn}`, dn);
-      }
-    }
+    const samHolder = this.users.get(this.bySam.get(user.samAccountName.toLowerCase()) ?? '');
+    if (samHolder) throw new DirectoryError('already-exists', `the sAMAccountName ${user.samAccountName} is already used by ${samHolder.dn}`, dn);
     this.assertUpnFree(user.userPrincipalName, dn);
     const objectGuid = (extra.objectGuid ?? this.random.guid()).toLowerCase();
     const created: AdUser = {
@@ -247,7 +247,7 @@ export class MemoryDirectory implements DirectoryAccess {
       displayName: user.displayName,
       enabled: extra.enabled ?? true,
     };
-    this.users.set(key, created);
+    this.putUser(created);
     return copyUser(created);
   }
 
@@ -259,17 +259,17 @@ export class MemoryDirectory implements DirectoryAccess {
   /** Delete a user object. */
   deleteUser(dn: string): void {
     const u = this.mustGetUser(dn);
-    this.users.delete(dnKey(u.dn));
-    for (const g of this.groups.values()) g.members = g.members.filter((m) => dnKey(m) !== dnKey(u.dn));
+    this.dropUser(u);
+    for (const g of this.groups.values()) g.members = g.members.filter((m) => dnIdentity(m) !== dnIdentity(u.dn));
   }
 
   /** Add a group (minimal: name and member DNs). */
   addGroup(ou: string, cn: string, members: string[] = [], objectGuid?: string): MemoryGroup {
-    const ouKey = dnKey(ou);
+    const ouKey = dnIdentity(ou);
     const ouDn = this.ous.get(ouKey);
     if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
     const dn = `CN=${cn},${ouDn}`;
-    const key = dnKey(dn);
+    const key = dnIdentity(dn);
     if (this.groups.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
     const g: MemoryGroup = { dn, objectGuid: (objectGuid ?? this.random.guid()).toLowerCase(), samAccountName: cn, members: [...members] };
     this.groups.set(key, g);
@@ -311,11 +311,13 @@ export class MemoryDirectory implements DirectoryAccess {
    */
   resetFrom(json: MemoryDirectoryJson): void {
     checkDocument(json);
-    if (dnKey(json.baseDn) !== dnKey(this.baseDn)) {
+    if (dnIdentity(json.baseDn) !== dnIdentity(this.baseDn)) {
       throw new Error(`cannot reset the directory ${this.baseDn} from one with base DN ${json.baseDn}`);
     }
     this.ous.clear();
     this.users.clear();
+    this.bySam.clear();
+    this.byUpn.clear();
     this.groups.clear();
     this.random.reseed(json.randomState);
     this.load(json);
@@ -323,27 +325,43 @@ export class MemoryDirectory implements DirectoryAccess {
 
   private load(json: MemoryDirectoryJson): void {
     // saved content was checked when it was made: keep its order as it is
-    for (const ou of json.organizationalUnits) this.ous.set(dnKey(ou), ou);
-    for (const u of json.users) this.users.set(dnKey(u.dn), copyUser(u));
-    for (const g of json.groups) this.groups.set(dnKey(g.dn), { ...g, members: [...g.members] });
+    for (const ou of json.organizationalUnits) this.ous.set(dnIdentity(ou), ou);
+    for (const u of json.users) this.putUser(copyUser(u));
+    for (const g of json.groups) this.groups.set(dnIdentity(g.dn), { ...g, members: [...g.members] });
   }
 
   private mustGetUser(dn: string): AdUser {
-    const u = this.users.get(dnKey(dn));
+    const u = this.users.get(dnIdentity(dn));
     if (!u) throw new DirectoryError('no-such-object', `no user ${dn}`, dn);
     return u;
   }
 
   private assertUpnFree(upn: string | null, dn: string): void {
     if (!upn) return;
-    const l = upn.toLowerCase();
-    for (const u of this.users.values()) {
-      if (u.userPrincipalName?.toLowerCase() === l && dnKey(u.dn) !== dnKey(dn)) {
-        // Windows Server 2012 R2+ enforces forest-wide UPN uniqueness (constraint violation).
-        throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${u.dn}`, dn);
-      }
+    const holder = this.users.get(this.byUpn.get(upn.toLowerCase()) ?? '');
+    if (holder && dnIdentity(holder.dn) !== dnIdentity(dn)) {
+      // Windows Server 2012 R2+ enforces forest-wide UPN uniqueness (constraint violation).
+      throw new DirectoryError('constraint-violation', `the userPrincipalName ${upn} is already used by ${holder.dn}`, dn);
     }
   }
+
+  /** Store a user under its DN and index its sAMAccountName and UPN (replacing its previous entry). */
+  private putUser(u: AdUser): void {
+    const key = dnIdentity(u.dn);
+    const before = this.users.get(key);
+    if (before) this.dropUser(before);
+    this.users.set(key, u);
+    this.bySam.set(u.samAccountName.toLowerCase(), key);
+    if (u.userPrincipalName) this.byUpn.set(u.userPrincipalName.toLowerCase(), key);
+  }
+
+  private dropUser(u: AdUser): void {
+    const key = dnIdentity(u.dn);
+    this.users.delete(key);
+    if (this.bySam.get(u.samAccountName.toLowerCase()) === key) this.bySam.delete(u.samAccountName.toLowerCase());
+    if (u.userPrincipalName && this.byUpn.get(u.userPrincipalName.toLowerCase()) === key) this.byUpn.delete(u.userPrincipalName.toLowerCase());
+  }
+
 }
 
 function checkDocument(json: MemoryDirectoryJson): void {

@@ -1,38 +1,62 @@
 /**
  * The sync-cycle simulator: one Entra Connect delta cycle (domain.md §3) from an AD (any
- * `DirectoryAccess`: the lab's MemoryDirectory or Samba through src/ad) into the lab tenant.
+ * `DirectoryAccess`: the lab's MemoryDirectory or Samba through src/ad) into the lab tenant, with
+ * the Entra ID service's side of it (matching, resiliency, hardening). Written from Microsoft's pages,
+ * cited in src/lab/connect/* next to each rule and listed in docs/lab-graph.md ("Sync engine
+ * behaviour"); it shares no code with the product.
  *
  * Order of one cycle
  * 1. Tenant sync off, or a tenant-wide disable pending → nothing happens (`ran: false`).
- * 2. Read every AD user; keep those in the OU scope; compute each one's source anchor (and write
- *    objectGUID into an empty mS-DS-ConsistencyGuid when that is the source anchor, like Connect).
- * 3. Deletions: synced, not cloud-managed cloud users whose immutable id is not the anchor of any
- *    in-scope AD user. More than the threshold → the whole export stops
- *    (`stopped-deletion-threshold-exceeded`) and nothing is written to the tenant.
- * 4. Deletions are exported, then every in-scope AD user (in DN order) is joined, matched,
- *    restored or created, and its attributes flow AD → Entra.
+ * 2. Import: every AD user; those in the OU filter (connect/ou-filter.ts) get their sourceAnchor
+ *    (objectGUID is written into an empty mS-DS-ConsistencyGuid when that is the anchor, as Connect
+ *    does: https://learn.microsoft.com/entra/identity/hybrid/connect/plan-connect-design-concepts#using-ms-ds-consistencyguid-as-sourceanchor).
+ * 3. Deletions: synced, not cloud-managed cloud users that Connect joined to an AD object that is no
+ *    longer in scope. More than the threshold → the whole export stops
+ *    (`stopped-deletion-threshold-exceeded`) and nothing is written
+ *    (https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes).
+ *    A deleted user is soft-deleted with DirSyncEnabled (onPremisesSyncEnabled) false and keeps its
+ *    immutable id (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-sync-errors#invalidhardmatch).
+ * 4. Each in-scope AD user, in DN order:
+ *    - joined to a cloud object (Connect's connector space, `LabUser.connectorJoin`): cloud-managed →
+ *      skipped (event 6956); synced → attributes flow; neither (a rolled-back SOA switch, a tenant
+ *      sync turned off and on) → a takeover, under the hard-match rules (connect/hard-match.ts);
+ *    - else a cloud object holds its anchor as immutable id → hard match (same rules);
+ *    - else a soft-deleted user holds it → restored, as with the AD recycle bin
+ *      (https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-recycle-bin);
+ *    - else soft match (connect/soft-match.ts), or a new cloud object.
+ *    Every write goes through duplicate-attribute resiliency (connect/resiliency.ts): a UPN or proxy
+ *    address another object holds is quarantined and recorded once on the object.
+ * 5. Export errors replace the previous cycle's; quarantines stay until resolved. The organization's
+ *    onPremisesLastSyncDateTime is the cycle's time.
  *
- * Not modelled: groups and memberships, password hash sync, the duplicate-attribute resiliency
- * quarantine (a collision is an error here, the object is not created), attribute filtering
- * beyond OUs, the Connect metaverse (the join is the immutable id, nothing else).
+ * Not modelled: groups and memberships, devices and contacts, attribute-based filtering and custom
+ * sync rules, isCriticalSystemObject, password writeback, licences (UPN changes always flow:
+ * synchronizeUpnForManagedUsers only matters for licensed users), objects created by another sync
+ * engine (every synced cloud user is treated as this Connect's).
  */
 import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
-import { HARD_MATCH_RESTRICTION_DATE } from '../model/observed.js';
-import { guidToImmutableId } from '../model/anchor.js';
-import { dnComponents } from '../model/dn.js';
-import type { LabDeletedUser, LabTenant, LabUser, LabUserPatch } from './tenant.js';
-import { LabTenantError } from './tenant.js';
-import { inSyncScope } from '../observe/select.js';
-import type { ProvisioningErrorCode, ProvisioningErrorReason, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
+import type { LabDeletedUser, LabProvisioningError, LabTenant, LabUser, LabUserPatch } from './tenant.js';
+import type { ProvisioningErrorCode, ProvisioningErrorReason, QuarantineCode, SoftMatchMiss, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
 import { emptySyncReport } from './sync-report.js';
+import { dnsNameOf } from './connect/dn.js';
+import { immutableIdOfGuid } from './connect/source-anchor.js';
+import type { OuFilter } from './connect/ou-filter.js';
+import { compileOuFilter } from './connect/ou-filter.js';
+import { AddressBook, primarySmtpOf } from './connect/address-book.js';
+import type { FlowContext, FlowMode } from './connect/attribute-flow.js';
+import { firstMailNickname, flowAttributes, sourceUpnOf } from './connect/attribute-flow.js';
+import type { Conflict } from './connect/resiliency.js';
+import { resolveDuplicates } from './connect/resiliency.js';
+import { takeoverRefusal } from './connect/hard-match.js';
+import { decideSoftMatch } from './connect/soft-match.js';
 
 /** Entra Connect's settings that matter to a cycle. */
 export interface SyncConfig {
   /** The install's source anchor attribute. */
   sourceAnchor: SourceAnchorAttribute;
-  /** OU filtering: an empty `include` means the whole base DN. DNs compared case-insensitively. */
-  syncScope: { include: string[]; exclude: string[] };
+  /** OU filtering: an empty `include` means the whole domain. */
+  syncScope: OuFilter;
   /**
    * Accidental-delete threshold for this cycle. Omitted: the tenant's
    * `accidentalDeletionPrevention` (enabledForCount: alertThreshold; enabledForPercentage: that
@@ -48,87 +72,11 @@ export interface SyncCycleInput {
   config: SyncConfig;
 }
 
-/** From this date hard match is refused for cloud users with onPremisesObjectIdentifier or a privileged role (defined with the model, shared with the planner). */
-export { HARD_MATCH_RESTRICTION_DATE };
-
-/**
- * Entra Connect's OU filter, shared with the observer/planner (src/observe/select.ts) so the lab
- * and the plan's predictions agree: the deepest listed container above the object decides.
- */
-export { inSyncScope };
-
-/** The DNS domain of a DN's DC= components (`DC=lab,DC=example,DC=test` → `lab.example.test`). */
-export function dnsDomainOf(dn: string): string | null {
-  const dcs = dnComponents(dn)
-    .filter((rdn) => rdn.startsWith('dc='))
-    .map((rdn) => rdn.slice(3));
-  return dcs.length ? dcs.join('.') : null;
-}
-
-/** The AD user's primary SMTP address (the `SMTP:` proxy address, else `mail`), lower case. */
-export function primarySmtp(u: { proxyAddresses: readonly string[]; mail: string | null }): string | null {
-  const p = u.proxyAddresses.find((a) => a.startsWith('SMTP:'));
-  const addr = p ? p.slice(5) : u.mail;
-  return addr ? addr.toLowerCase() : null;
-}
-
-/** Every SMTP address of a user (proxy addresses and mail), lower case, without prefix. */
-function smtpAddresses(u: { proxyAddresses: readonly string[]; mail: string | null }): Set<string> {
-  const out = new Set<string>();
-  for (const p of u.proxyAddresses) if (/^smtp:/i.test(p)) out.add(p.slice(5).toLowerCase());
-  if (u.mail) out.add(u.mail.toLowerCase());
-  return out;
-}
-
-/**
- * Cloud users by SMTP address, kept current through the cycle's own writes (the per-object pass
- * has no await, so nothing else writes meanwhile). Makes a cycle O(n) instead of O(n²).
- */
-class AddressIndex {
-  private readonly primary = new Map<string, Set<string>>();
-  private readonly any = new Map<string, Set<string>>();
-  private readonly keys = new Map<string, { primary: string | null; any: string[] }>();
-
-  constructor(users: readonly Readonly<LabUser>[]) {
-    for (const u of users) this.add(u);
-  }
-
-  add(u: Readonly<LabUser>): void {
-    this.remove(u.id);
-    const k = { primary: primarySmtp(u), any: [...smtpAddresses(u)] };
-    this.keys.set(u.id, k);
-    if (k.primary) put(this.primary, k.primary, u.id);
-    for (const a of k.any) put(this.any, a, u.id);
-  }
-
-  remove(id: string): void {
-    const k = this.keys.get(id);
-    if (!k) return;
-    this.keys.delete(id);
-    if (k.primary) this.primary.get(k.primary)?.delete(id);
-    for (const a of k.any) this.any.get(a)?.delete(id);
-  }
-
-  /** Ids of users whose primary SMTP address is `address` (lower case). */
-  byPrimary(address: string): string[] {
-    return [...(this.primary.get(address) ?? [])];
-  }
-
-  /** Ids of users holding `address` (lower case) as any SMTP address or mail. */
-  byAny(address: string): string[] {
-    return [...(this.any.get(address) ?? [])];
-  }
-}
-
-function put(m: Map<string, Set<string>>, k: string, id: string): void {
-  let set = m.get(k);
-  if (!set) m.set(k, (set = new Set()));
-  set.add(id);
-}
-
+/** An in-scope AD user with its anchor. */
 interface ScopedAdUser {
   ad: AdUser;
   immutableId: string;
+  /** The UPN AD gives it (for messages). */
   upn: string;
 }
 
@@ -155,39 +103,40 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
   // ---- import from AD ----
   const adUsers = (await directory.listUsers()).sort((a, b) => cmp(a.dn.toLowerCase(), b.dn.toLowerCase()));
   report.counts.adUsers = adUsers.length;
-  const domain = dnsDomainOf(directory.baseDn);
+  const domainDns = dnsNameOf(directory.baseDn);
   const scoped: ScopedAdUser[] = [];
+  const inScope = compileOuFilter(config.syncScope, directory.baseDn);
   for (const ad of adUsers) {
-    if (!inSyncScope(ad.dn, config.syncScope, directory.baseDn)) continue;
-    let guid: string;
+    if (!inScope(ad.dn)) continue;
+    let guid = ad.objectGuid;
     if (config.sourceAnchor === 'mS-DS-ConsistencyGuid') {
       if (ad.consistencyGuid === null) {
         await directory.setConsistencyGuid(ad.dn, ad.objectGuid);
         report.consistencyGuidsWritten.push(ad.dn);
-        guid = ad.objectGuid;
       } else {
         guid = ad.consistencyGuid;
       }
-    } else {
-      guid = ad.objectGuid;
     }
-    const upn = ad.userPrincipalName ?? `${ad.samAccountName}@${domain ?? 'invalid'}`;
-    scoped.push({ ad, immutableId: guidToImmutableId(guid), upn });
+    scoped.push({ ad, immutableId: immutableIdOfGuid(guid), upn: sourceUpnOf(ad, domainDns) });
   }
   report.counts.inScope = scoped.length;
+  const inScopeGuids = new Set(scoped.map((s) => s.ad.objectGuid.toLowerCase()));
   const inScopeAnchors = new Set(scoped.map((s) => s.immutableId));
 
   // ---- deletions and the accidental-delete threshold ----
-  const toDelete = tenant
-    .listUsers()
-    .filter((u) => u.onPremisesSyncEnabled === true && !u.isCloudManaged && u.onPremisesImmutableId !== null && !inScopeAnchors.has(u.onPremisesImmutableId));
+  tenant.clearExportErrors();
+  const toDelete = tenant.listUsers().filter((u) => {
+    if (u.onPremisesSyncEnabled !== true || u.isCloudManaged) return false;
+    if (u.connectorJoin !== null) return !inScopeGuids.has(u.connectorJoin.toLowerCase());
+    return u.onPremisesImmutableId !== null && !inScopeAnchors.has(u.onPremisesImmutableId);
+  });
   report.counts.pendingDeletions = toDelete.length;
   const threshold = config.deletionThreshold ?? tenantDeletionThreshold(tenant);
-  tenant.clearProvisioningErrors();
   if (threshold !== null && toDelete.length > threshold) {
     report.stopped = 'stopped-deletion-threshold-exceeded';
     report.message = `the export would delete ${toDelete.length} objects, more than the accidental-delete threshold of ${threshold}: nothing was exported`;
     tenant.recordProvisioningError({
+      kind: 'export',
       code: 'stopped-deletion-threshold-exceeded',
       category: 'Other',
       objectId: null,
@@ -196,226 +145,259 @@ export async function runSyncCycle(input: SyncCycleInput): Promise<SyncCycleRepo
       value: String(toDelete.length),
       message: report.message,
     });
-    report.counts.errors = 0;
     return report;
   }
   for (const u of toDelete) {
-    const outcome: SyncObjectOutcome = { upn: u.userPrincipalName, userId: u.id, dn: null, immutableId: u.onPremisesImmutableId ?? '' };
+    report.deleted.push({ upn: u.userPrincipalName, userId: u.id, dn: null, immutableId: u.onPremisesImmutableId ?? '' });
+    tenant.updateUser(u.id, { onPremisesSyncEnabled: false, connectorJoin: null });
     tenant.deleteUser(u.id);
-    report.deleted.push(outcome);
   }
 
   // ---- per-object sync ----
-  const index = new AddressIndex(tenant.listUsers());
+  const cycle = new CycleWriter(tenant, report, {
+    domainDns,
+    isVerifiedDomain: (d) => tenant.isVerifiedDomain(d),
+    initialDomain: tenant.initialDomain() ?? fallbackInitialDomain(tenant),
+    now,
+  });
   const deletedByAnchor = new Map<string, Readonly<LabDeletedUser>>();
   for (const d of [...tenant.listDeletedUsers()].sort((a, b) => cmp(a.deletedDateTime, b.deletedDateTime))) {
     if (d.onPremisesImmutableId !== null) deletedByAnchor.set(d.onPremisesImmutableId, d); // the latest wins
   }
-  const afterMatch = new Date(now).getTime() >= Date.parse(HARD_MATCH_RESTRICTION_DATE);
-  const features = tenant.features();
+  const seenAnchors = new Set<string>();
   for (const s of scoped) {
-    const { ad, immutableId } = s;
-    const outcome = (u: Readonly<LabUser>, changed?: string[]): SyncObjectOutcome => ({
-      upn: u.userPrincipalName,
-      userId: u.id,
-      dn: ad.dn,
-      immutableId,
-      ...(changed ? { changed } : {}),
-    });
-    const fail = (code: ProvisioningErrorCode, reason: ProvisioningErrorReason, message: string, userId?: string, property?: string, value?: string) => {
-      report.errors.push({ upn: s.upn, dn: ad.dn, code, reason, message, ...(userId ? { userId } : {}) });
-      tenant.recordProvisioningError({
-        code,
-        category: code === 'AttributeValueMustBeUnique' || code === 'InvalidSoftMatch' ? 'PropertyConflict' : 'Other',
-        objectId: userId ?? null,
-        adDn: ad.dn,
-        propertyCausingError: property ?? null,
-        value: value ?? null,
-        message,
-      });
-    };
-    const tryWrite = (what: () => Readonly<LabUser>, userId?: string): Readonly<LabUser> | null => {
-      try {
-        const u = what();
-        index.add(u);
-        return u;
-      } catch (e) {
-        if (!(e instanceof LabTenantError)) throw e;
-        fail('AttributeValueMustBeUnique', 'duplicate-attribute', `${s.upn}: ${e.message}`, userId, 'userPrincipalName', s.upn);
-        return null;
-      }
-    };
-
-    // 1. hard: a live cloud user carries this anchor
-    const holder = tenant.getUserByImmutableId(immutableId);
-    if (holder) {
-      if (holder.isCloudManaged) {
-        report.skippedCloudManaged.push(outcome(holder));
-        continue;
-      }
-      if (holder.onPremisesSyncEnabled === true) {
-        const patch = flowPatch(ad, s.upn, domain, now, 'all');
-        const changed = changedKeys(holder, patch);
-        if (changed.length === 0) {
-          report.counts.unchanged++;
-          continue;
-        }
-        const u = tryWrite(() => tenant.updateUser(holder.id, patch), holder.id);
-        if (u) report.updated.push(outcome(u, changed));
-        continue;
-      }
-      if (features.blockCloudObjectTakeoverThroughHardMatchEnabled) {
-        fail(
-          'InvalidHardMatch',
-          'hard-match-takeover-blocked',
-          `${s.upn}: the cloud user ${holder.userPrincipalName} has this object's immutable id, but blockCloudObjectTakeoverThroughHardMatchEnabled is on: hard match refused`,
-          holder.id,
-          'onPremisesImmutableId',
-          immutableId,
-        );
-        continue;
-      }
-      if (afterMatch && holder.onPremisesObjectIdentifier !== null) {
-        fail(
-          'AttributeUpdateNotAllowed',
-          'hard-match-object-identifier',
-          `${s.upn}: the cloud user ${holder.userPrincipalName} has onPremisesObjectIdentifier set: hard match is refused from 2026-07-01`,
-          holder.id,
-          'onPremisesObjectIdentifier',
-          holder.onPremisesObjectIdentifier,
-        );
-        continue;
-      }
-      if (afterMatch && tenant.isPrivileged(holder.id)) {
-        fail(
-          'AttributeUpdateNotAllowed',
-          'hard-match-privileged-role',
-          `${s.upn}: the cloud user ${holder.userPrincipalName} holds or is eligible for a privileged role: hard match is refused from 2026-07-01`,
-          holder.id,
-          'onPremisesImmutableId',
-          immutableId,
-        );
-        continue;
-      }
-      const u = tryWrite(() => tenant.updateUser(holder.id, flowPatch(ad, s.upn, domain, now, 'match')), holder.id);
-      if (u) report.hardMatched.push(outcome(u));
+    if (seenAnchors.has(s.immutableId)) {
+      cycle.fail(s, 'AttributeValueMustBeUnique', 'duplicate-source-anchor', `${s.upn}: another AD object in scope has the same sourceAnchor ${s.immutableId}; only one of them can sync`, 'onPremisesImmutableId', s.immutableId);
       continue;
     }
-
-    // 2. a soft-deleted cloud user with this anchor comes back when its AD object is in scope again
-    const deleted = deletedByAnchor.get(immutableId);
-    if (deleted) {
-      deletedByAnchor.delete(immutableId);
-      const restored = tryWrite(() => {
-        tenant.restoreUser(deleted.id);
-        return tenant.updateUser(deleted.id, flowPatch(ad, s.upn, domain, now, 'all'));
-      }, deleted.id);
-      if (restored) report.restored.push(outcome(restored));
-      continue;
-    }
-
-    // 3. soft match: primary SMTP (always), UPN (with softMatchOnUpnEnabled)
-    const smtp = primarySmtp(ad);
-    const bySmtp = smtp ? index.byPrimary(smtp).map((id) => tenant.getUser(id)).filter((u): u is Readonly<LabUser> => u !== undefined) : [];
-    const byUpn = features.softMatchOnUpnEnabled ? [tenant.getUserByUpn(s.upn)].filter((u): u is Readonly<LabUser> => u !== undefined) : [];
-    const candidate = bySmtp[0] ?? byUpn[0];
-    if (candidate) {
-      const via = bySmtp[0] ? `primary SMTP address ${smtp ?? ''}` : `UPN ${s.upn}`;
-      if (candidate.isCloudManaged) {
-        report.skippedCloudManaged.push(outcome(candidate));
-        continue;
-      }
-      if (candidate.onPremisesSyncEnabled === true) {
-        fail(
-          'AttributeValueMustBeUnique',
-          'duplicate-attribute',
-          `${s.upn}: the ${via} is already used by ${candidate.userPrincipalName}, which is synced from another AD object`,
-          candidate.id,
-          bySmtp[0] ? 'proxyAddresses' : 'userPrincipalName',
-          bySmtp[0] ? (smtp ?? '') : s.upn,
-        );
-        continue;
-      }
-      if (features.blockSoftMatchEnabled) {
-        fail(
-          'AttributeValueMustBeUnique',
-          'soft-match-blocked',
-          `${s.upn}: matches cloud user ${candidate.userPrincipalName} by ${via}, but blockSoftMatchEnabled is on: the new object collides with it`,
-          candidate.id,
-          bySmtp[0] ? 'proxyAddresses' : 'userPrincipalName',
-          bySmtp[0] ? (smtp ?? '') : s.upn,
-        );
-        continue;
-      }
-      if (candidate.onPremisesImmutableId !== null) {
-        fail(
-          'InvalidSoftMatch',
-          'soft-match-has-immutable-id',
-          `${s.upn}: matches cloud user ${candidate.userPrincipalName} by ${via}, but that user already has immutable id ${candidate.onPremisesImmutableId}: soft match refused`,
-          candidate.id,
-          'onPremisesImmutableId',
-          candidate.onPremisesImmutableId,
-        );
-        continue;
-      }
-      if (holdsAdminRole(tenant, candidate.id)) {
-        fail(
-          'AttributeValueMustBeUnique',
-          'soft-match-admin-role',
-          `${s.upn}: matches cloud user ${candidate.userPrincipalName} by ${via}, but that user holds an admin role and is never soft-matched: the new object collides with it`,
-          candidate.id,
-          bySmtp[0] ? 'proxyAddresses' : 'userPrincipalName',
-          bySmtp[0] ? (smtp ?? '') : s.upn,
-        );
-        continue;
-      }
-      const u = tryWrite(() => tenant.updateUser(candidate.id, { ...flowPatch(ad, s.upn, domain, now, 'match'), onPremisesImmutableId: immutableId }), candidate.id);
-      if (u) report.softMatched.push(outcome(u));
-      continue;
-    }
-
-    // 4. a new synced cloud user, unless it collides
-    const upnHolder = tenant.getUserByUpn(s.upn);
-    if (upnHolder) {
-      fail(
-        'AttributeValueMustBeUnique',
-        'duplicate-attribute',
-        `${s.upn}: the UPN is already used by cloud user ${upnHolder.userPrincipalName}${upnHolder.onPremisesSyncEnabled === true ? ' (synced from another AD object)' : ''}`,
-        upnHolder.id,
-        'userPrincipalName',
-        s.upn,
-      );
-      continue;
-    }
-    const collision = firstAddressCollision(tenant, index, ad);
-    if (collision) {
-      fail(
-        'AttributeValueMustBeUnique',
-        'duplicate-attribute',
-        `${s.upn}: the proxy address ${collision.address} is already used by cloud user ${collision.user.userPrincipalName}`,
-        collision.user.id,
-        'proxyAddresses',
-        collision.address,
-      );
-      continue;
-    }
-    const created = tryWrite(() =>
-      tenant.createUser({ userPrincipalName: s.upn, ...flowPatch(ad, s.upn, domain, now, 'all'), onPremisesImmutableId: immutableId }),
-    );
-    if (created) report.created.push(outcome(created));
+    seenAnchors.add(s.immutableId);
+    cycle.syncObject(s, deletedByAnchor);
   }
 
-  report.counts.created = report.created.length;
-  report.counts.updated = report.updated.length;
-  report.counts.hardMatched = report.hardMatched.length;
-  report.counts.softMatched = report.softMatched.length;
-  report.counts.restored = report.restored.length;
-  report.counts.deleted = report.deleted.length;
-  report.counts.skippedCloudManaged = report.skippedCloudManaged.length;
-  report.counts.errors = report.errors.length;
+  const c = report.counts;
+  c.created = report.created.length;
+  c.updated = report.updated.length;
+  c.hardMatched = report.hardMatched.length;
+  c.softMatched = report.softMatched.length;
+  c.restored = report.restored.length;
+  c.deleted = report.deleted.length;
+  c.skippedCloudManaged = report.skippedCloudManaged.length;
+  c.errors = report.errors.length;
+  c.quarantined = report.quarantined.length;
+  c.released = report.released.length;
   tenant.recordSyncCycle(now);
-  report.message = `${report.counts.inScope} of ${report.counts.adUsers} AD users in scope; ${report.counts.created} created, ${report.counts.updated} updated, ${report.counts.hardMatched} hard-matched, ${report.counts.softMatched} soft-matched, ${report.counts.restored} restored, ${report.counts.deleted} deleted, ${report.counts.skippedCloudManaged} skipped (cloud-managed), ${report.counts.errors} errors`;
+  report.message = `${c.inScope} of ${c.adUsers} AD users in scope; ${c.created} created, ${c.updated} updated, ${c.hardMatched} hard-matched, ${c.softMatched} soft-matched, ${c.restored} restored, ${c.deleted} deleted, ${c.skippedCloudManaged} skipped (cloud-managed), ${c.quarantined} values quarantined, ${c.released} released, ${c.errors} errors`;
   return report;
+}
+
+/** The per-object pass of one cycle: matching, writes with resiliency, and what the report says. */
+class CycleWriter {
+  private readonly book: AddressBook;
+  /** AD objectGUID (lower case) → id of the cloud user Connect joined it to. */
+  private readonly joins = new Map<string, string>();
+  /** Cloud user id → the quarantines recorded on it (read once, kept current by this pass). */
+  private readonly quarantines = new Map<string, Readonly<LabProvisioningError>[]>();
+
+  constructor(
+    private readonly tenant: LabTenant,
+    private readonly report: SyncCycleReport,
+    private readonly flow: FlowContext,
+  ) {
+    this.book = new AddressBook(tenant);
+    for (const u of tenant.listUsers()) if (u.connectorJoin !== null) this.joins.set(u.connectorJoin.toLowerCase(), u.id);
+    for (const q of tenant.listQuarantines()) if (q.objectId !== null) this.quarantines.set(q.objectId, [...(this.quarantines.get(q.objectId) ?? []), q]);
+  }
+
+  private recordedOn(userId: string): readonly Readonly<LabProvisioningError>[] {
+    return this.quarantines.get(userId) ?? [];
+  }
+
+  syncObject(s: ScopedAdUser, deletedByAnchor: Map<string, Readonly<LabDeletedUser>>): void {
+    const { tenant } = this;
+    const joinedId = this.joins.get(s.ad.objectGuid.toLowerCase());
+    const joined = joinedId === undefined ? undefined : tenant.getUser(joinedId);
+    if (joined) {
+      if (joined.isCloudManaged) this.report.skippedCloudManaged.push(this.outcome(s, joined));
+      else if (joined.onPremisesSyncEnabled === true) this.update(s, joined);
+      else this.takeover(s, joined);
+      return;
+    }
+    const holder = tenant.getUserByImmutableId(s.immutableId);
+    if (holder) {
+      if (holder.isCloudManaged) this.report.skippedCloudManaged.push(this.outcome(s, holder));
+      else if (holder.onPremisesSyncEnabled === true && holder.connectorJoin === null) this.update(s, holder);
+      else if (holder.onPremisesSyncEnabled === true) {
+        this.fail(s, 'AttributeValueMustBeUnique', 'duplicate-source-anchor', `${s.upn}: the cloud user ${holder.userPrincipalName} with this sourceAnchor is synced from another AD object (${holder.connectorJoin ?? ''})`, 'onPremisesImmutableId', s.immutableId, holder.id);
+      } else this.takeover(s, holder);
+      return;
+    }
+    const deleted = deletedByAnchor.get(s.immutableId);
+    if (deleted) {
+      deletedByAnchor.delete(s.immutableId);
+      this.restore(s, deleted);
+      return;
+    }
+    const desiredUpn = flowAttributes(s.ad, firstMailNickname(s.ad, this.flow.domainDns), 'create', this.flow).userPrincipalName ?? s.upn;
+    const decision = decideSoftMatch({
+      primarySmtp: primarySmtpOf(s.ad),
+      upn: desiredUpn,
+      features: tenant.features(),
+      book: this.book,
+      holdsAdminRole: (id) => holdsAdminRole(tenant, id),
+    });
+    if (decision.kind === 'match') this.softMatch(s, decision.candidate);
+    else this.create(s, decision.kind === 'miss' ? { candidate: decision.candidate, why: decision.why } : null);
+  }
+
+  /** A joined, synced object: its attributes follow AD. */
+  private update(s: ScopedAdUser, user: Readonly<LabUser>): void {
+    const written = this.write(s, user, 'update', {});
+    if (!written) this.report.counts.unchanged++;
+    else this.report.updated.push(this.outcome(s, written.user, { changed: written.changed }));
+  }
+
+  /** A cloud object with the anchor (or Connect's join) that is not synced: hard match, if Entra ID allows it. */
+  private takeover(s: ScopedAdUser, holder: Readonly<LabUser>): void {
+    const { tenant } = this;
+    const refusal = takeoverRefusal({
+      holder,
+      ad: s.ad,
+      upn: s.upn,
+      immutableId: s.immutableId,
+      features: tenant.features(),
+      now: this.flow.now,
+      privileged: tenant.isPrivileged(holder.id),
+    });
+    if (refusal) {
+      this.fail(s, refusal.code, refusal.reason, refusal.message, refusal.property, refusal.value, holder.id);
+      return;
+    }
+    const written = this.write(s, holder, 'match', { onPremisesImmutableId: s.immutableId, ...this.passwordFromAd() });
+    const user = written?.user ?? holder;
+    this.report.hardMatched.push(this.outcome(s, user, this.passwordReplaced()));
+  }
+
+  private softMatch(s: ScopedAdUser, candidate: Readonly<LabUser>): void {
+    const written = this.write(s, candidate, 'match', { onPremisesImmutableId: s.immutableId, ...this.passwordFromAd() });
+    this.report.softMatched.push(this.outcome(s, written?.user ?? candidate, this.passwordReplaced()));
+  }
+
+  private restore(s: ScopedAdUser, deleted: Readonly<LabDeletedUser>): void {
+    const mailNickname = deleted.mailNickname ?? firstMailNickname(s.ad, this.flow.domainDns);
+    const patch = { ...flowAttributes(s.ad, mailNickname, 'update', this.flow), connectorJoin: s.ad.objectGuid.toLowerCase(), ...this.passwordFromAd() };
+    const values = this.resilient(s, null, patch, this.recordedOn(deleted.id));
+    const user = this.tenant.restoreUser(deleted.id, { ...patch, userPrincipalName: values.userPrincipalName, proxyAddresses: values.proxyAddresses });
+    this.afterWrite(s, user, values, null);
+    this.report.restored.push(this.outcome(s, user, this.passwordReplaced()));
+  }
+
+  private create(s: ScopedAdUser, miss: { candidate: Readonly<LabUser>; why: SoftMatchMiss } | null): void {
+    const patch = {
+      ...flowAttributes(s.ad, firstMailNickname(s.ad, this.flow.domainDns), 'create', this.flow),
+      onPremisesImmutableId: s.immutableId,
+      connectorJoin: s.ad.objectGuid.toLowerCase(),
+      exchangeMailbox: false,
+      ...this.passwordFromAd(),
+    };
+    const values = this.resilient(s, null, patch, []);
+    const user = this.tenant.createUser({ ...patch, userPrincipalName: values.userPrincipalName, proxyAddresses: values.proxyAddresses });
+    this.afterWrite(s, user, values, miss?.why === 'admin-role' ? miss.candidate.id : null);
+    this.report.created.push(
+      this.outcome(s, user, {
+        ...this.passwordReplaced(),
+        ...(miss ? { notMatched: { userId: miss.candidate.id, upn: miss.candidate.userPrincipalName, why: miss.why } } : {}),
+      }),
+    );
+  }
+
+  /** Write the flow's attributes to an existing live user; null when nothing changed. */
+  private write(s: ScopedAdUser, user: Readonly<LabUser>, mode: FlowMode, extra: LabUserPatch): { user: Readonly<LabUser>; changed: string[] } | null {
+    const mailNickname = user.mailNickname ?? firstMailNickname(s.ad, this.flow.domainDns);
+    const patch: LabUserPatch = { ...flowAttributes(s.ad, mailNickname, mode, this.flow), connectorJoin: s.ad.objectGuid.toLowerCase(), ...extra };
+    const values = this.resilient(s, user, patch, this.recordedOn(user.id));
+    if (patch.userPrincipalName !== undefined) patch.userPrincipalName = values.userPrincipalName;
+    if (patch.proxyAddresses !== undefined) patch.proxyAddresses = values.proxyAddresses;
+    const changed = changedKeys(user, patch);
+    if (changed.length === 0 && values.added.length === 0 && values.released.length === 0) {
+      // only Connect's own join is new (data saved before the lab recorded it): not a change to report
+      if (user.connectorJoin !== patch.connectorJoin) this.afterWrite(s, this.tenant.updateUser(user.id, { connectorJoin: patch.connectorJoin ?? null }), values, null);
+      return null;
+    }
+    const updated = changed.length ? this.tenant.updateUser(user.id, patch) : user;
+    this.afterWrite(s, updated, values, null);
+    return { user: updated, changed };
+  }
+
+  private resilient(s: ScopedAdUser, self: Readonly<LabUser> | null, patch: LabUserPatch, recorded: readonly Readonly<LabProvisioningError>[]) {
+    return resolveDuplicates({
+      self,
+      key: s.immutableId,
+      desiredUpn: patch.userPrincipalName ?? self?.userPrincipalName ?? s.upn,
+      desiredProxyAddresses: patch.proxyAddresses ?? self?.proxyAddresses ?? [],
+      recorded,
+      book: this.book,
+      initialDomain: this.flow.initialDomain,
+    });
+  }
+
+  /** Keep the indexes current, record new quarantines once, release resolved ones. */
+  private afterWrite(s: ScopedAdUser, user: Readonly<LabUser>, values: ReturnType<CycleWriter['resilient']>, adminCandidate: string | null): void {
+    this.book.add(user);
+    if (user.connectorJoin !== null) this.joins.set(user.connectorJoin.toLowerCase(), user.id);
+    for (const r of values.released) {
+      this.tenant.releaseQuarantine(user.id, r.property, r.value);
+      this.quarantines.set(user.id, this.tenant.listQuarantines(user.id).slice());
+      this.report.released.push({ userId: user.id, upn: user.userPrincipalName, property: r.property, value: r.value });
+    }
+    for (const c of values.added) this.quarantine(s, user, c, c.holder.id === adminCandidate ? 'ExistingAdminRoleConflict' : 'AttributeValueMustBeUnique');
+  }
+
+  private quarantine(s: ScopedAdUser, user: Readonly<LabUser>, c: Conflict, code: QuarantineCode): void {
+    const what = c.property === 'UserPrincipalName' ? `the UPN ${c.value}` : `the proxy address ${c.value}`;
+    const instead = c.property === 'UserPrincipalName' ? `; it was given the UPN ${user.userPrincipalName} instead` : ' and was left out';
+    const why = code === 'ExistingAdminRoleConflict' ? `, a cloud user with an admin role, which Entra ID never soft-matches` : '';
+    const rec = this.tenant.recordProvisioningError({
+      kind: 'quarantine',
+      code,
+      category: 'PropertyConflict',
+      objectId: user.id,
+      adDn: s.ad.dn,
+      propertyCausingError: c.property,
+      value: c.value,
+      conflictingObjectId: c.holder.id,
+      message: `${s.upn}: ${what} is already used by ${c.holder.userPrincipalName}${why}; it was quarantined${instead}`,
+    });
+    this.quarantines.set(user.id, [...this.recordedOn(user.id), rec]);
+    this.report.quarantined.push({
+      userId: user.id,
+      upn: user.userPrincipalName,
+      dn: s.ad.dn,
+      property: c.property,
+      value: c.value,
+      code,
+      heldBy: { userId: c.holder.id, upn: c.holder.userPrincipalName },
+    });
+  }
+
+  /** Record an export error (retried by the next cycle). */
+  fail(s: ScopedAdUser, code: ProvisioningErrorCode, reason: ProvisioningErrorReason, message: string, property: string, value: string, userId?: string): void {
+    this.report.errors.push({ upn: s.upn, dn: s.ad.dn, code, reason, message, ...(userId ? { userId } : {}) });
+    this.tenant.recordProvisioningError({ kind: 'export', code, category: 'Other', objectId: null, adDn: s.ad.dn, propertyCausingError: property, value, message });
+  }
+
+  private passwordFromAd(): LabUserPatch {
+    // "If you use password hash sync ... the password hash in Microsoft Entra ID is overwritten with
+    // the password hash from on-premises AD" (how-to-connect-install-existing-tenant).
+    return this.tenant.features().passwordSyncEnabled ? { passwordLastResetAt: this.flow.now } : {};
+  }
+
+  private passwordReplaced(): { passwordReplaced?: true } {
+    return this.tenant.features().passwordSyncEnabled ? { passwordReplaced: true } : {};
+  }
+
+  private outcome(s: ScopedAdUser, u: Readonly<LabUser>, extra: Partial<SyncObjectOutcome> = {}): SyncObjectOutcome {
+    return { upn: u.userPrincipalName, userId: u.id, dn: s.ad.dn, immutableId: s.immutableId, ...extra };
+  }
 }
 
 /** The tenant's accidental-delete threshold as a count, or null when prevention is off. */
@@ -435,61 +417,29 @@ export function tenantDeletionThreshold(tenant: LabTenant): number | null {
 }
 
 /**
- * The cloud attributes an AD user determines. `all` (a joined object): every attribute flows,
- * an empty AD value clears the cloud one. `match` (hard / soft match): only attributes with an
- * on-prem value overwrite the cloud ones (domain.md §3).
+ * "Microsoft Entra ID won't match on-premises users with cloud users that have an admin role"
+ * (how-to-connect-install-existing-tenant#admin-role-considerations): an assigned directory role
+ * whose name says Administrator. PIM-eligible roles are not assigned and do not count (unconfirmed).
  */
-function flowPatch(ad: AdUser, upn: string, domain: string | null, now: string, mode: 'all' | 'match'): LabUserPatch {
-  const proxy = ad.proxyAddresses.length ? [...ad.proxyAddresses] : ad.mail ? [`SMTP:${ad.mail}`] : [];
-  const full: LabUserPatch = {
-    userPrincipalName: upn,
-    displayName: ad.displayName ?? ad.samAccountName,
-    givenName: ad.givenName,
-    surname: ad.surname,
-    mail: ad.mail,
-    mailNickname: ad.samAccountName,
-    proxyAddresses: proxy,
-    accountEnabled: ad.enabled,
-    onPremisesSyncEnabled: true,
-    onPremisesDistinguishedName: ad.dn,
-    onPremisesSamAccountName: ad.samAccountName,
-    onPremisesDomainName: domain,
-    onPremisesUserPrincipalName: ad.userPrincipalName,
-    onPremisesLastSyncDateTime: now,
-    onPremisesObjectIdentifier: ad.objectGuid,
-  };
-  if (mode === 'all') return full;
-  const out: LabUserPatch = {};
-  for (const [k, v] of Object.entries(full) as [keyof LabUserPatch, LabUserPatch[keyof LabUserPatch]][]) {
-    if (v === null || (Array.isArray(v) && v.length === 0)) continue;
-    (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
+function holdsAdminRole(tenant: LabTenant, userId: string): boolean {
+  return tenant.rolesOfUser(userId).some((r) => /administrator/i.test(r.displayName));
 }
 
-/** The patch keys whose value differs from the user's (ignoring the last-sync stamp). */
+/** A real tenant always has an initial domain; a hand-made lab tenant may list none. */
+function fallbackInitialDomain(tenant: LabTenant): string {
+  const name = tenant.getOrganization().displayName.toLowerCase().replace(/[^a-z0-9]/g, '') || 'lab';
+  return `${name}.onmicrosoft.com`;
+}
+
+/** The patch keys whose value differs from the user's (ignoring the last-sync stamp and the password time). */
 function changedKeys(u: Readonly<LabUser>, patch: LabUserPatch): string[] {
   const out: string[] = [];
   for (const [k, v] of Object.entries(patch)) {
-    if (k === 'onPremisesLastSyncDateTime') continue;
+    if (v === undefined || k === 'onPremisesLastSyncDateTime' || k === 'passwordLastResetAt' || k === 'connectorJoin') continue;
     const cur = (u as unknown as Record<string, unknown>)[k];
     if (JSON.stringify(cur) !== JSON.stringify(v)) out.push(k);
   }
   return out.sort();
-}
-
-function holdsAdminRole(tenant: LabTenant, userId: string): boolean {
-  return tenant.isPrivileged(userId) || tenant.rolesOfUser(userId).some((r) => /administrator/i.test(r.displayName));
-}
-
-function firstAddressCollision(tenant: LabTenant, index: AddressIndex, ad: AdUser): { address: string; user: Readonly<LabUser> } | null {
-  for (const address of smtpAddresses(ad)) {
-    for (const id of index.byAny(address)) {
-      const user = tenant.getUser(id);
-      if (user) return { address, user };
-    }
-  }
-  return null;
 }
 
 function cmp(a: string, b: string): number {

@@ -11,8 +11,11 @@
  * - `onPremisesSyncEnabled` of a user or group: `true` = synced from AD now (and then
  *   `isCloudManaged` is false); `null` = never synced, or converted by the SOA switch
  *   (`isCloudManaged: true`); `false` = was synced and is no longer (restored after scope removal,
- *   or after a tenant-wide disable completed). We choose `false` for those two cases, as Graph's
- *   reference describes it ("false if these objects are no longer being synced").
+ *   or after a tenant-wide disable completed), and also while soft-deleted by the sync engine:
+ *   "The object representing Bob Smith in the cloud gets soft-deleted and its DirSyncEnabled attribute
+ *   is switched to False"
+ *   (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-sync-errors#invalidhardmatch);
+ *   Graph's reference: "false if these objects are no longer being synced".
  * - A deleted user keeps every attribute (including its immutable id) and gets `deletedDateTime`;
  *   it is purged 30 lab days after deletion (on `advanceClock`) and cannot be restored after that.
  * - No password is ever stored: a password reset records only `passwordLastResetAt`.
@@ -53,13 +56,25 @@ export interface LabUser {
   onPremisesObjectIdentifier: string | null;
   /** Internal: `onPremisesSyncBehavior.isCloudManaged` (SOA switch). */
   isCloudManaged: boolean;
-  /** Internal: lab time of the last password reset through Graph (no password is stored); Graph's lastPasswordChangeDateTime. */
-  passwordLastResetAt: string | null;
   /**
-   * The user has an Exchange Online mailbox (Graph shows an `exchange` plan in `provisionedPlans`).
-   * Default: true when the user has a mail address. Stored state from before the lab had it reads as that default.
+   * The user has an Exchange Online mailbox (served as Graph `provisionedPlans` with service
+   * `exchange`, provisioningStatus `Success`). Soft match by primary SMTP address needs one
+   * (https://support.microsoft.com/kb/2641663). Data written before the lab had this field reads it
+   * as "has a primary `SMTP:` proxy address": Entra holds SMTP proxy addresses on a cloud user only
+   * when Exchange Online has a recipient for it.
    */
   exchangeMailbox: boolean;
+  /**
+   * Internal, Entra Connect's state kept with the object so that it is saved with the lab: the
+   * objectGUID of the AD object Connect's connector space joins to this cloud object (set when Connect
+   * creates, matches or restores it; cleared when Connect deletes it). Never served by Graph, and not
+   * changed by clearing on-premises attributes: the join is Connect's, not an attribute. null = not
+   * joined. Data written before the lab had this field reads it as onPremisesObjectIdentifier for
+   * synced and cloud-managed users.
+   */
+  connectorJoin: string | null;
+  /** Internal: lab time of the last password reset through Graph (no password is stored); Graph's lastPasswordChangeDateTime. */
+  passwordLastResetAt: string | null;
   /** Graph's passwordPolicies (e.g. `DisablePasswordExpiration, DisableStrongPassword`), null when none. */
   passwordPolicies: string | null;
   /** passwordProfile.forceChangePasswordNextSignIn of the last password set through Graph. */
@@ -174,7 +189,16 @@ export interface LabOnPremisesSynchronization {
   };
 }
 
-/** A provisioning error recorded by the sync simulator (what Connect reports as an export error). */
+/**
+ * A provisioning error recorded by the sync simulator. Two kinds:
+ * - `export` (the default, also for data written before `kind` existed): what Connect reports as an
+ *   export error of the last cycle (InvalidHardMatch, ...); replaced by every cycle, because every
+ *   cycle retries the export. Not on any cloud object (`objectId` null), since the export failed.
+ * - `quarantine`: duplicate-attribute resiliency quarantined a value of the cloud object `objectId`
+ *   (Graph `onPremisesProvisioningErrors`, MSOnline's DirSyncProvisioningErrors). Recorded once and
+ *   kept until the conflict is resolved
+ *   (https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency).
+ */
 export interface LabProvisioningError {
   /** e.g. `InvalidSoftMatch`, `InvalidHardMatch`, `AttributeUpdateNotAllowed`, `stopped-deletion-threshold-exceeded`. */
   code: string;
@@ -188,6 +212,10 @@ export interface LabProvisioningError {
   value: string | null;
   message: string;
   occurredDateTime: string;
+  /** See the interface comment; absent = `export`. */
+  kind?: 'export' | 'quarantine';
+  /** For a quarantine: the object that holds the value. */
+  conflictingObjectId?: string | null;
 }
 
 /** The whole tenant as plain data (what `toJSON` returns and `/_lab/state` can show). */
@@ -364,7 +392,8 @@ export function labUserRecord(input: NewLabUser, id: string, createdDateTime: st
     onPremisesObjectIdentifier: null,
     isCloudManaged: false,
     passwordLastResetAt: null,
-    exchangeMailbox: input.mail !== undefined && input.mail !== null,
+    exchangeMailbox: hasPrimarySmtp(input.proxyAddresses ?? []),
+    connectorJoin: null,
     passwordPolicies: null,
     forceChangePasswordNextSignIn: false,
     ...defined(input),
@@ -372,6 +401,21 @@ export function labUserRecord(input: NewLabUser, id: string, createdDateTime: st
     createdDateTime,
     changeSeq: 0,
   };
+}
+
+function hasPrimarySmtp(proxyAddresses: readonly string[]): boolean {
+  return proxyAddresses.some((p) => p.startsWith('SMTP:'));
+}
+
+/** Fill in fields that stored data written by older versions of the lab lacks. */
+function upgradeUser<T extends LabUser>(u: T): T {
+  if (typeof (u as Partial<LabUser>).exchangeMailbox !== 'boolean') u.exchangeMailbox = hasPrimarySmtp(u.proxyAddresses);
+  if ((u as Partial<LabUser>).passwordPolicies === undefined) u.passwordPolicies = null;
+  if ((u as Partial<LabUser>).forceChangePasswordNextSignIn === undefined) u.forceChangePasswordNextSignIn = false;
+  if ((u as Partial<LabUser>).connectorJoin === undefined) {
+    u.connectorJoin = u.onPremisesSyncEnabled === true || u.isCloudManaged ? u.onPremisesObjectIdentifier : null;
+  }
+  return u;
 }
 
 /**
@@ -423,8 +467,9 @@ export class LabTenant {
     this.anchorIndex.clear();
     this.deleted.clear();
     this.groups.clear();
-    for (const u of d.users) this.insertUser(u);
+    for (const u of d.users) this.insertUser(upgradeUser(u));
     for (const u of d.deletedUsers) {
+      upgradeUser(u);
       u.id = lower(u.id);
       this.deleted.set(u.id, u);
     }
@@ -487,6 +532,7 @@ export class LabTenant {
     for (const u of [...this.deleted.values()]) {
       if (Date.parse(u.deletedDateTime) + DELETED_RETENTION_SECONDS * 1000 <= this.clock) {
         this.deleted.delete(u.id);
+        this.errors = this.errors.filter((e) => e.objectId !== u.id);
         purgedUserIds.push(u.id);
       }
     }
@@ -624,14 +670,22 @@ export class LabTenant {
    * window; 400 Request_BadRequest when a live user holds its UPN or immutable id. A user that was
    * synced comes back cloud-only: `onPremisesSyncEnabled: false` (its on-prem attributes and
    * immutable id are kept, so the next cycle can hard-match it again if its AD object is in scope).
+   * `patch` (the sync simulator's restore) is applied to the restored record before the uniqueness
+   * checks, e.g. a quarantined UPN when another user took the old one meanwhile.
    */
-  restoreUser(id: string): Readonly<LabUser> {
+  restoreUser(id: string, patch: LabUserPatch = {}): Readonly<LabUser> {
     const del = this.deleted.get(lower(id));
     if (!del || Date.parse(del.deletedDateTime) + DELETED_RETENTION_SECONDS * 1000 <= this.clock) {
       throw new LabTenantError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
     }
     const { deletedDateTime: _gone, ...rest } = del;
-    const user: LabUser = { ...rest, onPremisesSyncEnabled: rest.onPremisesSyncEnabled === true ? false : rest.onPremisesSyncEnabled };
+    const user: LabUser = {
+      ...rest,
+      onPremisesSyncEnabled: rest.onPremisesSyncEnabled === true ? false : rest.onPremisesSyncEnabled,
+      ...defined(patch),
+      id: rest.id,
+      createdDateTime: rest.createdDateTime,
+    };
     const upnHolder = this.getUserByUpn(user.userPrincipalName);
     if (upnHolder) {
       throw new LabTenantError(400, 'Request_BadRequest', `Another object with the same value for property userPrincipalName already exists.`);
@@ -646,6 +700,7 @@ export class LabTenant {
   /** Remove a deleted user for good (what the 30-day purge does). */
   purgeDeletedUser(id: string): void {
     if (!this.deleted.delete(lower(id))) throw new LabTenantError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    this.errors = this.errors.filter((e) => e.objectId !== lower(id));
   }
 
   /** True when the user is or was synced (the SOA switch's prerequisite). */
@@ -909,8 +964,49 @@ export class LabTenant {
     this.errors = objectId === undefined ? [] : this.errors.filter((e) => e.objectId !== lower(objectId));
   }
 
+  /** Drop the export errors of the last cycle (every cycle retries its exports); quarantines stay. */
+  clearExportErrors(): void {
+    this.errors = this.errors.filter((e) => e.kind === 'quarantine');
+  }
+
+  /** Values quarantined by duplicate-attribute resiliency (all, or those of one object). */
+  listQuarantines(objectId?: string): readonly Readonly<LabProvisioningError>[] {
+    return this.errors.filter((e) => e.kind === 'quarantine' && (objectId === undefined || e.objectId === lower(objectId)));
+  }
+
+  /** Release a quarantined value of an object (its conflict is resolved). */
+  releaseQuarantine(objectId: string, propertyCausingError: string, value: string): void {
+    const id = lower(objectId);
+    const v = lower(value);
+    this.errors = this.errors.filter(
+      (e) => !(e.kind === 'quarantine' && e.objectId === id && e.propertyCausingError === propertyCausingError && lower(e.value ?? '') === v),
+    );
+  }
+
+  /** The tenant's initial domain (`<name>.onmicrosoft.com`), or null when the lab tenant lists none. */
+  initialDomain(): string | null {
+    const domains = this.organization.verifiedDomains;
+    return (domains.find((d) => d.isInitial) ?? domains.find((d) => lower(d.name).endsWith('.onmicrosoft.com')))?.name ?? null;
+  }
+
+  /** True when `domain` is one of the tenant's verified domains (case-insensitive). */
+  isVerifiedDomain(domain: string): boolean {
+    return this.organization.verifiedDomains.some((d) => lower(d.name) === lower(domain));
+  }
+
   // ---- internals ------------------------------------------------------------------------------
 
+  /**
+   * The tenant-wide disable completes: synced users and groups become cloud-only. "This process will
+   * clear the following on-premises properties: DnsDomainName, NetBiosName,
+   * OnPremisesDistinguishedName, OnPremisesSamAccountName, OnpremisesUserPrincipalName"
+   * (https://learn.microsoft.com/microsoft-365/enterprise/turn-off-directory-synchronization): in
+   * Graph's names onPremisesDomainName, onPremisesDistinguishedName, onPremisesSamAccountName and
+   * onPremisesUserPrincipalName (Graph has no NetBIOS name on users). The immutable id, the SID and
+   * onPremisesObjectIdentifier stay: Microsoft's "clear on-premises attributes" page is about
+   * exactly those leftovers
+   * (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes).
+   */
   private completeDisable(): void {
     const org = this.organization;
     org.pendingDisable = null;
@@ -918,6 +1014,10 @@ export class LabTenant {
     for (const u of this.users.values()) {
       if (u.onPremisesSyncEnabled === true) {
         u.onPremisesSyncEnabled = false;
+        u.onPremisesDomainName = null;
+        u.onPremisesDistinguishedName = null;
+        u.onPremisesSamAccountName = null;
+        u.onPremisesUserPrincipalName = null;
         u.changeSeq = ++this.seq;
       }
     }

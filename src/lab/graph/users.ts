@@ -241,10 +241,11 @@ export function graphUserRecord(
     createdDateTime: u.createdDateTime,
     deletedDateTime: u.deletedDateTime ?? null,
     lastPasswordChangeDateTime: u.passwordLastResetAt ?? u.createdDateTime,
-    passwordPolicies: u.passwordPolicies ?? null,
+    passwordPolicies: u.passwordPolicies,
     // Graph never returns the password itself.
-    passwordProfile: { password: null, forceChangePasswordNextSignIn: u.forceChangePasswordNextSignIn ?? false, forceChangePasswordNextSignInWithMfa: false },
-    provisionedPlans: hasExchangeMailbox(u) ? [{ ...SUCCESS_EXCHANGE_PLAN }] : [],
+    passwordProfile: { password: null, forceChangePasswordNextSignIn: u.forceChangePasswordNextSignIn, forceChangePasswordNextSignInWithMfa: false },
+    // Exchange Online's plan when the user has a mailbox (https://learn.microsoft.com/graph/api/resources/provisionedplan)
+    provisionedPlans: u.exchangeMailbox ? [{ ...SUCCESS_EXCHANGE_PLAN }] : [],
     onPremisesSyncEnabled: u.onPremisesSyncEnabled,
     onPremisesImmutableId: u.onPremisesImmutableId,
     onPremisesDistinguishedName: u.onPremisesDistinguishedName,
@@ -264,11 +265,6 @@ export function graphUserRecord(
     }));
   }
   return rec;
-}
-
-/** Stored state from before the lab modelled mailboxes has no `exchangeMailbox`: a user with mail has one. */
-function hasExchangeMailbox(u: Readonly<LabUser>): boolean {
-  return u.exchangeMailbox ?? u.mail !== null;
 }
 
 /** Keep the selected properties (id always), or Graph's default set. */

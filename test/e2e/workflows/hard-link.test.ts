@@ -25,19 +25,20 @@ for (const sourceAnchor of ['objectGUID', 'mS-DS-ConsistencyGuid'] as const sati
         prefix: 'e2e-hard',
         sourceAnchor,
         cloudOnly: [{ upn, displayName: `Carol ${tag}` }],
-        seedAd: async (admin, sub) => {
-          const u = await createTestUser(admin, sub.Synced as string, { name: `carol-${tag}`, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${upn}`] });
-          // A consistency guid that differs from objectGUID proves which attribute the anchor came from.
-          if (sourceAnchor === 'mS-DS-ConsistencyGuid') await admin.setConsistencyGuid(u.dn, consistencyGuid);
-        },
       });
+      // carol's AD account is created after Connect's last cycle: had a cycle seen it in scope while
+      // soft match is blocked, Entra ID would have provisioned it as a second cloud user with its UPN
+      // and address quarantined (duplicate-attribute resiliency), as the lab does.
+      const u = await createTestUser(w.admin, w.ou.sub.Synced as string, { name: `carol-${tag}`, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${upn}`] });
+      // A consistency guid that differs from objectGUID proves which attribute the anchor came from.
+      if (sourceAnchor === 'mS-DS-ConsistencyGuid') await w.admin.setConsistencyGuid(u.dn, consistencyGuid);
     }, 120_000);
     afterAll(async () => {
       await w?.close();
     });
 
     it('sets the cloud user\'s immutable id from the AD anchor; the next cycle hard-matches it', async () => {
-      // Before: cloud-only (soft match is blocked in the seed tenant, so the cycle did not link them).
+      // Before: cloud-only (the AD account is new since the last cycle).
       expect(w.entraUser(upn)?.onPremisesSyncEnabled).toBeNull();
       expect(w.entraUser(upn)?.onPremisesImmutableId).toBeNull();
       const ad = await w.adUser(upn);

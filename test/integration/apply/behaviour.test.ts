@@ -151,7 +151,8 @@ describe('resume after an interruption', () => {
   });
 
   it('resuming a multi-object workflow: objects changed by our own earlier steps are not refused as stale', async () => {
-    // Soft link: s001 lifts blockSoftMatch (tenant), s002 edits the AD user (its own identity), s003 waits on the cloud user.
+    // Soft link: s001 lifts blockSoftMatch (tenant), s002 edits the AD user (its own identity), s003 moves it into
+    // the sync scope (it waits in OU=Onboarding), s004 waits on the cloud user.
     const ivan = 'ivan.jensen@contractors.lab.example.test';
     const desired = loadDesired(
       labManifest(
@@ -164,7 +165,7 @@ describe('resume after an interruption', () => {
       ),
     );
     const plan = await h.plan(desired);
-    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setSyncFeature', 'ad.modify', 'sync.await']);
+    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setSyncFeature', 'ad.modify', 'ad.move', 'sync.await']);
     expect(new Set(plan.steps.map((s) => s.objectKey)).size).toBe(3);
     const journalPath = join(h.dir, 'plan.json.journal');
     const controller = new AbortController();
@@ -176,10 +177,10 @@ describe('resume after an interruption', () => {
         if (e.type === 'step-finished' && e.result.id === 's002') controller.abort();
       },
     });
-    expect(statuses(first.report.results)).toEqual(['s001 done', 's002 done', 's003 not-run']);
+    expect(statuses(first.report.results)).toEqual(['s001 done', 's002 done', 's003 not-run', 's004 not-run']);
 
     const second = await h.apply(plan, desired, { journal: h.journalAt(journalPath, plan) });
-    expect(statuses(second.report.results)).toEqual(['s001 skipped', 's002 skipped', 's003 done']);
+    expect(statuses(second.report.results)).toEqual(['s001 skipped', 's002 skipped', 's003 done', 's004 done']);
     expect(labUser(ivan)?.onPremisesSyncEnabled).toBe(true);
   });
 

@@ -42,7 +42,7 @@ async function afterTheHardening(): Promise<void> {
   if (now < HARDENING) await h.lab.advanceClock((HARDENING - now) / 1000 + 3600);
 }
 
-describe.skip('after 2026-07-01 (needs the lab of issue 8 §4)', () => {
+describe('after 2026-07-01', () => {
   it('rollback of a user still mapped to its own AD object → not blocked: no clear, the cycle takes it back; AD untouched', async () => {
     await h.apply(await h.plan(toCloud()), toCloud());
     await afterTheHardening();

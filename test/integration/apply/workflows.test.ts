@@ -146,13 +146,15 @@ describe('cloud-only user hard-linked to an existing AD user', () => {
     );
     const plan = await h.plan(desired);
     expect(plan.applyable).toBe(true);
-    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setSyncFeature', 'entra.setImmutableId', 'sync.await']);
+    // the contractor's AD account waits in OU=Onboarding, outside the sync scope: moved in after the write
+    expect(plan.steps.map((s) => s.step.kind)).toEqual(['entra.setSyncFeature', 'entra.setImmutableId', 'ad.move', 'sync.await']);
     const ad = (await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === upn);
     const anchor = guidToImmutableId(ad?.consistencyGuid ?? (ad?.objectGuid as string));
 
     const { report } = await h.apply(plan, desired);
 
-    expect(report.counts).toEqual({ done: 3, skipped: 0, refused: 0, failed: 0, 'not-run': 0 });
+    expect(report.counts).toEqual({ done: 4, skipped: 0, refused: 0, failed: 0, 'not-run': 0 });
+    expect(h.lab.tenant.toJSON().users.filter((u) => u.userPrincipalName.startsWith('ivan.jensen'))).toHaveLength(1);
     const user = h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === upn);
     expect(user?.onPremisesImmutableId).toBe(anchor);
     expect(user?.onPremisesSyncEnabled).toBe(true);

@@ -89,7 +89,7 @@ describe('lab Graph emulator: rules for users', () => {
   });
 
   it('provisionedPlans shows an Exchange Online plan (Success) for a user with a mailbox, none without', async () => {
-    const withMail = addCloudUser(fx.t, 'gus');
+    const withMail = addCloudUser(fx.t, 'gus', { exchangeMailbox: true });
     const noMail = fx.t.createUser({ userPrincipalName: 'hal@lab.example.test', displayName: 'hal' });
     const mailNoMailbox = addCloudUser(fx.t, 'ida', { exchangeMailbox: false });
     const plans = async (id: string) => ((await fx.lab.client.api(`/users/${id}`).select('provisionedPlans').get()) as { provisionedPlans: unknown[] }).provisionedPlans;

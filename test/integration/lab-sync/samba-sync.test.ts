@@ -20,7 +20,7 @@ import { connectTestDirectory, createTestOu, createTestUser, deleteTree, sambaEn
 const env = sambaEnv(); // throws when CI=true and Samba is missing
 
 function freshTenant(): LabTenant {
-  const t = new LabTenant(emptyLabTenantData({ tenantId: 'a1b2c3d4-0000-4000-8000-00000000abcd', now: '2026-06-15T09:00:00Z' }));
+  const t = new LabTenant(emptyLabTenantData({ tenantId: 'a1b2c3d4-0000-4000-8000-00000000abcd', now: '2026-06-15T09:00:00Z', domains: ['lab.example.test', 'labtest.onmicrosoft.com'] }));
   t.updateSyncFeatures({ blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false });
   return t;
 }
@@ -102,7 +102,7 @@ if (!env) {
       expect(open.getUser(c2.id)).toMatchObject({ onPremisesSyncEnabled: true, displayName: 'cleo Test' });
     });
 
-    it('soft-matches by primary SMTP, and reports InvalidSoftMatch when the candidate has an immutable id', async () => {
+    it('soft-matches by primary SMTP; a candidate with an immutable id is not matched and the new object has the address quarantined', async () => {
       const ad = await user(ou.sub['in'] ?? '', 'dora');
       const t1 = freshTenant();
       const c1 = t1.createUser({ userPrincipalName: `dora-cloud-${tag}@lab.example.test`, mail: mailOf('dora'), proxyAddresses: [`SMTP:${mailOf('dora')}`] });
@@ -110,10 +110,15 @@ if (!env) {
       expect(r1.softMatched.map((o) => o.userId)).toContain(c1.id);
       expect(t1.getUser(c1.id)?.userPrincipalName).toBe(ad.userPrincipalName);
 
+      // with duplicate-attribute resiliency "you won't see the InvalidSoftMatch synchronization errors"
+      // (tshoot-connect-sync-errors#invalidsoftmatch): a new object, its primary address quarantined
       const t2 = freshTenant();
-      t2.createUser({ userPrincipalName: `dora-cloud-${tag}@lab.example.test`, mail: mailOf('dora'), proxyAddresses: [`SMTP:${mailOf('dora')}`], onPremisesImmutableId: 'yYuRNW0Z6kCXeYidebdT8A==' });
+      const c2 = t2.createUser({ userPrincipalName: `dora-cloud-${tag}@lab.example.test`, mail: mailOf('dora'), proxyAddresses: [`SMTP:${mailOf('dora')}`], onPremisesImmutableId: 'yYuRNW0Z6kCXeYidebdT8A==' });
       const r2 = await runSyncCycle({ directory: dir, tenant: t2, config });
-      expect(r2.errors.filter((e) => e.dn === ad.dn).map((e) => e.code)).toEqual(['InvalidSoftMatch']);
+      expect(r2.errors.filter((e) => e.dn === ad.dn)).toEqual([]);
+      expect(r2.created.find((o) => o.dn === ad.dn)?.notMatched).toEqual({ userId: c2.id, upn: c2.userPrincipalName, why: 'has-immutable-id' });
+      expect(r2.quarantined.filter((q) => q.dn === ad.dn).map((q) => [q.property, q.value, q.heldBy.userId])).toEqual([['ProxyAddresses', `SMTP:${mailOf('dora')}`, c2.id]]);
+      expect(t2.getUserByUpn(ad.userPrincipalName ?? '')?.proxyAddresses).toEqual([]);
     });
 
     it('runs as the in-process lab with Samba as its AD, driven over HTTP', async () => {

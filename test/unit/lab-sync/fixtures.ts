@@ -17,12 +17,12 @@ export interface World {
   config: SyncConfig;
 }
 
-export function world(opts: { now?: string; sourceAnchor?: SyncConfig['sourceAnchor'] } = {}): World {
+export function world(opts: { now?: string; sourceAnchor?: SyncConfig['sourceAnchor']; domains?: string[] } = {}): World {
   const random = new SeededRandom(7);
   const directory = new MemoryDirectory({ baseDn: BASE, random });
   for (const ou of [STAFF, SALES, UNSYNCED]) directory.addOrganizationalUnit(ou);
   const tenant = new LabTenant(
-    emptyLabTenantData({ tenantId: 'a1b2c3d4-0000-4000-8000-000000000042', now: opts.now ?? '2026-06-15T09:00:00Z' }),
+    emptyLabTenantData({ tenantId: 'a1b2c3d4-0000-4000-8000-000000000042', now: opts.now ?? '2026-06-15T09:00:00Z', ...(opts.domains ? { domains: opts.domains } : {}) }),
     { newId: seededIds(new SeededRandom(99)) },
   );
   // a clean default: every blocker off, UPN soft match off

@@ -9,11 +9,14 @@ import { parseDuration } from '../../../src/lab/admin-routes.js';
 import { LAB_LOCK_FILE, labStatePath } from '../../../src/lab/lab-state-store.js';
 import { writeFileSync } from 'node:fs';
 import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
-import { guidToImmutableId } from '../../../src/model/anchor.js';
+import { immutableIdOfGuid } from '../../../src/lab/connect/source-anchor.js';
+
+/** The sample company's own time: tests that read times start the lab there. */
+const SEED_TIME = new Date('2026-06-15T09:00:00.000Z');
 
 const labs: Lab[] = [];
 async function lab(opts: Parameters<typeof startLab>[0] = {}): Promise<Lab> {
-  const l = await startLab(opts);
+  const l = await startLab({ now: SEED_TIME, ...opts });
   labs.push(l);
   return l;
 }
@@ -43,13 +46,13 @@ describe('the in-process lab over HTTP', () => {
     const l = await lab();
     expect(l.graphUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const users = await call(l, 'GET', '/v1.0/users?$top=999&$select=id,userPrincipalName');
-    expect((users.body['value'] as unknown[]).length).toBe(231);
+    expect((users.body['value'] as unknown[]).length).toBe(232);
 
     const cycle = await call(l, 'POST', '/_lab/sync-cycle');
     expect(cycle.status).toBe(200);
     const report = cycle.body as unknown as SyncCycleReport;
-    expect(report).toMatchObject({ kind: 'entra-soa/lab-sync-cycle', ran: true, at: '2026-06-15T09:00:00.000Z' });
-    expect(report.counts.errors).toBe(12);
+    expect(report).toMatchObject({ kind: 'entra-soa/lab-sync-cycle', cycle: 1, ran: true, at: '2026-06-15T09:00:00.000Z' });
+    expect(report.counts).toMatchObject({ errors: 0, unchanged: 206 });
 
     // after that cycle at 09:00 the scheduler runs at 09:30 and 10:00
     const clock = await call(l, 'POST', '/_lab/clock', { advance: '1h' });
@@ -61,14 +64,42 @@ describe('the in-process lab over HTTP', () => {
 
     const state = await call(l, 'GET', '/_lab/state');
     expect(state.body['now']).toBe('2026-06-15T10:01:00.000Z');
-    expect((state.body['users'] as unknown[]).length).toBe(231);
+    expect((state.body['users'] as unknown[]).length).toBe(232);
     expect((state.body['ad'] as { users: unknown[]; kind: string }).users.length).toBe(234);
     expect((state.body['tenant'] as { id: string }).id).toBe('a1b2c3d4-0000-4000-8000-1abe7a3b1e01');
-    expect((state.body['sync'] as { nextScheduledCycleAt: string }).nextScheduledCycleAt).toBe('2026-06-15T10:30:00.000Z');
+    expect(state.body['sync']).toMatchObject({ cycles: 3, nextScheduledCycleAt: '2026-06-15T10:30:00.000Z' });
+    expect(l.syncCycleCount).toBe(3);
 
     const reset = await call(l, 'POST', '/_lab/reset');
     expect(reset.body).toEqual({ now: '2026-06-15T09:00:00.000Z' });
     expect(l.tenant.nowIso()).toBe('2026-06-15T09:00:00.000Z');
+    expect(l.syncCycleCount).toBe(0);
+    expect((await call(l, 'GET', '/_lab/state')).body['sync']).toMatchObject({ cycles: 0 });
+  });
+
+  it('starts at the wall clock by default, so that a plan made now and the lab agree on the date', async () => {
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const l = await startLab();
+    labs.push(l);
+    const start = Date.parse(l.tenant.nowIso());
+    expect(start).toBeGreaterThanOrEqual(before);
+    expect(start).toBeLessThanOrEqual(Date.now());
+    // the seed's story keeps its ages: former.employee was deleted 5 days and 20 h 50 min before the seed's time
+    const deleted = l.tenant.listDeletedUsers()[0];
+    expect(start - Date.parse(deleted?.deletedDateTime ?? '')).toBe(Date.parse('2026-06-15T09:00:00Z') - Date.parse('2026-06-10T12:10:00Z'));
+  });
+
+  it('serves the quarantine on the object and the mailbox as Graph does', async () => {
+    const l = await lab();
+    const alexandra = l.tenant.getUserByUpn('alexandra.kim@lab.example.test');
+    const riley = l.tenant.getUserByUpn('riley.morgan@lab.example.test');
+    const a = await call(l, 'GET', `/v1.0/users/${alexandra?.id ?? ''}?$select=id,onPremisesProvisioningErrors,provisionedPlans`);
+    expect(a.body['onPremisesProvisioningErrors']).toEqual([
+      { category: 'PropertyConflict', occurredDateTime: '2026-06-15T09:00:00.000Z', propertyCausingError: 'ProxyAddresses', value: 'smtp:alex.kim@lab.example.test' },
+    ]);
+    expect(a.body['provisionedPlans']).toEqual([]);
+    const r = await call(l, 'GET', `/v1.0/users/${riley?.id ?? ''}?$select=id,provisionedPlans`);
+    expect(r.body['provisionedPlans']).toEqual([{ capabilityStatus: 'Enabled', provisioningStatus: 'Success', service: 'exchange' }]);
   });
 
   it('answers bad requests with an error body and leaves unknown paths to the emulator', async () => {
@@ -91,7 +122,7 @@ describe('the in-process lab over HTTP', () => {
     const deleted = await call(l, 'GET', '/v1.0/directory/deletedItems/microsoft.graph.user?$select=id,userPrincipalName,onPremisesImmutableId');
     // Graph shows a deleted user's UPN prefixed with its object id (without dashes)
     const rows = deleted.body['value'] as { id: string; userPrincipalName: string; onPremisesImmutableId: string }[];
-    const row = rows.find((u) => u.onPremisesImmutableId === guidToImmutableId(ad.consistencyGuid ?? ad.objectGuid));
+    const row = rows.find((u) => u.onPremisesImmutableId === immutableIdOfGuid(ad.consistencyGuid ?? ad.objectGuid));
     expect(row?.userPrincipalName).toBe(`${row?.id.replace(/-/g, '')}${ad.userPrincipalName ?? ''}`);
   });
 
@@ -102,8 +133,9 @@ describe('the in-process lab over HTTP', () => {
     const ad = (await first.directory.listUsers()).find((u) => u.dn.includes('OU=Finance'));
     if (!ad) throw new Error('no finance user in the seed');
     const moved = await first.directory.moveUser(ad.dn, 'OU=Unsynced,DC=lab,DC=example,DC=test');
-    await first.runSyncCycle();
+    expect((await first.runSyncCycle()).cycle).toBe(1);
     await first.advanceClock(3600);
+    expect(first.syncCycleCount).toBe(3);
     const created = first.tenant.createUser({ userPrincipalName: 'new.cloud@lab.example.test' });
     await first.close();
     labs.splice(labs.indexOf(first), 1);
@@ -113,6 +145,8 @@ describe('the in-process lab over HTTP', () => {
     const second = await lab({ stateDir });
     expect(second.resumed).toBe(true);
     expect(second.tenant.nowIso()).toBe('2026-06-15T10:00:00.000Z');
+    expect(second.syncCycleCount).toBe(3);
+    expect((await second.runSyncCycle()).cycle).toBe(4);
     expect(second.tenant.getUser(created.id)?.userPrincipalName).toBe('new.cloud@lab.example.test');
     expect((await second.directory.getUserByDn(moved))?.objectGuid).toBe(ad.objectGuid);
     expect(second.tenant.listDeletedUsers().map((u) => u.userPrincipalName)).toContain(ad.userPrincipalName);

@@ -11,8 +11,10 @@ import { captureIo } from '../../helpers/cli-io.js';
 describe('entra-soa lab', () => {
   it('up serves the lab; sync, clock, state and reset drive it; the state survives a restart', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'lab-cmd-'));
-    const up = captureIo(cwd);
-    const client = captureIo(cwd);
+    // lab up starts the lab at the command's clock (io.now): here the sample company's own time
+    const seedTime = { now: () => new Date('2026-06-15T09:00:00.000Z') };
+    const up = captureIo(cwd, seedTime);
+    const client = captureIo(cwd, seedTime);
     const results: Record<string, { code: number; text: string }> = {};
     const run = async (name: string, args: Omit<LabArgs, 'action'> & { action: LabArgs['action'] }) => {
       const before = client.out.length;
@@ -34,14 +36,15 @@ describe('entra-soa lab', () => {
     expect(up.text()).toMatch(/state: +.*\.entra-soa\/lab \(new, from the seed\)/);
     expect(up.text()).toMatch(/stopped \(test finished\)/);
     expect(results['sync']).toMatchObject({ code: 0 });
-    expect(results['sync']?.text).toMatch(/^sync cycle at 2026-06-15T09:00:00.000Z: 12 errors\n/);
-    expect(results['sync']?.text).toMatch(/error AttributeValueMustBeUnique alexandra\.kim@lab\.example\.test/);
+    // the sample company is settled: a cycle changes nothing
+    expect(results['sync']?.text).toBe('sync cycle 1 at 2026-06-15T09:00:00.000Z: no changes\n');
     expect(results['clock']?.text).toMatch(/^lab time is now 2026-06-15T10:00:00.000Z/);
     // two scheduled cycles (09:30, 10:00) with the same result: the repeat is folded
     expect(results['clock']?.text).toBe(
-      'lab time is now 2026-06-15T10:00:00.000Z (advanced 1h)\n  sync cycle at 2026-06-15T09:30:00.000Z: 12 errors\n  ... 1 more cycle(s) with the same result\n',
+      'lab time is now 2026-06-15T10:00:00.000Z (advanced 1h)\n  sync cycle 2 at 2026-06-15T09:30:00.000Z: no changes\n  ... 1 more cycle(s) with the same result\n',
     );
-    expect(results['state']?.text).toMatch(/Entra users: 231 \(205 synced, 0 cloud-managed\), 1 deleted, 7 groups/);
+    expect(results['state']?.text).toMatch(/Entra users: 232 \(206 synced, 0 cloud-managed\), 1 deleted, 7 groups/);
+    expect(results['state']?.text).toMatch(/sync cycles run: 3; last 2026-06-15T10:00:00.000Z, next 2026-06-15T10:30:00.000Z/);
     expect(JSON.parse(results['stateJson']?.text ?? '{}').now).toBe('2026-06-15T10:00:00.000Z');
     // stopped: the endpoint file is gone, the client says what to do
     expect(existsSync(join(cwd, '.entra-soa/lab', LAB_ENDPOINT_FILE))).toBe(false);
@@ -49,7 +52,7 @@ describe('entra-soa lab', () => {
     expect(client.errors()).toMatch(/no running lab found .*start one with "entra-soa lab up"/);
 
     // restart: resumed from the state folder; reset goes back to the seed
-    const again = captureIo(cwd);
+    const again = captureIo(cwd, seedTime);
     await runLab(again.io, { action: 'up' }, {
       waitForStop: async () => {
         await run('reset', { action: 'reset' });
