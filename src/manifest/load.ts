@@ -6,6 +6,7 @@ import { formatDiagnostic } from '../model/diagnostic.js';
 import { sha256Hex } from '../model/fingerprint.js';
 import { normaliseParts } from './normalise.js';
 import type { ManifestParts } from './normalise.js';
+import { urlCarriesCredentials } from './connection-check.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { schemaErrors } from './schema.js';
 import { secretDiagnostics } from './secrets.js';
@@ -94,6 +95,10 @@ function analyse(text: string, file: string, digest: string, baseDir: string | u
   }
   const errors = schemaErrors(source.data);
   const errorPointers = errors.map((e) => e.instancePath);
+  // A URL with a password in it fails the schema's pattern, whose message would quote it:
+  // connection-check.ts reports it instead, without the value.
+  const hideUrl = urlCarriesCredentials(source);
+  const shownErrors = hideUrl ? errors.filter((e) => e.instancePath !== '/activeDirectory/connection/url') : errors;
   const isClean = (segments: string[]): boolean => {
     const pointer = segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
     return !errorPointers.some((p) => p === pointer || p.startsWith(`${pointer}/`));
@@ -102,7 +107,7 @@ function analyse(text: string, file: string, digest: string, baseDir: string | u
   const diagnostics = sortDiagnostics([
     ...yamlDiagnostics,
     ...secrets,
-    ...schemaDiagnostics(errors, source),
+    ...schemaDiagnostics(shownErrors, source),
     ...semanticDiagnostics(parts, source),
   ]);
   const hasError = diagnostics.some((d) => d.severity === 'error');

@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { GroupRule, GroupSelector, UserRule, UserSelector } from '../model/desired.js';
 import { assertNever } from '../model/step.js';
 import { dnIsWithin, dnKey } from '../model/dn.js';
+import { connectionDiagnostics } from './connection-check.js';
 import type { Indexed, ManifestParts } from './normalise.js';
 import type { YamlSource } from './yaml-source.js';
 import { locate } from './yaml-source.js';
@@ -14,6 +15,7 @@ import { locate } from './yaml-source.js';
  */
 export function semanticDiagnostics(parts: ManifestParts, source: YamlSource): Diagnostic[] {
   return [
+    ...connectionDiagnostics(source),
     ...dnOutsideBaseChecks(parts, source),
     ...scopeRemovalChecks(parts, source),
     ...createInChecks(parts, source),
