@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json
 echo "== planner (bench/plan.ts)"; node dist/bench/plan.js "$@"
+echo "== manifest load (bench/manifest-load.ts)"; node dist/bench/manifest-load.js
 echo "== Graph read (bench/graph-read.ts)"; node dist/bench/graph-read.js
 if [ -n "${ENTRA_SOA_TEST_LDAPS_URL:-}" ]; then
   echo "== AD read (bench/ad-read.ts)"; node dist/bench/ad-read.js

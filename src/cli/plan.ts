@@ -7,9 +7,10 @@
  * without --detailed-exitcode), 2 changes with --detailed-exitcode, 1 on any error, including a
  * plan that carries error diagnostics.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { readInputFile } from '../manifest/input-file.js';
 import { loadManifestFile } from '../manifest/load.js';
 import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
@@ -85,13 +86,9 @@ export async function obtainObservedState(args: PlanArgs, desired: DesiredState,
 }
 
 async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, shown), 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`.` };
-  }
+  const read = await readInputFile(resolve(io.cwd, shown), shown, 'snapshot');
+  if (!read.ok) return { ok: false, message: read.message };
+  const text = read.bytes.toString('utf8');
   const parsed = parseSnapshot(text, shown);
   for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
   if (parsed.snapshot === null) {
