@@ -5,6 +5,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
+import { escapeControlChars } from '../model/escape-text.js';
 import { TOOL } from './version.js';
 import { applyCommand } from './apply.js';
 import { labCommand } from './lab.js';
@@ -16,7 +17,8 @@ import { validateCommand } from './validate.js';
 function realIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    // Every message to stderr may quote input (paths, DNs, UPNs, yargs quoting an argument): no raw control characters.
+    stderr: (t) => void process.stderr.write(escapeControlChars(t, { keepNewlines: true })),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),
@@ -66,7 +68,7 @@ main(hideBin(process.argv)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`entra-soa: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`entra-soa: unexpected error: ${escapeControlChars(err instanceof Error ? err.message : String(err))}\n`);
     process.exitCode = EXIT.error;
   },
 );
