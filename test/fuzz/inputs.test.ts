@@ -10,7 +10,7 @@
  * ENTRA_SOA_FUZZ_CLI (CLI cases per kind, default 8). Each property stops after 25 s.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -23,6 +23,7 @@ import { parseSnapshot } from '../../src/observe/snapshot.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { decodePlan, encodePlan, renderPlan } from '../../src/render/index.js';
 import { cliEnv, MAIN } from '../helpers/cli-process.js';
+import { recordCliOutput } from '../helpers/test-artifacts.js';
 import { BASE_MANIFEST, BASE_SNAPSHOT, manifestText, planText, snapshotText } from './generators.js';
 
 const SEED = Number(process.env.ENTRA_SOA_FUZZ_SEED ?? 20261129);
@@ -126,12 +127,14 @@ describe(`fuzz: generated inputs (seed ${SEED})`, () => {
   });
 
   it('the built CLI on a sample: exit 0, 1 or 2, no stack trace, no raw control character', { timeout: 180_000 }, async () => {
+    // Inputs go to test-inputs/ (they may hold planted secrets: the secrets scan reads outputs only).
     const dir = mkdtempSync(join(tmpdir(), 'entra-soa-fuzz-'));
+    mkdirSync(join(dir, 'test-inputs'));
     writeFileSync(join(dir, 'base.yaml'), BASE_MANIFEST);
     const jobs: { args: string[]; input: string }[] = [];
     const sample = <T extends string>(arb: fc.Arbitrary<T>, name: string, args: (file: string) => string[]): void => {
       fc.sample(arb, { seed: SEED, numRuns: CLI_RUNS }).forEach((text, i) => {
-        const file = `${name}-${i}`;
+        const file = join('test-inputs', `${name}-${i}`);
         writeFileSync(join(dir, file), text);
         jobs.push({ args: args(file), input: file });
       });
@@ -171,6 +174,7 @@ function runCli(args: string[], cwd: string): Promise<{ code: number | null; sig
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      recordCliOutput(`entra-soa ${args[0] ?? ''} (exit ${code ?? signal})`, stdout, stderr);
       resolve({ code, signal, stdout, stderr });
     });
   });
