@@ -7,6 +7,8 @@
  * Shapes: `rules` (valid: one rule per UPN), `same-selector` (valid: every rule selects all users,
  * so every rule overlaps the first), `unknown-keys` (one map of unknown keys: one schema error each).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isMap, parseDocument, visit } from 'yaml';
 import { loadManifestText } from '../src/manifest/load.js';
 import { intArg, peakRssMb } from './args.js';
@@ -14,17 +16,11 @@ import { intArg, peakRssMb } from './args.js';
 const rounds = intArg('rounds', 3, 'positive');
 const SIZES = [10_000, 20_000, 40_000];
 
-const HEADER = `apiVersion: entra-soa/v1
-tenant:
-  id: 6f1c2d9e-0000-4000-8000-000000000001
-activeDirectory:
-  connection:
-    url: ldaps://dc1.contoso.com
-    baseDn: DC=contoso,DC=com
-    bindDn: CN=svc,DC=contoso,DC=com
-    bindPasswordEnv: ENTRA_SOA_AD_PASSWORD
-  sourceAnchor: objectGUID
-`;
+/** The minimal test manifest up to its rules (tenant and AD connection). */
+const HEADER = (() => {
+  const minimal = readFileSync(join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'manifests', 'minimal.yaml'), 'utf8');
+  return minimal.slice(0, minimal.indexOf('users:'));
+})();
 
 /** Each shape makes a manifest of about `keys` mapping keys. */
 const SHAPES: Record<string, (keys: number) => string> = {

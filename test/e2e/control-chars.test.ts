@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodePlan } from '../../src/render/plan-document.js';
+import { withHeader } from '../unit/manifest/fixtures.js';
 import { samplePlan } from '../unit/render/sample-plan.js';
 import { runCliSync } from '../helpers/cli-process.js';
 
@@ -19,22 +20,12 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'entra-soa-ctl-'));
   writeFileSync(
     join(dir, 'm.yaml'),
-    `apiVersion: entra-soa/v1
-tenant:
-  id: 6f1c2d9e-0000-4000-8000-000000000001
-activeDirectory:
-  connection:
-    url: ldaps://dc1.contoso.com
-    baseDn: DC=contoso,DC=com
-    bindDn: CN=svc,DC=contoso,DC=com
-    bindPasswordEnv: ENTRA_SOA_AD_PASSWORD
-  sourceAnchor: objectGUID
-users:
+    withHeader(`users:
   - name: "evil\\e[2J\\e]0;owned\\a\\u202e"
     select: { ou: "OU=Sales\\r,DC=fabrikam,DC=com" }
     authority: cloud
     method: sourceOfAuthority
-`,
+`),
   );
   const plan = samplePlan();
   const first = plan.steps[0];

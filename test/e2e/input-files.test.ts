@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_FILE_LIMITS, readInputFile } from '../../src/manifest/input-file.js';
 import { runCliSync } from '../helpers/cli-process.js';
+import { withHeader } from '../unit/manifest/fixtures.js';
 
 let dir = '';
 
@@ -69,21 +70,11 @@ describe('the CLI refuses such files at once and exits 1', () => {
   it('plan --snapshot <pipe> with a valid manifest → the snapshot is refused', () => {
     writeFileSync(
       join(dir, 'ok.yaml'),
-      `apiVersion: entra-soa/v1
-tenant:
-  id: 6f1c2d9e-0000-4000-8000-000000000001
-activeDirectory:
-  connection:
-    url: ldaps://dc1.contoso.com
-    baseDn: DC=contoso,DC=com
-    bindDn: CN=svc,DC=contoso,DC=com
-    bindPasswordEnv: ENTRA_SOA_AD_PASSWORD
-  sourceAnchor: objectGUID
-users:
+      withHeader(`users:
   - select: { all: true }
     authority: cloud
     method: sourceOfAuthority
-`,
+`),
     );
     const r = runCliSync(['plan', '-f', 'ok.yaml', '--snapshot', 'pipe'], { cwd: dir });
     expect(r.code).toBe(1);

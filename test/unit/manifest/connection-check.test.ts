@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostics, loadManifestText } from '../../../src/manifest/load.js';
+import { withHeader } from './fixtures.js';
 
+/** The minimal manifest with its connection.url line replaced by `connection` (and a rule). */
 function manifest(connection: string): string {
-  return `apiVersion: entra-soa/v1
-tenant:
-  id: 6f1c2d9e-0000-4000-8000-000000000001
-activeDirectory:
-  connection:
-${connection}
-    baseDn: DC=contoso,DC=com
-    bindDn: CN=svc,DC=contoso,DC=com
-    bindPasswordEnv: ENTRA_SOA_AD_PASSWORD
-  sourceAnchor: objectGUID
-users:
-  - select: { all: true }
-    authority: cloud
-    method: sourceOfAuthority
-`;
+  return withHeader('users:\n  - select: { all: true }\n    authority: cloud\n    method: sourceOfAuthority\n').replace('    url: ldaps://dc1.contoso.com\n', `${connection}\n`);
 }
 
 describe('manifest transport checks (activeDirectory.connection.url)', () => {
