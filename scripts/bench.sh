@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npx tsc -p tsconfig.json
 echo "== planner (bench/plan.ts)"; node dist/bench/plan.js "$@"
+echo "== manifest load (bench/manifest-load.ts)"; node dist/bench/manifest-load.js
 echo "== Graph read (bench/graph-read.ts)"; node dist/bench/graph-read.js
 if command -v chromium >/dev/null 2>&1; then
   echo "== drift report at 100,000 users (bench/drift-report.ts)"; node dist/bench/drift-report.js

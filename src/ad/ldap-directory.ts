@@ -7,11 +7,15 @@ import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
 import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser } from '../model/step.js';
 import { formatRdn, parseRdn, splitDn, splitFirstRdn } from '../model/dn.js';
+import { describeLdapUrlProblem, ldapUrlProblem } from '../model/ldap-url.js';
 import { toDirectoryError, type OperationContext } from './errors.js';
 
 /** How to reach and authenticate to a DC. */
 export interface LdapDirectoryOptions {
-  /** `ldaps://host[:636]` (TLS, recommended) or `ldap://host[:389]` (plain unless `startTls`). */
+  /**
+   * `ldaps://host[:636]` (TLS, recommended) or `ldap://host[:389]` with `startTls`. Plain `ldap://`
+   * is refused unless the host is loopback as written; a URL with a user name or password is refused.
+   */
   url: string;
   /** The naming context searched for users and OUs, e.g. `DC=contoso,DC=com`. */
   baseDn: string;
@@ -471,16 +475,12 @@ function defaultWarning(message: string): void {
  */
 export async function connectDirectory(opts: LdapDirectoryOptions): Promise<LdapDirectory> {
   const warn = opts.onWarning ?? defaultWarning;
-  let url: URL;
-  try {
-    url = new URL(opts.url);
-  } catch {
-    throw new DirectoryError('other', `not an LDAP URL: ${JSON.stringify(opts.url)} (expected ldaps://host or ldap://host)`);
-  }
+  // Before anything touches the network: a password in the URL, or ldap:// that would send the
+  // bind password in clear text to a host that is not loopback, is refused (fail closed).
+  const problem = ldapUrlProblem(opts.url, opts.startTls === true);
+  if (problem !== null) throw new DirectoryError(problem.kind === 'cleartext' ? 'tls' : 'other', describeLdapUrlProblem(problem, 'the AD URL'));
+  const url = new URL(opts.url);
   const scheme = url.protocol.replace(/:$/, '').toLowerCase();
-  if (scheme !== 'ldap' && scheme !== 'ldaps') {
-    throw new DirectoryError('other', `unsupported URL scheme ${scheme}: in ${opts.url}; use ldaps:// (or ldap:// with startTls)`);
-  }
   if (scheme === 'ldaps' && opts.startTls) {
     throw new DirectoryError('other', `startTls is for ldap:// URLs; ${opts.url} is already TLS`);
   }
@@ -505,7 +505,7 @@ export async function connectDirectory(opts: LdapDirectoryOptions): Promise<Ldap
     }
   }
   if (!useTls) {
-    warn(`${opts.url} is unencrypted: the bind password and directory data cross the network in clear text. Use ldaps:// or startTls.`);
+    warn(`${opts.url} is unencrypted (allowed only because ${host} is a loopback address): the bind password and directory data are sent in clear text. Use ldaps:// or startTls.`);
   }
 
   const timeout = opts.timeoutMs ?? 30_000;

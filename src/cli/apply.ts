@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
@@ -11,6 +11,7 @@ import { ProgressMeter } from '../apply/progress.js';
 import { formatStepResult, summaryLines, type ApplyReport } from '../apply/report.js';
 import { fileSecretSink } from '../apply/secrets.js';
 import { commandTrigger } from '../apply/trigger-command.js';
+import { readInputFile } from '../manifest/input-file.js';
 import { loadManifestFile } from '../manifest/load.js';
 import type { AllowOptions, DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
@@ -94,7 +95,12 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
       io.stderr(`entra-soa apply: the plan file ${args.plan} does not exist: run \`entra-soa plan -f <manifest> --out ${args.plan}\` first.\n`);
       return EXIT.error;
     }
-    const decoded = decodePlan(readFileSync(planFile, 'utf8'), args.plan);
+    const read = await readInputFile(planFile, args.plan, 'plan');
+    if (!read.ok) {
+      io.stderr(`entra-soa apply: ${read.message}\n`);
+      return EXIT.error;
+    }
+    const decoded = decodePlan(read.bytes.toString('utf8'), args.plan);
     if (!decoded.plan) {
       for (const d of decoded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
       return EXIT.error;

@@ -3,7 +3,7 @@
  * apply journal. Commands use it to say "this is a snapshot, not a plan" instead of listing schema
  * errors, and `--out` uses it to refuse replacing a file that is not a document of the same kind.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { PLAN_KIND } from '../render/plan-document.js';
 import { SNAPSHOT_KIND } from '../observe/snapshot.js';
@@ -58,6 +58,8 @@ function kindOfSmallJson(text: string): string | undefined {
 export async function documentKindOfFile(path: string): Promise<DocumentKind | null> {
   let handle;
   try {
+    // Not a regular file (a FIFO, a device, a folder): no document, and opening a FIFO would wait for a writer.
+    if (!(await stat(path)).isFile()) return 'other';
     handle = await open(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

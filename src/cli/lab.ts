@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { DirectoryAccess } from '../model/directory.js';
 import { DirectoryError } from '../model/directory.js';
+import { redactUrl } from '../model/ldap-url.js';
 import { startLab } from '../lab/in-process-lab.js';
 import type { Lab } from '../lab/in-process-lab.js';
 import { parseDuration } from '../lab/admin-routes.js';
@@ -208,7 +209,7 @@ function waitForSignal(): Promise<string> {
 async function openAd(io: CliIo, args: LabArgs, seedPath: string | undefined): Promise<DirectoryAccess | number> {
   const url = args.ad ?? '';
   if (!/^ldaps?:\/\//i.test(url)) {
-    io.stderr(`entra-soa lab up: --ad must be an ldap:// or ldaps:// URL; got ${JSON.stringify(url)}\n`);
+    io.stderr(`entra-soa lab up: --ad must be an ldap:// or ldaps:// URL; got ${JSON.stringify(redactUrl(url))}\n`);
     return EXIT.error;
   }
   if (!args.adBindDn || !args.adPasswordEnv) {
@@ -233,7 +234,7 @@ async function openAd(io: CliIo, args: LabArgs, seedPath: string | undefined): P
     });
   } catch (e) {
     const msg = e instanceof DirectoryError ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    io.stderr(`entra-soa lab up: cannot connect to ${url}: ${msg}\n`);
+    io.stderr(`entra-soa lab up: cannot connect to ${redactUrl(url)}: ${msg}\n`);
     return EXIT.error;
   }
 }

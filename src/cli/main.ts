@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { hideBin } from 'yargs/helpers';
 import type { CliIo } from './io.js';
 import { EXIT } from './io.js';
+import { escapeControlChars } from '../model/escape-text.js';
 import { runCli } from './run-cli.js';
 
 /**
@@ -23,9 +24,11 @@ function quietWhenClosed(stream: NodeJS.WriteStream): (text: string) => void {
 }
 
 function realIo(): CliIo {
+  const stderr = quietWhenClosed(process.stderr);
   return {
     stdout: quietWhenClosed(process.stdout),
-    stderr: quietWhenClosed(process.stderr),
+    // Every message to stderr may quote input (paths, DNs, UPNs, yargs quoting an argument): no raw control characters.
+    stderr: (t) => stderr(escapeControlChars(t, { keepNewlines: true })),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stdinIsTTY: Boolean(process.stdin.isTTY),

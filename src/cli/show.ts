@@ -2,9 +2,9 @@
  * `entra-soa show <plan.json> [--format human|json|markdown] [--color|--no-color]`: print a saved plan
  * document. Exit 0 when it was read, 1 when it is missing, not a plan, or from a newer entra-soa.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { readInputFile } from '../manifest/input-file.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { decodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
 import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
@@ -34,14 +34,12 @@ export function showCommand(io: CliIo, done: (exitCode: number) => void): Comman
 }
 
 export async function runShow(io: CliIo, args: ShowArgs): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, args.plan), 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    io.stderr(errorLine('show', `cannot read the plan ${args.plan}: ${why}. Create one with \`entra-soa plan -f <manifest> --out ${args.plan}\``));
+  const read = await readInputFile(resolve(io.cwd, args.plan), args.plan, 'plan');
+  if (!read.ok) {
+    io.stderr(errorLine('show', read.message));
     return EXIT.error;
   }
+  const text = read.bytes.toString('utf8');
   const kind = documentKindOf(text);
   if (kind === 'manifest' || kind === 'snapshot' || kind === 'journal') {
     io.stderr(errorLine('show', wrongDocumentMessage('plan', kind, args.plan)));

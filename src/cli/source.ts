@@ -2,9 +2,9 @@
  * Where a command's observed state comes from: a snapshot file, the lab, or the live directories.
  * Shared by `plan`, `drift` and `export` (moved here from plan.ts so that no command imports another).
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { readInputFile } from '../manifest/input-file.js';
 import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
@@ -65,13 +65,9 @@ export async function obtainObservedState(args: SourceArgs, desired: DesiredStat
 }
 
 async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, shown), 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    return { ok: false, message: `cannot read the snapshot ${shown}: ${why}. Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`` };
-  }
+  const read = await readInputFile(resolve(io.cwd, shown), shown, 'snapshot');
+  if (!read.ok) return { ok: false, message: read.message };
+  const text = read.bytes.toString('utf8');
   const kind = documentKindOf(text);
   if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
   const parsed = parseSnapshot(text, shown);

@@ -1,11 +1,13 @@
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { DesiredState } from '../model/desired.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { sha256Hex } from '../model/fingerprint.js';
+import { readInputFile, reasonOf } from './input-file.js';
 import { normaliseParts } from './normalise.js';
 import type { ManifestParts } from './normalise.js';
+import { urlCarriesCredentials } from './connection-check.js';
 import { schemaDiagnostics } from './schema-diagnostics.js';
 import { schemaErrors } from './schema.js';
 import { secretDiagnostics } from './secrets.js';
@@ -39,24 +41,13 @@ export function loadManifestText(text: string, file: string, opts: { baseDir?: s
 
 /**
  * Reads and loads a manifest file. `displayPath` (default: `path`) names it in diagnostics.
- * Also reports a missing manifest or `caFile` as `file-not-found`. Never throws for a user error.
+ * Also reports a missing manifest or `caFile` as `file-not-found`, and so a manifest that is not a
+ * regular file or is larger than 16 MiB (src/manifest/input-file.ts). Never throws for a user error.
  */
 export async function loadManifestFile(path: string, displayPath: string = path): Promise<ManifestLoadResult> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    return {
-      desired: null,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'file-not-found',
-          message: `cannot read the manifest ${displayPath}: ${reasonOf(err)}. Check the path (it is relative to the current directory).`,
-        },
-      ],
-    };
-  }
+  const read = await readInputFile(path, displayPath, 'manifest');
+  if (!read.ok) return { desired: null, diagnostics: [{ severity: 'error', code: 'file-not-found', message: read.message }] };
+  const bytes = read.bytes;
   const baseDir = dirname(resolve(path));
   const { result, caFile } = analyse(bytes.toString('utf8'), displayPath, sha256Hex(bytes), baseDir);
   if (caFile) {
@@ -93,16 +84,28 @@ function analyse(text: string, file: string, digest: string, baseDir: string | u
     return { result: { desired: null, diagnostics: sortDiagnostics([...yamlDiagnostics, ...secrets]) } };
   }
   const errors = schemaErrors(source.data);
-  const errorPointers = errors.map((e) => e.instancePath);
+  // Every pointer with an error and each of its ancestors: one set lookup per isClean question,
+  // not a scan of all errors (a manifest with thousands of rules and errors stays linear).
+  const dirty = new Set<string>();
+  for (const e of errors) {
+    for (let p = e.instancePath; !dirty.has(p); p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      dirty.add(p);
+      if (p === '') break;
+    }
+  }
+  // A URL with a password in it fails the schema's pattern, whose message would quote it:
+  // connection-check.ts reports it instead, without the value.
+  const hideUrl = urlCarriesCredentials(source);
+  const shownErrors = hideUrl ? errors.filter((e) => e.instancePath !== '/activeDirectory/connection/url') : errors;
   const isClean = (segments: string[]): boolean => {
     const pointer = segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-    return !errorPointers.some((p) => p === pointer || p.startsWith(`${pointer}/`));
+    return !dirty.has(pointer);
   };
   const parts = normaliseParts(source.data, source, isClean, baseDir === undefined ? {} : { baseDir });
   const diagnostics = sortDiagnostics([
     ...yamlDiagnostics,
     ...secrets,
-    ...schemaDiagnostics(errors, source),
+    ...schemaDiagnostics(shownErrors, source),
     ...semanticDiagnostics(parts, source),
   ]);
   const hasError = diagnostics.some((d) => d.severity === 'error');
@@ -138,20 +141,6 @@ function rawCaFile(source: YamlSource): { value: string; location: SourceLocatio
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function reasonOf(err: unknown): string {
-  const code = isRecord(err) ? err['code'] : undefined;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'it is a directory';
-    default:
-      return typeof code === 'string' ? code : 'unreadable';
-  }
 }
 
 /** By position (diagnostics without a location first), keeping the order of equal positions. */

@@ -31,9 +31,11 @@ const PATTERN_HINTS: Record<string, string> = {
  * errors about password keys are left to the secret check (`secret-in-manifest`).
  */
 export function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): Diagnostic[] {
-  const oneOfs = errors.filter((e) => e.keyword === 'oneOf');
+  // oneOf errors by the node they are about, so each error is compared with its own node's only (linear).
+  const oneOfs = new Map<string, ErrorObject[]>();
+  for (const o of errors) if (o.keyword === 'oneOf') oneOfs.set(o.instancePath, [...(oneOfs.get(o.instancePath) ?? []), o]);
   const isBranchNoise = (e: ErrorObject): boolean =>
-    oneOfs.some((o) => e !== o && e.instancePath === o.instancePath && e.schemaPath.startsWith(`${o.schemaPath}/`));
+    (oneOfs.get(e.instancePath) ?? []).some((o) => e !== o && e.schemaPath.startsWith(`${o.schemaPath}/`));
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of errors) {

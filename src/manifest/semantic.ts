@@ -2,6 +2,7 @@ import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import type { GroupRule, GroupSelector, UserRule, UserSelector } from '../model/desired.js';
 import { assertNever } from '../model/step.js';
 import { dnIsWithin, dnKey } from '../model/dn.js';
+import { connectionDiagnostics } from './connection-check.js';
 import type { Indexed, ManifestParts } from './normalise.js';
 import type { YamlSource } from './yaml-source.js';
 import { locate } from './yaml-source.js';
@@ -15,6 +16,7 @@ import { locate } from './yaml-source.js';
  */
 export function semanticDiagnostics(parts: ManifestParts, source: YamlSource): Diagnostic[] {
   return [
+    ...connectionDiagnostics(source),
     ...dnOutsideBaseChecks(parts, source),
     ...scopeRemovalChecks(parts, source),
     ...createInChecks(parts, source),
@@ -250,14 +252,17 @@ function explicitUpns(s: UserSelector): string[] {
 
 function userRuleConflicts(users: readonly Indexed<UserRule>[]): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const bySelector = new Map<string, UserRule[]>();
-  const byUpn = new Map<string, UserRule[]>();
+  // Per selector (and per named UPN): the first rule of each intent. A rule is compared with those
+  // only, so N rules with one selector give N-1 diagnostics, not N²/2 (a 10,000-rule manifest loads).
+  const bySelector = new Map<string, Map<string, UserRule>>();
+  const byUpn = new Map<string, Map<string, UserRule>>();
   for (const { rule: b } of users) {
     const key = userSelectorKey(b.selector);
-    const sameSelector = bySelector.get(key) ?? [];
-    for (const a of sameSelector) {
+    const intent = userRuleIntent(b);
+    const sameSelector = bySelector.get(key) ?? new Map<string, UserRule>();
+    for (const [aIntent, a] of sameSelector) {
       out.push(
-        userRuleIntent(a) === userRuleIntent(b)
+        aIntent === intent
           ? {
               severity: 'warning',
               code: 'rule-overlap',
@@ -268,31 +273,33 @@ function userRuleConflicts(users: readonly Indexed<UserRule>[]): Diagnostic[] {
           : error(
               'rule-conflict',
               `rules "${a.name}" and "${b.name}" both select ${describeSelector(b.selector)} but ask for different things ` +
-                `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Narrow one selector or remove one rule.`,
+                `(${aIntent} vs ${intent}); a user can have one intent only. Narrow one selector or remove one rule.`,
               b.location,
               [a.location],
             ),
       );
     }
-    bySelector.set(key, [...sameSelector, b]);
+    if (!sameSelector.has(intent)) sameSelector.set(intent, b);
+    bySelector.set(key, sameSelector);
 
     // Different selectors naming the same UPN with different intents: one conflict per pair of rules.
     const shared = new Map<UserRule, string[]>();
     const upns = [...new Set(explicitUpns(b.selector))];
     for (const upn of upns) {
-      const earlier = byUpn.get(upn) ?? [];
-      for (const a of earlier) {
-        if (sameSelector.includes(a) || userRuleIntent(a) === userRuleIntent(b)) continue;
+      const earlier = byUpn.get(upn) ?? new Map<string, UserRule>();
+      for (const [aIntent, a] of earlier) {
+        if (aIntent === intent || userSelectorKey(a.selector) === key) continue;
         shared.set(a, [...(shared.get(a) ?? []), upn]);
       }
-      byUpn.set(upn, [...earlier, b]);
+      if (!earlier.has(intent)) earlier.set(intent, b);
+      byUpn.set(upn, earlier);
     }
     for (const [a, names] of shared) {
       out.push(
         error(
           'rule-conflict',
           `rules "${a.name}" and "${b.name}" both name ${names.join(', ')} but ask for different things ` +
-            `(${userRuleIntent(a)} vs ${userRuleIntent(b)}); a user can have one intent only. Remove the user from one rule.`,
+            `(${userRuleIntent(a)} vs ${intent}); a user can have one intent only. Remove the user from one rule.`,
           b.location,
           [a.location],
         ),

@@ -1,5 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 
 /**
@@ -17,14 +17,39 @@ export interface YamlSource {
 /** Where to point for a JSON pointer: at the value itself or at the key that holds it. */
 export type LocateTarget = 'value' | 'key';
 
+/** Manifests above this many characters are refused before parsing (a real one is a few hundred KB). */
+export const MAX_MANIFEST_CHARS = 16 * 1024 * 1024;
+/** The yaml library's bound on alias expansion (its "billion laughs" guard), see `toJS`. */
+const MAX_ALIAS_COUNT = 1000;
+/** At most this many values after aliases are expanded: aliases share one object, but every reader walks each use again. */
+const MAX_EXPANDED_VALUES = 2_000_000;
+
 /**
  * Parses YAML text keeping positions. Every YAML error (duplicate keys included) becomes a
  * `yaml-syntax` error with its line:col; YAML warnings become `yaml-syntax` warnings. The
  * messages carry no source excerpt, so a malformed line holding a secret is never echoed.
+ * Bounded: text above {@link MAX_MANIFEST_CHARS}, alias expansion above the library's
+ * `maxAliasCount` or above {@link MAX_EXPANDED_VALUES} values are errors, not work. Linear in the
+ * size of the text (duplicate keys are found with one set per map, not the library's pairwise check).
  */
 export function parseYamlSource(text: string, file: string): { source: YamlSource; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (text.length > MAX_MANIFEST_CHARS) {
+    const doc = parseDocument('', { lineCounter });
+    return {
+      source: { file, data: undefined, doc, lineCounter },
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'yaml-syntax',
+          message: `the manifest is ${text.length.toLocaleString('en-US')} characters long, more than the ${MAX_MANIFEST_CHARS.toLocaleString('en-US')} entra-soa reads; is it the right file?`,
+          location: { file, line: 1, col: 1 },
+        },
+      ],
+    };
+  }
+  // uniqueKeys is checked below: the library's own check compares each key with every earlier one.
+  const doc = parseDocument(text.replace(/^\uFEFF/, ''), { lineCounter, prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   const diagnostics: Diagnostic[] = [];
   const at = (offset: number): SourceLocation => {
     const p = lineCounter.linePos(offset);
@@ -37,11 +62,13 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
     location: at(e.pos[0]),
   });
   for (const e of doc.errors) diagnostics.push(fromYaml('error', e));
+  const { duplicates, aliases } = scanKeys(doc);
+  for (const offset of duplicates) diagnostics.push(fromYaml('error', { code: 'DUPLICATE_KEY', message: 'Map keys must be unique', pos: [offset, offset] }));
   for (const w of doc.warnings) diagnostics.push(fromYaml('warning', w));
   let data: unknown;
-  if (doc.errors.length === 0) {
+  if (doc.errors.length === 0 && duplicates.length === 0) {
     try {
-      data = doc.toJS({ maxAliasCount: 1000 });
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {
       // toJS throws for alias abuse ("billion laughs") and unresolvable aliases.
       const message = err instanceof Error ? err.message : String(err);
@@ -52,8 +79,50 @@ export function parseYamlSource(text: string, file: string): { source: YamlSourc
         location: { file, line: 1, col: 1 },
       });
     }
+    if (data !== undefined && aliases > 0 && !withinValueCount(data, MAX_EXPANDED_VALUES)) {
+      data = undefined;
+      diagnostics.push({
+        severity: 'error',
+        code: 'yaml-syntax',
+        message: `with its aliases expanded the manifest holds more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values (an alias used inside the value it names, or too many aliases; write the values out)`,
+        location: { file, line: 1, col: 1 },
+      });
+    }
   }
   return { source: { file, data, doc, lineCounter }, diagnostics };
+}
+
+/** Offsets of keys repeated within one map (by scalar value, as the yaml library compares them), and the number of aliases. */
+function scanKeys(doc: Document.Parsed): { duplicates: number[]; aliases: number } {
+  const duplicates: number[] = [];
+  let aliases = 0;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) duplicates.push(pair.key.range?.[0] ?? 0);
+        seen.add(pair.key.value);
+      }
+    },
+    Alias() {
+      aliases++;
+    },
+  });
+  return { duplicates, aliases };
+}
+
+/** True when walking `data` (each use of a shared value again, as every reader does) meets at most `limit` values. */
+function withinValueCount(data: unknown, limit: number): boolean {
+  const stack: unknown[] = [data];
+  let count = 0;
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++count > limit) return false;
+    if (v === null || typeof v !== 'object') continue;
+    for (const child of Array.isArray(v) ? (v as unknown[]) : Object.values(v)) stack.push(child);
+  }
+  return true;
 }
 
 function yamlMessage(code: string, message: string): string {
@@ -96,7 +165,7 @@ export function locate(source: YamlSource, segments: readonly string[], target: 
   for (const seg of segments) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === seg);
+      const pair = keyIndex(node).get(seg);
       if (!pair) {
         complete = false;
         break;
@@ -122,6 +191,23 @@ export function locate(source: YamlSource, segments: readonly string[], target: 
   const offset = chosen?.range?.[0] ?? 0;
   const p = source.lineCounter.linePos(offset);
   return { file: source.file, line: p.line, col: p.col };
+}
+
+/** Each map's pairs by key text (first occurrence), built once per map: `locate` runs once per diagnostic. */
+const keyIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = keyIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      if (!isScalar(p.key)) continue;
+      const k = String(p.key.value);
+      if (!index.has(k)) index.set(k, p);
+    }
+    keyIndexes.set(map, index);
+  }
+  return index;
 }
 
 function isNodeWithRange(n: unknown): n is YamlNode {

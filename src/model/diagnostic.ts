@@ -1,3 +1,5 @@
+import { escapeControlChars } from './escape-text.js';
+
 /** A place in a source file (1-based line and column). */
 export interface SourceLocation {
   file: string;
@@ -21,11 +23,14 @@ export interface Diagnostic {
   objectKey?: string;
 }
 
-/** `manifest.yaml:12:5: error CODE: message` — the one textual form every command prints. */
+/**
+ * `manifest.yaml:12:5: error CODE: message` — the one textual form every command prints. Control
+ * characters in the file name, code and message (they may quote input) are escaped, so one
+ * diagnostic is one line plus its `note` lines, whatever the input held.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}: ` : '';
-  const related = (d.related ?? [])
-    .map((r) => `\n  ${r.file}:${r.line}:${r.col}: note: see here`)
-    .join('');
-  return `${where}${d.severity} ${d.code}: ${d.message}${related}`;
+  const at = (l: SourceLocation): string => `${escapeControlChars(l.file)}:${l.line}:${l.col}`;
+  const where = d.location ? `${at(d.location)}: ` : '';
+  const related = (d.related ?? []).map((r) => `\n  ${at(r)}: note: see here`).join('');
+  return `${where}${d.severity} ${escapeControlChars(d.code)}: ${escapeControlChars(d.message)}${related}`;
 }

@@ -33,6 +33,23 @@ function dnPieces(dn: string): string[] {
 }
 
 /**
+ * An RDN piece with the insignificant spaces around it removed. A trailing space that is escaped
+ * (`CN=Trailing Space\ `: an odd number of backslashes before it) is part of the value and stays;
+ * `String.trim` would drop it and leave a dangling backslash (RFC 4514 section 2.4).
+ */
+function trimPiece(piece: string): string {
+  const start = piece.length - piece.trimStart().length;
+  let end = piece.length;
+  while (end > start && /\s/.test(piece[end - 1] as string)) {
+    let backslashes = 0;
+    for (let j = end - 2; j >= start && piece[j] === '\\'; j--) backslashes++;
+    if (backslashes % 2 === 1) break;
+    end--;
+  }
+  return piece.slice(start, end);
+}
+
+/**
  * Escape an attribute value for use in an RDN. Backslash is written as `\5c` (hex form) rather
  * than `\\`: ldapts splits a modifyDN target at the first comma not preceded by a backslash,
  * which `\\,` would fool.
@@ -89,7 +106,7 @@ export function unescapeRdnValue(value: string): string {
 
 /** Split a DN into its RDN strings (still escaped, trimmed), at commas that are not escaped. */
 export function splitDn(dn: string): string[] {
-  const parts = dnPieces(dn).map((p) => p.trim());
+  const parts = dnPieces(dn).map(trimPiece);
   if (parts[parts.length - 1] === '') parts.pop();
   return parts;
 }
@@ -98,7 +115,16 @@ export function splitDn(dn: string): string[] {
 export function parseRdn(rdn: string): { type: string; value: string } {
   const eq = rdn.indexOf('=');
   if (eq <= 0) throw new Error(`not an RDN: ${JSON.stringify(rdn)}`);
-  return { type: rdn.slice(0, eq).trim(), value: unescapeRdnValue(rdn.slice(eq + 1).trim()) };
+  const raw = trimPiece(rdn.slice(eq + 1));
+  if (endsWithLoneBackslash(raw)) throw new Error(`not an RDN: ${JSON.stringify(rdn)} ends in a backslash that escapes nothing`);
+  return { type: rdn.slice(0, eq).trim(), value: unescapeRdnValue(raw) };
+}
+
+/** True when the text ends in an odd run of backslashes (the last one escapes nothing). */
+function endsWithLoneBackslash(text: string): boolean {
+  let n = 0;
+  for (let j = text.length - 1; j >= 0 && text[j] === '\\'; j--) n++;
+  return n % 2 === 1;
 }
 
 /** The first RDN and the parent DN. */
@@ -116,10 +142,7 @@ export function firstRdn(dn: string): string {
 
 /** The parent container of a DN (everything after the first RDN), each RDN trimmed. */
 export function parentDn(dn: string): string {
-  return dnPieces(dn)
-    .slice(1)
-    .map((p) => p.trim())
-    .join(',');
+  return dnPieces(dn).slice(1).map(trimPiece).join(',');
 }
 
 /** Build `type=value` with the value escaped. */
@@ -132,8 +155,8 @@ export function dnComponents(dn: string): string[] {
   return dnPieces(dn)
     .map((rdn) => {
       const eq = rdn.indexOf('=');
-      if (eq < 0) return rdn.trim().toLowerCase();
-      return `${rdn.slice(0, eq).trim()}=${rdn.slice(eq + 1).trim()}`.toLowerCase();
+      if (eq < 0) return trimPiece(rdn).toLowerCase();
+      return `${rdn.slice(0, eq).trim()}=${trimPiece(rdn.slice(eq + 1))}`.toLowerCase();
     })
     .filter((rdn) => rdn !== '');
 }

@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import type { Diagnostic } from '../model/diagnostic.js';
+import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import { jsonSyntaxError, lineColAt, locateJsonPaths, previewJson, type JsonPath, type TextPosition } from '../model/json-source.js';
 import type { ObservedState, Snapshot } from '../model/observed.js';
 import { PATTERN_WORDS, SNAPSHOT_SCHEMA } from './snapshot-schema.js';
 
@@ -38,18 +39,24 @@ export function sortObservedState(s: ObservedState): ObservedState {
  * at the offending value (`state.json:12:7`); the snapshot is then null.
  */
 export function parseSnapshot(text: string, file: string): { snapshot: Snapshot | null; diagnostics: Diagnostic[] } {
-  const bad = (message: string, path: (string | number)[] = [], at?: { line: number; col: number }): Diagnostic => {
-    const pos = at ?? locateJsonPath(text, path) ?? { line: 1, col: 1 };
-    return { severity: 'error', code: 'snapshot-invalid', message, location: { file, line: pos.line, col: pos.col } };
-  };
+  const at = (pos: TextPosition): SourceLocation => ({ file, line: pos.line, col: pos.col });
+  const bad = (message: string, path: JsonPath = [], pos?: TextPosition): Diagnostic => ({
+    severity: 'error',
+    code: 'snapshot-invalid',
+    message,
+    location: at(pos ?? locateJsonPaths(text, [path])[0] ?? { line: 1, col: 1 }),
+  });
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    const m = /position (\d+)/.exec(msg);
-    const at = m ? lineCol(text, Number(m[1])) : undefined;
-    return { snapshot: null, diagnostics: [bad(`${file} is not valid JSON (${msg}): write it with \`entra-soa snapshot --out\` or fix the syntax`, [], at)] };
+  } catch {
+    // JSON.parse's own message may quote the text (and has no position on Node 20): find the error ourselves.
+    const syntax = jsonSyntaxError(text);
+    const why = syntax?.message ?? 'it cannot be parsed';
+    return {
+      snapshot: null,
+      diagnostics: [bad(`${file} is not valid JSON (${why}): write it with \`entra-soa snapshot --out\` or fix the syntax`, [], syntax ? lineColAt(text, syntax.offset) : undefined)],
+    };
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     return { snapshot: null, diagnostics: [bad(`${file} must hold a JSON object with kind "${SNAPSHOT_KIND}"`)] };
@@ -58,7 +65,7 @@ export function parseSnapshot(text: string, file: string): { snapshot: Snapshot 
   if (o['kind'] !== SNAPSHOT_KIND) {
     return {
       snapshot: null,
-      diagnostics: [bad(`kind must be "${SNAPSHOT_KIND}", found ${JSON.stringify(o['kind'] ?? null)}: this is not an entra-soa snapshot`, o['kind'] === undefined ? [] : ['kind'])],
+      diagnostics: [bad(`kind must be "${SNAPSHOT_KIND}", found ${previewJson(o['kind'] ?? null)}: this is not an entra-soa snapshot`, o['kind'] === undefined ? [] : ['kind'])],
     };
   }
   if (o['formatVersion'] !== SNAPSHOT_FORMAT_VERSION) {
@@ -66,7 +73,7 @@ export function parseSnapshot(text: string, file: string): { snapshot: Snapshot 
       snapshot: null,
       diagnostics: [
         bad(
-          `formatVersion ${JSON.stringify(o['formatVersion'] ?? null)} is not supported (this build reads ${SNAPSHOT_FORMAT_VERSION}): take the snapshot again with this version`,
+          `formatVersion ${previewJson(o['formatVersion'] ?? null)} is not supported (this build reads ${SNAPSHOT_FORMAT_VERSION}): take the snapshot again with this version`,
           o['formatVersion'] === undefined ? [] : ['formatVersion'],
         ),
       ],
@@ -74,8 +81,10 @@ export function parseSnapshot(text: string, file: string): { snapshot: Snapshot 
   }
   if (!validate(doc)) {
     const errors = simplify(validate.errors ?? []);
-    const diagnostics = errors.slice(0, MAX_ERRORS).map((err) => bad(describe(err), pathOf(err)));
-    if (errors.length > MAX_ERRORS) diagnostics.push(bad(`${errors.length - MAX_ERRORS} more problems not shown`));
+    const shown = errors.slice(0, MAX_ERRORS);
+    const positions = locateJsonPaths(text, shown.map(pathOf));
+    const diagnostics = shown.map((err, i) => bad(describe(err), pathOf(err), positions[i]));
+    if (errors.length > MAX_ERRORS) diagnostics.push(bad(`${errors.length - MAX_ERRORS} more problems not shown`, [], { line: 1, col: 1 }));
     return { snapshot: null, diagnostics };
   }
   const snap = doc;
@@ -182,110 +191,4 @@ function sortKeysDeep(v: unknown): unknown {
     return out;
   }
   return v;
-}
-
-/**
- * Line and column (1-based) of the value at `path` in valid JSON text; the closest existing
- * ancestor when the path does not exist; null for the document itself.
- */
-export function locateJsonPath(text: string, path: readonly (string | number)[]): { line: number; col: number } | null {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && /\s/.test(text[i] as string)) i++;
-  };
-  const skipString = (): string => {
-    const start = i;
-    i++;
-    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
-  };
-  const skipValue = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '"') skipString();
-    else if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (text[i] === close) {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        if (c === '{') {
-          skipString();
-          ws();
-          i++; // colon
-        }
-        skipValue();
-        ws();
-        if (text[i] === ',') i++;
-        else {
-          i++;
-          return;
-        }
-      }
-    } else while (i < text.length && !/[\s,\]}]/.test(text[i] as string)) i++;
-  };
-  let found = -1;
-  ws();
-  for (const seg of path) {
-    ws();
-    const c = text[i];
-    let hit = false;
-    if (c === '{' && typeof seg === 'string') {
-      i++;
-      ws();
-      while (text[i] !== '}') {
-        ws();
-        const key = skipString();
-        ws();
-        i++;
-        ws();
-        if (key === seg) {
-          hit = true;
-          break;
-        }
-        skipValue();
-        ws();
-        if (text[i] === ',') i++;
-        ws();
-      }
-    } else if (c === '[' && typeof seg === 'number') {
-      i++;
-      ws();
-      let n = 0;
-      while (text[i] !== ']') {
-        ws();
-        if (n === seg) {
-          hit = true;
-          break;
-        }
-        skipValue();
-        ws();
-        if (text[i] === ',') i++;
-        n++;
-        ws();
-      }
-    }
-    if (!hit) break;
-    ws();
-    found = i;
-  }
-  if (found < 0) return null;
-  return lineCol(text, found);
-}
-
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let col = 1;
-  for (let j = 0; j < offset && j < text.length; j++) {
-    if (text[j] === '\n') {
-      line++;
-      col = 1;
-    } else col++;
-  }
-  return { line, col };
 }

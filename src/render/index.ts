@@ -3,6 +3,7 @@
  * (`encodePlan`), decoded again, so the human and Markdown views show exactly what a saved plan
  * file holds and cannot drift from it.
  */
+import { escapeControlCharsDeep } from '../model/escape-text.js';
 import type { Plan } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import { renderHuman } from './human.js';
@@ -37,11 +38,13 @@ export function renderPlan(plan: Plan, format: PlanFormat, opts: RenderOptions):
     // encodePlan wrote something decodePlan refuses: a bug in this module, not a user error.
     throw new Error(`plan document does not round-trip: ${decoded.diagnostics.map((d) => d.message).join('; ')}`);
   }
+  // Names, DNs, UPNs and reasons come from the directories and the manifest: no raw control characters on a terminal.
+  const shown = escapeControlCharsDeep(decoded.plan);
   switch (format) {
     case 'human':
-      return renderHuman(decoded.plan, { color: opts.color });
+      return renderHuman(shown, { color: opts.color });
     case 'markdown':
-      return renderMarkdown(decoded.plan, opts.planFile !== undefined ? { planFile: opts.planFile } : {});
+      return renderMarkdown(shown, opts.planFile !== undefined ? { planFile: opts.planFile } : {});
     default:
       return assertNever(format, 'format');
   }

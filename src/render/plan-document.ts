@@ -9,6 +9,7 @@
  * Invariant: `decodePlan(encodePlan(p)).plan` deep-equals `p`.
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
+import { jsonSyntaxError, lineColAt, locateJsonPaths, previewJson, type JsonPath } from '../model/json-source.js';
 import type { ManifestFeatureName } from '../model/desired.js';
 import type { Hazard, HazardCode, Plan, PlannedStep, SyncAttributeEffect, SyncEffects } from '../model/plan.js';
 import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step, type StepKind } from '../model/step.js';
@@ -290,78 +291,148 @@ const MAX_STRUCTURE_ERRORS = 20;
  * entra-soa), `plan-structure` (a field is missing or has the wrong type; the message names the path).
  */
 export function decodePlan(text: string, file: string): DecodedPlan {
+  const at = (path: JsonPath): SourceLocation => ({ file, ...(locateJsonPaths(text, [path])[0] ?? { line: 1, col: 1 }) });
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (err) {
-    return { plan: null, diagnostics: [syntaxDiagnostic(text, file, err)] };
+  } catch {
+    return { plan: null, diagnostics: [syntaxDiagnostic(text, file)] };
   }
   if (!isRecord(raw) || raw['kind'] !== PLAN_KIND) {
-    const kind = isRecord(raw) && typeof raw['kind'] === 'string' ? ` (its kind is "${raw['kind']}")` : '';
+    const kind = isRecord(raw) && typeof raw['kind'] === 'string' ? ` (its kind is ${previewJson(raw['kind'])})` : '';
     return {
       plan: null,
       diagnostics: [
-        error('plan-kind',
+        error(
+          'plan-kind',
           `${file} is not an entra-soa plan${kind}: expected "kind": "${PLAN_KIND}". Create one with \`entra-soa plan -f <manifest> --out ${file}\`.`,
+          at(isRecord(raw) && raw['kind'] !== undefined ? ['kind'] : []),
         ),
       ],
     };
   }
   const version = raw['formatVersion'];
   if (version !== PLAN_FORMAT_VERSION) {
-    return { plan: null, diagnostics: [versionDiagnostic(raw, file)] };
+    return { plan: null, diagnostics: [versionDiagnostic(raw, file, at(version === undefined ? [] : ['formatVersion']))] };
   }
-  const errors: string[] = [];
+  const errors: StructureError[] = [];
   const plan = readPlan(new Reader(errors), raw);
   if (errors.length === 0) errors.push(...referenceErrors(plan));
+  if (errors.length === 0) errors.push(...cycleErrors(plan));
   if (errors.length > 0) {
     const shown = errors.slice(0, MAX_STRUCTURE_ERRORS);
     const more = errors.length - shown.length;
-    const diagnostics = shown.map((m) =>
-      error('plan-structure', `${file} is not a valid plan document: ${m}. Was it edited by hand? Plan again to get a fresh one.`),
+    const positions = locateJsonPaths(text, shown.map((e) => jsonPathOf(e.path)));
+    const diagnostics = shown.map((e, i) =>
+      error(
+        'plan-structure',
+        `${file} is not a valid plan document: ${e.message}. Was it edited by hand? Plan again to get a fresh one.`,
+        { file, ...(positions[i] ?? { line: 1, col: 1 }) },
+      ),
     );
-    if (more > 0) diagnostics.push(error('plan-structure', `${file}: ${more} more problems not shown.`));
+    if (more > 0) diagnostics.push(error('plan-structure', `${file}: ${more} more problems not shown.`, { file, line: 1, col: 1 }));
     return { plan: null, diagnostics };
   }
   return { plan, diagnostics: [] };
 }
 
+/** One structural problem: the display path of the value (`steps[2].step.upn`) and the sentence about it. */
+interface StructureError {
+  path: string;
+  message: string;
+}
+
 /** Step ids are unique and every dependency names a step of the plan (apply relies on both). */
-function referenceErrors(plan: Plan): string[] {
-  const errors: string[] = [];
+function referenceErrors(plan: Plan): StructureError[] {
+  const errors: StructureError[] = [];
   const ids = new Set<string>();
   for (const [i, s] of plan.steps.entries()) {
-    if (ids.has(s.id)) errors.push(`steps[${i}].id ${JSON.stringify(s.id)} is used by an earlier step too; step ids must be unique`);
+    const path = `steps[${i}].id`;
+    if (ids.has(s.id)) errors.push({ path, message: `${path} ${previewJson(s.id)} is used by an earlier step too; step ids must be unique` });
     ids.add(s.id);
   }
   for (const [i, s] of plan.steps.entries()) {
     for (const [j, d] of s.dependsOn.entries()) {
-      if (!ids.has(d)) errors.push(`steps[${i}].dependsOn[${j}] names ${JSON.stringify(d)}, which is not a step of this plan`);
+      const path = `steps[${i}].dependsOn[${j}]`;
+      if (!ids.has(d)) errors.push({ path, message: `${path} names ${previewJson(d)}, which is not a step of this plan` });
     }
   }
   return errors;
+}
+
+/**
+ * Steps that depend on each other in a cycle (apply could never start them): one error per cycle,
+ * at the dependency that closes it. Kahn's algorithm over the dependency graph, iterative.
+ */
+function cycleErrors(plan: Plan): StructureError[] {
+  const index = new Map(plan.steps.map((s, i) => [s.id, i]));
+  const waiting = plan.steps.map((s) => new Set(s.dependsOn).size);
+  const dependents: number[][] = plan.steps.map(() => []);
+  plan.steps.forEach((s, i) => {
+    for (const d of new Set(s.dependsOn)) dependents[index.get(d) as number]?.push(i);
+  });
+  const ready = waiting.flatMap((w, i) => (w === 0 ? [i] : []));
+  while (ready.length > 0) {
+    const i = ready.pop() as number;
+    for (const j of dependents[i] ?? []) if (--(waiting[j] as number) === 0) ready.push(j);
+  }
+  const stuck = new Set(waiting.flatMap((w, i) => (w > 0 ? [i] : [])));
+  const errors: StructureError[] = [];
+  const reported = new Set<number>();
+  for (const start of stuck) {
+    if (reported.has(start)) continue;
+    // Walk stuck dependencies from `start` until a step repeats: that closes a cycle.
+    const seenAt = new Map<number, number>();
+    const walk: number[] = [];
+    let cur = start;
+    while (!seenAt.has(cur)) {
+      seenAt.set(cur, walk.length);
+      walk.push(cur);
+      const step = plan.steps[cur] as PlannedStep;
+      cur = step.dependsOn.map((d) => index.get(d) as number).find((j) => stuck.has(j)) as number;
+    }
+    const cycle = walk.slice(seenAt.get(cur));
+    const unseen = cycle.every((i) => !reported.has(i));
+    for (const i of walk) reported.add(i);
+    if (!unseen) continue;
+    const last = cycle[cycle.length - 1] as number;
+    const lastStep = plan.steps[last] as PlannedStep;
+    const j = lastStep.dependsOn.findIndex((d) => index.get(d) === cur);
+    const names = [...cycle, cur].map((i) => previewJson((plan.steps[i] as PlannedStep).id)).join(' → ');
+    errors.push({
+      path: `steps[${last}].dependsOn[${j}]`,
+      message: `steps[${last}].dependsOn[${j}] closes a dependency cycle (${names}): none of these steps could ever start`,
+    });
+  }
+  return errors;
+}
+
+/** `steps[2].step.upn` → ['steps', 2, 'step', 'upn']; `fingerprints["a.b"]` → ['fingerprints', 'a.b']; stops where it cannot read on. */
+function jsonPathOf(display: string): JsonPath {
+  const out: (string | number)[] = [];
+  const re = /(?:^|\.)([A-Za-z_$][\w$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/y;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(display)) !== null) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(JSON.parse(m[3] as string) as string);
+    if (re.lastIndex >= display.length) break;
+  }
+  return out;
 }
 
 function error(code: string, message: string, location?: SourceLocation): Diagnostic {
   return location ? { severity: 'error', code, message, location } : { severity: 'error', code, message };
 }
 
-function syntaxDiagnostic(text: string, file: string, err: unknown): Diagnostic {
-  const detail = err instanceof Error ? err.message : String(err);
-  const pos = /position (\d+)/.exec(detail);
-  let location: SourceLocation | undefined;
-  if (pos?.[1] !== undefined) {
-    const offset = Number(pos[1]);
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const col = offset - before.lastIndexOf('\n');
-    location = { file, line, col };
-  }
-  const short = detail.replace(/ in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  return error('plan-syntax', `${file} is not valid JSON (${short}); a plan file is written by \`entra-soa plan --out\`.`, location);
+function syntaxDiagnostic(text: string, file: string): Diagnostic {
+  // JSON.parse's own message may quote the text and, on Node 20, often has no position.
+  const syntax = jsonSyntaxError(text);
+  const location: SourceLocation = { file, ...(syntax ? lineColAt(text, syntax.offset) : { line: 1, col: 1 }) };
+  return error('plan-syntax', `${file} is not valid JSON (${syntax?.message ?? 'it cannot be parsed'}); a plan file is written by \`entra-soa plan --out\`.`, location);
 }
 
-function versionDiagnostic(raw: Record<string, unknown>, file: string): Diagnostic {
+function versionDiagnostic(raw: Record<string, unknown>, file: string, location: SourceLocation): Diagnostic {
   const version = raw['formatVersion'];
   const tool = isRecord(raw['tool']) ? raw['tool'] : {};
   const writer =
@@ -370,10 +441,12 @@ function versionDiagnostic(raw: Record<string, unknown>, file: string): Diagnost
     const needed = typeof tool['version'] === 'string' ? `entra-soa ${tool['version']} or later` : 'a newer entra-soa';
     return error('plan-format-version',
       `${file} has plan format version ${version}, written by ${writer}; this entra-soa reads format version ${PLAN_FORMAT_VERSION} only. Use ${needed} to show or apply it, or plan again with this version.`,
+      location,
     );
   }
   return error('plan-format-version',
-    `${file} has an unknown plan format version ${JSON.stringify(version ?? null)}; this entra-soa reads format version ${PLAN_FORMAT_VERSION}. Plan again to get a fresh plan file.`,
+    `${file} has an unknown plan format version ${previewJson(version ?? null)}; this entra-soa reads format version ${PLAN_FORMAT_VERSION}. Plan again to get a fresh plan file.`,
+    location,
   );
 }
 
@@ -383,11 +456,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Reads typed values out of unknown JSON, collecting one message per problem (with the JSON path). */
 class Reader {
-  constructor(private readonly errors: string[]) {}
+  constructor(private readonly errors: StructureError[]) {}
 
   fail(path: string, expected: string, value: unknown): void {
-    const got = value === undefined ? 'it is missing' : `got ${JSON.stringify(value)?.slice(0, 60)}`;
-    this.errors.push(`${path} must be ${expected} (${got})`);
+    const got = value === undefined ? 'it is missing' : `got ${previewJson(value)}`;
+    this.errors.push({ path, message: `${path} must be ${expected} (${got})` });
   }
 
   record(v: unknown, path: string): Record<string, unknown> {

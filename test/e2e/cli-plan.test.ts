@@ -2,7 +2,7 @@
  * The built CLI (dist/, `npm test` builds first) run as a user runs it: validate, plan and show on
  * the committed examples, exit codes, saved plans, colour rules and error output.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { MAIN, ROOT, runCliSync } from '../helpers/cli-process.js';
 import { planExitCode, runPlan } from '../../src/cli/plan.js';
 import { runShow } from '../../src/cli/show.js';
 import { decodePlan } from '../../src/render/plan-document.js';
+import { removeTestDir } from '../helpers/test-artifacts.js';
 
 const EXAMPLE = 'examples/sync-switch';
 const ANSI = new RegExp(String.raw`\u001b\[`);
@@ -24,7 +25,7 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'entra-soa-cli-plan-'));
 });
 afterAll(() => {
-  if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
+  if (tmp !== '') removeTestDir(tmp);
 });
 
 describe('validate', () => {

@@ -4,6 +4,7 @@
  * replaces any of them. `mergeStderr` writes stderr into `out` too (one transcript, as a terminal shows it).
  */
 import type { CliIo } from '../../src/cli/io.js';
+import { cliTranscript } from './test-artifacts.js';
 
 export interface CapturedIo {
   io: CliIo;
@@ -20,9 +21,16 @@ export interface CapturedIo {
 export function captureIo(cwd: string, over: Partial<CliIo> = {}, opts: { mergeStderr?: boolean } = {}): CapturedIo {
   const out: string[] = [];
   const err: string[] = opts.mergeStderr ? out : [];
+  const record = cliTranscript('an in-process command');
   const io: CliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
+    stdout: (t) => {
+      out.push(t);
+      record('stdout', t);
+    },
+    stderr: (t) => {
+      err.push(t);
+      record('stderr', t);
+    },
     env: {},
     stdoutIsTTY: false,
     stdinIsTTY: false,

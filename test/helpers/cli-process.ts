@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { recordCliOutput } from './test-artifacts.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -56,7 +57,10 @@ export function startCli(args: string[], opts: { cwd: string; env?: Record<strin
     check();
   });
   const done = new Promise<CliRun>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout: out, stderr: err }));
+    child.on('close', (code, signal) => {
+      recordCliOutput(`entra-soa ${args[0] ?? ''} (exit ${code ?? signal})`, out, err);
+      resolve({ code, signal, stdout: out, stderr: err });
+    });
   });
   return {
     child,
@@ -81,5 +85,6 @@ export function startCli(args: string[], opts: { cwd: string; env?: Record<strin
 /** Run `entra-soa <args>` in `cwd` to the end (synchronously). */
 export function runCliSync(args: string[], opts: { cwd: string; env?: Record<string, string> }): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), encoding: 'utf8' });
+  recordCliOutput(`entra-soa ${args[0] ?? ''} (exit ${r.status ?? r.signal})`, r.stdout, r.stderr);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -182,7 +182,8 @@ export async function ldbsearch(base: string, scope: 'base' | 'sub', filter: str
       'ldbsearch',
       ['-H', env.ldapUrl.replace(/:389$/, ''), `--simple-bind-dn=${env.bindDn}`, `--password=${env.bindPassword}`, '-b', base, '-s', scope, filter, ...attrs],
       { encoding: 'utf8' },
-      (err, stdout, stderr) => (err ? reject(new Error(`ldbsearch failed: ${stderr || err.message}`)) : resolve(stdout)),
+      // Not err.message: it repeats the command line, --password included.
+      (err, stdout, stderr) => (err ? reject(new Error(`ldbsearch failed (exit ${String(err.code)}): ${stderr}`)) : resolve(stdout)),
     );
   });
 }

@@ -4,7 +4,7 @@
  * journal default path and mismatch, a plan from a changed manifest. (Ctrl-C during a wait: resume.test.ts.) The built CLI as a child process; the prompt through the command module with a CliIo.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yargs from 'yargs';
@@ -14,6 +14,7 @@ import { planCommand } from '../../../src/cli/plan.js';
 import { captureIo } from '../../helpers/cli-io.js';
 import { startCli } from '../../helpers/cli-process.js';
 import { labManifest } from '../../helpers/lab-manifest.js';
+import { removeTestDir } from '../../helpers/test-artifacts.js';
 
 // CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
 vi.setConfig({ testTimeout: 180_000 });
@@ -23,7 +24,7 @@ beforeEach(() => {
   cwd = mkdtempSync(join(tmpdir(), 'entra-soa-cli-apply-'));
 });
 afterEach(() => {
-  rmSync(cwd, { recursive: true, force: true });
+  removeTestDir(cwd);
 });
 
 const cli = (args: string[]) => startCli(args, { cwd }).done;

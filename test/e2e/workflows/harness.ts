@@ -7,7 +7,7 @@
  * The sync cycle the CLI waits for is triggered through the manifest's `sync.triggerCommand`, which
  * runs `entra-soa lab sync --endpoint … --token-env …`: the real CLI path.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { MAIN, ROOT, startCli, type CliRun, type RunningCli } from '../../helper
 import { sequentialGuid } from '../../helpers/ids.js';
 import { LAB_TENANT_ID } from '../../helpers/lab-manifest.js';
 import { connectTestDirectory, createTestOu, deleteTree, sambaEnv, type SambaEnv } from '../../helpers/samba.js';
+import { removeTestDir } from '../../helpers/test-artifacts.js';
 
 export const SAMPLE_SEED = join(ROOT, 'examples', 'lab', 'sample-company.json');
 export { LAB_TENANT_ID };
@@ -164,7 +165,7 @@ ${o.sync ?? `sync:\n  timeout: 5m\n  pollInterval: 1s\n  triggerCommand: ${JSON.
       await lab.close();
       await deleteTree(admin, ou.dn).catch(() => undefined);
       await admin.close();
-      rmSync(cwd, { recursive: true, force: true });
+      removeTestDir(cwd);
     },
   };
 }

@@ -110,3 +110,46 @@ describe('the public DN helpers are this module', () => {
     expect(select).toMatchObject({ dnParts: dnComponents, parentDn });
   });
 });
+
+describe('escaped trailing spaces (RFC 4514 section 2.4: a trailing space is escaped, and it is part of the value)', () => {
+  it('CN=Trailing Space\\  keeps its space: not trimmed into a dangling backslash', () => {
+    expect(splitDn('CN=Trailing Space\\ ,OU=Staff,DC=lab')).toEqual(['CN=Trailing Space\\ ', 'OU=Staff', 'DC=lab']);
+    expect(splitDn('CN=Trailing Space\\ ')).toEqual(['CN=Trailing Space\\ ']);
+    expect(parseRdn('CN=Trailing Space\\ ')).toEqual({ type: 'CN', value: 'Trailing Space ' });
+    expect(splitFirstRdn('CN=Trailing Space\\ ,OU=Staff,DC=lab')).toEqual({ rdn: 'CN=Trailing Space\\ ', parent: 'OU=Staff,DC=lab' });
+  });
+
+  it('re-formatting the parsed RDN gives back the same RDN (what a move sends as the new RDN)', () => {
+    for (const rdn of ['CN=Trailing Space\\ ', 'CN=\\ Leading', 'CN=\\#hash', 'CN=two\\  ', 'CN=back\\5c', 'CN=Smith\\, John\\ ']) {
+      const { type, value } = parseRdn(splitFirstRdn(`${rdn},OU=x,DC=lab`).rdn);
+      expect(unescapeRdnValue(escapeRdnValue(value))).toBe(value);
+      expect(normalizeDn(formatRdn(type, value))).toBe(normalizeDn(rdn));
+    }
+    expect(formatRdn('CN', parseRdn('CN=Trailing Space\\ ').value)).toBe('CN=Trailing Space\\ ');
+  });
+
+  it('spaces after an escaped backslash are not escaped and are trimmed; an unescaped space before the comma is trimmed', () => {
+    expect(splitDn('CN=a\\\\ ,DC=lab')).toEqual(['CN=a\\\\', 'DC=lab']);
+    expect(parseRdn('CN=a\\\\ ').value).toBe('a\\');
+    expect(splitDn('CN=a\\  , DC=lab ')).toEqual(['CN=a\\ ', 'DC=lab']);
+    expect(parseRdn('CN=a\\   ').value).toBe('a ');
+  });
+
+  it('text comparison keeps the escaped space too: Trailing Space\\  and Trailing Space are different RDNs', () => {
+    expect(dnComponents('CN=Trailing Space\\ ,OU=Staff')).toEqual(['cn=trailing space\\ ', 'ou=staff']);
+    expect(dnKey('CN=Trailing Space\\ ,DC=lab')).not.toBe(dnKey('CN=Trailing Space,DC=lab'));
+    expect(parentDn('CN=x,OU=Trailing\\ ,DC=lab')).toBe('OU=Trailing\\ ,DC=lab');
+  });
+
+  it('by value, \\20 and an escaped space are the same; a plain space is not', () => {
+    expect(normalizeDn('CN=Trailing Space\\20,DC=lab')).toBe(normalizeDn('CN=Trailing Space\\ ,DC=lab'));
+    expect(normalizeDn('CN=Trailing Space ,DC=lab')).not.toBe(normalizeDn('CN=Trailing Space\\ ,DC=lab'));
+  });
+
+  it('a value ending in a backslash that escapes nothing is not an RDN (by value); by text it never throws', () => {
+    expect(() => parseRdn('CN=broken\\')).toThrow(/ends in a backslash that escapes nothing/);
+    expect(() => normalizeDn('CN=broken\\,DC=lab')).not.toThrow(); // "\\," escapes the comma: one RDN
+    expect(() => normalizeDn('CN=broken\\')).toThrow(/not an RDN/);
+    expect(dnKey('CN=broken\\')).toBe('cn=broken\\');
+  });
+});

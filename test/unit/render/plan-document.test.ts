@@ -75,6 +75,7 @@ describe('plan document', () => {
         code: 'plan-format-version',
         message:
           'plan.json has plan format version 2, written by entra-soa 1.4.0; this entra-soa reads format version 1 only. Use entra-soa 1.4.0 or later to show or apply it, or plan again with this version.',
+        location: { file: 'plan.json', line: 1, col: 42 },
       },
     ]);
   });
