@@ -4,7 +4,8 @@ import type { PlannedStep, StepKind } from '../model/index.js';
  * What became of one step:
  * - `done`: this run changed something;
  * - `skipped`: nothing to do — the postcondition already held, or an earlier run recorded it done;
- * - `refused`: not attempted because its object changed since the plan was made (stale);
+ * - `refused`: not attempted: its object changed since the plan was made (stale), planning again does not
+ *   reproduce it (see authorize.ts), or it depends on such a step;
  * - `failed`: attempted and failed (`message` says why and what to do);
  * - `not-run`: a step it depends on did not succeed, or apply was interrupted.
  */
@@ -23,7 +24,7 @@ export interface StepResult {
 
 /** Why a whole plan was refused before any step ran. */
 export interface ApplyRefusal {
-  code: 'not-applyable' | 'consent-required' | 'journal-mismatch';
+  code: 'not-applyable' | 'consent-required' | 'journal-mismatch' | 'manifest-changed' | 'recompute-failed' | 'delegated-sign-in-required';
   /** One message per reason; each names the objects and the fix. */
   messages: string[];
 }

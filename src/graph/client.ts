@@ -23,6 +23,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { DEFAULT_GRAPH_ENDPOINT } from './credentials.js';
+import { rememberAuthProvider } from './sign-in.js';
 
 /** Counters of what went over the wire (retries included). */
 export interface GraphTraffic {
@@ -173,5 +174,7 @@ export function createGraphClient(opts: GraphClientOptions): Client {
     new TrafficHandler(opts.traffic ?? newGraphTraffic(), opts.onRetry),
     new HTTPMessageHandler(),
   ];
-  return Client.initWithMiddleware({ middleware, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
+  const client = Client.initWithMiddleware({ middleware, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
+  rememberAuthProvider(client, opts.authProvider);
+  return client;
 }

@@ -21,6 +21,12 @@ export interface EntraAccess {
   getGroup(id: string): Promise<EntraGroup | null>;
   /** organization + directory/onPremisesSynchronization. */
   getTenantSyncState(): Promise<TenantSyncState>;
+  /**
+   * What a sync wait needs of many users at once, in few requests (`$batch` of 20, or the paged user
+   * lists for many ids): where each user is now and its sync fields. Users that are neither active nor
+   * soft-deleted are absent from the result.
+   */
+  readSyncStates(ids: readonly string[]): Promise<Map<string, UserSyncState>>;
 
   /** beta `PATCH /users/{id}/onPremisesSyncBehavior {isCloudManaged}`. */
   setUserCloudManaged(userId: string, isCloudManaged: boolean): Promise<void>;
@@ -40,6 +46,15 @@ export interface EntraAccess {
   setSyncFeatures(tenantId: string, features: Partial<SyncFeatureFlags>): Promise<void>;
   /** `PATCH /directory/onPremisesSynchronization/{tenantId}` accidentalDeletionPrevention (enabledForCount). */
   setDeletionThreshold(tenantId: string, threshold: number): Promise<void>;
+}
+
+/** A user as a sync wait sees it: active or soft-deleted, with its sync fields. */
+export interface UserSyncState {
+  id: string;
+  where: 'active' | 'deleted';
+  userPrincipalName: string;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
 }
 
 /** A Graph failure, mapped from Graph's error body. Branch on `status` and `code`, never on `message`. */
