@@ -141,12 +141,58 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
     return EXIT.error;
   }
 
-  let access: Access;
   // Ctrl-C (or a lost journal lock) ends waits and the sync trigger's whole process group.
   const controller = new AbortController();
-  const trigger = { signal: controller.signal, timeoutMs: syncTriggerTimeoutS * 1000 };
+  // One apply of a saved plan at a time: its journal is locked before anything is read or changed.
+  let lock: JournalLock | null = null;
+  if (plan && planFile) {
+    const taken = await takeJournalLock(io, journalPathFor(io, args, planFile, plan), controller);
+    if (typeof taken === 'number') return taken;
+    lock = taken;
+  }
   try {
-    access = args.lab ? await openLab(io, desired) : await openLive(io, args, desired, trigger);
+    return await openAndApply(io, args, { plan, planFile, desired, color, controller, lock, syncTriggerTimeoutS });
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** The journal of a plan: --journal, else next to the plan file, else .entra-soa/journal-<digest>.jsonl. */
+function journalPathFor(io: CliIo, args: ApplyArgs, planFile: string | null, plan: Plan): string {
+  if (args.journal) return resolve(io.cwd, args.journal);
+  if (planFile) return `${planFile}.journal`;
+  return resolve(io.cwd, '.entra-soa', `journal-${planDigest(plan).slice(0, 16)}.jsonl`);
+}
+
+async function takeJournalLock(io: CliIo, journalPath: string, controller: AbortController): Promise<JournalLock | number> {
+  const shown = relative(io.cwd, journalPath) || journalPath;
+  try {
+    return await lockJournal(journalPath, {
+      now: io.now,
+      onCompromised: () => {
+        io.stderr(`\nThe lock of the journal ${shown} was lost (another process took it, or it could not be refreshed): stopping.\n`);
+        controller.abort();
+      },
+    });
+  } catch (e) {
+    if (e instanceof JournalLockedError) {
+      io.stderr(`entra-soa apply: ${e.message}\n`);
+      return EXIT.error;
+    }
+    throw e;
+  }
+}
+
+async function openAndApply(
+  io: CliIo,
+  args: ApplyArgs,
+  o: { plan: Plan | null; planFile: string | null; desired: DesiredState; color: boolean; controller: AbortController; lock: JournalLock | null; syncTriggerTimeoutS: number },
+): Promise<number> {
+  const { desired, color, controller, planFile } = o;
+  let plan = o.plan;
+  let access: Access;
+  try {
+    access = args.lab ? await openLab(io, desired) : await openLive(io, args, desired, { signal: controller.signal, timeoutMs: o.syncTriggerTimeoutS * 1000 });
   } catch (e) {
     io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.error;
@@ -162,7 +208,7 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
       irreversible: desired.allow.irreversible || args.allowIrreversible,
       exceedDeletionThreshold: desired.allow.exceedDeletionThreshold || args.allowExceedDeletionThreshold,
     };
-    return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe, controller });
+    return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe, controller, lock: o.lock });
   } catch (e) {
     io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.error;
@@ -183,6 +229,8 @@ async function approveAndApply(
     color: boolean;
     observe: () => Promise<ObservedState>;
     controller: AbortController;
+    /** Held already (a saved plan's journal is locked before access is opened). */
+    lock: JournalLock | null;
   },
 ): Promise<number> {
   const { plan, controller } = c;
@@ -206,27 +254,13 @@ async function approveAndApply(
   }
 
   const digest = planDigest(plan);
-  const journalPath = args.journal
-    ? resolve(io.cwd, args.journal)
-    : c.planFile
-      ? `${c.planFile}.journal`
-      : resolve(io.cwd, '.entra-soa', `journal-${digest.slice(0, 16)}.jsonl`);
+  const journalPath = journalPathFor(io, args, c.planFile, plan);
   const shownJournal = relative(io.cwd, journalPath) || journalPath;
-  let lock: JournalLock;
-  try {
-    lock = await lockJournal(journalPath, {
-      now: io.now,
-      onCompromised: () => {
-        io.stderr(`\nThe lock of the journal ${shownJournal} was lost (another process took it, or it could not be refreshed): stopping.\n`);
-        controller.abort();
-      },
-    });
-  } catch (e) {
-    if (e instanceof JournalLockedError) {
-      io.stderr(`entra-soa apply: ${e.message}\n`);
-      return EXIT.error;
-    }
-    throw e;
+  let ownLock: JournalLock | null = null;
+  if (c.lock === null) {
+    const taken = await takeJournalLock(io, journalPath, controller);
+    if (typeof taken === 'number') return taken;
+    ownLock = taken;
   }
   try {
     let journal: Journal;
@@ -242,7 +276,7 @@ async function approveAndApply(
     if (journal.history.steps.size > 0) io.stderr(`Resuming from the journal ${shownJournal}: steps it records done are not run again.\n`);
     return await runWithJournal(io, args, c, journal, shownJournal);
   } finally {
-    await lock.release();
+    await ownLock?.release();
   }
 }
 

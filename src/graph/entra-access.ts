@@ -103,6 +103,8 @@ export interface GraphEntraAccessOptions {
 
 /** What the reads cost (for progress output and benchmarks). */
 export interface ReadStats {
+  /** Users reads Graph refused (400) while finding the `$select` it accepts (see OPTIONAL_USER_PROPERTIES); once per instance. */
+  selectProbes: number;
   userPages: number;
   users: number;
   syncBehaviorReads: number;
@@ -227,7 +229,7 @@ export class GraphEntraAccess implements EntraAccess {
   readonly client: Client;
   readonly tenantId: string;
   readonly pacer: WritePacer;
-  readonly stats: ReadStats = { userPages: 0, users: 0, syncBehaviorReads: 0, batch: newBatchStats() };
+  readonly stats: ReadStats = { selectProbes: 0, userPages: 0, users: 0, syncBehaviorReads: 0, batch: newBatchStats() };
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #progress: (message: string) => void;
   readonly #readConcurrency: number;
@@ -296,6 +298,11 @@ export class GraphEntraAccess implements EntraAccess {
         await this.#sleep(READ_RETRY_DELAYS_MS[attempt] as number);
       }
     }
+  }
+
+  /** The users `$select` in use, once a users read found the one the endpoint accepts (else null). */
+  get userSelect(): string | null {
+    return this.#userSelect;
   }
 
   /** Who this client is signed in as (from its access token; see sign-in.ts). */
@@ -415,23 +422,23 @@ export class GraphEntraAccess implements EntraAccess {
    */
   async #withUserSelect<T>(read: (select: string) => Promise<T>): Promise<T> {
     if (this.#userSelect !== null) return read(this.#userSelect);
+    // Everything; then without one optional property at a time; then without all of them.
     const attempts: (typeof OPTIONAL_USER_PROPERTIES)[number][][] = [[], ...OPTIONAL_USER_PROPERTIES.map((p) => [p]), [...OPTIONAL_USER_PROPERTIES]];
-    let first: unknown = null;
+    let first: GraphError | null = null;
     for (const dropped of attempts) {
       const select = USER_SELECT.filter((p) => !dropped.some((d) => d.name === p)).join(',');
       try {
         const out = await read(select);
         this.#userSelect = select;
-        for (const d of dropped) {
-          this.#progress(`note: ${d.name} not read (Graph answered ${first instanceof GraphError ? `${first.status} ${first.code}` : '400'} when selecting it); ${d.lost}`);
-        }
+        for (const d of dropped) this.#progress(`note: ${d.name} not read (Graph ${first?.status ?? 400} ${first?.code ?? 'BadRequest'} when selecting it); ${d.lost}`);
         return out;
       } catch (err) {
         if (!(err instanceof GraphError && err.status === 400)) throw err;
         first ??= err;
+        this.stats.selectProbes += 1;
       }
     }
-    throw first;
+    throw first as GraphError;
   }
 
   // ---- reads -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import {
 } from './protocol.js';
 import { routeGraph, runBatch, splitRelative } from './router.js';
 import { Throttle, type ThrottlingConfig } from './throttling.js';
-import { FaultInjector, parseFaultConfig, type FaultConfig } from './faults.js';
+import { FaultInjector, parseFaultConfig, type FaultAction, type FaultConfig } from './faults.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<boolean>;
 
@@ -119,7 +119,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
       if (url.pathname === '/_lab/faults' && method === 'POST') {
         const cfg = body === undefined || body === null ? null : parseFaultConfig(body);
         if (body !== undefined && body !== null && cfg === null) {
-          fail(new GraphHttpError(400, 'BadRequest', 'Expected { "rules": [ { "action": { "kind": "error" | "unavailable" | "drop", ... }, "nth"?, "times"?, "method"?, "pathPattern"? } ] }.'));
+          fail(new GraphHttpError(400, 'BadRequest', 'Expected { "rules": [ { "action": { "kind": "error" | "unavailable" | "drop", ... }, "nth"?, "times"?, "method"?, "pathPattern"?, "queryPattern"?, "when"?: "before" | "after" } ] }.'));
           return;
         }
         faults.set(cfg);
@@ -143,19 +143,24 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     }
 
     stats.requests++;
-    const fault = faults.next(method, url.pathname);
-    if (fault) {
+    const fault = faults.next(method, url.pathname, url.search);
+    const strike = (action: FaultAction): void => {
       stats.faulted++;
-      if (fault.kind === 'drop') {
+      if (action.kind === 'drop') {
         req.socket.destroy();
         return;
       }
-      const retryAfter = fault.kind === 'unavailable' ? (fault.retryAfterSeconds ?? 1) : fault.retryAfterSeconds;
+      const retryAfter = action.kind === 'unavailable' ? (action.retryAfterSeconds ?? 1) : action.retryAfterSeconds;
       const extra: Record<string, string> = retryAfter !== undefined ? { 'retry-after': String(retryAfter) } : {};
-      if (fault.kind === 'unavailable') fail(new GraphHttpError(503, 'serviceNotAvailable', 'Service unavailable (lab fault injection).', extra));
-      else fail(new GraphHttpError(fault.status, fault.code, fault.message ?? 'Lab fault injection.', extra));
+      if (action.kind === 'unavailable') fail(new GraphHttpError(503, 'serviceNotAvailable', 'Service unavailable (lab fault injection).', extra));
+      else fail(new GraphHttpError(action.status, action.code, action.message ?? 'Lab fault injection.', extra));
+    };
+    if (fault?.when === 'before') {
+      strike(fault.action);
       return;
     }
+    // A fault `after` the request: it is handled in full (a write takes effect), then the answer is lost.
+    const respond = fault?.when === 'after' ? () => strike(fault.action) : (out: LabResponse) => send(res, out, requestId, clientRequestId);
 
     const [, version, ...restPath] = url.pathname.split('/');
     if (version !== 'v1.0' && version !== 'beta') {
@@ -191,14 +196,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         return;
       }
       try {
-        send(res, runBatch(body, version, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now()), requestId, clientRequestId);
+        respond(runBatch(body, version, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now()));
       } catch (e) {
         fail(e);
       }
       return;
     }
-    const out = execute({ ...lreq, headers: { ...headers, 'client-request-id': clientRequestId } }, requestId);
-    send(res, out, requestId, clientRequestId);
+    respond(execute({ ...lreq, headers: { ...headers, 'client-request-id': clientRequestId } }, requestId));
   }
 
   await new Promise<void>((resolve, reject) => {
