@@ -16,7 +16,7 @@ import { planDigest } from './plan-digest.js';
 import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 import type { SecretSink } from './secrets.js';
 import { findStaleObjects, type JoinOptions } from './stale.js';
-import { SyncWaitGroup, type Sleep, type SyncWaitStats } from './sync-wait.js';
+import { SyncWaitGroup, type Sleep } from './sync-wait.js';
 
 export interface ApplyInput {
   /** The saved plan: a claim of what may be done, checked against `desired` and the directories now. */
@@ -68,7 +68,7 @@ const SUCCEEDED: ReadonlySet<StepStatus> = new Set(['done', 'skipped']);
  * bounded concurrency, each step idempotent (postcondition first), sync waits all in one poll loop,
  * every step journaled so that a rerun resumes.
  */
-export async function applyPlan(input: ApplyInput): Promise<ApplyReport & { waits: SyncWaitStats | null }> {
+export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const { plan, journal } = input;
   const emit = input.onEvent ?? (() => undefined);
   const digest = planDigest(plan);

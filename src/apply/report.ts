@@ -1,4 +1,5 @@
 import type { PlannedStep, StepKind } from '../model/index.js';
+import type { SyncWaitStats } from './sync-wait.js';
 
 /**
  * What became of one step:
@@ -41,6 +42,8 @@ export interface ApplyReport {
   interrupted: boolean;
   /** The file holding generated passwords, when any was generated. */
   secretsFile: string | null;
+  /** What the sync waits did (one poll loop for all of them); null when nothing ran. */
+  waits: SyncWaitStats | null;
 }
 
 export function countResults(results: readonly StepResult[]): Record<StepStatus, number> {
@@ -66,6 +69,10 @@ export function summaryLines(report: ApplyReport, how: { resumeCommand?: string 
     `Apply ${report.interrupted ? 'interrupted' : 'complete'}: ${c.done} done, ${c.skipped} already done, ` +
       `${c.failed} failed, ${c.refused} refused (stale), ${c['not-run']} not run.`,
   ];
+  if (report.waits && report.waits.rounds > 0) {
+    const w = report.waits;
+    lines.push(`Sync waits: ${w.rounds} look(s) at Graph for up to ${w.maxWaiting} waiting step(s) at once, ${w.triggers} sync cycle(s) triggered.`);
+  }
   if (report.secretsFile) lines.push(`Generated passwords are in ${report.secretsFile} (mode 0600): hand them over and delete the file.`);
   if (report.interrupted && how.resumeCommand) lines.push(`To resume, run: ${how.resumeCommand}`);
   else if (c.failed > 0 || c['not-run'] > 0) {

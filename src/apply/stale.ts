@@ -181,7 +181,10 @@ export function staleDetail(steps: readonly PlannedStep[], observed: ObservedSta
         if (!entraById.has(step.userId)) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
         break;
       case 'entra.restoreDeleted':
-        if (!observed.entra.deletedUsers.some((x) => x.id === step.deletedId)) parts.push(`Entra: ${step.upn} (${step.deletedId}) is no longer in deleted users`);
+        // Not deleted and not active either (a restore planned after a wait finds the user still active).
+        if (!observed.entra.deletedUsers.some((x) => x.id === step.deletedId) && !entraById.has(step.deletedId)) {
+          parts.push(`Entra: ${step.upn} (${step.deletedId}) is neither in deleted users nor active`);
+        }
         break;
       case 'entra.setSyncFeature': {
         const now = observed.tenant.features?.[FEATURE_GRAPH_NAME[step.feature]] ?? null;
