@@ -207,7 +207,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           run: () => handler.run(s.step, ctx),
           isDone: () => handler.isDone(s.step, ctx),
           checkable: handler.checkable ? handler.checkable(s.step, ctx) : true,
-          doneMessage: handler.outcome(s.step, ctx),
+          doneMessage: () => handler.outcome(s.step, ctx),
           title,
           directory: s.step.kind.startsWith('ad.'),
         },

@@ -7,7 +7,7 @@
  */
 import { DirectoryError } from '../model/directory.js';
 import { GraphError } from '../model/entra.js';
-import { ApplyInterrupted, StepFailure } from './errors.js';
+import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
 
 /** Graph answers that say nothing about whether a write happened: no answer, 500, 502, 503, 504. */
 export function isTransientGraphError(e: unknown): boolean {
@@ -88,8 +88,8 @@ export interface WriteAttempt {
   isDone: () => Promise<boolean>;
   /** False when the postcondition cannot be read (then a lost answer cannot be retried safely). */
   checkable: boolean;
-  /** The sentence for "done", when a lost answer turned out to have done it. */
-  doneMessage: string;
+  /** The sentence for "done", when a lost answer turned out to have done it (asked after the attempt). */
+  doneMessage: () => string;
   /** What it does, for messages ("convert alice@contoso.com to cloud authority"). */
   title: string;
   /** True for AD writes: the DC outage rules apply to them. */
@@ -116,10 +116,10 @@ export async function runWrite(w: WriteAttempt, o: OutcomeSettings, outage: Dire
     }
     const unknown = isUnknownOutcome(failure);
     const settled = await settledByPostcondition(w, o, outage);
-    if (settled === true) return `${w.doneMessage} (the answer to the write was lost, but the change is in effect)`;
+    if (settled === true) return `${w.doneMessage()} (the answer to the write was lost, but the change is in effect)`;
     if (!unknown) throw failure;
     const again = w.checkable && settled === false && (w.directory ? outage.shouldRetry() : attempt < WRITE_RETRY_DELAYS_MS.length);
-    if (!again) throw new StepFailure(mayOrMayNot(w, failure, settled));
+    if (!again) throw new StepFailure(mayOrMayNot(w, failure, settled, o));
     await pause(o, w.directory ? outage.delayMs(attempt) : (WRITE_RETRY_DELAYS_MS[attempt] as number));
   }
 }
@@ -135,8 +135,15 @@ async function settledByPostcondition(w: WriteAttempt, o: OutcomeSettings, outag
   }
 }
 
-function mayOrMayNot(w: WriteAttempt, e: unknown, settled: boolean | null): string {
-  const what = e instanceof GraphError ? `Graph's answer was lost (${e.status ? `HTTP ${e.status}` : 'no answer'} ${e.code})` : e instanceof DirectoryError ? `the DC could not be reached (${e.message.replace(/[.\s]+$/, '')})` : String(e);
+function mayOrMayNot(w: WriteAttempt, e: unknown, settled: boolean | null, o: OutcomeSettings): string {
+  if (e instanceof DirectoryError) {
+    const waited = Math.round(o.adOutageWaitMs / 1000);
+    return describeFailure(
+      w.title,
+      new DirectoryError(e.code, `${e.message.replace(/[.\s]+$/, '')}; apply waited ${waited} s for the DC, and the write may or may not have been applied`, e.dn),
+    );
+  }
+  const what = e instanceof GraphError ? `Graph's answer was lost (${e.status ? `HTTP ${e.status}` : 'no answer'} ${e.code})` : String(e);
   const state =
     settled === false
       ? 'it is not in effect as far as can be read now, but'

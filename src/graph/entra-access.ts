@@ -420,7 +420,7 @@ export class GraphEntraAccess implements EntraAccess {
    * the first select that works for every later read. Every read of one instance then agrees, so
    * fingerprints taken by plan and apply match.
    */
-  async #withUserSelect<T>(read: (select: string) => Promise<T>): Promise<T> {
+  async #withUserSelect<T>(read: (select: string) => Promise<T>, accepted: (out: T) => boolean = () => true): Promise<T> {
     if (this.#userSelect !== null) return read(this.#userSelect);
     // Everything; then without one optional property at a time; then without all of them.
     const attempts: (typeof OPTIONAL_USER_PROPERTIES)[number][][] = [[], ...OPTIONAL_USER_PROPERTIES.map((p) => [p]), [...OPTIONAL_USER_PROPERTIES]];
@@ -429,6 +429,8 @@ export class GraphEntraAccess implements EntraAccess {
       const select = USER_SELECT.filter((p) => !dropped.some((d) => d.name === p)).join(',');
       try {
         const out = await read(select);
+        // A 404 (a user that does not exist) says nothing about whether the $select is accepted.
+        if (!accepted(out)) return out;
         this.#userSelect = select;
         for (const d of dropped) this.#progress(`note: ${d.name} not read (Graph ${first?.status ?? 400} ${first?.code ?? 'BadRequest'} when selecting it); ${d.lost}`);
         return out;
@@ -475,7 +477,7 @@ export class GraphEntraAccess implements EntraAccess {
         if (err instanceof GraphError && err.status === 404) return null;
         throw err;
       }
-    });
+    }, (out) => out !== null);
     if (found === null) return null;
     const u: Json = found;
     let icm: boolean | null = u['onPremisesSyncEnabled'] === true ? false : null;
