@@ -11,7 +11,7 @@ export { checkPlanGate, checkGate } from './gate.js';
 export { STEP_HANDLERS, handlerFor, type StepHandler } from './handlers.js';
 export { countResults, formatStepResult, summaryLines, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 export { SyncWaitGroup, checkExpectation, checkExpectations, describeExpectation, type SyncWaitStats } from './sync-wait.js';
-export { runWrite, isTransientGraphError, isUnknownOutcome, DirectoryOutage } from './outcome.js';
+export { runWrite, isUnknownOutcome, DirectoryOutage } from './outcome.js';
 export type { JoinOptions } from './stale.js';
 export { ProgressMeter } from './progress.js';
 export { commandTrigger } from './trigger-command.js';

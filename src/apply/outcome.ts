@@ -6,13 +6,8 @@
  * applied. AD steps wait for a DC that is down, within a bounded time shared by all of them.
  */
 import { DirectoryError } from '../model/directory.js';
-import { GraphError } from '../model/entra.js';
+import { GraphError, isTransientGraphError } from '../model/entra.js';
 import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
-
-/** Graph answers that say nothing about whether a write happened: no answer, 500, 502, 503, 504. */
-export function isTransientGraphError(e: unknown): boolean {
-  return e instanceof GraphError && (e.status === 0 || e.status === 500 || e.status === 502 || e.status === 503 || e.status === 504);
-}
 
 /** A failure after which the write may or may not have taken effect. */
 export function isUnknownOutcome(e: unknown): boolean {

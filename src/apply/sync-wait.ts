@@ -1,8 +1,8 @@
-import { GraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
+import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
 import type { Expectation } from '../model/step.js';
 import { assertNever } from '../model/step.js';
 import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
-import { isTransientGraphError } from './outcome.js';
+
 
 /** The outcome of one look at Graph for an expectation. */
 export interface ExpectationCheck {

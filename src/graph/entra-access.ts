@@ -8,7 +8,7 @@
  * SDK's RetryHandler (outer 429/503/504 with Retry-After).
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { GraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
+import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
 import {
   ON_PREMISES_LEFTOVER_ATTRIBUTES,
   type DeletedEntraUser,
@@ -293,8 +293,7 @@ export class GraphEntraAccess implements EntraAccess {
       try {
         return await graphCall(fn);
       } catch (err) {
-        const transient = err instanceof GraphError && [0, 500, 502, 503, 504].includes(err.status);
-        if (!transient || attempt >= READ_RETRY_DELAYS_MS.length) throw err;
+        if (!isTransientGraphError(err) || attempt >= READ_RETRY_DELAYS_MS.length) throw err;
         await this.#sleep(READ_RETRY_DELAYS_MS[attempt] as number);
       }
     }

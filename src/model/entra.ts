@@ -70,3 +70,12 @@ export class GraphError extends Error {
     this.name = 'GraphError';
   }
 }
+
+/**
+ * A Graph failure that says nothing about the request or the service's state: no answer (but not a
+ * failed sign-in: code `SignInFailed`), 500, 502, 503, 504. Reads are retried after one; a write is read
+ * back before it is retried (apply).
+ */
+export function isTransientGraphError(e: unknown): boolean {
+  return e instanceof GraphError && e.code !== 'SignInFailed' && [0, 500, 502, 503, 504].includes(e.status);
+}
