@@ -233,7 +233,8 @@ export class SyncWaitGroup {
         try {
           await o.trigger();
         } catch (e) {
-          for (const w of waiting) this.#settle(w, triggerFailure(w.exp, e));
+          // Stopped by Ctrl-C: the waits were interrupted, not failed.
+          for (const w of waiting) this.#settle(w, o.signal?.aborted ? new ApplyInterrupted() : triggerFailure(w.exp, e));
         }
         continue; // look right after the cycle
       }

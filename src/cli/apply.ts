@@ -4,6 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
 import type { SignInKind } from '../apply/delegated.js';
 import { applyPlan, DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
+import { describeFailure } from '../apply/errors.js';
 import type { ApplyEvent } from '../apply/events.js';
 import { openJournal, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
 import { JournalLockedError, lockJournal, type JournalLock } from '../apply/journal-lock.js';
@@ -210,10 +211,11 @@ async function openAndApply(
     };
     return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe, controller, lock: o.lock });
   } catch (e) {
-    io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
+    // Reading the directories failed (Graph unreachable, token refused, sign-in failed, DC down): what and what to do.
+    io.stderr(`entra-soa apply: ${describeFailure('read Entra ID and AD', e)}\n`);
     return EXIT.error;
   } finally {
-    await access.close();
+    await access.close().catch(() => undefined);
   }
 }
 
@@ -328,8 +330,9 @@ async function runWithJournal(
         break;
     }
   };
+  // Unknown when no token comes (the first read then says why the sign-in failed).
   let signIn: SignInKind = 'unknown';
-  if (c.access.entra instanceof GraphEntraAccess) signIn = (await c.access.entra.signIn()).kind;
+  if (c.access.entra instanceof GraphEntraAccess) signIn = (await c.access.entra.signIn().catch(() => null))?.kind ?? 'unknown';
   try {
     const report = await applyPlan({
       plan,

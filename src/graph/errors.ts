@@ -42,6 +42,10 @@ export function toGraphError(err: unknown): GraphError {
   if (err instanceof SignInError) return new GraphError(0, 'SignInFailed', `signing in to Microsoft Entra failed: ${err.message}`, undefined, { cause: err });
   if (isSdkGraphError(err)) {
     const status = err.statusCode;
+    // The SDK wraps what a middleware threw, keeping its name as the code: our SignInError (client.ts).
+    if (status <= 0 && err.code === 'SignInError') {
+      return new GraphError(0, 'SignInFailed', `signing in to Microsoft Entra failed: ${err.message}`, undefined, { cause: err });
+    }
     if (status <= 0) {
       return new GraphError(0, 'NetworkError', `cannot reach Microsoft Graph: ${err.message}`, undefined, { cause: err });
     }
