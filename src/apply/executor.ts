@@ -314,7 +314,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   return { planDigest: digest, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path, waits: waits.stats };
 }
 
-/** The directory with its reads retried while the DC is unreachable (writes are retried by runWrite). */
+/**
+ * The directory as steps use it during a DC outage: reads retried until the DC is back (within the
+ * outage's bounds), writes left to runWrite (which reads the postcondition first), every call one at a
+ * time while the DC is away.
+ */
 function retryingReads(d: DirectoryAccess, outage: DirectoryOutage, o: OutcomeSettings): DirectoryAccess {
   const read = <T>(call: () => Promise<T>) => withDirectory(outage, o, call);
   return {
@@ -323,10 +327,10 @@ function retryingReads(d: DirectoryAccess, outage: DirectoryOutage, o: OutcomeSe
     listOrganizationalUnits: () => read(() => d.listOrganizationalUnits()),
     getUserByDn: (dn) => read(() => d.getUserByDn(dn)),
     getUserByObjectGuid: (g) => read(() => d.getUserByObjectGuid(g)),
-    modifyUser: (dn, changes) => d.modifyUser(dn, changes),
-    setConsistencyGuid: (dn, guid) => d.setConsistencyGuid(dn, guid),
-    moveUser: (dn, toOu) => d.moveUser(dn, toOu),
-    createUser: (ou, user, password) => d.createUser(ou, user, password),
+    modifyUser: (dn, changes) => outage.run(() => d.modifyUser(dn, changes)),
+    setConsistencyGuid: (dn, guid) => outage.run(() => d.setConsistencyGuid(dn, guid)),
+    moveUser: (dn, toOu) => outage.run(() => d.moveUser(dn, toOu)),
+    createUser: (ou, user, password) => outage.run(() => d.createUser(ou, user, password)),
     close: () => d.close(),
   };
 }
