@@ -153,6 +153,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const byIndex = (a: PlannedStep, b: PlannedStep) => (index.get(a.id) ?? 0) - (index.get(b.id) ?? 0);
   const readyWrites = new MinHeap<PlannedStep>(byIndex);
   const readyWaits = new MinHeap<PlannedStep>(byIndex);
+  /** sync.await steps started but not yet waiting in the group (reading whether their effect is there). */
+  const preparing = new Set<string>();
 
   const waits = new SyncWaitGroup({
     entra: input.entra,
@@ -161,7 +163,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     sleep: input.sleep,
     now: input.now,
     ...(input.signal ? { signal: input.signal } : {}),
-    busy: () => writesRunning > 0 || (!interrupted && readyWrites.size > 0),
+    // Writes running or ready, and waits still looking whether they must wait at all: a cycle triggered now
+    // would come too early for them.
+    busy: () => writesRunning > 0 || preparing.size > 0 || (!interrupted && readyWrites.size > 0),
     onWait: (e) => emit({ type: 'waiting', stepIds: e.stepIds, message: e.message, nextCheckInS: e.nextCheckInS }),
   });
 
@@ -175,7 +179,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     generatePassword: input.generatePassword,
     resumed: history.steps.get(s.id)?.touched === true,
     evidence: history.steps.get(s.id)?.evidence ?? null,
-    waits,
+    waits: {
+      wait: (stepId, exp, timeoutS) => {
+        const p = waits.wait(stepId, exp, timeoutS);
+        preparing.delete(stepId);
+        if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+        return p;
+      },
+    },
   });
 
   const execute = async (s: PlannedStep): Promise<void> => {
@@ -280,11 +291,13 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     unmet.delete(s.id);
     const write = s.step.kind !== 'sync.await';
     if (write) writesRunning++;
+    else preparing.add(s.id);
     const p = execute(s).finally(() => {
       running.delete(s.id);
       if (write) writesRunning--;
+      preparing.delete(s.id);
       release(s.id);
-      if (writesRunning === 0 && readyWrites.size === 0) waits.poke();
+      if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
     });
     running.set(s.id, p);
   };

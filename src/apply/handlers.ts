@@ -28,7 +28,7 @@ export interface StepContext {
    */
   evidence: StepEvidence | null;
   /** Where sync.await steps wait, all together. */
-  waits: SyncWaitGroup;
+  waits: Pick<SyncWaitGroup, 'wait'>;
 }
 
 /**

@@ -14,7 +14,7 @@ import { commandTrigger } from '../../../src/apply/trigger-command.js';
 import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js';
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
-import { LAB_TENANT_ID, UNSYNCED_OU } from '../../helpers/lab-manifest.js';
+import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
 import { labHarnessPerTest } from './lab-harness.js';
 
 const h = labHarnessPerTest();
@@ -195,4 +195,42 @@ describe('commandTrigger (manifest sync.triggerCommand, argv without a shell)', 
     await new Promise((r) => setTimeout(r, 200));
     expect(alive(pid)).toBe(false);
   });
+});
+
+describe('a scope removal of many users (issue 7 §6)', () => {
+  for (const n of [8, 48]) {
+    it(`${n} users: the moves, one sync cycle, then the restores — the cycles do not grow with the number of users`, async () => {
+      const sales = (await h.lab.directory.listUsers())
+        .filter((u) => /,OU=Sales,OU=Staff,/.test(u.dn))
+        .map((u) => u.userPrincipalName as string)
+        .sort()
+        .slice(0, n);
+      const desired = loadDesired(
+        labManifest(`users:
+  - name: sales-out
+    select: { upns: [${sales.join(', ')}] }
+    authority: cloud
+    method: scopeRemoval
+allow:
+  disruptive: true`),
+      );
+      const plan = await h.plan(desired);
+      expect(plan.steps.filter((s) => s.step.kind === 'sync.await')).toHaveLength(n);
+      let cycles = 0;
+      const { report } = await h.apply(plan, desired, {
+        concurrency: 4,
+        // Polls wait a little real time without moving the lab clock, so no scheduled cycle runs meanwhile:
+        // every cycle is one the apply triggered.
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 5))),
+        triggerSync: async () => {
+          cycles++;
+          await h.lab.runSyncCycle();
+        },
+      });
+      expect(report.counts.failed + report.counts.refused + report.counts['not-run']).toBe(0);
+      expect(cycles).toBe(1);
+      expect(report.waits).toMatchObject({ triggers: 1, maxWaiting: n });
+      for (const upn of sales) expect(h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === upn)?.onPremisesSyncEnabled).toBe(false);
+    });
+  }
 });
