@@ -12,7 +12,7 @@ import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
 import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
-import { labHarnessPerTest } from './lab-harness.js';
+import { ellaScopeRemoval, interruptedInFirstWait, labHarnessPerTest } from './lab-harness.js';
 
 // Plans of ~100 writes are paced by Graph's write budget (20 writes/s): seconds each, more under load.
 vi.setConfig({ testTimeout: 120_000 });
@@ -32,15 +32,7 @@ const soaSwitch = (select: string) =>
     clear: { immutableId: true }`),
   );
 
-const scopeRemoval = (allow: boolean) =>
-  loadDesired(
-    labManifest(`users:
-  - name: ella-scope-removal
-    select: { upn: ${ELLA} }
-    authority: cloud
-    method: scopeRemoval
-${allow ? 'allow:\n  disruptive: true' : ''}`),
-  );
+const scopeRemoval = ellaScopeRemoval;
 
 const statuses = (rs: StepResult[]) => rs.map((r) => `${r.id} ${r.status}`);
 const labUser = (upn: string) => h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === upn);
@@ -128,17 +120,8 @@ describe('resume after an interruption', () => {
     const desired = scopeRemoval(true);
     const plan = await h.plan(desired);
     const journalPath = join(h.dir, 'plan.json.journal');
-    const controller = new AbortController();
-    // The scheduled cycle is 30 lab minutes away; without a trigger the wait sleeps, and we interrupt it.
-    const first = await h.apply(plan, desired, {
-      journal: h.journalAt(journalPath, plan),
-      triggerSync: undefined,
-      signal: controller.signal,
-      sleep: async () => {
-        controller.abort();
-        await new Promise(() => undefined); // an interrupted sleep never ends by itself
-      },
-    });
+    // The first run is interrupted in its wait (the scheduled cycle is 30 lab minutes away: without a trigger the wait sleeps).
+    const first = await h.apply(plan, desired, { journal: h.journalAt(journalPath, plan), ...interruptedInFirstWait() });
     expect(first.report.interrupted).toBe(true);
     expect(statuses(first.report.results)).toEqual(['s001 done', 's002 not-run', 's003 not-run', 's004 not-run']);
     expect(first.report.results[1]?.message).toBe(`interrupted: wait for ${ELLA} to be soft-deleted by the sync engine (run apply again to resume)`);

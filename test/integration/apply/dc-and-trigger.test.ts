@@ -9,24 +9,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readJournal } from '../../../src/apply/journal.js';
-import { createTestUser } from '../../helpers/samba.js';
+import { alive, hangingTrigger } from '../../helpers/processes.js';
+import { syncedUsersSeed } from '../../helpers/workflow-seed.js';
 import { SAMBA, startForwarder, startWorkflowEnv, type Forwarder, type WorkflowEnv } from '../../e2e/workflows/harness.js';
 
 vi.setConfig({ testTimeout: 180_000 });
-
-/** Alive and not a zombie (PID 1 of a container may never reap an orphan). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 describe.runIf(SAMBA !== null)('DC outage and the sync trigger process', () => {
   let w: WorkflowEnv;
@@ -39,11 +26,7 @@ describe.runIf(SAMBA !== null)('DC outage and the sync trigger process', () => {
       prefix: 'dc-trigger',
       features: { blockSoftMatchEnabled: false },
       cloudOnly: created.map((upn) => ({ upn, displayName: upn.split('@')[0] as string })),
-      seedAd: async (admin, sub) => {
-        for (const upn of synced) {
-          await createTestUser(admin, sub.Synced as string, { name: upn.split('@')[0] as string, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${upn}`] });
-        }
-      },
+      seedAd: syncedUsersSeed(synced),
     });
     const ldaps = new URL((SAMBA as NonNullable<typeof SAMBA>).ldapsUrl);
     fwd = await startForwarder('127.0.0.1', Number(ldaps.port || 636));
@@ -96,12 +79,6 @@ describe.runIf(SAMBA !== null)('DC outage and the sync trigger process', () => {
     expect(lines.map((l) => l.split('\t')[0]).sort()).toEqual([...created].sort());
   });
 
-  /** A trigger that starts a child of its own (like an ssh session) and never ends; it writes the child's pid. */
-  const hangingTrigger = (pidFile: string): string[] => [
-    process.execPath,
-    '-e',
-    `const { spawn } = require('node:child_process'); const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); console.error('connected to the Connect server'); setInterval(() => {}, 1000);`,
-  ];
   const scopeRemoval = (name: string, upn: string, pidFile: string) =>
     w.manifest(
       name,
@@ -112,7 +89,7 @@ describe.runIf(SAMBA !== null)('DC outage and the sync trigger process', () => {
     method: scopeRemoval
 allow:
   disruptive: true`,
-      { sync: `sync:\n  timeout: 10m\n  pollInterval: 1s\n  triggerCommand: ${JSON.stringify(hangingTrigger(pidFile))}` },
+      { sync: `sync:\n  timeout: 10m\n  pollInterval: 1s\n  triggerCommand: ${JSON.stringify(hangingTrigger(pidFile, 'connected to the Connect server'))}` },
     );
 
   it('Ctrl-C while the trigger runs: the trigger and its child end, the wait is recorded interrupted, exit 3', async () => {

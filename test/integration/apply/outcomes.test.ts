@@ -15,7 +15,7 @@ import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
 import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
-import { labHarnessPerTest } from './lab-harness.js';
+import { ellaScopeRemoval, labHarnessPerTest } from './lab-harness.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -33,15 +33,7 @@ const soaSwitch = loadDesired(
     authority: cloud
     method: sourceOfAuthority`),
 );
-const scopeRemoval = loadDesired(
-  labManifest(`users:
-  - name: ella-out
-    select: { upn: ${ELLA} }
-    authority: cloud
-    method: scopeRemoval
-allow:
-  disruptive: true`),
-);
+const scopeRemoval = ellaScopeRemoval(true);
 
 /** A GraphEntraAccess counting what goes on the wire, with the SDK's own retries as configured. */
 function countingEntra(retries = 0) {

@@ -16,7 +16,7 @@ import { observeLive } from '../../../src/observe/live.js';
 import { fingerprintObjects } from '../../../src/plan/index.js';
 import { ROOT, startCli } from '../../helpers/cli-process.js';
 import { UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
-import { labHarnessPerTest } from './lab-harness.js';
+import { ellaScopeRemoval, interruptedInFirstWait, labHarnessPerTest } from './lab-harness.js';
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -27,16 +27,7 @@ const SALES_OU = 'OU=Sales,OU=Staff,DC=lab,DC=example,DC=test';
 const statuses = (rs: StepResult[]) => rs.map((r) => `${r.id} ${r.status}`);
 const labUser = (upn: string) => h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === upn);
 
-const scopeRemoval = () =>
-  loadDesired(
-    labManifest(`users:
-  - name: ella-scope-removal
-    select: { upn: ${ELLA} }
-    authority: cloud
-    method: scopeRemoval
-allow:
-  disruptive: true`),
-  );
+const scopeRemoval = () => ellaScopeRemoval(true);
 
 describe('the journal never forgets "started"', () => {
   it('kill after the write landed, then Ctrl-C before the step was re-checked, then a rerun: the object is ours, not stale', async () => {
@@ -82,17 +73,8 @@ describe('the journal never forgets "started"', () => {
     const desired = scopeRemoval();
     const plan = await h.plan(desired);
     const journalPath = join(h.dir, 'plan.json.journal');
-    const controller = new AbortController();
-    // The first run moves Ella and is interrupted in its wait (no trigger: the wait sleeps, and we stop it).
-    const first = await h.apply(plan, desired, {
-      journal: h.journalAt(journalPath, plan),
-      triggerSync: undefined,
-      signal: controller.signal,
-      sleep: async () => {
-        controller.abort();
-        await new Promise(() => undefined);
-      },
-    });
+    // The first run is interrupted in its wait (the scheduled cycle is 30 lab minutes away: without a trigger the wait sleeps).
+    const first = await h.apply(plan, desired, { journal: h.journalAt(journalPath, plan), ...interruptedInFirstWait() });
     expect(statuses(first.report.results)).toEqual(['s001 done', 's002 not-run', 's003 not-run', 's004 not-run']);
     // Connect's scheduled cycle happens meanwhile.
     await h.lab.runSyncCycle();
@@ -112,9 +94,9 @@ describe('the journal never forgets "started"', () => {
 });
 
 describe('changes the sync engine makes by itself do not make an object stale', () => {
-  it('first run: a cycle after planning writes mS-DS-ConsistencyGuid into the in-scope AD user; its soft link still runs', async () => {
-    const riley = 'riley.morgan@lab.example.test';
-    const desired = loadDesired(
+  const riley = 'riley.morgan@lab.example.test';
+  const linkRiley = () =>
+    loadDesired(
       labManifest(
         `users:
   - name: link-riley
@@ -125,6 +107,9 @@ describe('changes the sync engine makes by itself do not make an object stale', 
         { tenantExtra: '  features:\n    blockSoftMatch: false' },
       ),
     );
+
+  it('first run: a cycle after planning writes mS-DS-ConsistencyGuid into the in-scope AD user; its soft link still runs', async () => {
+    const desired = linkRiley();
     const adBefore = (await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === riley);
     expect(adBefore?.consistencyGuid).toBeNull();
     const plan = await h.plan(desired);
@@ -141,18 +126,7 @@ describe('changes the sync engine makes by itself do not make an object stale', 
   });
 
   it('an AD change of another attribute is still stale, and the refusal says before -> after', async () => {
-    const riley = 'riley.morgan@lab.example.test';
-    const desired = loadDesired(
-      labManifest(
-        `users:
-  - name: link-riley
-    select: { upn: ${riley} }
-    authority: onPremises
-    link: soft
-    counterpart: { by: upn }`,
-        { tenantExtra: '  features:\n    blockSoftMatch: false' },
-      ),
-    );
+    const desired = linkRiley();
     const plan = await h.plan(desired);
     await h.lab.runSyncCycle();
     const ad = (await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === riley);

@@ -15,6 +15,7 @@ import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
 import { LAB_TENANT_ID, UNSYNCED_OU, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
+import { alive, hangingTrigger } from '../../helpers/processes.js';
 import { labHarnessPerTest } from './lab-harness.js';
 
 const h = labHarnessPerTest();
@@ -150,25 +151,6 @@ describe('commandTrigger (manifest sync.triggerCommand, argv without a shell)', 
     expect((missing as Error).message).toBe('could not start the sync trigger /nonexistent/start-sync: spawn /nonexistent/start-sync ENOENT');
   });
 
-  // A trigger that starts a child of its own (like an ssh) and hangs: the timeout, and an abort, end both.
-  const hanging = (pidFile: string) => [
-    process.execPath,
-    '-e',
-    `const { spawn } = require('node:child_process'); const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(c.pid)); console.error('connected'); setInterval(() => {}, 1000);`,
-  ];
-  // A process that ended but was not reaped (a zombie: PID 1 of a container may never reap it) counts as gone.
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return false;
-    }
-    try {
-      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    } catch {
-      return true;
-    }
-  };
   const grandchild = async (pidFile: string) => {
     for (let i = 0; i < 100 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
     return Number(readFileSync(pidFile, 'utf8'));
@@ -176,7 +158,7 @@ describe('commandTrigger (manifest sync.triggerCommand, argv without a shell)', 
 
   it('a trigger running longer than its timeout is stopped with everything it started', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'trigger-')), 'pid');
-    const err = await commandTrigger(hanging(pidFile), { cwd: process.cwd(), env: {}, timeoutMs: 1500 })().catch((e: unknown) => e);
+    const err = await commandTrigger(hangingTrigger(pidFile), { cwd: process.cwd(), env: {}, timeoutMs: 1500 })().catch((e: unknown) => e);
     expect((err as Error).message).toMatch(/ did not finish within 2 s and was stopped \(with everything it started\) \(connected\)$/);
     const pid = await grandchild(pidFile);
     await new Promise((r) => setTimeout(r, 200));
@@ -186,7 +168,7 @@ describe('commandTrigger (manifest sync.triggerCommand, argv without a shell)', 
   it('an abort (Ctrl-C) stops the trigger and its children', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'trigger-')), 'pid');
     const controller = new AbortController();
-    const run = commandTrigger(hanging(pidFile), { cwd: process.cwd(), env: {}, signal: controller.signal, timeoutMs: 60_000 })().catch((e: unknown) => e);
+    const run = commandTrigger(hangingTrigger(pidFile), { cwd: process.cwd(), env: {}, signal: controller.signal, timeoutMs: 60_000 })().catch((e: unknown) => e);
     const pid = await grandchild(pidFile);
     expect(alive(pid)).toBe(true);
     controller.abort();

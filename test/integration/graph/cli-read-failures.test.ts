@@ -10,7 +10,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMBA, startWorkflowEnv, type WorkflowEnv } from '../../e2e/workflows/harness.js';
-import { createTestUser } from '../../helpers/samba.js';
+import { syncedUsersSeed } from '../../helpers/workflow-seed.js';
 
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -41,9 +41,7 @@ describe.runIf(SAMBA !== null)('plan, snapshot and apply end after a Graph read 
     // One synced user: its switch to the cloud gives `apply plan.json` a step to do.
     w = await startWorkflowEnv({
       prefix: 'read-failures',
-      seedAd: async (admin, sub) => {
-        await createTestUser(admin, sub.Synced as string, { name: upn.split('@')[0] as string, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${upn}`] });
-      },
+      seedAd: syncedUsersSeed([upn]),
     });
     m = w.manifest('m.yaml', `users:\n  - name: all\n    select: { upn: ${upn} }\n    authority: cloud\n    method: sourceOfAuthority`);
     // A plan made with working access, for `apply plan.json`.
