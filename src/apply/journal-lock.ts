@@ -8,7 +8,8 @@
  * applies with a concurrency group (docs/apply.md).
  */
 import { hostname } from 'node:os';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 
 /** Who holds a journal's lock. */
@@ -80,6 +81,7 @@ export async function lockJournal(journal: string, opts: LockJournalOptions): Pr
   const now = opts.now ?? (() => new Date());
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = Date.now() + (opts.waitForDeadHolderMs ?? STALE_MS + 2000);
+  mkdirSync(dirname(journal), { recursive: true });
   for (;;) {
     try {
       const release = await lockfile.lock(journal, { realpath: false, stale: STALE_MS, update: STALE_MS / 4, onCompromised: opts.onCompromised });
