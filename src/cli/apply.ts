@@ -16,8 +16,8 @@ import { commandTrigger } from '../apply/trigger-command.js';
 import { loadManifestFile } from '../manifest/load.js';
 import type { AllowOptions, DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { DirectoryAccess } from '../model/directory.js';
-import type { EntraAccess } from '../model/entra.js';
+import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
+import { GraphError, type EntraAccess } from '../model/entra.js';
 import { GraphEntraAccess } from '../graph/entra-access.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
@@ -212,7 +212,8 @@ async function openAndApply(
     return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe, controller, lock: o.lock });
   } catch (e) {
     // Reading the directories failed (Graph unreachable, token refused, sign-in failed, DC down): what and what to do.
-    io.stderr(`entra-soa apply: ${describeFailure('read Entra ID and AD', e)}\n`);
+    const read = e instanceof GraphError || e instanceof DirectoryError;
+    io.stderr(`entra-soa apply: ${read ? describeFailure('read Entra ID and AD', e) : e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.error;
   } finally {
     await access.close().catch(() => undefined);
