@@ -202,6 +202,9 @@ async function openAndApply(
     const observe = (): Promise<ObservedState> => observeLive({ entra: access.entra, directory: access.directory });
     if (!plan) {
       const observed = await observe();
+      // Note for the merge with the planner's --target (issue 7 §7): PlanInput has no `targets` on this
+      // branch. When it does, `apply -f --target` passes them here, and applyPlan's recomputation passes
+      // the plan's recorded targets to buildPlan as well (src/apply/executor.ts, `again`).
       plan = buildPlan({ desired, observed, createdAt: io.now().toISOString(), source: access.source, tool: TOOL });
     }
     const allow: AllowOptions = {
