@@ -7,7 +7,7 @@
  *   npx tsc -p tsconfig.json && node dist/bench/apply.js [--rounds 1]
  */
 import { applyPlan } from '../src/apply/executor.js';
-import { memoryJournal, type JournaledState } from '../src/apply/journal.js';
+import { memoryJournal } from '../src/apply/journal.js';
 import { generatePassword } from '../src/ad/password.js';
 import { createGraphClient } from '../src/graph/client.js';
 import { StaticTokenCredential, authProviderFor } from '../src/graph/credentials.js';
@@ -86,7 +86,8 @@ try {
         entra,
         directory: lab.directory,
         observe,
-        joinOptions: { sourceAnchor: desired.activeDirectory.sourceAnchor },
+        desired,
+        tool: { name: 'entra-soa', version: 'bench' },
         allow: desired.allow,
         concurrency,
         secrets: noSecrets,
@@ -99,10 +100,8 @@ try {
       const s = seconds(t0);
       if (report.refusal) throw new Error(`refused: ${report.refusal.messages.join("; ")}`);
       const rate = (plan.steps.length / Number(s)).toFixed(0);
-      const states = new Map<string, JournaledState>();
-      for (const rec of journal.records) if (rec.type === 'step') states.set(rec.stepId, rec.state);
       const t1 = performance.now();
-      const again = await applyPlan({ ...base, journal: memoryJournal(states) });
+      const again = await applyPlan({ ...base, journal: memoryJournal(journal.records) });
       console.log(
         `  ${pacing}, concurrency ${String(concurrency).padStart(2)}: ${plan.steps.length} steps in ${s} s (${rate} steps/s; done ${report.counts.done}, failed ${report.counts.failed}); ` +
           `rerun with journal ${seconds(t1)} s (skipped ${again.counts.skipped})`,

@@ -13,6 +13,7 @@ else
   echo "== drift report: skipped (no chromium: apt-get install chromium)"
 fi
 echo "== lab sync cycle (bench/lab-sync.ts)"; node dist/bench/lab-sync.js
+echo "== apply sync waits (bench/apply-waits.ts)"; node dist/bench/apply-waits.js
 if [ -n "${ENTRA_SOA_TEST_LDAPS_URL:-}" ]; then
   echo "== AD read (bench/ad-read.ts)"; node dist/bench/ad-read.js
 else

@@ -23,7 +23,8 @@ const clip = (m: string) => m.replace(/[.\s]+$/, '');
 export function describeFailure(title: string, e: unknown): string {
   if (e instanceof StepFailure) return e.message;
   if (e instanceof GraphError) {
-    return `could not ${title}: Graph answered ${e.status} ${e.code}: ${clip(e.message)}${e.requestId ? ` (request-id ${e.requestId})` : ''}. ${graphHint(e)}`.trim();
+    const answer = e.status === 0 ? `no answer from Graph (${e.code})` : `Graph answered ${e.status} ${e.code}`;
+    return `could not ${title}: ${answer}: ${clip(e.message)}${e.requestId ? ` (request-id ${e.requestId})` : ''}. ${graphHint(e)}`.trim();
   }
   if (e instanceof DirectoryError) {
     return `could not ${title}: AD answered ${e.code}: ${clip(e.message)}. ${directoryHint(e)}`.trim();
@@ -33,6 +34,8 @@ export function describeFailure(title: string, e: unknown): string {
 }
 
 function graphHint(e: GraphError): string {
+  if (e.code === 'SignInFailed') return 'Check --auth and its credential (--client-id, --certificate-file, --client-secret-env, --federated-token-file, --tenant-id).';
+  if (e.status === 0) return 'Microsoft Graph could not be reached: check the network, proxy and --graph-endpoint, then run apply again.';
   if (e.status === 429) return 'Graph is throttling this app: run apply again in a few minutes.';
   if (e.status === 401) return 'The token was refused: check the credentials (--auth, --tenant-id, --client-id).';
   if (e.status === 403) return 'The app lacks a permission or role (e.g. User-OnPremisesSyncBehavior.ReadWrite.All, Hybrid Administrator): grant it and run apply again.';

@@ -1,72 +1,121 @@
 import { MinHeap } from './min-heap.js';
-import type { AllowOptions } from '../model/desired.js';
+import type { AllowOptions, DesiredState } from '../model/desired.js';
 import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
-import { fingerprintObjects } from '../plan/fingerprints.js';
+import { buildPlan, fingerprintObjects } from '../plan/index.js';
+import { authorizePlan, type StepVerdict } from './authorize.js';
+import { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent } from './events.js';
-import { checkPlanGate } from './gate.js';
 import { handlerFor, type StepContext } from './handlers.js';
-import type { Journal, JournaledState } from './journal.js';
+import type { Journal } from './journal.js';
+import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from './outcome.js';
 import { planDigest } from './plan-digest.js';
-import { countResults, type ApplyReport, type StepResult, type StepStatus } from './report.js';
+import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 import type { SecretSink } from './secrets.js';
 import { findStaleObjects, type JoinOptions } from './stale.js';
-import { coalescedTrigger } from './sync-wait.js';
+import { SyncWaitGroup, type Sleep } from './sync-wait.js';
 
 export interface ApplyInput {
+  /** The saved plan: a claim of what may be done, checked against `desired` and the directories now. */
   plan: Plan;
+  /** The manifest the plan was made from (its digest must equal `plan.manifest.digest`). */
+  desired: DesiredState;
   entra: EntraAccess;
   directory: DirectoryAccess;
-  /** Read both sides now (for the stale check). */
+  /** Read both sides now (for the recomputation and the stale check). */
   observe: () => Promise<ObservedState>;
-  /**
-   * How identities are joined (must match how the plan was made). Without `softMatchOnUpn`, it is the
-   * value the plan saw: the `from` of the plan's own softMatchOnUpn step, else the tenant's current flag.
-   */
-  joinOptions: { sourceAnchor: JoinOptions['sourceAnchor']; softMatchOnUpn?: boolean };
+  /** This tool (recorded in the recomputed plans). */
+  tool: { name: string; version: string };
   journal: Journal;
   /** Consent: the manifest's `allow` OR'ed with the CLI flags. */
   allow: AllowOptions;
-  /** Steps run at once (at least 1). */
+  /** Steps that change something run at once (at least 1). Waits take no slot. */
   concurrency: number;
-  /** Start a sync cycle now (operator command, or the lab's cycle); concurrent requests are coalesced. */
+  /** Start a sync cycle now (operator command, or the lab's cycle): run at most once per wait round. */
   triggerSync?: (() => Promise<void>) | undefined;
-  /** Seconds between the first Graph polls of a sync.await (doubles up to 60 s). Default 30. */
+  /** Seconds between the first Graph polls of the sync waits (doubles up to 60 s). Default 30. */
   pollIntervalS?: number;
+  /**
+   * How the Graph client signed in (from its access token). Steps Graph accepts only from a signed-in
+   * user (DELEGATED_ONLY_STEP_KINDS) are refused, before anything runs, under `application`. Default
+   * `unknown`: not checked (Graph answers 403 if it must).
+   */
+  signIn?: SignInKind;
+  /** How long AD steps wait for a DC that cannot be reached, counted from the outage's start (ms). Default 60 s. */
+  adOutageWaitMs?: number;
   secrets: SecretSink;
   generatePassword: () => string;
-  sleep: (ms: number) => Promise<void>;
+  /** Waits (poll intervals, retry backoff); ends early when `cancel` aborts (see Sleep). */
+  sleep: Sleep;
   now: () => Date;
   /** Abort = stop starting steps, end waits, let running calls finish, record everything. */
   signal?: AbortSignal;
   onEvent?: (e: ApplyEvent) => void;
 }
 
+export const DEFAULT_AD_OUTAGE_WAIT_MS = 60_000;
+
 const SUCCEEDED: ReadonlySet<StepStatus> = new Set(['done', 'skipped']);
-const JOURNALED_SUCCESS: ReadonlySet<JournaledState> = new Set(['done', 'skipped']);
-/** Journal states meaning an earlier run may have changed the object (so it is no longer stale-checked). */
-const JOURNALED_TOUCH: ReadonlySet<JournaledState> = new Set(['started', 'done', 'skipped', 'failed']);
 
 /**
- * Apply a reviewed plan: refuse it when not applyable or lacking consent; refuse the steps of objects
- * that changed since planning; run the rest in dependency order with bounded concurrency, each step
- * idempotent (postcondition first), journaling every step so that a rerun resumes.
+ * Apply a saved plan. It is a claim, not a command: the manifest is planned again against the
+ * directories as they are now, and only the saved steps that this reproduces — for objects unchanged
+ * since planning, or continued from an earlier run of the same plan — may run (authorize.ts); hazards,
+ * consent and applicability come from that recomputation. The rest runs in dependency order with
+ * bounded concurrency, each step idempotent (postcondition first), sync waits all in one poll loop,
+ * every step journaled so that a rerun resumes.
  */
 export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const { plan, journal } = input;
   const emit = input.onEvent ?? (() => undefined);
   const digest = planDigest(plan);
-  const base = { planDigest: digest, interrupted: false };
+  const refuse = (refusal: ApplyRefusal) => ({ planDigest: digest, interrupted: false, refusal, results: [], counts: countResults([]), secretsFile: null, waits: null });
 
-  const refusal = checkPlanGate(plan, input.allow);
-  if (refusal) {
-    return { ...base, refusal, results: [], counts: countResults([]), secretsFile: null };
+  if (input.desired.digest !== plan.manifest.digest) {
+    return refuse({
+      code: 'manifest-changed',
+      messages: [
+        `the manifest ${input.desired.file} (sha256 ${input.desired.digest.slice(0, 12)}…) is not the one the plan was made from ` +
+          `(${plan.manifest.file}, sha256 ${plan.manifest.digest.slice(0, 12)}…): run plan again and review the new plan`,
+      ],
+    });
   }
 
+  const observed = await input.observe();
+  const history = journal.history;
+  const joinOptions: JoinOptions = {
+    sourceAnchor: input.desired.activeDirectory.sourceAnchor,
+    softMatchOnUpn: softMatchOnUpnSeenByPlan(plan) ?? observed.tenant.features?.softMatchOnUpnEnabled ?? false,
+  };
+  let recomputed: Plan;
+  let current: Plan;
+  try {
+    const asPlanned = withPlansOwnSoftMatchView(observed, plan, (id) => history.steps.get(id)?.touched === true);
+    const again = (createdAt: string) => buildPlan({ desired: input.desired, observed: asPlanned, createdAt, tool: input.tool, source: plan.source });
+    recomputed = again(plan.createdAt);
+    const nowIso = input.now().toISOString();
+    current = nowIso === plan.createdAt ? recomputed : again(nowIso);
+  } catch (e) {
+    return refuse({ code: 'recompute-failed', messages: [`planning again from the manifest failed, so nothing can be checked: ${e instanceof Error ? e.message : String(e)}`] });
+  }
+  const auth = authorizePlan({
+    plan,
+    recomputed,
+    current,
+    history,
+    staleOf: (keys) => findStaleObjects(plan, keys, observed, fingerprintObjects, joinOptions),
+    allow: input.allow,
+  });
+  if (auth.refusal) return refuse(auth.refusal);
+  const willRun = plan.steps.filter((s) => auth.verdicts.get(s.id)?.kind === 'run');
+  const delegated = delegatedOnlyRefusal(willRun, input.signIn ?? 'unknown');
+  if (delegated) return refuse(delegated);
+
   journal.record({ type: 'plan', digest, time: input.now().toISOString(), steps: plan.steps.length });
+  journal.record({ type: 'authorized', time: input.now().toISOString(), stepIds: willRun.map((s) => s.id) });
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const results = new Map<string, StepResult>();
   const setResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
@@ -77,98 +126,73 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     return r;
   };
 
-  // Steps an earlier run finished — or whose dependents it finished — are not run again.
-  const previous = journal.previous;
-  const finishedBefore = new Set<string>();
-  const markDeps = (id: string): void => {
-    for (const d of byId.get(id)?.dependsOn ?? []) {
-      if (!finishedBefore.has(d)) {
-        finishedBefore.add(d);
-        markDeps(d);
-      }
-    }
+  const verdictOf = (s: PlannedStep): StepVerdict => auth.verdicts.get(s.id) as StepVerdict;
+  const finishedBefore = plan.steps.filter((s) => verdictOf(s).kind === 'finished');
+  emit({ type: 'start', total: plan.steps.length, toRun: plan.steps.length - finishedBefore.length, resumed: plan.steps.filter((s) => history.steps.has(s.id)).length });
+  for (const s of finishedBefore) setResult(s, 'skipped', `already done by an earlier apply of this plan: ${handlerFor(s.step).title(s.step)}`, false);
+  for (const s of plan.steps) {
+    const v = verdictOf(s);
+    if (v.kind === 'refused') setResult(s, 'refused', v.reason);
+  }
+
+  const outcome: OutcomeSettings = {
+    sleep: input.sleep,
+    now: input.now,
+    adOutageWaitMs: input.adOutageWaitMs ?? DEFAULT_AD_OUTAGE_WAIT_MS,
+    ...(input.signal ? { signal: input.signal } : {}),
   };
-  for (const s of plan.steps) {
-    const st = previous.get(s.id);
-    if (st && JOURNALED_SUCCESS.has(st)) {
-      finishedBefore.add(s.id);
-      markDeps(s.id);
-    }
-  }
-  // Objects an earlier run of this plan may have changed: those of the steps it touched, and of the steps
-  // depending on a touched user step (an AD edit legitimately changes the cloud user it prepares: it becomes
-  // a soft-match candidate). Tenant steps do not spread: a feature flag changes no identity's fingerprint
-  // (the join keeps the plan's softMatchOnUpn), and every link of the plan may depend on one.
-  const dependents = new Map<string, string[]>();
-  for (const s of plan.steps) {
-    for (const d of s.dependsOn) {
-      const list = dependents.get(d);
-      if (list) list.push(s.id);
-      else dependents.set(d, [s.id]);
-    }
-  }
-  const affected = new Set<string>();
-  const spread = (id: string): void => {
-    if (affected.has(id)) return;
-    affected.add(id);
-    if (byId.get(id)?.objectKey === 'tenant') return;
-    for (const next of dependents.get(id) ?? []) spread(next);
-  };
-  for (const s of plan.steps) if (JOURNALED_TOUCH.has(previous.get(s.id) as JournaledState)) spread(s.id);
-  const touched = new Set([...affected].map((id) => byId.get(id)?.objectKey).filter((k): k is string => k !== undefined));
-  const resumed = plan.steps.filter((s) => previous.has(s.id)).length;
-
-  emit({ type: 'start', total: plan.steps.length, toRun: plan.steps.length - finishedBefore.size, resumed });
-  for (const s of plan.steps) {
-    if (finishedBefore.has(s.id)) setResult(s, 'skipped', `already done by an earlier apply of this plan: ${handlerFor(s.step).title(s.step)}`, false);
-  }
-
-  // Stale check: only objects nobody (including an earlier run of this plan) has touched since planning.
-  const toCheck = [...new Set(plan.steps.filter((s) => !finishedBefore.has(s.id) && !touched.has(s.objectKey)).map((s) => s.objectKey))];
-  if (toCheck.length > 0) {
-    const observed = await input.observe();
-    const joinOptions: JoinOptions = {
-      sourceAnchor: input.joinOptions.sourceAnchor,
-      softMatchOnUpn: input.joinOptions.softMatchOnUpn ?? softMatchOnUpnSeenByPlan(plan) ?? observed.tenant.features?.softMatchOnUpnEnabled ?? false,
-    };
-    const stale = findStaleObjects(plan, toCheck, observed, fingerprintObjects, joinOptions);
-    for (const s of plan.steps) {
-      const why = stale.get(s.objectKey);
-      if (why !== undefined && !results.has(s.id)) {
-        setResult(s, 'refused', `${s.objectKey} changed since the plan was made (${why}): re-run plan; nothing was done to it`);
-      }
-    }
-  }
-
-  const trigger = input.triggerSync ? coalescedTrigger(input.triggerSync) : undefined;
+  const outage = new DirectoryOutage(outcome);
+  const directory = retryingReads(input.directory, outage, outcome);
   const concurrency = Math.max(1, Math.floor(input.concurrency));
   const pending = plan.steps.filter((s) => !results.has(s.id));
   const running = new Map<string, Promise<void>>();
+  let writesRunning = 0;
   let interrupted = false;
   const aborted = input.signal ? abortPromise(input.signal) : null;
+  const index = new Map(plan.steps.map((s, i) => [s.id, i]));
+  const byIndex = (a: PlannedStep, b: PlannedStep) => (index.get(a.id) ?? 0) - (index.get(b.id) ?? 0);
+  const readyWrites = new MinHeap<PlannedStep>(byIndex);
+  const readyWaits = new MinHeap<PlannedStep>(byIndex);
+  /** sync.await steps started but not yet waiting in the group (reading whether their effect is there). */
+  const preparing = new Set<string>();
+
+  const waits = new SyncWaitGroup({
+    entra: input.entra,
+    pollIntervalS: input.pollIntervalS ?? 30,
+    ...(input.triggerSync ? { trigger: input.triggerSync } : {}),
+    sleep: input.sleep,
+    now: input.now,
+    ...(input.signal ? { signal: input.signal } : {}),
+    // Writes running or ready, and waits still looking whether they must wait at all: a cycle triggered now
+    // would come too early for them.
+    busy: () => writesRunning > 0 || preparing.size > 0 || (!interrupted && readyWrites.size > 0),
+    onWait: (e) => emit({ type: 'waiting', stepIds: e.stepIds, message: e.message, nextCheckInS: e.nextCheckInS }),
+  });
 
   const contextFor = (s: PlannedStep): StepContext => ({
     entra: input.entra,
-    directory: input.directory,
+    directory,
     plan,
     planned: s,
-    sourceAnchor: input.joinOptions.sourceAnchor,
+    sourceAnchor: input.desired.activeDirectory.sourceAnchor,
     secrets: input.secrets,
     generatePassword: input.generatePassword,
-    resumed: previous.get(s.id) === 'started',
-    sync: {
-      pollIntervalS: input.pollIntervalS ?? 30,
-      ...(trigger ? { trigger } : {}),
-      sleep: input.sleep,
-      now: input.now,
-      ...(input.signal ? { signal: input.signal } : {}),
-      onWait: (message, nextCheckInS) => emit({ type: 'waiting', stepId: s.id, message, nextCheckInS }),
+    resumed: history.steps.get(s.id)?.touched === true,
+    evidence: history.steps.get(s.id)?.evidence ?? null,
+    waits: {
+      wait: (stepId, exp, timeoutS) => {
+        const p = waits.wait(stepId, exp, timeoutS);
+        preparing.delete(stepId);
+        if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+        return p;
+      },
     },
   });
 
   const execute = async (s: PlannedStep): Promise<void> => {
     const handler = handlerFor(s.step);
     const title = handler.title(s.step);
+    const verdict = verdictOf(s);
     journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString() });
     emit({ type: 'step-started', stepId: s.id, title });
     const ctx = contextFor(s);
@@ -177,7 +201,30 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
         setResult(s, 'skipped', `already done: ${title}`);
         return;
       }
-      const message = await handler.run(s.step, ctx);
+      if (verdict.kind === 'if-in-effect') {
+        setResult(s, 'refused', verdict.reason);
+        return;
+      }
+      if (s.step.kind === 'sync.await') {
+        setResult(s, 'done', await handler.run(s.step, ctx));
+        return;
+      }
+      if (handler.evidence && ctx.evidence === null) {
+        ctx.evidence = await handler.evidence(s.step, ctx);
+        journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString(), evidence: ctx.evidence });
+      }
+      const message = await runWrite(
+        {
+          run: () => handler.run(s.step, ctx),
+          isDone: () => handler.isDone(s.step, ctx),
+          checkable: handler.checkable ? handler.checkable(s.step, ctx) : true,
+          doneMessage: () => handler.outcome(s.step, ctx),
+          title,
+          directory: s.step.kind.startsWith('ad.'),
+        },
+        outcome,
+        outage,
+      );
       setResult(s, 'done', message);
     } catch (e) {
       if (e instanceof ApplyInterrupted) setResult(s, 'not-run', `interrupted: ${title} (run apply again to resume)`);
@@ -187,15 +234,25 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
   // Event-driven scheduling: each pending step counts its dependencies that have not succeeded yet;
   // a step's result releases or blocks only its own dependents. Ready steps start lowest plan index
-  // first, so the order is the plan's wherever dependencies allow.
-  const index = new Map(plan.steps.map((s, i) => [s.id, i]));
+  // first, so the order is the plan's wherever dependencies allow; waits start at once (no slot).
+  const dependents = new Map<string, string[]>();
+  for (const s of plan.steps) {
+    for (const d of s.dependsOn) {
+      const list = dependents.get(d);
+      if (list) list.push(s.id);
+      else dependents.set(d, [s.id]);
+    }
+  }
   const unmet = new Map<string, number>();
-  const ready = new MinHeap<PlannedStep>((a, b) => (index.get(a.id) ?? 0) - (index.get(b.id) ?? 0));
+  const makeReady = (s: PlannedStep): void => {
+    if (s.step.kind === 'sync.await') readyWaits.push(s);
+    else readyWrites.push(s);
+  };
   const blockOne = (s: PlannedStep, blocker: StepResult): void => {
     unmet.delete(s.id);
     const title = handlerFor(s.step).title(s.step);
     if (blocker.status === 'refused') {
-      setResult(s, 'refused', `not attempted: ${title} depends on ${blocker.id}, whose object ${blocker.objectKey} changed since the plan was made: re-run plan`);
+      setResult(s, 'refused', `not attempted: ${title} depends on ${blocker.id}, which was refused (${blocker.objectKey}): re-run plan`);
     } else {
       setResult(s, 'not-run', `not run: ${title} depends on ${blocker.id}, which ${blocker.status === 'failed' ? 'failed' : 'did not run'}`);
     }
@@ -216,27 +273,31 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
         }
         const left = (unmet.get(d.id) ?? 0) - 1;
         unmet.set(d.id, left);
-        if (left === 0) ready.push(d);
+        if (left === 0) makeReady(d);
       }
     }
   };
-  const block = (s: PlannedStep, blocker: StepResult): void => {
-    if (!unmet.has(s.id)) return;
-    blockOne(s, blocker);
-    release(s.id);
-  };
   for (const s of pending) unmet.set(s.id, s.dependsOn.filter((d) => !SUCCEEDED.has(results.get(d)?.status as StepStatus)).length);
   for (const s of pending) {
+    if (!unmet.has(s.id)) continue;
     const blocker = s.dependsOn.map((d) => results.get(d)).find((r): r is StepResult => r !== undefined && !SUCCEEDED.has(r.status));
-    if (blocker) block(s, blocker);
-    else if (unmet.get(s.id) === 0) ready.push(s);
+    if (blocker) {
+      blockOne(s, blocker);
+      release(s.id);
+    } else if (unmet.get(s.id) === 0) makeReady(s);
   }
 
   const start = (s: PlannedStep): void => {
     unmet.delete(s.id);
+    const write = s.step.kind !== 'sync.await';
+    if (write) writesRunning++;
+    else preparing.add(s.id);
     const p = execute(s).finally(() => {
       running.delete(s.id);
+      if (write) writesRunning--;
+      preparing.delete(s.id);
       release(s.id);
+      if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
     });
     running.set(s.id, p);
   };
@@ -245,7 +306,10 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
       interrupted = true;
       emit({ type: 'interrupted', running: running.size });
     }
-    while (!interrupted && running.size < concurrency && ready.size > 0) start(ready.pop() as PlannedStep);
+    if (!interrupted) {
+      while (readyWaits.size > 0) start(readyWaits.pop() as PlannedStep);
+      while (writesRunning < concurrency && readyWrites.size > 0) start(readyWrites.pop() as PlannedStep);
+    }
     if (running.size === 0) break;
     await Promise.race([...running.values(), ...(aborted && !interrupted ? [aborted] : [])]);
   }
@@ -260,12 +324,43 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const ordered = plan.steps.map((s) => results.get(s.id) as StepResult);
   const counts = countResults(ordered);
   journal.record({ type: 'end', time: input.now().toISOString(), interrupted, counts });
-  return { ...base, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path };
+  return { planDigest: digest, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path, waits: waits.stats };
+}
+
+/**
+ * The directory as steps use it during a DC outage: reads retried until the DC is back (within the
+ * outage's bounds), writes left to runWrite (which reads the postcondition first), every call one at a
+ * time while the DC is away.
+ */
+function retryingReads(d: DirectoryAccess, outage: DirectoryOutage, o: OutcomeSettings): DirectoryAccess {
+  const read = <T>(call: () => Promise<T>) => withDirectory(outage, o, call);
+  return {
+    baseDn: d.baseDn,
+    listUsers: () => read(() => d.listUsers()),
+    listOrganizationalUnits: () => read(() => d.listOrganizationalUnits()),
+    getUserByDn: (dn) => read(() => d.getUserByDn(dn)),
+    getUserByObjectGuid: (g) => read(() => d.getUserByObjectGuid(g)),
+    modifyUser: (dn, changes) => outage.run(() => d.modifyUser(dn, changes)),
+    setConsistencyGuid: (dn, guid) => outage.run(() => d.setConsistencyGuid(dn, guid)),
+    moveUser: (dn, toOu) => outage.run(() => d.moveUser(dn, toOu)),
+    createUser: (ou, user, password) => outage.run(() => d.createUser(ou, user, password)),
+    close: () => d.close(),
+  };
 }
 
 function softMatchOnUpnSeenByPlan(plan: Plan): boolean | undefined {
   for (const s of plan.steps) if (s.step.kind === 'entra.setSyncFeature' && s.step.feature === 'softMatchOnUpn') return s.step.from;
   return undefined;
+}
+
+/**
+ * When an earlier run of this plan changed softMatchOnUpn (its own step), identities join as the plan
+ * saw them: planning again then keeps the plan's object keys. Only for the plan's own, journaled step.
+ */
+function withPlansOwnSoftMatchView(observed: ObservedState, plan: Plan, touched: (stepId: string) => boolean): ObservedState {
+  const own = plan.steps.find((s) => s.step.kind === 'entra.setSyncFeature' && s.step.feature === 'softMatchOnUpn' && touched(s.id));
+  if (!own || own.step.kind !== 'entra.setSyncFeature' || observed.tenant.features === null) return observed;
+  return { ...observed, tenant: { ...observed.tenant, features: { ...observed.tenant.features, softMatchOnUpnEnabled: own.step.from } } };
 }
 
 function abortPromise(signal: AbortSignal): Promise<void> {

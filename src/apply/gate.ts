@@ -1,4 +1,5 @@
 import type { AllowOptions } from '../model/desired.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import type { Hazard, Plan } from '../model/plan.js';
 import type { ApplyRefusal } from './report.js';
 
@@ -17,32 +18,49 @@ function objects(h: Hazard): string {
   return h.objectKeys.length > 5 ? `${shown} and ${h.objectKeys.length - 5} more` : shown;
 }
 
+/** What decides whether steps may run: blocking hazards, error diagnostics, and hazards that need consent. */
+export interface GateInput {
+  blocking: readonly Hazard[];
+  errors: readonly Diagnostic[];
+  /** Hazards with a `consent` that concern what would run. */
+  needConsent: readonly Hazard[];
+}
+
 /**
- * Whether a plan may run at all: it must be applyable (no blocking hazard, no error diagnostic), and
- * every hazard that needs consent must have it (manifest `allow.*` or the CLI flag). Returns null when
- * it may run.
+ * Whether steps may run at all: no blocking hazard, no error diagnostic, and every hazard that needs
+ * consent has it (manifest `allow.*` or the CLI flag). Returns null when they may run.
  */
-export function checkPlanGate(plan: Plan, allow: AllowOptions): ApplyRefusal | null {
-  if (!plan.applyable) {
+export function checkGate(g: GateInput, allow: AllowOptions): ApplyRefusal | null {
+  if (g.blocking.length > 0 || g.errors.length > 0) {
     const messages = [
-      ...plan.hazards
-        .filter((h) => h.blocking)
-        .map((h) => `blocking hazard ${h.code} on ${objects(h)}: ${h.message}`),
-      ...plan.diagnostics.filter((d) => d.severity === 'error').map((d) => `error ${d.code}${d.objectKey ? ` on ${d.objectKey}` : ''}: ${d.message}`),
+      ...g.blocking.map((h) => `blocking hazard ${h.code} on ${objects(h)}: ${h.message}`),
+      ...g.errors.map((d) => `error ${d.code}${d.objectKey ? ` on ${d.objectKey}` : ''}: ${d.message}`),
+      'Fix these (in the manifest or the directories), then run plan again.',
     ];
-    if (messages.length === 0) messages.push('the plan is marked not applyable');
-    messages.push('Fix these (in the manifest or the directories), then run plan again.');
     return { code: 'not-applyable', messages };
   }
-  const missing = plan.hazards.filter((h) => h.consent !== undefined && !allow[h.consent]);
+  const missing = g.needConsent.filter((h) => h.consent !== undefined && !allow[h.consent]);
   if (missing.length > 0) {
     return {
       code: 'consent-required',
       messages: missing.map((h) => {
         const c = h.consent as NonNullable<Hazard['consent']>;
-        return `hazard ${h.code} on ${objects(h)} needs consent: ${h.message.replace(/[.;:,]?\s*$/, ".")} To accept it, pass ${FLAG[c]} or set allow.${c}: true in the manifest.`;
+        return `hazard ${h.code} on ${objects(h)} needs consent: ${h.message.replace(/[.;:,]?\s*$/, '.')} To accept it, pass ${FLAG[c]} or set allow.${c}: true in the manifest.`;
       }),
     };
   }
   return null;
+}
+
+/**
+ * The gate over a whole plan as it stands (every hazard counts). Apply itself does not use the hazards
+ * a plan file carries: it gates on the plan it recomputes (authorize.ts).
+ */
+export function checkPlanGate(plan: Plan, allow: AllowOptions): ApplyRefusal | null {
+  const refusal = checkGate(
+    { blocking: plan.hazards.filter((h) => h.blocking), errors: plan.diagnostics.filter((d) => d.severity === 'error'), needConsent: plan.hazards },
+    allow,
+  );
+  if (refusal || plan.applyable) return refusal;
+  return { code: 'not-applyable', messages: ['the plan is marked not applyable', 'Fix these (in the manifest or the directories), then run plan again.'] };
 }

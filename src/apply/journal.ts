@@ -1,14 +1,50 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** What the journal says about one step after reading it back. */
 export type JournaledState = 'started' | 'done' | 'skipped' | 'failed' | 'refused' | 'not-run';
 
+/**
+ * What a step read just before its write, so that a later run can tell whether that write took
+ * effect when its answer was lost. Never a secret.
+ */
+export interface StepEvidence {
+  /** The user's `lastPasswordChangeDateTime` before the password reset (Graph's clock, not ours). */
+  lastPasswordChangeDateTime: string | null;
+}
+
 /** One line of the journal (JSONL). Never holds a secret: passwords go only to the secrets file. */
 export type JournalRecord =
   | { type: 'plan'; digest: string; time: string; steps: number }
-  | { type: 'step'; stepId: string; state: JournaledState; time: string; message?: string }
+  /**
+   * The steps this run found reproduced by the recomputed plan (or authorized by an earlier run),
+   * written before any of them starts. A later run lets the objects these steps touched continue with
+   * them: their state has moved on because of our own steps, so it can no longer be compared with
+   * the plan's fingerprints.
+   */
+  | { type: 'authorized'; time: string; stepIds: string[] }
+  | { type: 'step'; stepId: string; state: JournaledState; time: string; message?: string; evidence?: StepEvidence }
   | { type: 'end'; time: string; interrupted: boolean; counts: Record<string, number> };
+
+/** One step as the journal remembers it, folded over every run. */
+export interface StepHistory {
+  /** The last state recorded. */
+  last: JournaledState;
+  /**
+   * An earlier run started this step at least once (or finished it): our write may have reached the
+   * object, whatever was recorded after (an interruption records `not-run` last). Never forgotten.
+   */
+  touched: boolean;
+  /** The evidence recorded by the first attempt that recorded any: the state before our first write. */
+  evidence: StepEvidence | null;
+}
+
+/** What earlier runs of this plan left in the journal. */
+export interface JournalHistory {
+  steps: ReadonlyMap<string, StepHistory>;
+  /** Steps an earlier run authorized (`authorized` records). */
+  authorized: ReadonlySet<string>;
+}
 
 /**
  * Where apply writes down what it did, so that an interrupted apply resumes without doing anything
@@ -17,7 +53,9 @@ export type JournalRecord =
  */
 export interface Journal {
   readonly path: string | null;
-  /** The last state recorded for each step by earlier runs of this plan. */
+  /** What earlier runs of this plan recorded (folded: see StepHistory). */
+  readonly history: JournalHistory;
+  /** The last state recorded for each step by earlier runs (`history.steps` folded to its last state). */
   readonly previous: ReadonlyMap<string, JournaledState>;
   record(r: JournalRecord): void;
   close(): void;
@@ -37,36 +75,94 @@ export class JournalMismatchError extends Error {
   }
 }
 
-/** Read a journal file (tolerating a torn last line from a crash). Returns null when it does not exist. */
-export function readJournal(path: string): { digest: string | null; states: Map<string, JournaledState> } | null {
-  if (!existsSync(path)) return null;
-  const text = readFileSync(path, 'utf8');
-  const states = new Map<string, JournaledState>();
+/** A journal file others may write: a forged record could authorize steps, so apply refuses it. */
+export class JournalPermissionError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `the journal ${path} can be written by other users (mode ${modeOf(path)}): apply trusts what its journal says was done and authorized, ` +
+        `so it must be writable by its owner only: chmod 600 ${path} (and check nobody else changed it)`,
+    );
+    this.name = 'JournalPermissionError';
+  }
+}
+
+function modeOf(path: string): string {
+  try {
+    return (statSync(path).mode & 0o777).toString(8).padStart(3, '0');
+  } catch {
+    return '?';
+  }
+}
+
+const TOUCHING: ReadonlySet<JournaledState> = new Set(['started', 'done', 'skipped', 'failed']);
+
+/** Folds journal records, oldest first, into what each step's history says. */
+export function foldJournal(records: Iterable<JournalRecord>): JournalHistory & { digest: string | null } {
+  const steps = new Map<string, StepHistory>();
+  const authorized = new Set<string>();
   let digest: string | null = null;
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let rec: JournalRecord;
-    try {
-      rec = JSON.parse(line) as JournalRecord;
-    } catch {
-      // A crash while writing leaves at most one partial line, the last one; what it said did not complete.
-      continue;
-    }
-    if (rec.type === 'plan') {
-      if (digest === null) digest = rec.digest;
-      else if (digest !== rec.digest) digest = rec.digest; // should not happen: we refuse mixed journals
-    } else if (rec.type === 'step') {
-      states.set(rec.stepId, rec.state);
+  for (const rec of records) {
+    switch (rec.type) {
+      case 'plan':
+        digest ??= rec.digest;
+        break;
+      case 'authorized':
+        for (const id of rec.stepIds) authorized.add(id);
+        break;
+      case 'step': {
+        const h = steps.get(rec.stepId);
+        steps.set(rec.stepId, {
+          last: rec.state,
+          touched: (h?.touched ?? false) || TOUCHING.has(rec.state),
+          evidence: h?.evidence ?? rec.evidence ?? null,
+        });
+        break;
+      }
+      case 'end':
+        break;
+      default:
+        // Records of newer versions say nothing this version knows about.
+        break;
     }
   }
-  return { digest, states };
+  return { steps, authorized, digest };
+}
+
+function lastStates(steps: ReadonlyMap<string, StepHistory>): Map<string, JournaledState> {
+  return new Map([...steps].map(([id, h]) => [id, h.last]));
+}
+
+function parseLines(text: string): JournalRecord[] {
+  const out: JournalRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const rec = JSON.parse(line) as unknown;
+      if (rec !== null && typeof rec === 'object' && typeof (rec as { type?: unknown }).type === 'string') out.push(rec as JournalRecord);
+    } catch {
+      // A crash while writing leaves at most one partial line, the last one; what it said did not complete.
+    }
+  }
+  return out;
 }
 
 /**
- * Open (or create) the journal for the plan with `digest`. Throws `JournalMismatchError` when the file
- * belongs to another plan.
+ * Read a journal file (tolerating a torn last line from a crash). Returns null when it does not exist.
+ * `states` is each step's last state; `history` the folded view apply decides with.
+ */
+export function readJournal(path: string): { digest: string | null; states: Map<string, JournaledState>; history: JournalHistory } | null {
+  if (!existsSync(path)) return null;
+  const folded = foldJournal(parseLines(readFileSync(path, 'utf8')));
+  return { digest: folded.digest, states: lastStates(folded.steps), history: { steps: folded.steps, authorized: folded.authorized } };
+}
+
+/**
+ * Open (or create, mode 0600) the journal for the plan with `digest`. Throws `JournalMismatchError`
+ * when the file belongs to another plan, `JournalPermissionError` when group or others may write it.
+ * Hold the journal's lock (`lockJournal`) first when another apply could use the same file.
  */
 export function openJournal(path: string, digest: string): Journal {
+  if (existsSync(path) && (statSync(path).mode & 0o022) !== 0) throw new JournalPermissionError(path);
   const existing = readJournal(path);
   if (existing && existing.digest !== null && existing.digest !== digest) {
     throw new JournalMismatchError(path, digest, existing.digest);
@@ -74,10 +170,11 @@ export function openJournal(path: string, digest: string): Journal {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'a', 0o600);
   let open = true;
-  const previous = existing?.states ?? new Map<string, JournaledState>();
+  const history: JournalHistory = existing?.history ?? { steps: new Map(), authorized: new Set() };
   return {
     path,
-    previous,
+    history,
+    previous: lastStates(history.steps),
     record(r) {
       if (!open) return;
       writeSync(fd, `${JSON.stringify(r)}\n`);
@@ -91,12 +188,21 @@ export function openJournal(path: string, digest: string): Journal {
   };
 }
 
-/** A journal that remembers nothing (for tests and dry library use). */
-export function memoryJournal(previous: ReadonlyMap<string, JournaledState> = new Map()): Journal & { records: JournalRecord[] } {
+/**
+ * A journal in memory (tests, library use). `earlier` is what earlier runs recorded: their records, or
+ * (shorthand) each step's last state, every one of them counted as touched except refused and not-run.
+ */
+export function memoryJournal(earlier: readonly JournalRecord[] | ReadonlyMap<string, JournaledState> = []): Journal & { records: JournalRecord[] } {
+  const recs: JournalRecord[] = Array.isArray(earlier)
+    ? [...(earlier as readonly JournalRecord[])]
+    : [...(earlier as ReadonlyMap<string, JournaledState>)].map(([stepId, state]) => ({ type: 'step' as const, stepId, state, time: '' }));
+  const folded = foldJournal(recs);
+  const history: JournalHistory = { steps: folded.steps, authorized: folded.authorized };
   const records: JournalRecord[] = [];
   return {
     path: null,
-    previous,
+    history,
+    previous: lastStates(history.steps),
     records,
     record(r) {
       records.push(r);

@@ -1,10 +1,12 @@
 import type { PlannedStep, StepKind } from '../model/index.js';
+import type { SyncWaitStats } from './sync-wait.js';
 
 /**
  * What became of one step:
  * - `done`: this run changed something;
  * - `skipped`: nothing to do — the postcondition already held, or an earlier run recorded it done;
- * - `refused`: not attempted because its object changed since the plan was made (stale);
+ * - `refused`: not attempted: its object changed since the plan was made (stale), planning again does not
+ *   reproduce it (see authorize.ts), or it depends on such a step;
  * - `failed`: attempted and failed (`message` says why and what to do);
  * - `not-run`: a step it depends on did not succeed, or apply was interrupted.
  */
@@ -23,7 +25,7 @@ export interface StepResult {
 
 /** Why a whole plan was refused before any step ran. */
 export interface ApplyRefusal {
-  code: 'not-applyable' | 'consent-required' | 'journal-mismatch';
+  code: 'not-applyable' | 'consent-required' | 'journal-mismatch' | 'manifest-changed' | 'recompute-failed' | 'delegated-sign-in-required';
   /** One message per reason; each names the objects and the fix. */
   messages: string[];
 }
@@ -40,6 +42,8 @@ export interface ApplyReport {
   interrupted: boolean;
   /** The file holding generated passwords, when any was generated. */
   secretsFile: string | null;
+  /** What the sync waits did (one poll loop for all of them); null when nothing ran. */
+  waits: SyncWaitStats | null;
 }
 
 export function countResults(results: readonly StepResult[]): Record<StepStatus, number> {
@@ -65,6 +69,10 @@ export function summaryLines(report: ApplyReport, how: { resumeCommand?: string 
     `Apply ${report.interrupted ? 'interrupted' : 'complete'}: ${c.done} done, ${c.skipped} already done, ` +
       `${c.failed} failed, ${c.refused} refused (stale), ${c['not-run']} not run.`,
   ];
+  if (report.waits && report.waits.rounds > 0) {
+    const w = report.waits;
+    lines.push(`Sync waits: ${w.rounds} look(s) at Graph for up to ${w.maxWaiting} waiting step(s) at once, ${w.triggers} sync cycle(s) triggered.`);
+  }
   if (report.secretsFile) lines.push(`Generated passwords are in ${report.secretsFile} (mode 0600): hand them over and delete the file.`);
   if (report.interrupted && how.resumeCommand) lines.push(`To resume, run: ${how.resumeCommand}`);
   else if (c.failed > 0 || c['not-run'] > 0) {

@@ -1,11 +1,9 @@
-import type { ObservedState, SourceAnchorAttribute } from '../model/observed.js';
-import type { Plan, PlannedStep } from '../model/plan.js';
+import { anchorOf } from '../observe/join.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
-import type { EntraUser } from '../model/observed.js';
+import type { EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
+import type { Plan, PlannedStep } from '../model/plan.js';
 import type { AttrChange } from '../model/step.js';
-import { adValues, anchorOf, sameValues } from './handlers.js';
-
-const lower = (v: string) => v.toLowerCase();
+import { adValues, sameValues } from './handlers.js';
 
 export interface JoinOptions {
   sourceAnchor: SourceAnchorAttribute;
@@ -15,12 +13,60 @@ export interface JoinOptions {
 /** The planner's fingerprint function (src/plan): object key → digest of what is read for it now. */
 export type FingerprintObjects = (observed: ObservedState, keys: readonly string[], options: JoinOptions) => Record<string, string>;
 
-/** Object key → why it is stale ("AD: proxyAddresses differ"). */
+/** Object key → why it is stale: the attributes that changed, `before → after` where apply can tell. */
 export type StaleObjects = Map<string, string>;
 
 /**
- * Compare what the plan read with what is there now, for the given object keys. Keys the plan holds
- * no fingerprint for cannot be checked and are not reported.
+ * Changes Entra Connect makes on its own, every cycle, to objects nobody changed (issue 7 §4). A plan
+ * made before a cycle must not find its objects stale after it; our own sync waits trigger cycles, so
+ * without this an interrupted apply refused its own objects on the rerun. Each entry takes the
+ * change back out of the current state; the object is unchanged when the state with any combination
+ * of them undone has the plan's fingerprint. (`onPremisesLastSyncDateTime` is left out of fingerprints
+ * by the planner already.)
+ *
+ * - Connect writes objectGUID into an empty `mS-DS-ConsistencyGuid` of an in-scope user on export
+ *   when that attribute is the source anchor ("Using ms-DS-ConsistencyGuid as sourceAnchor",
+ *   https://learn.microsoft.com/entra/identity/hybrid/connect/plan-connect-design-concepts). The
+ *   anchor does not change by it (`anchorOf` gives objectGUID for an empty one).
+ * - Connect sets a synced user's `onPremisesObjectIdentifier` to its AD object's objectGUID
+ *   (https://learn.microsoft.com/graph/api/resources/user, onPremisesObjectIdentifier) (unconfirmed when
+ *   exactly it first appears on users synced before the property existed: tolerated either way).
+ */
+const EXPECTED_SYNC_CHANGES: readonly ((s: ObservedState, anchor: SourceAnchorAttribute) => ObservedState)[] = [
+  (s) => ({
+    ...s,
+    ad: { ...s.ad, users: s.ad.users.map((u) => (u.consistencyGuid !== null && u.consistencyGuid.toLowerCase() === u.objectGuid.toLowerCase() ? { ...u, consistencyGuid: null } : u)) },
+  }),
+  (s, anchor) => {
+    const objectGuidByAnchor = new Map(s.ad.users.map((u) => [anchorOf(u, anchor), u.objectGuid.toLowerCase()]));
+    return {
+      ...s,
+      entra: {
+        ...s.entra,
+        users: s.entra.users.map((e) =>
+          e.onPremisesSyncEnabled === true &&
+          e.onPremisesObjectIdentifier !== null &&
+          e.onPremisesImmutableId !== null &&
+          objectGuidByAnchor.get(e.onPremisesImmutableId) === e.onPremisesObjectIdentifier.toLowerCase()
+            ? { ...e, onPremisesObjectIdentifier: null }
+            : e,
+        ),
+      },
+    };
+  },
+];
+
+/** Every combination of the expected changes undone (the state as read first). */
+function variants(observed: ObservedState, anchor: SourceAnchorAttribute): ObservedState[] {
+  let out = [observed];
+  for (const undo of EXPECTED_SYNC_CHANGES) out = [...out, ...out.map((s) => undo(s, anchor))];
+  return out.slice(1);
+}
+
+/**
+ * Compare what the plan read with what is there now, for the given object keys (each must have a
+ * fingerprint in the plan: the caller refuses the others). Changes the sync engine makes by itself
+ * (EXPECTED_SYNC_CHANGES) do not count.
  */
 export function findStaleObjects(
   plan: Plan,
@@ -30,13 +76,19 @@ export function findStaleObjects(
   options: JoinOptions,
 ): StaleObjects {
   const checkable = keys.filter((k) => plan.fingerprints[k] !== undefined);
-  const now = fingerprintObjects(observed, checkable, options);
-  const stale: StaleObjects = new Map();
-  for (const key of checkable) {
-    if (now[key] === plan.fingerprints[key]) continue;
-    stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed, options.sourceAnchor));
+  let differing = changedKeys(plan, checkable, fingerprintObjects(observed, checkable, options));
+  for (const v of variants(observed, options.sourceAnchor)) {
+    if (differing.length === 0) break;
+    const again = new Set(changedKeys(plan, differing, fingerprintObjects(v, differing, options)));
+    differing = differing.filter((k) => again.has(k));
   }
+  const stale: StaleObjects = new Map();
+  for (const key of differing) stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed, options.sourceAnchor));
   return stale;
+}
+
+function changedKeys(plan: Plan, keys: readonly string[], now: Record<string, string>): string[] {
+  return keys.filter((k) => now[k] !== plan.fingerprints[k]);
 }
 
 /** AD attributes Entra Connect copies to the cloud user, with the Entra property they land in. */
@@ -49,24 +101,40 @@ const SYNCED_ATTRIBUTES: readonly { ad: AttrChange['attribute']; entra: (u: Entr
   { ad: 'userPrincipalName', entra: (u) => [u.userPrincipalName] },
 ];
 
+const lower = (v: string) => v.toLowerCase();
+const show = (v: unknown): string => (Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : JSON.stringify(v ?? null));
+const change = (side: string, attribute: string, before: unknown, after: unknown): string => `${side} ${attribute}: ${show(before)} -> ${show(after)}`;
+
+function userIdOf(step: PlannedStep['step']): string | null {
+  if ('userId' in step) return step.userId;
+  if (step.kind === 'sync.await' && step.until.kind !== 'tenantSyncDisabled') return step.until.userId;
+  return null;
+}
+
 /**
- * Best effort: say what changed. From the old values the steps carry; and, for a user still synced,
- * the AD attributes that no longer equal the cloud copy (changed in AD since the last cycle).
+ * Say what changed, `before -> after`. The plan keeps only a digest of what it read, so the `before`
+ * values come from where the plan still has them: the old values its steps carry (`from`, the values
+ * a clear step lists, the DN a move starts from, the switch's opposite), and, for a user still synced,
+ * the cloud copy of each AD attribute (the value of the last cycle) against AD now.
  */
-function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute): string {
-  const ad: string[] = [];
-  const entra: string[] = [];
-  const tenant: string[] = [];
+export function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute): string {
+  const parts: string[] = [];
+  const entraById = new Map(observed.entra.users.map((u) => [u.id, u]));
+  const adByDn = new Map(observed.ad.users.map((u) => [u.dn.toLowerCase(), u]));
+  const seenUsers = new Set<string>();
   for (const { step } of steps) {
-    const userId = 'userId' in step ? step.userId : step.kind === 'sync.await' && step.until.kind !== 'tenantSyncDisabled' ? step.until.userId : null;
-    const e = userId ? observed.entra.users.find((x) => x.id === userId) : undefined;
-    if (e && e.onPremisesSyncEnabled === true && e.onPremisesImmutableId) {
+    const userId = userIdOf(step);
+    const e = userId ? entraById.get(userId) : undefined;
+    if (e && !seenUsers.has(e.id) && e.onPremisesSyncEnabled === true && e.onPremisesImmutableId) {
+      seenUsers.add(e.id);
       const a = observed.ad.users.find((x) => anchorOf(x, sourceAnchor) === e.onPremisesImmutableId);
       if (a) {
         for (const attr of SYNCED_ATTRIBUTES) {
           const adv = adValues(a, attr.ad);
           // An empty AD value may be filled in by the sync engine (e.g. displayName from the CN): not a sign of change.
-          if (adv.length > 0 && !sameValues(adv.map(lower), attr.entra(e).map(lower))) ad.push(`${attr.ad} differ`);
+          if (adv.length > 0 && !sameValues(adv.map(lower), attr.entra(e).map(lower))) {
+            parts.push(`${change('AD', attr.ad, shown(attr.ad, attr.entra(e)), shown(attr.ad, adv))} (changed in AD, not synced yet)`);
+          }
         }
       }
     }
@@ -75,33 +143,59 @@ function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sou
     switch (step.kind) {
       case 'ad.modify':
       case 'ad.move': {
-        const u = observed.ad.users.find((x) => x.dn.toLowerCase() === step.dn.toLowerCase());
-        if (!u) ad.push('the user is no longer at its DN');
-        else if (step.kind === 'ad.modify') {
-          for (const c of step.changes) if (!sameValues(adValues(u, c.attribute), c.from)) ad.push(`${c.attribute} differ`);
+        const u = adByDn.get(step.dn.toLowerCase());
+        if (!u) {
+          const moved = step.upn ? observed.ad.users.find((x) => x.userPrincipalName?.toLowerCase() === step.upn?.toLowerCase()) : undefined;
+          parts.push(moved ? change('AD', 'dn', step.dn, moved.dn) : `AD: ${step.dn} no longer exists`);
+        } else if (step.kind === 'ad.modify') {
+          for (const c of step.changes) if (!sameValues(adValues(u, c.attribute), c.from)) parts.push(change('AD', c.attribute, shown(c.attribute, c.from), shown(c.attribute, adValues(u, c.attribute))));
         }
         break;
       }
       case 'entra.setImmutableId': {
-        const u = observed.entra.users.find((x) => x.id === step.userId);
-        if (!u) entra.push('the user no longer exists');
-        else if (u.onPremisesImmutableId !== step.from) entra.push('onPremisesImmutableId differs');
+        const u = entraById.get(step.userId);
+        if (!u) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
+        else if (u.onPremisesImmutableId !== step.from) parts.push(change('Entra', 'onPremisesImmutableId', step.from, u.onPremisesImmutableId));
         break;
       }
-      case 'entra.setCloudManaged':
-      case 'entra.clearOnPremisesAttributes':
+      case 'entra.setCloudManaged': {
+        const u = entraById.get(step.userId);
+        if (!u) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
+        else if (u.isCloudManaged === step.to) parts.push(change('Entra', 'isCloudManaged', !step.to, u.isCloudManaged));
+        break;
+      }
+      case 'entra.clearOnPremisesAttributes': {
+        const u = entraById.get(step.userId) as unknown as Record<string, unknown> | undefined;
+        if (!u) {
+          parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
+          break;
+        }
+        for (const [attribute, before] of Object.entries(step.attributes)) {
+          if (attribute === 'onPremisesLastSyncDateTime') continue; // stamped by every cycle
+          const after = u[attribute] ?? null;
+          if (after !== (before ?? null)) parts.push(change('Entra', attribute, before, after));
+        }
+        break;
+      }
       case 'entra.resetPassword':
-        if (!observed.entra.users.some((x) => x.id === step.userId)) entra.push('the user no longer exists');
+        if (!entraById.has(step.userId)) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
         break;
       case 'entra.restoreDeleted':
-        if (!observed.entra.deletedUsers.some((x) => x.id === step.deletedId)) entra.push('the user is no longer in deleted users');
+        // Not deleted and not active either (a restore planned after a wait finds the user still active).
+        if (!observed.entra.deletedUsers.some((x) => x.id === step.deletedId) && !entraById.has(step.deletedId)) {
+          parts.push(`Entra: ${step.upn} (${step.deletedId}) is neither in deleted users nor active`);
+        }
         break;
-      case 'entra.setSyncFeature':
-        if (observed.tenant.features?.[FEATURE_GRAPH_NAME[step.feature]] !== step.from) tenant.push(`${step.feature} differs`);
+      case 'entra.setSyncFeature': {
+        const now = observed.tenant.features?.[FEATURE_GRAPH_NAME[step.feature]] ?? null;
+        if (now !== step.from) parts.push(change('tenant', step.feature, step.from, now));
         break;
-      case 'entra.setDeletionThreshold':
-        if (observed.tenant.accidentalDeletionPrevention?.alertThreshold !== step.from) tenant.push('the deletion threshold differs');
+      }
+      case 'entra.setDeletionThreshold': {
+        const now = observed.tenant.accidentalDeletionPrevention?.alertThreshold ?? null;
+        if (now !== step.from) parts.push(change('tenant', 'accidental-deletion threshold', step.from, now));
         break;
+      }
       case 'entra.setGroupCloudManaged':
       case 'entra.setTenantSync':
       case 'ad.createUser':
@@ -109,10 +203,14 @@ function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sou
         break;
     }
   }
-  const parts = [
-    ...(ad.length ? [`AD: ${[...new Set(ad)].join(', ')}`] : []),
-    ...(entra.length ? [`Entra: ${[...new Set(entra)].join(', ')}`] : []),
-    ...(tenant.length ? [`tenant: ${[...new Set(tenant)].join(', ')}`] : []),
-  ];
-  return parts.length > 0 ? parts.join('; ') : 'what was read for it differs';
+  const unique = [...new Set(parts)];
+  return unique.length > 0
+    ? unique.join('; ')
+    : 'an attribute the plan keeps only as a digest differs (run plan again to see the object as it is now)';
+}
+
+/** An AD attribute's values for display: the list of a multi-valued one, else its single value (or null). */
+function shown(attribute: AttrChange['attribute'], values: readonly string[]): string | string[] | null {
+  if (attribute === 'proxyAddresses') return [...values];
+  return values[0] ?? null;
 }

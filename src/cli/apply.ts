@@ -2,26 +2,30 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
-import { applyPlan } from '../apply/executor.js';
+import type { SignInKind } from '../apply/delegated.js';
+import { applyPlan, DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
+import { describeFailure } from '../apply/errors.js';
 import type { ApplyEvent } from '../apply/events.js';
-import { checkPlanGate } from '../apply/gate.js';
-import { openJournal, JournalMismatchError, type Journal } from '../apply/journal.js';
+import { openJournal, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
+import { JournalLockedError, lockJournal, type JournalLock } from '../apply/journal-lock.js';
 import { planDigest } from '../apply/plan-digest.js';
 import { ProgressMeter } from '../apply/progress.js';
-import { formatStepResult, summaryLines, type ApplyReport } from '../apply/report.js';
+import { formatStepResult, summaryLines } from '../apply/report.js';
 import { fileSecretSink } from '../apply/secrets.js';
 import { commandTrigger } from '../apply/trigger-command.js';
 import { readInputFile } from '../manifest/input-file.js';
 import { loadManifestFile } from '../manifest/load.js';
 import type { AllowOptions, DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { DirectoryAccess } from '../model/directory.js';
-import type { EntraAccess } from '../model/entra.js';
+import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
+import { GraphError, type EntraAccess } from '../model/entra.js';
+import { GraphEntraAccess } from '../graph/entra-access.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { observeLive } from '../observe/live.js';
 import { buildPlan } from '../plan/index.js';
 import { decodePlan, renderPlan } from '../render/index.js';
+import { planSummaryLines } from './apply-summary.js';
 import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
 import { EXIT, useColor, type CliIo } from './io.js';
 import { wholeNumber } from './options.js';
@@ -37,6 +41,10 @@ export interface ApplyArgs extends AccessArgs {
   allowIrreversible: boolean;
   allowExceedDeletionThreshold: boolean;
   concurrency: number;
+  /** Seconds; default 600. */
+  syncTriggerTimeout?: number;
+  /** Seconds; default DEFAULT_AD_OUTAGE_WAIT_MS / 1000. */
+  adOutageWait?: number;
   lab: boolean;
   color?: boolean;
 }
@@ -65,7 +73,9 @@ export function applyCommand(io: CliIo, done: (exitCode: number) => void): Comma
         .option('allow-disruptive', { type: 'boolean', default: false, describe: 'Consent to steps that interrupt users (scope removal, password reset)' })
         .option('allow-irreversible', { type: 'boolean', default: false, describe: 'Consent to irreversible steps (tenant-wide sync disable)' })
         .option('allow-exceed-deletion-threshold', { type: 'boolean', default: false, describe: 'Consent to more deletions than the accidental-deletion threshold' })
-        .option('concurrency', { default: 4, requiresArg: true, coerce: wholeNumber('--concurrency', 1), describe: 'Steps run at once (a whole number, at least 1)' })
+        .option('concurrency', { default: 4, requiresArg: true, coerce: wholeNumber('--concurrency', 1), describe: 'Steps that change something run at once (a whole number, at least 1; sync waits take no slot)' })
+        .option('sync-trigger-timeout', { type: 'number', default: 600, describe: 'Seconds sync.triggerCommand may run before it is stopped (its whole process group)' })
+        .option('ad-outage-wait', { type: 'number', default: DEFAULT_AD_OUTAGE_WAIT_MS / 1000, describe: 'Seconds AD steps wait for an unreachable domain controller to come back' })
         .option('lab', { type: 'boolean', default: false, describe: `Apply to the local lab (state in ${LAB_STATE_DIR})` })
         .option('color', { type: 'boolean', describe: 'Colour (default on a terminal; --no-color)' }) as unknown as Argv<ApplyArgs>,
     handler: async (args) => {
@@ -82,6 +92,14 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
     io.stderr(`entra-soa apply: --concurrency must be a whole number of at least 1 (got ${String(args.concurrency)}).\n`);
     return EXIT.error;
+  }
+  const syncTriggerTimeoutS = args.syncTriggerTimeout ?? 600;
+  const adOutageWaitS = args.adOutageWait ?? DEFAULT_AD_OUTAGE_WAIT_MS / 1000;
+  for (const [flag, v] of [['--sync-trigger-timeout', syncTriggerTimeoutS], ['--ad-outage-wait', adOutageWaitS]] as const) {
+    if (!Number.isFinite(v) || v < 0) {
+      io.stderr(`entra-soa apply: ${flag} must be a number of seconds, 0 or more (got ${String(v)}).\n`);
+      return EXIT.error;
+    }
   }
   const color = useColor(io, args.color);
 
@@ -130,9 +148,60 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
     return EXIT.error;
   }
 
+  // Ctrl-C (or a lost journal lock) ends waits and the sync trigger's whole process group.
+  const controller = new AbortController();
+  // One apply of a saved plan at a time: its journal is locked before anything is read or changed.
+  let lock: JournalLock | null = null;
+  if (plan && planFile) {
+    const taken = await takeJournalLock(io, journalPathFor(io, args, planFile, plan), controller);
+    if (typeof taken === 'number') return taken;
+    lock = taken;
+  }
+  try {
+    return await openAndApply(io, args, { plan, planFile, desired, color, controller, lock, syncTriggerTimeoutS });
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** The journal of a plan: --journal, else next to the plan file, else .entra-soa/journal-<digest>.jsonl. */
+function journalPathFor(io: CliIo, args: ApplyArgs, planFile: string | null, plan: Plan): string {
+  if (args.journal) return resolve(io.cwd, args.journal);
+  if (planFile) return `${planFile}.journal`;
+  return resolve(io.cwd, '.entra-soa', `journal-${planDigest(plan).slice(0, 16)}.jsonl`);
+}
+
+async function takeJournalLock(io: CliIo, journalPath: string, controller: AbortController): Promise<JournalLock | number> {
+  const shown = relative(io.cwd, journalPath) || journalPath;
+  try {
+    return await lockJournal(journalPath, {
+      now: io.now,
+      onCompromised: () => {
+        io.stderr(`\nThe lock of the journal ${shown} was lost (another process took it, or it could not be refreshed): stopping.\n`);
+        controller.abort();
+      },
+    });
+  } catch (e) {
+    if (e instanceof JournalLockedError) {
+      io.stderr(`entra-soa apply: ${e.message}\n`);
+      return EXIT.error;
+    }
+    throw e;
+  }
+}
+
+async function openAndApply(
+  io: CliIo,
+  args: ApplyArgs,
+  o: { plan: Plan | null; planFile: string | null; desired: DesiredState; color: boolean; controller: AbortController; lock: JournalLock | null; syncTriggerTimeoutS: number },
+): Promise<number> {
+  const { desired, color, controller, planFile } = o;
+  let plan = o.plan;
   let access: Access;
   try {
-    access = args.lab ? await openLab(io, desired, args.labIdentity) : await openLive(io, args, desired);
+    access = args.lab
+      ? await openLab(io, desired, args.labIdentity)
+      : await openLive(io, args, desired, { signal: controller.signal, timeoutMs: o.syncTriggerTimeoutS * 1000 });
   } catch (e) {
     io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.error;
@@ -141,6 +210,9 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
     const observe = (): Promise<ObservedState> => observeLive({ entra: access.entra, directory: access.directory });
     if (!plan) {
       const observed = await observe();
+      // Note for the merge with the planner's --target (issue 7 §7): PlanInput has no `targets` on this
+      // branch. When it does, `apply -f --target` passes them here, and applyPlan's recomputation passes
+      // the plan's recorded targets to buildPlan as well (src/apply/executor.ts, `again`).
       plan = buildPlan({ desired, observed, createdAt: io.now().toISOString(), source: access.source, tool: TOOL });
     }
     const allow: AllowOptions = {
@@ -148,28 +220,38 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
       irreversible: desired.allow.irreversible || args.allowIrreversible,
       exceedDeletionThreshold: desired.allow.exceedDeletionThreshold || args.allowExceedDeletionThreshold,
     };
-    return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe });
+    return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe, controller, lock: o.lock });
   } catch (e) {
-    io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
+    // Reading the directories failed (Graph unreachable, token refused, sign-in failed, DC down): what and what to do.
+    const read = e instanceof GraphError || e instanceof DirectoryError;
+    io.stderr(`entra-soa apply: ${read ? describeFailure('read Entra ID and AD', e) : e instanceof Error ? e.message : String(e)}\n`);
     return EXIT.error;
   } finally {
-    await access.close();
+    await access.close().catch(() => undefined);
   }
 }
 
 async function approveAndApply(
   io: CliIo,
   args: ApplyArgs,
-  c: { plan: Plan; planFile: string | null; desired: DesiredState; access: Access; allow: AllowOptions; color: boolean; observe: () => Promise<ObservedState> },
+  c: {
+    plan: Plan;
+    planFile: string | null;
+    desired: DesiredState;
+    access: Access;
+    allow: AllowOptions;
+    color: boolean;
+    observe: () => Promise<ObservedState>;
+    controller: AbortController;
+    /** Held already (a saved plan's journal is locked before access is opened). */
+    lock: JournalLock | null;
+  },
 ): Promise<number> {
-  const { plan } = c;
-  io.stdout(renderPlan(plan, 'human', { color: c.color, ...(args.plan ? { planFile: args.plan } : {}) }));
-  const refusal = checkPlanGate(plan, c.allow);
-  if (refusal) {
-    io.stderr(`${summaryLines({ planDigest: '', refusal, results: [], counts: { done: 0, skipped: 0, refused: 0, failed: 0, 'not-run': 0 }, interrupted: false, secretsFile: null }).join('\n')}\n`);
-    return EXIT.error;
-  }
-  if (plan.steps.length === 0) {
+  const { plan, controller } = c;
+  // A saved plan was reviewed already: a summary and where to see it in full. A plan made now is shown whole.
+  if (args.plan !== undefined) io.stdout(`${planSummaryLines(plan, args.plan).join('\n')}\n`);
+  else io.stdout(renderPlan(plan, 'human', { color: c.color }));
+  if (plan.steps.length === 0 && plan.hazards.every((h) => !h.blocking) && plan.diagnostics.every((d) => d.severity !== 'error')) {
     io.stdout('No changes: nothing to apply.\n');
     return EXIT.ok;
   }
@@ -186,29 +268,45 @@ async function approveAndApply(
   }
 
   const digest = planDigest(plan);
-  const journalPath = args.journal
-    ? resolve(io.cwd, args.journal)
-    : c.planFile
-      ? `${c.planFile}.journal`
-      : resolve(io.cwd, '.entra-soa', `journal-${digest.slice(0, 16)}.jsonl`);
-  let journal: Journal;
-  try {
-    journal = openJournal(journalPath, digest);
-  } catch (e) {
-    if (e instanceof JournalMismatchError) {
-      io.stderr(`entra-soa apply: ${e.message}.\n`);
-      return EXIT.error;
-    }
-    throw e;
-  }
+  const journalPath = journalPathFor(io, args, c.planFile, plan);
   const shownJournal = relative(io.cwd, journalPath) || journalPath;
-  if (journal.previous.size > 0) io.stderr(`Resuming from the journal ${shownJournal}: steps it records done are not run again.\n`);
+  let ownLock: JournalLock | null = null;
+  if (c.lock === null) {
+    const taken = await takeJournalLock(io, journalPath, controller);
+    if (typeof taken === 'number') return taken;
+    ownLock = taken;
+  }
+  try {
+    let journal: Journal;
+    try {
+      journal = openJournal(journalPath, digest);
+    } catch (e) {
+      if (e instanceof JournalMismatchError || e instanceof JournalPermissionError) {
+        io.stderr(`entra-soa apply: ${e.message}.\n`);
+        return EXIT.error;
+      }
+      throw e;
+    }
+    if (journal.history.steps.size > 0) io.stderr(`Resuming from the journal ${shownJournal}: steps it records done are not run again.\n`);
+    return await runWithJournal(io, args, c, journal, shownJournal);
+  } finally {
+    await ownLock?.release();
+  }
+}
+
+async function runWithJournal(
+  io: CliIo,
+  args: ApplyArgs,
+  c: { plan: Plan; planFile: string | null; desired: DesiredState; access: Access; allow: AllowOptions; observe: () => Promise<ObservedState>; controller: AbortController },
+  journal: Journal,
+  shownJournal: string,
+): Promise<number> {
+  const { plan, controller } = c;
   const secrets = fileSecretSink(resolve(io.cwd, args.secretsDir ?? join('.entra-soa', 'secrets')), io.now);
   const resumeCommand = c.planFile
     ? `entra-soa apply ${args.plan}${args.lab ? ' --lab' : ''}${args.journal ? ` --journal ${args.journal}` : ''}`
     : `entra-soa apply -f ${args.file}${args.lab ? ' --lab' : ''} (it plans again from the current state)`;
 
-  const controller = new AbortController();
   const onSigint = () => {
     process.removeListener('SIGINT', onSigint);
     io.stderr('\nInterrupted: finishing the running steps and recording them (press Ctrl-C again to stop at once).\n');
@@ -216,7 +314,7 @@ async function approveAndApply(
   };
   process.on('SIGINT', onSigint);
   const meter = new ProgressMeter(io.now, (l) => io.stderr(`${l}\n`));
-  const lastWait = new Map<string, { message: string; at: number }>();
+  let lastWait: { message: string; at: number } | null = null;
   const onEvent = (e: ApplyEvent) => {
     meter.onEvent(e);
     switch (e.type) {
@@ -226,10 +324,10 @@ async function approveAndApply(
       case 'waiting': {
         // A long wait (a tenant disable: up to 72 h) polls thousands of times: say it when it changes, else once a minute.
         const t = io.now().getTime();
-        const last = lastWait.get(e.stepId);
-        if (!last || last.message !== e.message || t - last.at >= 60_000) {
-          lastWait.set(e.stepId, { message: e.message, at: t });
-          io.stderr(`${e.stepId}: ${e.message} (next check in ${Math.round(e.nextCheckInS)}s)\n`);
+        if (!lastWait || lastWait.message !== e.message || t - lastWait.at >= 60_000) {
+          lastWait = { message: e.message, at: t };
+          const who = e.stepIds.length === 1 ? e.stepIds[0] : `${e.stepIds[0]} and ${e.stepIds.length - 1} more`;
+          io.stderr(`${who}: ${e.message} (next check in ${Math.round(e.nextCheckInS)}s)\n`);
         }
         break;
       }
@@ -244,51 +342,67 @@ async function approveAndApply(
         break;
     }
   };
-  let report: ApplyReport;
+  // Unknown when no token comes (the first read then says why the sign-in failed).
+  let signIn: SignInKind = 'unknown';
+  if (c.access.entra instanceof GraphEntraAccess) signIn = (await c.access.entra.signIn().catch(() => null))?.kind ?? 'unknown';
   try {
-    report = await applyPlan({
+    const report = await applyPlan({
       plan,
+      desired: c.desired,
       entra: c.access.entra,
       directory: c.access.directory,
       observe: c.observe,
-      joinOptions: { sourceAnchor: c.desired.activeDirectory.sourceAnchor },
+      tool: TOOL,
       journal,
       allow: c.allow,
       concurrency: args.concurrency,
       ...(c.access.triggerSync ? { triggerSync: c.access.triggerSync } : {}),
       pollIntervalS: c.desired.sync.pollIntervalS,
+      signIn,
+      adOutageWaitMs: (args.adOutageWait ?? DEFAULT_AD_OUTAGE_WAIT_MS / 1000) * 1000,
       secrets,
       generatePassword: () => generatePassword(),
-      // Ends early on Ctrl-C so that a long poll interval does not keep the process alive.
-      sleep: (ms) =>
+      // Ends early (releasing its timer) on Ctrl-C or when the waits no longer need it, so that a long poll
+      // interval does not keep a finished process alive.
+      sleep: (ms, cancel) =>
         new Promise<void>((r) => {
-          const t = setTimeout(r, ms);
-          controller.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+          const end = () => {
+            clearTimeout(t);
+            controller.signal.removeEventListener('abort', end);
+            cancel?.removeEventListener('abort', end);
+            r();
+          };
+          const t = setTimeout(end, ms);
+          controller.signal.addEventListener('abort', end, { once: true });
+          cancel?.addEventListener('abort', end, { once: true });
         }),
       now: io.now,
       signal: controller.signal,
       onEvent,
     });
+    const lines = summaryLines(report, { resumeCommand });
+    if (report.refusal) {
+      io.stderr(`${lines.join('\n')}\n`);
+      return EXIT.error;
+    }
+    io.stdout(`\n${lines.join('\n')}\n`);
+    io.stderr(`Journal: ${shownJournal}\n`);
+    const n = report.counts;
+    return report.interrupted || n.failed > 0 || n.refused > 0 || n['not-run'] > 0 ? EXIT.applyFailed : EXIT.ok;
   } finally {
     process.removeListener('SIGINT', onSigint);
     journal.close();
     secrets.close();
   }
-  const lines = summaryLines(report, { resumeCommand });
-  io.stdout(`\n${lines.join('\n')}\n`);
-  io.stderr(`Journal: ${shownJournal}\n`);
-  if (report.refusal) return EXIT.error;
-  const c2 = report.counts;
-  return report.interrupted || c2.failed > 0 || c2.refused > 0 || c2['not-run'] > 0 ? EXIT.applyFailed : EXIT.ok;
 }
 
-async function openLive(io: CliIo, args: ApplyArgs, desired: DesiredState): Promise<Access> {
+async function openLive(io: CliIo, args: ApplyArgs, desired: DesiredState, trigger: { signal: AbortSignal; timeoutMs: number }): Promise<Access> {
   const live = await openLiveAccess(args, desired, io);
   const argv = desired.sync.triggerCommand;
   return {
     ...live,
     ...(argv && argv.length > 0
-      ? { triggerSync: commandTrigger(argv, { cwd: io.cwd, env: io.env, onOutput: (l) => io.stderr(`sync trigger: ${l}\n`) }) }
+      ? { triggerSync: commandTrigger(argv, { cwd: io.cwd, env: io.env, onOutput: (l) => io.stderr(`sync trigger: ${l}\n`), ...trigger }) }
       : {}),
   };
 }

@@ -23,6 +23,7 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { DEFAULT_GRAPH_ENDPOINT } from './credentials.js';
+import { rememberAuthProvider } from './sign-in.js';
 
 /** Counters of what went over the wire (retries included). */
 export interface GraphTraffic {
@@ -99,6 +100,18 @@ function setHeader(context: Context, name: string, value: string): void {
   else context.options.headers = { ...(headers ?? {}), [name]: value };
 }
 
+/**
+ * Getting a token failed (the credential could not sign in: a bad certificate, secret or federated
+ * token, a refused client): no request was sent. Mapped to GraphError code `SignInFailed`, which is
+ * never retried as if it were a network failure.
+ */
+export class SignInError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'SignInError';
+  }
+}
+
 /** Attaches `Authorization: Bearer` to requests for the endpoint's origin only. */
 class EndpointAuthHandler implements Middleware {
   private next: Middleware | undefined;
@@ -113,7 +126,15 @@ class EndpointAuthHandler implements Middleware {
     } catch {
       sameOrigin = false;
     }
-    if (sameOrigin) setHeader(context, 'Authorization', `Bearer ${await this.provider.getAccessToken()}`);
+    if (sameOrigin) {
+      let token: string;
+      try {
+        token = await this.provider.getAccessToken();
+      } catch (e) {
+        throw new SignInError(e);
+      }
+      setHeader(context, 'Authorization', `Bearer ${token}`);
+    }
     await this.next!.execute(context);
   }
   setNext(next: Middleware): void {
@@ -173,5 +194,7 @@ export function createGraphClient(opts: GraphClientOptions): Client {
     new TrafficHandler(opts.traffic ?? newGraphTraffic(), opts.onRetry),
     new HTTPMessageHandler(),
   ];
-  return Client.initWithMiddleware({ middleware, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
+  const client = Client.initWithMiddleware({ middleware, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
+  rememberAuthProvider(client, opts.authProvider);
+  return client;
 }

@@ -8,7 +8,7 @@
  * SDK's RetryHandler (outer 429/503/504 with Retry-After).
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { GraphError, type EntraAccess } from '../model/entra.js';
+import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
 import { CLEARABLE_ON_PREMISES_ATTRIBUTES } from '../model/step.js';
 import {
   ON_PREMISES_LEFTOVER_ATTRIBUTES,
@@ -23,6 +23,7 @@ import { newBatchStats, runBatch, type BatchRequest, type BatchResult, type Batc
 import { graphCall, retryAfterSecondsOf, toGraphError } from './errors.js';
 import { WritePacer } from './pacer.js';
 import { PRIVILEGED_ROLE_TEMPLATES, isPrivilegedRoleTemplate } from './roles.js';
+import { signInOf, type SignIn } from './sign-in.js';
 
 /** Exactly the user properties the planner uses (EntraUser), nothing more. */
 export const USER_SELECT = [
@@ -38,16 +39,36 @@ export const USER_SELECT = [
   'onPremisesImmutableId',
   'onPremisesObjectIdentifier',
   'lastPasswordChangeDateTime',
+  // Exchange Online mailbox (EntraUser.exchangeMailbox): the `exchange` plan with status `Success`.
+  // Returned only on $select (https://learn.microsoft.com/graph/api/resources/user, provisionedPlans).
+  'provisionedPlans',
   ...ON_PREMISES_LEFTOVER_ATTRIBUTES,
 ] as const;
 
 /**
- * USER_SELECT without onPremisesObjectIdentifier. Microsoft documents that property for the
- * 2026-07-01 hard-match hardening (recovery: beta `PATCH /users/{id}`), but it is not in the
- * published v1.0 or beta CSDL (2026-08), so a tenant's Graph may refuse it in `$select` (400): the
- * reads then fall back to this list once, say so in a note, and read the property as null.
+ * Properties of USER_SELECT a Graph endpoint may refuse in `$select` (400), with what is lost without
+ * them. onPremisesObjectIdentifier: Microsoft documents it for the 2026-07-01 hard-match hardening
+ * (recovery: beta `PATCH /users/{id}`), but it is not in the published v1.0 or beta CSDL (2026-08).
+ * provisionedPlans: documented on v1.0; tolerated for endpoints (emulators) that lack it. The reads
+ * then drop them once (the fewest first), say so in a note, and read them as null.
  */
+const OPTIONAL_USER_PROPERTIES: readonly { name: (typeof USER_SELECT)[number]; lost: string }[] = [
+  { name: 'provisionedPlans', lost: 'whether users have an Exchange Online mailbox is unknown' },
+  {
+    name: 'onPremisesObjectIdentifier',
+    lost: 'the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
+  },
+];
+
+/** USER_SELECT without onPremisesObjectIdentifier (see OPTIONAL_USER_PROPERTIES). */
 export const USER_SELECT_WITHOUT_OBJECT_IDENTIFIER = USER_SELECT.filter((p) => p !== 'onPremisesObjectIdentifier');
+
+/** What a sync wait reads of a user. */
+const SYNC_STATE_SELECT = ['id', 'userPrincipalName', 'onPremisesSyncEnabled', 'onPremisesImmutableId'] as const;
+/** Above this many users a sync wait reads the user lists (999 per page) instead of $batch GETs (20 per request). */
+export const SYNC_STATE_LIST_THRESHOLD = 400;
+/** Retries of a read after a transient failure (no answer, 500, 502, 503, 504), with these delays. */
+export const READ_RETRY_DELAYS_MS = [500, 2000, 5000] as const;
 
 export const DELETED_USER_SELECT = ['id', 'userPrincipalName', 'onPremisesImmutableId', 'onPremisesSyncEnabled', 'deletedDateTime'] as const;
 
@@ -87,6 +108,8 @@ export interface GraphEntraAccessOptions {
 
 /** What the reads cost (for progress output and benchmarks). */
 export interface ReadStats {
+  /** Users reads Graph refused (400) while finding the `$select` it accepts (see OPTIONAL_USER_PROPERTIES); once per instance. */
+  selectProbes: number;
   userPages: number;
   users: number;
   syncBehaviorReads: number;
@@ -161,7 +184,7 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
     accountEnabled: u['accountEnabled'] !== false,
     roles,
     lastPasswordChangeDateTime: str(u['lastPasswordChangeDateTime']),
-    exchangeMailbox: null,
+    exchangeMailbox: exchangeMailboxOf(u['provisionedPlans']),
     onPremisesDistinguishedName: str(u['onPremisesDistinguishedName']),
     onPremisesDomainName: str(u['onPremisesDomainName']),
     onPremisesSamAccountName: str(u['onPremisesSamAccountName']),
@@ -169,6 +192,18 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
     onPremisesUserPrincipalName: str(u['onPremisesUserPrincipalName']),
     onPremisesLastSyncDateTime: str(u['onPremisesLastSyncDateTime']),
   };
+}
+
+/**
+ * Whether provisionedPlans holds an Exchange Online mailbox: service `exchange`, provisioningStatus
+ * `Success` (https://learn.microsoft.com/graph/api/resources/provisionedplan). null when not read.
+ */
+export function exchangeMailboxOf(plans: unknown): boolean | null {
+  if (!Array.isArray(plans)) return null;
+  return plans.some((p) => {
+    const r = p as Json | null;
+    return typeof r?.['service'] === 'string' && r['service'].toLowerCase() === 'exchange' && r['provisioningStatus'] === 'Success';
+  });
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -199,7 +234,7 @@ export class GraphEntraAccess implements EntraAccess {
   readonly client: Client;
   readonly tenantId: string;
   readonly pacer: WritePacer;
-  readonly stats: ReadStats = { userPages: 0, users: 0, syncBehaviorReads: 0, batch: newBatchStats() };
+  readonly stats: ReadStats = { selectProbes: 0, userPages: 0, users: 0, syncBehaviorReads: 0, batch: newBatchStats() };
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #progress: (message: string) => void;
   readonly #readConcurrency: number;
@@ -207,8 +242,9 @@ export class GraphEntraAccess implements EntraAccess {
   /** Role holders as last read; `getUser` reuses them for ROLES_TTL_MS instead of re-reading all roles per user. */
   #roles: { at: number; byUser: Map<string, RoleAssignment[]> } | null = null;
   #eligibleNoted = false;
-  /** Whether `$select=onPremisesObjectIdentifier` is accepted: null until a users read tried it. */
-  #objectIdentifierSelectable: boolean | null = null;
+  /** The users `$select` the endpoint accepts: null until a users read tried it (see OPTIONAL_USER_PROPERTIES). */
+  #userSelect: string | null = null;
+  #syncSettingsNoted = false;
 
   constructor(opts: GraphEntraAccessOptions) {
     this.client = opts.client;
@@ -233,7 +269,7 @@ export class GraphEntraAccess implements EntraAccess {
       ver = m[1]!;
       path = m[2]!;
     }
-    const body = await graphCall(() => this.client.api(path).version(ver).get() as Promise<Json>);
+    const body = await this.#read(() => this.client.api(path).version(ver).get() as Promise<Json>);
     const value = Array.isArray(body['value']) ? (body['value'] as Json[]) : [];
     const next = typeof body['@odata.nextLink'] === 'string' ? (body['@odata.nextLink']) : null;
     return { value, next };
@@ -251,6 +287,31 @@ export class GraphEntraAccess implements EntraAccess {
       link = page.next;
     }
     return all;
+  }
+
+  /**
+   * One read, retried after a transient failure (no answer, 500, 502, 503, 504; the SDK's RetryHandler
+   * already retried 503/504/429 with Retry-After): a single blip does not fail a read.
+   */
+  async #read<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await graphCall(fn);
+      } catch (err) {
+        if (!isTransientGraphError(err) || attempt >= READ_RETRY_DELAYS_MS.length) throw err;
+        await this.#sleep(READ_RETRY_DELAYS_MS[attempt] as number);
+      }
+    }
+  }
+
+  /** The users `$select` in use, once a users read found the one the endpoint accepts (else null). */
+  get userSelect(): string | null {
+    return this.#userSelect;
+  }
+
+  /** Who this client is signed in as (from its access token; see sign-in.ts). */
+  signIn(): Promise<SignIn> {
+    return signInOf(this.client);
   }
 
   async #write<T>(fn: () => Promise<T>): Promise<T> {
@@ -284,13 +345,15 @@ export class GraphEntraAccess implements EntraAccess {
     const out = new Map<string, boolean | null>();
     if (ids.length === 0) return out;
     const requests: BatchRequest[] = ids.map((id, i) => ({ id: String(i), method: 'GET', url: `/${kind}/${id}/onPremisesSyncBehavior` }));
-    const results = await runBatch(this.client, requests, {
-      version: 'beta',
-      sleep: this.#sleep,
-      concurrency: this.#readConcurrency,
-      stats: this.stats.batch,
-      onThrottle: (s, n) => this.#progress(`Graph throttled ${n} sync-behaviour read(s); retrying after ${s}s`),
-    });
+    const results = await this.#read(() =>
+      runBatch(this.client, requests, {
+        version: 'beta',
+        sleep: this.#sleep,
+        concurrency: this.#readConcurrency,
+        stats: this.stats.batch,
+        onThrottle: (s, n) => this.#progress(`Graph throttled ${n} sync-behaviour read(s); retrying after ${s}s`),
+      }),
+    );
     ids.forEach((id, i) => {
       const r = results.get(String(i))!;
       if (r.error && r.status !== 404) throw r.error;
@@ -356,26 +419,32 @@ export class GraphEntraAccess implements EntraAccess {
   }
 
   /**
-   * Runs a users read with USER_SELECT; when Graph answers 400 to the first read that selects
-   * onPremisesObjectIdentifier, notes it and runs it again (and every later read) without it. Every
-   * read of one instance then agrees, so fingerprints taken by plan and apply match.
+   * Runs a users read with USER_SELECT; when Graph answers 400 to the first read, tries again without
+   * the optional properties (the fewest first: OPTIONAL_USER_PROPERTIES), notes what is lost, and uses
+   * the first select that works for every later read. Every read of one instance then agrees, so
+   * fingerprints taken by plan and apply match.
    */
-  async #withUserSelect<T>(read: (select: string) => Promise<T>): Promise<T> {
-    if (this.#objectIdentifierSelectable === false) return read(USER_SELECT_WITHOUT_OBJECT_IDENTIFIER.join(','));
-    try {
-      const out = await read(USER_SELECT.join(','));
-      this.#objectIdentifierSelectable = true;
-      return out;
-    } catch (err) {
-      if (this.#objectIdentifierSelectable === null && err instanceof GraphError && err.status === 400) {
-        this.#objectIdentifierSelectable = false;
-        this.#progress(
-          `note: onPremisesObjectIdentifier not read (Graph ${err.status} ${err.code} when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before`,
-        );
-        return read(USER_SELECT_WITHOUT_OBJECT_IDENTIFIER.join(','));
+  async #withUserSelect<T>(read: (select: string) => Promise<T>, accepted: (out: T) => boolean = () => true): Promise<T> {
+    if (this.#userSelect !== null) return read(this.#userSelect);
+    // Everything; then without one optional property at a time; then without all of them.
+    const attempts: (typeof OPTIONAL_USER_PROPERTIES)[number][][] = [[], ...OPTIONAL_USER_PROPERTIES.map((p) => [p]), [...OPTIONAL_USER_PROPERTIES]];
+    let first: GraphError | null = null;
+    for (const dropped of attempts) {
+      const select = USER_SELECT.filter((p) => !dropped.some((d) => d.name === p)).join(',');
+      try {
+        const out = await read(select);
+        // A 404 (a user that does not exist) says nothing about whether the $select is accepted.
+        if (!accepted(out)) return out;
+        this.#userSelect = select;
+        for (const d of dropped) this.#progress(`note: ${d.name} not read (Graph ${first?.status ?? 400} ${first?.code ?? 'BadRequest'} when selecting it); ${d.lost}`);
+        return out;
+      } catch (err) {
+        if (!(err instanceof GraphError && err.status === 400)) throw err;
+        first ??= err;
+        this.stats.selectProbes += 1;
       }
-      throw err;
     }
+    throw first as GraphError;
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -407,18 +476,18 @@ export class GraphEntraAccess implements EntraAccess {
   async getUser(id: string): Promise<EntraUser | null> {
     const found = await this.#withUserSelect(async (select) => {
       try {
-        return await graphCall(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${select}`).version('v1.0').get() as Promise<Json>);
+        return await this.#read(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${select}`).version('v1.0').get() as Promise<Json>);
       } catch (err) {
         if (err instanceof GraphError && err.status === 404) return null;
         throw err;
       }
-    });
+    }, (out) => out !== null);
     if (found === null) return null;
     const u: Json = found;
     let icm: boolean | null = u['onPremisesSyncEnabled'] === true ? false : null;
     if (needsSyncBehavior(u)) {
       try {
-        const b = await graphCall(() => this.client.api(`/users/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>);
+        const b = await this.#read(() => this.client.api(`/users/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>);
         icm = isCloudManagedFrom(b);
       } catch (err) {
         if (!(err instanceof GraphError && err.status === 404)) throw err;
@@ -441,6 +510,51 @@ export class GraphEntraAccess implements EntraAccess {
     }));
   }
 
+  async readSyncStates(ids: readonly string[]): Promise<Map<string, UserSyncState>> {
+    const out = new Map<string, UserSyncState>();
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return out;
+    const select = SYNC_STATE_SELECT.join(',');
+    const toState = (u: Json, where: UserSyncState['where']): UserSyncState => ({
+      id: String(u['id']),
+      where,
+      userPrincipalName: String(u['userPrincipalName']),
+      onPremisesSyncEnabled: boolOrNull(u['onPremisesSyncEnabled']),
+      onPremisesImmutableId: str(u['onPremisesImmutableId']),
+    });
+    if (unique.length > SYNC_STATE_LIST_THRESHOLD) {
+      // Many waiting users: two paged lists (999 per page) cost fewer requests than ids / 20 batches.
+      const wanted = new Set(unique.map((i) => i.toLowerCase()));
+      const [active, deleted] = await Promise.all([
+        this.#getAll(`/users?$select=${select}&$top=999`),
+        this.#getAll(`/directory/deletedItems/microsoft.graph.user?$select=${select}&$top=999`),
+      ]);
+      for (const u of deleted) if (wanted.has(String(u['id']).toLowerCase())) out.set(String(u['id']), toState(u, 'deleted'));
+      for (const u of active) if (wanted.has(String(u['id']).toLowerCase())) out.set(String(u['id']), toState(u, 'active'));
+      return out;
+    }
+    const read = async (path: (id: string) => string, where: UserSyncState['where'], which: readonly string[]): Promise<string[]> => {
+      const results = await this.#read(() =>
+        runBatch(
+          this.client,
+          which.map((id, i) => ({ id: String(i), method: 'GET' as const, url: path(id) })),
+          { version: 'v1.0', sleep: this.#sleep, concurrency: this.#readConcurrency, stats: this.stats.batch },
+        ),
+      );
+      const missing: string[] = [];
+      which.forEach((id, i) => {
+        const r = results.get(String(i)) as BatchResult;
+        if (r.status === 404) missing.push(id);
+        else if (r.error) throw r.error;
+        else out.set(id, toState(r.body as Json, where));
+      });
+      return missing;
+    };
+    const gone = await read((id) => `/users/${encodeURIComponent(id)}?$select=${select}`, 'active', unique);
+    if (gone.length > 0) await read((id) => `/directory/deletedItems/${encodeURIComponent(id)}?$select=${select}`, 'deleted', gone);
+    return out;
+  }
+
   async listGroups(): Promise<EntraGroup[]> {
     const raw = await this.#getAll(`/groups?$select=${GROUP_SELECT.join(',')}&$top=999`);
     const candidates = raw.filter(groupNeedsSyncBehavior).map((g) => String(g['id']));
@@ -452,7 +566,7 @@ export class GraphEntraAccess implements EntraAccess {
   async getGroup(id: string): Promise<EntraGroup | null> {
     let g: Json;
     try {
-      g = await graphCall(() => this.client.api(`/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
+      g = await this.#read(() => this.client.api(`/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
     } catch (err) {
       if (err instanceof GraphError && err.status === 404) return null;
       throw err;
@@ -461,7 +575,7 @@ export class GraphEntraAccess implements EntraAccess {
     if (groupNeedsSyncBehavior(g)) {
       try {
         behavior = isCloudManagedFrom(
-          await graphCall(() => this.client.api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>),
+          await this.#read(() => this.client.api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>),
         );
       } catch (err) {
         if (!(err instanceof GraphError && err.status === 404)) throw err;
@@ -471,23 +585,23 @@ export class GraphEntraAccess implements EntraAccess {
   }
 
   async getTenantSyncState(): Promise<TenantSyncState> {
-    const [orgs, syncs] = await Promise.all([
-      this.#getAll('/organization'),
-      this.#getAll('/directory/onPremisesSynchronization'),
-    ]);
+    const [orgs, sync] = await Promise.all([this.#getAll('/organization'), this.#readSyncSettings()]);
     const org = orgs.find((o) => String(o['id']).toLowerCase() === this.tenantId.toLowerCase()) ?? orgs[0];
     if (!org) throw new GraphError(404, 'Request_ResourceNotFound', 'GET /organization returned no organization');
-    const sync = syncs.find((s) => String(s['id']).toLowerCase() === this.tenantId.toLowerCase()) ?? syncs[0] ?? {};
-    const features = (sync['features'] ?? {}) as Json;
-    const prevention = (((sync['configuration'] ?? {}) as Json)['accidentalDeletionPrevention'] ?? {}) as Json;
     const pending = pendingDisableOf(org) ?? (org['onPremisesSyncEnabled'] === false ? await this.#syncedUsersRemain() : null);
-    const type = prevention['synchronizationPreventionType'];
-    return {
+    const base = {
       tenantId: String(org['id']),
       onPremisesSyncEnabled: boolOrNull(org['onPremisesSyncEnabled']),
       disablePending: pending !== null,
       disableRequestedAt: pending?.requestedAt ?? null,
       onPremisesLastSyncDateTime: str(org['onPremisesLastSyncDateTime']),
+    };
+    if (sync === null) return { ...base, features: null, accidentalDeletionPrevention: null };
+    const features = (sync['features'] ?? {}) as Json;
+    const prevention = (((sync['configuration'] ?? {}) as Json)['accidentalDeletionPrevention'] ?? {}) as Json;
+    const type = prevention['synchronizationPreventionType'];
+    return {
+      ...base,
       features: {
         blockSoftMatchEnabled: features['blockSoftMatchEnabled'] === true,
         blockCloudObjectTakeoverThroughHardMatchEnabled: features['blockCloudObjectTakeoverThroughHardMatchEnabled'] === true,
@@ -502,13 +616,39 @@ export class GraphEntraAccess implements EntraAccess {
   }
 
   /**
+   * `GET /directory/onPremisesSynchronization`, or null when the sign-in may not read it. Microsoft's
+   * permission table supports delegated permissions only (a signed-in Global Administrator);
+   * application permissions are "Not supported"
+   * (https://learn.microsoft.com/graph/api/onpremisesdirectorysynchronization-get), so an app-only sign-in
+   * gets 403: the sync features and the accidental-deletion threshold are then unknown (null), with a
+   * note, instead of a failed read.
+   */
+  async #readSyncSettings(): Promise<Json | null> {
+    try {
+      const syncs = await this.#getAll('/directory/onPremisesSynchronization');
+      return syncs.find((x) => String(x['id']).toLowerCase() === this.tenantId.toLowerCase()) ?? syncs[0] ?? {};
+    } catch (err) {
+      if (!(err instanceof GraphError && err.status === 403)) throw err;
+      if (!this.#syncSettingsNoted) {
+        this.#syncSettingsNoted = true;
+        this.#progress(
+          `note: the tenant's sync features and accidental-deletion threshold were not read (Graph ${err.status} ${err.code}): ` +
+            `GET /directory/onPremisesSynchronization accepts only a signed-in Global Administrator (delegated), not an application; ` +
+            `they count as unknown. Sign in as a Global Administrator (--auth device-code or --auth interactive) to read or change them`,
+        );
+      }
+      return null;
+    }
+  }
+
+  /**
    * A tenant-wide disable in progress: organization.onPremisesSyncEnabled already reads false while
    * users are still synced (it completes within 72 h, when they turn false). Graph has no property
    * for "pending" (unconfirmed how the service shows it); this inference is what the lab emulates.
    */
   async #syncedUsersRemain(): Promise<{ requestedAt: string | null } | null> {
     const filter = encodeURIComponent('onPremisesSyncEnabled eq true');
-    const body = await graphCall(
+    const body = await this.#read(
       () =>
         this.client
           .api(`/users?$filter=${filter}&$select=id&$top=1&$count=true`)

@@ -4,7 +4,9 @@
  * Nothing here ever includes a token, a client secret or a password.
  */
 import { GraphError } from '../model/entra.js';
+import { SignInError } from './client.js';
 import { stepPermissions } from './permissions.js';
+
 
 interface SdkGraphErrorLike {
   statusCode: number;
@@ -31,11 +33,19 @@ export function graphErrorFromBody(status: number, body: unknown, fallbackCode =
   return new GraphError(status, code, message, typeof rid === 'string' ? rid : undefined);
 }
 
-/** Any failure of an SDK call → `GraphError`. Network failures get status 0 and code `NetworkError`. */
+/**
+ * Any failure of an SDK call → `GraphError`. Network failures get status 0 and code `NetworkError`; a
+ * credential that could not get a token, status 0 and code `SignInFailed` (nothing was sent).
+ */
 export function toGraphError(err: unknown): GraphError {
   if (err instanceof GraphError) return err;
+  if (err instanceof SignInError) return new GraphError(0, 'SignInFailed', `signing in to Microsoft Entra failed: ${err.message}`, undefined, { cause: err });
   if (isSdkGraphError(err)) {
     const status = err.statusCode;
+    // The SDK wraps what a middleware threw, keeping its name as the code: our SignInError (client.ts).
+    if (status <= 0 && err.code === 'SignInError') {
+      return new GraphError(0, 'SignInFailed', `signing in to Microsoft Entra failed: ${err.message}`, undefined, { cause: err });
+    }
     if (status <= 0) {
       return new GraphError(0, 'NetworkError', `cannot reach Microsoft Graph: ${err.message}`, undefined, { cause: err });
     }
@@ -89,6 +99,9 @@ export function describeGraphError(err: unknown, ctx: ErrorContext): string {
 }
 
 function adviceFor(e: GraphError, ctx: ErrorContext): string {
+  if (e.code === 'SignInFailed') {
+    return `${e.message.replace(/[.\s]+$/, '')}: check --auth and its credential (--client-id, --certificate-file, --client-secret-env, --federated-token-file, --tenant-id), then re-run.`;
+  }
   if (e.status === 0) {
     return 'Microsoft Graph could not be reached: check the network, proxy and --graph-endpoint, then re-run.';
   }

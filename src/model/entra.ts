@@ -21,6 +21,12 @@ export interface EntraAccess {
   getGroup(id: string): Promise<EntraGroup | null>;
   /** organization + directory/onPremisesSynchronization. */
   getTenantSyncState(): Promise<TenantSyncState>;
+  /**
+   * What a sync wait needs of many users at once, in few requests (`$batch` of 20, or the paged user
+   * lists for many ids): where each user is now and its sync fields. Users that are neither active nor
+   * soft-deleted are absent from the result.
+   */
+  readSyncStates(ids: readonly string[]): Promise<Map<string, UserSyncState>>;
 
   /** beta `PATCH /users/{id}/onPremisesSyncBehavior {isCloudManaged}`. */
   setUserCloudManaged(userId: string, isCloudManaged: boolean): Promise<void>;
@@ -42,6 +48,15 @@ export interface EntraAccess {
   setDeletionThreshold(tenantId: string, threshold: number): Promise<void>;
 }
 
+/** A user as a sync wait sees it: active or soft-deleted, with its sync fields. */
+export interface UserSyncState {
+  id: string;
+  where: 'active' | 'deleted';
+  userPrincipalName: string;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
+}
+
 /** A Graph failure, mapped from Graph's error body. Branch on `status` and `code`, never on `message`. */
 export class GraphError extends Error {
   constructor(
@@ -54,4 +69,13 @@ export class GraphError extends Error {
     super(message, options);
     this.name = 'GraphError';
   }
+}
+
+/**
+ * A Graph failure that says nothing about the request or the service's state: no answer (but not a
+ * failed sign-in: code `SignInFailed`), 500, 502, 503, 504. Reads are retried after one; a write is read
+ * back before it is retried (apply).
+ */
+export function isTransientGraphError(e: unknown): boolean {
+  return e instanceof GraphError && e.code !== 'SignInFailed' && [0, 500, 502, 503, 504].includes(e.status);
 }

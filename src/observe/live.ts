@@ -21,17 +21,32 @@ export function sortObserved(state: ObservedState): ObservedState {
   return sortObservedState(state);
 }
 
-/** Reads both sides concurrently. Failures propagate as the accesses throw them (GraphError, DirectoryError). */
+/**
+ * Reads both sides concurrently. Failures propagate as the accesses throw them (GraphError,
+ * DirectoryError), but only once every read has settled: a caller closes the accesses when this
+ * fails, and a read still in flight would otherwise open a new connection after the close and keep
+ * the process alive (seen: `plan` still running 300 s after a Graph failure, issue 12 §5).
+ */
 export async function observeLive(input: ObserveLiveInput): Promise<ObservedState> {
   const { entra, directory } = input;
-  const [tenant, users, deletedUsers, groups, adUsers, ous] = await Promise.all([
+  const settled = await Promise.allSettled([
     entra.getTenantSyncState(),
     entra.listUsers(),
     entra.listDeletedUsers(),
     entra.listGroups(),
     directory.listUsers(),
     directory.listOrganizationalUnits(),
-  ]);
+  ] as const);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [tenant, users, deletedUsers, groups, adUsers, ous] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<EntraAccess['getTenantSyncState']>>,
+    Awaited<ReturnType<EntraAccess['listUsers']>>,
+    Awaited<ReturnType<EntraAccess['listDeletedUsers']>>,
+    Awaited<ReturnType<EntraAccess['listGroups']>>,
+    Awaited<ReturnType<DirectoryAccess['listUsers']>>,
+    Awaited<ReturnType<DirectoryAccess['listOrganizationalUnits']>>,
+  ];
   return sortObserved({
     tenant,
     ad: { baseDn: directory.baseDn, users: adUsers, organizationalUnits: ous },

@@ -69,13 +69,15 @@ describe('the secrets scan', () => {
   });
 
   it("the lab up banner may hand out the lab token; the same token anywhere else is a leak", () => {
-    const token = 'LabToken-abcdefghijklmnop';
-    const banner = `  token:          ${token}\n  Graph clients: baseUrl http://127.0.0.1:1, header "Authorization: Bearer ${token}"\n`;
+    const token = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJ0aWQiOiJsYWItdGVuYW50In0.c2lnbmF0dXJlLW9mLXRoZS1sYWI';
+    // one line per identity (src/cli/lab.ts identityLines)
+    const banner = `  Tokens, one per identity:\n    application    application (app-only) with the application permissions entra-soa documents: ${token}\n`;
     const clean = scanForSecrets({ resultsDir: results({ 'artifacts/cli/worker-3.log': banner }) });
     expect(clean.ok).toBe(true);
     expect(clean.planted['lab token']).toBe(1);
     const leaked = scanForSecrets({ resultsDir: results({ 'artifacts/cli/worker-3.log': banner, 'artifacts/tmp/run-1/plan.json': `{"source":"${token}"}` }) });
-    expect(leaked.findings.map((f) => f.what)).toEqual([expect.stringContaining('lab token printed by lab up')]);
+    // found as the lab's own token, and (lab tokens are JWT-shaped, like Entra's) as a token at all
+    expect(leaked.findings.map((f) => f.what)).toEqual([expect.stringContaining('lab token printed by lab up'), 'a JWT-shaped token']);
   });
 
   it('a secret across the 8 MB read boundary is found', () => {

@@ -39,6 +39,8 @@ export interface FaultRule {
   method?: string;
   /** Only requests whose path (e.g. `/v1.0/users/abc`) matches this regular expression count. */
   pathPattern?: string;
+  /** Only requests whose decoded query string matches this regular expression (e.g. a `$select` property). */
+  queryPattern?: string;
 }
 
 export interface FaultConfig {
@@ -52,17 +54,29 @@ export function appliesFirst(a: FaultAction): boolean {
 
 /** Keeps per-rule counters; `next` says which action (if any) applies to a request. */
 export class FaultInjector {
-  private rules: { rule: FaultRule; re: RegExp | null; seen: number }[] = [];
+  private rules: { rule: FaultRule; re: RegExp | null; query: RegExp | null; seen: number }[] = [];
 
   set(cfg: FaultConfig | null): void {
-    this.rules = (cfg?.rules ?? []).map((rule) => ({ rule, re: rule.pathPattern ? new RegExp(rule.pathPattern) : null, seen: 0 }));
+    this.rules = (cfg?.rules ?? []).map((rule) => ({
+      rule,
+      re: rule.pathPattern ? new RegExp(rule.pathPattern) : null,
+      query: rule.queryPattern ? new RegExp(rule.queryPattern) : null,
+      seen: 0,
+    }));
   }
 
-  next(method: string, path: string): FaultAction | null {
+  next(method: string, path: string, query = ''): FaultAction | null {
     let hit: FaultAction | null = null;
+    let decoded = query;
+    try {
+      decoded = decodeURIComponent(query);
+    } catch {
+      // keep it as sent
+    }
     for (const r of this.rules) {
       if (r.rule.method && r.rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (r.re && !r.re.test(path)) continue;
+      if (r.query && !r.query.test(decoded)) continue;
       r.seen++;
       const nth = r.rule.nth ?? 1;
       const times = r.rule.times ?? 1;
@@ -85,10 +99,11 @@ export function parseFaultConfig(v: unknown): FaultConfig | null {
     if (!FAULT_KINDS.includes(a.kind as FaultKind)) return null;
     if (a.kind === 'error' && (typeof a.status !== 'number' || typeof a.code !== 'string')) return null;
     if (a.kind === 'errorAfterApply' && (!optionalNumber(a.status) || !optionalString(a.code))) return null;
-    if (!optionalNumber(r.nth) || !optionalNumber(r.times) || !optionalString(r.method) || !optionalString(r.pathPattern)) return null;
-    if (typeof r.pathPattern === 'string') {
+    if (!optionalNumber(r.nth) || !optionalNumber(r.times) || !optionalString(r.method) || !optionalString(r.pathPattern) || !optionalString(r.queryPattern)) return null;
+    for (const pattern of [r.pathPattern, r.queryPattern]) {
+      if (typeof pattern !== 'string') continue;
       try {
-        new RegExp(r.pathPattern);
+        new RegExp(pattern);
       } catch {
         return null;
       }

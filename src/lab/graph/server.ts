@@ -155,7 +155,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
             new GraphHttpError(
               400,
               'BadRequest',
-              'Expected { "rules": [ { "action": { "kind": "error" | "unavailable" | "drop" | "dropAfterApply" | "errorAfterApply", ... }, "nth"?, "times"?, "method"?, "pathPattern"? } ] }.',
+              'Expected { "rules": [ { "action": { "kind": "error" | "unavailable" | "drop" | "dropAfterApply" | "errorAfterApply", ... }, "nth"?, "times"?, "method"?, "pathPattern"?, "queryPattern"? } ] }.',
             ),
           );
           return;
@@ -181,7 +181,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     }
 
     stats.requests++;
-    const fault = faults.next(method, url.pathname);
+    const fault = faults.next(method, url.pathname, url.search);
     if (fault && !appliesFirst(fault)) {
       stats.faulted++;
       answerFault(res, fault, fail);

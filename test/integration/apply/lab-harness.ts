@@ -22,7 +22,7 @@ import type { DesiredState } from '../../../src/model/desired.js';
 import type { Plan } from '../../../src/model/plan.js';
 import { observeLive } from '../../../src/observe/live.js';
 import { buildPlan } from '../../../src/plan/index.js';
-import { LAB_TENANT_ID } from '../../helpers/lab-manifest.js';
+import { LAB_TENANT_ID, labManifest, loadDesired } from '../../helpers/lab-manifest.js';
 
 export interface LabHarness {
   lab: Lab;
@@ -66,7 +66,8 @@ export async function startLabHarness(opts: StartLabOptions = {}): Promise<LabHa
           entra,
           directory: lab.directory,
           observe: () => observeLive({ entra, directory: lab.directory }),
-          joinOptions: { sourceAnchor: desired.activeDirectory.sourceAnchor },
+          desired,
+          tool: { name: 'entra-soa', version: 'test' },
           journal: memoryJournal(),
           allow: desired.allow,
           concurrency: 4,
@@ -147,4 +148,32 @@ export function labHarnessPerTest(opts: StartLabOptions = {}): LabHarness {
 
 export function readText(path: string): string {
   return readFileSync(path, 'utf8');
+}
+
+/**
+ * Apply options that interrupt the run (Ctrl-C) in its first sync wait: no trigger, so the wait sleeps,
+ * and the sleep aborts. An interrupted sleep never ends by itself.
+ */
+export function interruptedInFirstWait(): Pick<ApplyInput, 'triggerSync' | 'signal' | 'sleep'> {
+  const controller = new AbortController();
+  return {
+    triggerSync: undefined,
+    signal: controller.signal,
+    sleep: async () => {
+      controller.abort();
+      await new Promise(() => undefined);
+    },
+  };
+}
+
+/** The sample company's ella.young moved to the cloud by scope removal; `allow` grants the disruptive consent. */
+export function ellaScopeRemoval(allow = true): DesiredState {
+  return loadDesired(
+    labManifest(`users:
+  - name: ella-scope-removal
+    select: { upn: ella.young@lab.example.test }
+    authority: cloud
+    method: scopeRemoval
+${allow ? 'allow:\n  disruptive: true' : ''}`),
+  );
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { USER_SELECT, USER_SELECT_WITHOUT_OBJECT_IDENTIFIER, eligibleRolesFrom } from '../../../src/graph/entra-access.js';
+import { USER_SELECT, eligibleRolesFrom } from '../../../src/graph/entra-access.js';
 import { cloudUser, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;
@@ -20,14 +20,15 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     const users = await lab.entra.listUsers();
 
     expect(users).toHaveLength(2500);
-    // the first request selects onPremisesObjectIdentifier, which v1.0 refuses (not in its schema);
-    // the three pages are then read without it
-    const [refused, ...pages] = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
-    expect(refused).toContain(`$select=${USER_SELECT.join(',')}`);
-    expect(pages).toHaveLength(3);
-    expect(pages[0]).toContain(`$select=${USER_SELECT_WITHOUT_OBJECT_IDENTIFIER.join(',')}`);
-    expect(pages[0]).toContain('$top=999');
-    expect(pages[1]).toContain('$skiptoken=');
+    // The first read asks for every property; an endpoint that refuses an optional one (400) is asked
+    // again without it (selectProbes), and the pages follow with the $select it accepted.
+    const probes = lab.entra.stats.selectProbes;
+    const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
+    expect(pages).toHaveLength(3 + probes);
+    expect(pages[0]).toContain(`$select=${USER_SELECT.join(',')}`);
+    expect(pages[probes]).toContain(`$select=${lab.entra.userSelect ?? ''}`);
+    expect(pages[probes]).toContain('$top=999');
+    expect(pages[probes + 1]).toContain('$skiptoken=');
     expect(lab.entra.stats.userPages).toBe(3);
     const alice = users.find((u) => u.userPrincipalName === `synced7@${DOMAIN}`)!;
     expect(alice).toEqual({
@@ -46,7 +47,8 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
       roles: [],
       // the lab's users were created at its clock start and never had a password change
       lastPasswordChangeDateTime: '2026-11-01T00:00:00.000Z',
-      exchangeMailbox: null,
+      // provisionedPlans: no Exchange plan; null where the endpoint does not serve provisionedPlans
+      exchangeMailbox: true, // a primary SMTP address: the lab's users with one have an Exchange Online mailbox (provisionedPlans)
       onPremisesDistinguishedName: 'CN=synced 7,OU=Staff,DC=lab,DC=example,DC=test',
       onPremisesDomainName: 'lab.example.test',
       onPremisesSamAccountName: 'synced7',
@@ -139,14 +141,25 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     tenant.updateUser(prev.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
     const notes: string[] = [];
     lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
-    lab.emulator.setFaults({ rules: [{ action: { kind: 'error', status: 400, code: 'BadRequest', message: "Could not find a property named 'onPremisesObjectIdentifier' on type 'microsoft.graph.user'." }, pathPattern: '^/v1\\.0/users$' }] });
+    // A Graph that refuses it: every users read that selects it gets 400 (queryPattern matches the $select).
+    lab.emulator.setFaults({
+      rules: [
+        {
+          action: { kind: 'error', status: 400, code: 'BadRequest', message: "Could not find a property named 'onPremisesObjectIdentifier' on type 'microsoft.graph.user'." },
+          pathPattern: '^/v1\\.0/users',
+          queryPattern: 'onPremisesObjectIdentifier',
+          times: 1000,
+        },
+      ],
+    });
 
     const users = await lab.entra.listUsers();
     expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier])).toEqual([[`prev1@${DOMAIN}`, null]]);
     const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
-    expect(pages).toHaveLength(2);
+    expect(pages).toHaveLength(1 + lab.entra.stats.selectProbes);
     expect(pages[0]).toContain('onPremisesObjectIdentifier');
-    expect(pages[1]).not.toContain('onPremisesObjectIdentifier');
+    expect(pages.at(-1)).not.toContain('onPremisesObjectIdentifier');
+    expect(lab.entra.userSelect).not.toContain('onPremisesObjectIdentifier');
     expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toEqual([
       'note: onPremisesObjectIdentifier not read (Graph 400 BadRequest when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
     ]);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { READ_RETRY_DELAYS_MS } from '../../../src/graph/entra-access.js';
 import { GraphError } from '../../../src/model/entra.js';
 import { cloudUser, fakeClock, newTenant, startLab, syncedUser, type Lab } from './lab-graph.js';
 
@@ -95,13 +96,15 @@ describe('throttling, faults and pacing against the lab emulator', () => {
     const users = await lab.entra.listUsers();
     expect(users.map((u) => u.userPrincipalName)).toEqual(['cloud1@lab.example.test']);
     expect(lab.traffic.unavailable).toBe(2);
-    // two 503s, then v1.0's 400 for $select=onPremisesObjectIdentifier (not in its schema), then the read without it
-    expect(lab.traffic.byRoute['GET /v1.0/users']).toBe(4);
+    expect(lab.traffic.byRoute['GET /v1.0/users']).toBe(3 + lab.entra.stats.selectProbes);
 
     lab.emulator.setFaults({ rules: [{ action: { kind: 'unavailable', retryAfterSeconds: 0 }, pathPattern: '^/v1\\.0/users$', times: 100 }] });
+    const waited = lab.waits.length;
     const e = await lab.entra.listUsers().catch((x: unknown) => x);
     expect(e).toBeInstanceOf(GraphError);
     expect([(e as GraphError).status, (e as GraphError).code]).toEqual([503, 'serviceNotAvailable']);
+    // After the SDK's own retries, GraphEntraAccess retried the read with backoff before giving up.
+    expect(lab.waits.slice(waited).filter((ms) => ms >= 500)).toEqual([...READ_RETRY_DELAYS_MS]);
   });
 
   it('a write still throttled after the SDK retries ends as GraphError 429 and holds the next write for Retry-After', async () => {

@@ -1,6 +1,6 @@
 // Who signs in to the lab, from the command line: `lab up` prints one token per identity, labelled;
 // the in-process lab exposes them by name; `--lab-identity` picks one for `snapshot/plan/apply --lab`.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,15 +48,17 @@ describe('lab identities from the command line', () => {
     }
   });
 
-  it('snapshot --lab --lab-identity: an unknown name lists the identities; the application is refused the sync settings, as Graph refuses it', async () => {
+  it('snapshot --lab --lab-identity: an unknown name lists the identities; the application is refused the sync settings (Graph 403), which the snapshot records as unknown', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'lab-ids-snap-'));
     const base = { file: MANIFEST, out: 'state.json', lab: true } as const;
     const unknown = captureIo(cwd, {}, { mergeStderr: true });
     expect(await runSnapshot(unknown.io, { ...base, labIdentity: 'root' })).toBe(1);
     expect(unknown.text()).toContain('--lab-identity "root" is not a lab identity; use one of application, global-admin, hybrid-admin, global-reader');
     const app = captureIo(cwd, {}, { mergeStderr: true });
-    expect(await runSnapshot(app.io, { ...base, labIdentity: 'application' })).not.toBe(0);
-    expect(app.text()).toMatch(/403 Authorization_RequestDenied/);
+    expect(await runSnapshot(app.io, { ...base, labIdentity: 'application' })).toBe(0);
+    expect(app.text()).toMatch(/sync features and accidental-deletion threshold were not read \(Graph 403 Authorization_RequestDenied\)/);
+    const state = JSON.parse(readFileSync(join(cwd, 'state.json'), 'utf8'));
+    expect([state.state.tenant.features, state.state.tenant.accidentalDeletionPrevention]).toEqual([null, null]);
     const admin = captureIo(cwd, {}, { mergeStderr: true });
     expect(await runSnapshot(admin.io, { ...base, labIdentity: 'global-admin' })).toBe(0);
   });

@@ -1,0 +1,61 @@
+/**
+ * Who the Graph client is signed in as, read from the access token's payload (decoded, never verified:
+ * Graph verifies it; this only decides what to refuse before changing anything). Microsoft's access
+ * token claims (https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference):
+ * `idtyp` is `app` for an application's own token and `user` for a signed-in user's; `scp` holds the
+ * delegated scopes and is only in user tokens; `roles` holds the application permissions of an
+ * app-only token; `wids` the active directory roles of the signed-in user. Nothing of the token is
+ * kept or shown.
+ */
+import type { AuthenticationProvider, Client } from '@microsoft/microsoft-graph-client';
+
+/** How the client signed in: an application (app-only token), a user (delegated), or unknown (not a JWT). */
+export type SignInKind = 'application' | 'user' | 'unknown';
+
+export interface SignIn {
+  kind: SignInKind;
+  /** Delegated scopes (`scp`), for user tokens. */
+  scopes: string[];
+  /** Application permissions (`roles`), for app-only tokens. */
+  roles: string[];
+  /** Active directory role template ids of the signed-in user (`wids`). */
+  directoryRoles: string[];
+}
+
+const UNKNOWN: SignIn = { kind: 'unknown', scopes: [], roles: [], directoryRoles: [] };
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The sign-in an access token stands for. A token that is not a JWT (an opaque token) gives `unknown`. */
+export function signInFromToken(token: string): SignIn {
+  const parts = token.split('.');
+  if (parts.length !== 3) return UNKNOWN;
+  let payload: Record<string, unknown>;
+  try {
+    const parsed = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return UNKNOWN;
+    payload = parsed as Record<string, unknown>;
+  } catch {
+    return UNKNOWN;
+  }
+  const scopes = typeof payload['scp'] === 'string' ? payload['scp'].split(' ').filter(Boolean) : [];
+  const roles = strings(payload['roles']);
+  const idtyp = payload['idtyp'];
+  const kind: SignInKind =
+    idtyp === 'app' ? 'application' : idtyp === 'user' ? 'user' : scopes.length > 0 ? 'user' : roles.length > 0 ? 'application' : 'unknown';
+  return { kind, scopes, roles, directoryRoles: strings(payload['wids']) };
+}
+
+const providers = new WeakMap<Client, AuthenticationProvider>();
+
+/** Remembers the provider a client authenticates with (createGraphClient calls it). */
+export function rememberAuthProvider(client: Client, provider: AuthenticationProvider): void {
+  providers.set(client, provider);
+}
+
+/** The sign-in of a client made by createGraphClient: asks its credential for a token and decodes it. */
+export async function signInOf(client: Client): Promise<SignIn> {
+  const provider = providers.get(client);
+  if (!provider) return UNKNOWN;
+  return signInFromToken(await provider.getAccessToken());
+}
