@@ -25,7 +25,11 @@ import { WritePacer } from './pacer.js';
 import { PRIVILEGED_ROLE_TEMPLATES, isPrivilegedRoleTemplate } from './roles.js';
 import { signInOf, type SignIn } from './sign-in.js';
 
-/** Exactly the user properties the planner uses (EntraUser), nothing more. */
+/**
+ * The user properties the planner uses (EntraUser) that v1.0 serves, nothing more. (Not
+ * onPremisesObjectIdentifier: Microsoft's v1.0 user schema has no such property, and Graph answers
+ * 400 to a v1.0 `$select` of it; it is read on beta, see OBJECT_IDENTIFIER_SELECT.)
+ */
 export const USER_SELECT = [
   'id',
   'userPrincipalName',
@@ -37,7 +41,6 @@ export const USER_SELECT = [
   'accountEnabled',
   'onPremisesSyncEnabled',
   'onPremisesImmutableId',
-  'onPremisesObjectIdentifier',
   'lastPasswordChangeDateTime',
   // Exchange Online mailbox (EntraUser.exchangeMailbox): the `exchange` plan with status `Success`.
   // Returned only on $select (https://learn.microsoft.com/graph/api/resources/user, provisionedPlans).
@@ -46,22 +49,17 @@ export const USER_SELECT = [
 ] as const;
 
 /**
- * Properties of USER_SELECT a Graph endpoint may refuse in `$select` (400), with what is lost without
- * them. onPremisesObjectIdentifier: Microsoft documents it for the 2026-07-01 hard-match hardening
- * (recovery: beta `PATCH /users/{id}`), but it is not in the published v1.0 or beta CSDL (2026-08).
- * provisionedPlans: documented on v1.0; tolerated for endpoints (emulators) that lack it. The reads
- * then drop them once (the fewest first), say so in a note, and read them as null.
+ * What is read of onPremisesObjectIdentifier, on **beta** (the 2026-07-01 hard-match hardening:
+ * a cloud user mapped to another AD object is not hard-matched until it is cleared). Microsoft documents
+ * reading and clearing it with beta calls
+ * (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-clear-on-premises-attributes); the
+ * v1.0 user schema does not have it. Read only where it can matter: the users that were synced before
+ * and are not synced now (`needsSyncBehavior`: cloud-managed, restored, previously synced), the ones a
+ * hard link or a rollback can hand to an AD object. For the others it reads as null.
  */
-const OPTIONAL_USER_PROPERTIES: readonly { name: (typeof USER_SELECT)[number]; lost: string }[] = [
-  { name: 'provisionedPlans', lost: 'whether users have an Exchange Online mailbox is unknown' },
-  {
-    name: 'onPremisesObjectIdentifier',
-    lost: 'the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
-  },
-];
-
-/** USER_SELECT without onPremisesObjectIdentifier (see OPTIONAL_USER_PROPERTIES). */
-export const USER_SELECT_WITHOUT_OBJECT_IDENTIFIER = USER_SELECT.filter((p) => p !== 'onPremisesObjectIdentifier');
+export const OBJECT_IDENTIFIER_SELECT = ['id', 'onPremisesObjectIdentifier'] as const;
+/** The note when beta refuses the property (unconfirmed whether a tenant can): what the plan then cannot see. */
+const OBJECT_IDENTIFIER_LOST = 'the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before';
 
 /** What a sync wait reads of a user. */
 const SYNC_STATE_SELECT = ['id', 'userPrincipalName', 'onPremisesSyncEnabled', 'onPremisesImmutableId'] as const;
@@ -108,11 +106,13 @@ export interface GraphEntraAccessOptions {
 
 /** What the reads cost (for progress output and benchmarks). */
 export interface ReadStats {
-  /** Users reads Graph refused (400) while finding the `$select` it accepts (see OPTIONAL_USER_PROPERTIES); once per instance. */
-  selectProbes: number;
   userPages: number;
   users: number;
   syncBehaviorReads: number;
+  /** Users whose onPremisesObjectIdentifier was asked for on beta (in `$batch`es, or picked from beta user pages). */
+  objectIdentifierReads: number;
+  /** Pages of `GET /beta/users?$select=id,onPremisesObjectIdentifier` (when cheaper than `$batch`es). */
+  objectIdentifierPages: number;
   batch: BatchStats;
 }
 
@@ -167,7 +167,7 @@ export function isCloudManagedFrom(body: unknown): boolean | null {
   return null;
 }
 
-function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignment[] | null): EntraUser {
+function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignment[] | null, objectIdentifier: string | null): EntraUser {
   const proxy = u['proxyAddresses'];
   return {
     id: String(u['id']),
@@ -179,7 +179,7 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
     proxyAddresses: Array.isArray(proxy) ? proxy.filter((p): p is string => typeof p === 'string') : [],
     onPremisesSyncEnabled: boolOrNull(u['onPremisesSyncEnabled']),
     onPremisesImmutableId: str(u['onPremisesImmutableId']),
-    onPremisesObjectIdentifier: str(u['onPremisesObjectIdentifier']),
+    onPremisesObjectIdentifier: objectIdentifier,
     isCloudManaged,
     accountEnabled: u['accountEnabled'] !== false,
     roles,
@@ -234,7 +234,7 @@ export class GraphEntraAccess implements EntraAccess {
   readonly client: Client;
   readonly tenantId: string;
   readonly pacer: WritePacer;
-  readonly stats: ReadStats = { selectProbes: 0, userPages: 0, users: 0, syncBehaviorReads: 0, batch: newBatchStats() };
+  readonly stats: ReadStats = { userPages: 0, users: 0, syncBehaviorReads: 0, objectIdentifierReads: 0, objectIdentifierPages: 0, batch: newBatchStats() };
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #progress: (message: string) => void;
   readonly #readConcurrency: number;
@@ -242,8 +242,8 @@ export class GraphEntraAccess implements EntraAccess {
   /** Role holders as last read; `getUser` reuses them for ROLES_TTL_MS instead of re-reading all roles per user. */
   #roles: { at: number; byUser: Map<string, RoleAssignment[]> } | null = null;
   #eligibleNoted = false;
-  /** The users `$select` the endpoint accepts: null until a users read tried it (see OPTIONAL_USER_PROPERTIES). */
-  #userSelect: string | null = null;
+  /** False once beta refused onPremisesObjectIdentifier (400): later reads do not ask again (one note). */
+  #objectIdentifierReadable = true;
   #syncSettingsNoted = false;
 
   constructor(opts: GraphEntraAccessOptions) {
@@ -304,11 +304,6 @@ export class GraphEntraAccess implements EntraAccess {
     }
   }
 
-  /** The users `$select` in use, once a users read found the one the endpoint accepts (else null). */
-  get userSelect(): string | null {
-    return this.#userSelect;
-  }
-
   /** Who this client is signed in as (from its access token; see sign-in.ts). */
   signIn(): Promise<SignIn> {
     return signInOf(this.client);
@@ -340,27 +335,84 @@ export class GraphEntraAccess implements EntraAccess {
     });
   }
 
-  /** isCloudManaged for each id (beta, $batch of 20); 404 → null (the object has no sync behaviour). */
-  async #readSyncBehaviors(kind: 'users' | 'groups', ids: readonly string[]): Promise<Map<string, boolean | null>> {
-    const out = new Map<string, boolean | null>();
+  /**
+   * Whether onPremisesObjectIdentifier of M previously synced users among N is read in the beta `$batch`
+   * (one more request per user, ⌈M / 20⌉ more batches) or from the beta user list (⌈N / 999⌉ pages of
+   * `GET /beta/users?$select=id,onPremisesObjectIdentifier`): whichever takes fewer requests, so the
+   * read costs at most min(⌈M / 20⌉, ⌈N / 999⌉) requests more. null: not read (nobody needs it, or beta
+   * refused it before).
+   */
+  #objectIdentifierRoute(candidates: number, totalUsers: number): 'batch' | 'pages' | null {
+    if (candidates === 0 || !this.#objectIdentifierReadable) return null;
+    return Math.ceil(candidates / 20) <= Math.ceil(totalUsers / 999) ? 'batch' : 'pages';
+  }
+
+  /** onPremisesObjectIdentifier of `ids`, picked from the beta user list (see #objectIdentifierRoute). */
+  async #readObjectIdentifierPages(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const wanted = new Set(ids);
+    const out = new Map<string, string | null>();
+    let users: Json[];
+    try {
+      users = await this.#getAll(`/users?$select=${OBJECT_IDENTIFIER_SELECT.join(',')}&$top=999`, 'beta', (_n, pages) => {
+        this.stats.objectIdentifierPages = pages;
+      });
+    } catch (err) {
+      if (!(err instanceof GraphError && err.status === 400)) throw err;
+      this.#objectIdentifierRefused(err);
+      return out;
+    }
+    for (const u of users) if (wanted.has(String(u['id']))) out.set(String(u['id']), str(u['onPremisesObjectIdentifier']));
+    this.stats.objectIdentifierReads += ids.length;
+    return out;
+  }
+
+  /**
+   * Beta reads per object in `$batch`es of 20: isCloudManaged (`GET /{kind}/{id}/onPremisesSyncBehavior`)
+   * and, for users with `identifiers`, onPremisesObjectIdentifier (`GET /users/{id}?$select=id,
+   * onPremisesObjectIdentifier`). An object gone meanwhile (404) reads as null.
+   */
+  async #readBetaDetails(
+    kind: 'users' | 'groups',
+    ids: readonly string[],
+    identifiers: boolean,
+  ): Promise<{ behaviors: Map<string, boolean | null>; identifiers: Map<string, string | null> }> {
+    const out = { behaviors: new Map<string, boolean | null>(), identifiers: new Map<string, string | null>() };
     if (ids.length === 0) return out;
-    const requests: BatchRequest[] = ids.map((id, i) => ({ id: String(i), method: 'GET', url: `/${kind}/${id}/onPremisesSyncBehavior` }));
+    const requests: BatchRequest[] = ids.flatMap((id, i) => [
+      { id: `b${i}`, method: 'GET' as const, url: `/${kind}/${encodeURIComponent(id)}/onPremisesSyncBehavior` },
+      ...(identifiers ? [{ id: `o${i}`, method: 'GET' as const, url: `/users/${encodeURIComponent(id)}?$select=${OBJECT_IDENTIFIER_SELECT.join(',')}` }] : []),
+    ]);
     const results = await this.#read(() =>
       runBatch(this.client, requests, {
         version: 'beta',
         sleep: this.#sleep,
         concurrency: this.#readConcurrency,
         stats: this.stats.batch,
-        onThrottle: (s, n) => this.#progress(`Graph throttled ${n} sync-behaviour read(s); retrying after ${s}s`),
+        onThrottle: (s, n) => this.#progress(`Graph throttled ${n} beta read(s) of sync behaviour; retrying after ${s}s`),
       }),
     );
+    // Beta refusing the property (400: unconfirmed that a tenant can) loses only the identifiers.
+    const refused = identifiers ? [...results.values()].find((r) => r.id.startsWith('o') && r.status === 400) : undefined;
+    if (refused?.error) this.#objectIdentifierRefused(refused.error);
     ids.forEach((id, i) => {
-      const r = results.get(String(i))!;
-      if (r.error && r.status !== 404) throw r.error;
-      out.set(id, r.error ? null : isCloudManagedFrom(r.body));
+      const b = results.get(`b${i}`) as BatchResult;
+      if (b.error && b.status !== 404) throw b.error;
+      out.behaviors.set(id, b.error ? null : isCloudManagedFrom(b.body));
+      if (!identifiers || refused) return;
+      const o = results.get(`o${i}`) as BatchResult;
+      if (o.error && o.status !== 404) throw o.error;
+      out.identifiers.set(id, o.error ? null : str((o.body as Json | null)?.['onPremisesObjectIdentifier']));
     });
     this.stats.syncBehaviorReads += ids.length;
+    if (identifiers && !refused) this.stats.objectIdentifierReads += ids.length;
     return out;
+  }
+
+  /** Beta refused onPremisesObjectIdentifier (400): say so once, read it as null from now on. */
+  #objectIdentifierRefused(err: GraphError): void {
+    if (!this.#objectIdentifierReadable) return;
+    this.#objectIdentifierReadable = false;
+    this.#progress(`note: onPremisesObjectIdentifier not read (Graph ${err.status} ${err.code} on beta); ${OBJECT_IDENTIFIER_LOST}`);
   }
 
   /** userId → roles held (active assignments, from activated directory roles). */
@@ -418,84 +470,58 @@ export class GraphEntraAccess implements EntraAccess {
     return eligibleRolesFrom(items, namesByTemplate);
   }
 
-  /**
-   * Runs a users read with USER_SELECT; when Graph answers 400 to the first read, tries again without
-   * the optional properties (the fewest first: OPTIONAL_USER_PROPERTIES), notes what is lost, and uses
-   * the first select that works for every later read. Every read of one instance then agrees, so
-   * fingerprints taken by plan and apply match.
-   */
-  async #withUserSelect<T>(read: (select: string) => Promise<T>, accepted: (out: T) => boolean = () => true): Promise<T> {
-    if (this.#userSelect !== null) return read(this.#userSelect);
-    // Everything; then without one optional property at a time; then without all of them.
-    const attempts: (typeof OPTIONAL_USER_PROPERTIES)[number][][] = [[], ...OPTIONAL_USER_PROPERTIES.map((p) => [p]), [...OPTIONAL_USER_PROPERTIES]];
-    let first: GraphError | null = null;
-    for (const dropped of attempts) {
-      const select = USER_SELECT.filter((p) => !dropped.some((d) => d.name === p)).join(',');
-      try {
-        const out = await read(select);
-        // A 404 (a user that does not exist) says nothing about whether the $select is accepted.
-        if (!accepted(out)) return out;
-        this.#userSelect = select;
-        for (const d of dropped) this.#progress(`note: ${d.name} not read (Graph ${first?.status ?? 400} ${first?.code ?? 'BadRequest'} when selecting it); ${d.lost}`);
-        return out;
-      } catch (err) {
-        if (!(err instanceof GraphError && err.status === 400)) throw err;
-        first ??= err;
-        this.stats.selectProbes += 1;
-      }
-    }
-    throw first as GraphError;
-  }
-
   // ---- reads -----------------------------------------------------------------------------------
 
   async listUsers(): Promise<EntraUser[]> {
     const rolesP = this.#readRoles();
     rolesP.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-    const raw = await this.#withUserSelect((select) =>
-      this.#getAll(`/users?$select=${select}&$top=999`, 'v1.0', (n, pages) => {
-        this.stats.userPages = pages;
-        this.stats.users = n;
-        if (pages % 10 === 0) this.#progress(`reading Entra users: ${fmt(n)} so far (${pages} pages)`);
-      }),
-    );
+    const raw = await this.#getAll(`/users?$select=${USER_SELECT.join(',')}&$top=999`, 'v1.0', (n, pages) => {
+      this.stats.userPages = pages;
+      this.stats.users = n;
+      if (pages % 10 === 0) this.#progress(`reading Entra users: ${fmt(n)} so far (${pages} pages)`);
+    });
     this.#progress(`read ${fmt(raw.length)} Entra users (${this.stats.userPages} page${this.stats.userPages === 1 ? '' : 's'})`);
     const candidates = raw.filter(needsSyncBehavior).map((u) => String(u['id']));
-    const behaviors = await this.#readSyncBehaviors('users', candidates);
+    const route = this.#objectIdentifierRoute(candidates.length, raw.length);
+    const pagedP = route === 'pages' ? this.#readObjectIdentifierPages(candidates) : null;
+    pagedP?.catch(() => undefined); // awaited below
+    const details = await this.#readBetaDetails('users', candidates, route === 'batch');
+    const behaviors = details.behaviors;
+    const identifiers = (await pagedP) ?? details.identifiers;
     if (candidates.length > 0) {
-      this.#progress(`read the sync behaviour of ${fmt(candidates.length)} previously synced user(s) (${Math.ceil(candidates.length / 20)} batch(es))`);
+      const batches = Math.ceil((candidates.length * (route === 'batch' ? 2 : 1)) / 20);
+      const how = route === 'pages' ? `${batches} batch(es), ${this.stats.objectIdentifierPages} page(s)` : `${batches} batch(es)`;
+      const what = this.#objectIdentifierReadable ? 'sync behaviour and onPremisesObjectIdentifier' : 'sync behaviour';
+      this.#progress(`read the ${what} of ${fmt(candidates.length)} previously synced user(s) (${how})`);
     }
     const roles = await rolesP;
     return raw.map((u) => {
       const id = String(u['id']);
       const icm = u['onPremisesSyncEnabled'] === true ? false : (behaviors.get(id) ?? null);
-      return toEntraUser(u, icm, roles.get(id) ?? []);
+      return toEntraUser(u, icm, roles.get(id) ?? [], identifiers.get(id) ?? null);
     });
   }
 
   async getUser(id: string): Promise<EntraUser | null> {
-    const found = await this.#withUserSelect(async (select) => {
-      try {
-        return await this.#read(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${select}`).version('v1.0').get() as Promise<Json>);
-      } catch (err) {
-        if (err instanceof GraphError && err.status === 404) return null;
-        throw err;
-      }
-    }, (out) => out !== null);
-    if (found === null) return null;
-    const u: Json = found;
+    let u: Json;
+    try {
+      u = await this.#read(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${USER_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 404) return null;
+      throw err;
+    }
     let icm: boolean | null = u['onPremisesSyncEnabled'] === true ? false : null;
+    let identifier: string | null = null;
     if (needsSyncBehavior(u)) {
-      try {
-        const b = await this.#read(() => this.client.api(`/users/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>);
-        icm = isCloudManagedFrom(b);
-      } catch (err) {
-        if (!(err instanceof GraphError && err.status === 404)) throw err;
-      }
+      // Both beta reads in one $batch: the same two requests as for a user that needs neither.
+      const uid = String(u['id']);
+      const { behaviors, identifiers } = await this.#readBetaDetails('users', [uid], this.#objectIdentifierReadable);
+      icm = behaviors.get(uid) ?? null;
+      identifier = identifiers.get(uid) ?? null;
     }
     const cached = this.#roles && this.#now() - this.#roles.at < ROLES_TTL_MS ? this.#roles.byUser : null;
     const roles = cached ?? (await this.#readRoles());
-    return toEntraUser(u, icm, roles.get(String(u['id'])) ?? []);
+    return toEntraUser(u, icm, roles.get(String(u['id'])) ?? [], identifier);
   }
 
   async listDeletedUsers(): Promise<DeletedEntraUser[]> {
@@ -558,7 +584,7 @@ export class GraphEntraAccess implements EntraAccess {
   async listGroups(): Promise<EntraGroup[]> {
     const raw = await this.#getAll(`/groups?$select=${GROUP_SELECT.join(',')}&$top=999`);
     const candidates = raw.filter(groupNeedsSyncBehavior).map((g) => String(g['id']));
-    const behaviors = await this.#readSyncBehaviors('groups', candidates);
+    const behaviors = (await this.#readBetaDetails('groups', candidates, false)).behaviors;
     this.#progress(`read ${fmt(raw.length)} Entra group(s)`);
     return raw.map((g) => toEntraGroup(g, behaviors.get(String(g['id'])) ?? null));
   }

@@ -114,9 +114,8 @@ describe('live access options', () => {
 
     expect(endpoint).toBe(lab.emulator.url);
     expect((await graph.listUsers()).map((u) => u.userPrincipalName)).toEqual(['cloud1@lab.example.test']);
-    // users, directoryRoles, PIM eligibilities; plus the users reads the endpoint refused while finding the
-    // $select it accepts (an emulator without provisionedPlans: see OPTIONAL_USER_PROPERTIES)
-    expect(traffic.requests).toBe(3 + graph.stats.selectProbes);
+    // users, directoryRoles, PIM eligibilities: exactly three requests (a cloud-only user needs no beta read)
+    expect(traffic.requests).toBe(3);
     // no flag: the manifest's national-cloud endpoint
     expect(openGraphAccess({ graphTokenEnv: 'LAB_TOKEN' }, d, io).endpoint).toBe('https://graph.microsoft.us');
   });

@@ -20,15 +20,13 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     const users = await lab.entra.listUsers();
 
     expect(users).toHaveLength(2500);
-    // The first read asks for every property; an endpoint that refuses an optional one (400) is asked
-    // again without it (selectProbes), and the pages follow with the $select it accepted.
-    const probes = lab.entra.stats.selectProbes;
+    // v1.0 pages with exactly USER_SELECT (onPremisesObjectIdentifier is not in it: it is read on beta)
     const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
-    expect(pages).toHaveLength(3 + probes);
+    expect(pages).toHaveLength(3);
     expect(pages[0]).toContain(`$select=${USER_SELECT.join(',')}`);
-    expect(pages[probes]).toContain(`$select=${lab.entra.userSelect ?? ''}`);
-    expect(pages[probes]).toContain('$top=999');
-    expect(pages[probes + 1]).toContain('$skiptoken=');
+    expect(pages[0]).not.toContain('onPremisesObjectIdentifier');
+    expect(pages[0]).toContain('$top=999');
+    expect(pages[1]).toContain('$skiptoken=');
     expect(lab.entra.stats.userPages).toBe(3);
     const alice = users.find((u) => u.userPrincipalName === `synced7@${DOMAIN}`)!;
     expect(alice).toEqual({
@@ -135,18 +133,65 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     expect(notes.filter((m) => m.includes('PIM'))).toEqual([]);
   });
 
-  it('a Graph that refuses onPremisesObjectIdentifier in $select (400): one note, the read runs again without it, later reads skip it', async () => {
+  it('onPremisesObjectIdentifier of previously synced users is read on beta in the sync-behaviour $batch, never on v1.0; getUser agrees', async () => {
     const tenant = newTenant();
     const prev = tenant.createUser({ ...syncedUser(1, 'prev'), onPremisesSyncEnabled: false });
     tenant.updateUser(prev.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
+    const cloud = tenant.createUser(cloudUser(2));
     const notes: string[] = [];
     lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
-    // A Graph that refuses it: every users read that selects it gets 400 (queryPattern matches the $select).
+
+    const users = await lab.entra.listUsers();
+    expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier]).sort()).toEqual([
+      [`cloud2@${DOMAIN}`, null],
+      [`prev1@${DOMAIN}`, '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0'],
+    ]);
+    // v1.0 is never asked for it (its user schema has no such property)
+    expect(urlsOf(lab, /\/v1\.0\//).some((u) => u.includes('onPremisesObjectIdentifier'))).toBe(false);
+    // one beta $batch: the sync behaviour and the identifier of the one previously synced user
+    expect(lab.traffic.byRoute['POST /beta/$batch']).toBe(1);
+    expect(lab.entra.stats.objectIdentifierReads).toBe(1);
+    expect(lab.entra.stats.objectIdentifierPages).toBe(0);
+    expect(lab.entra.stats.batch.innerRequests).toBe(2);
+    // getUser agrees with listUsers (fingerprints taken by plan and apply must match)
+    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBe('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
+    expect((await lab.entra.getUser(cloud.id))?.onPremisesObjectIdentifier).toBeNull();
+    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier') && m.startsWith('note'))).toEqual([]);
+  });
+
+  it('many previously synced users among few: the identifiers come from beta user pages (fewer requests than $batches)', async () => {
+    const tenant = newTenant();
+    for (let i = 0; i < 45; i++) {
+      const u = tenant.createUser({ ...syncedUser(i, 'prev'), onPremisesSyncEnabled: false });
+      if (i % 3 === 0) tenant.updateUser(u.id, { onPremisesObjectIdentifier: `0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1${String(i).padStart(2, '0')}` });
+    }
+    lab = await startLab(tenant);
+
+    const users = await lab.entra.listUsers();
+    expect(users.filter((u) => u.onPremisesObjectIdentifier !== null)).toHaveLength(15);
+    expect(users.find((u) => u.userPrincipalName === `prev3@${DOMAIN}`)?.onPremisesObjectIdentifier).toBe('0f1e2d3c-4b5a-4968-8776-a5b4c3d2e103');
+    // ⌈45 / 20⌉ = 3 batches of identifiers would cost more than ⌈45 / 999⌉ = 1 page
+    expect(urlsOf(lab, /^GET .*\/beta\/users\?\$select=id,onPremisesObjectIdentifier/)).toHaveLength(1);
+    expect(lab.entra.stats.objectIdentifierPages).toBe(1);
+    expect(lab.entra.stats.objectIdentifierReads).toBe(45);
+    // the sync behaviours alone: 45 requests in ⌈45 / 20⌉ = 3 batches
+    expect(lab.entra.stats.batch.innerRequests).toBe(45);
+    expect(lab.traffic.byRoute['POST /beta/$batch']).toBe(3);
+  });
+
+  it('a Graph whose beta refuses onPremisesObjectIdentifier (400): one note, read as null, never asked again', async () => {
+    const tenant = newTenant();
+    for (let i = 0; i < 45; i++) {
+      const u = tenant.createUser({ ...syncedUser(i, 'prev'), onPremisesSyncEnabled: false });
+      tenant.updateUser(u.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
+    }
+    const notes: string[] = [];
+    lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
     lab.emulator.setFaults({
       rules: [
         {
           action: { kind: 'error', status: 400, code: 'BadRequest', message: "Could not find a property named 'onPremisesObjectIdentifier' on type 'microsoft.graph.user'." },
-          pathPattern: '^/v1\\.0/users',
+          pathPattern: '^/beta/users$',
           queryPattern: 'onPremisesObjectIdentifier',
           times: 1000,
         },
@@ -154,47 +199,28 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     });
 
     const users = await lab.entra.listUsers();
-    expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier])).toEqual([[`prev1@${DOMAIN}`, null]]);
-    const pages = urlsOf(lab, /^GET .*\/v1\.0\/users\?/);
-    expect(pages).toHaveLength(1 + lab.entra.stats.selectProbes);
-    expect(pages[0]).toContain('onPremisesObjectIdentifier');
-    expect(pages.at(-1)).not.toContain('onPremisesObjectIdentifier');
-    expect(lab.entra.userSelect).not.toContain('onPremisesObjectIdentifier');
+    expect(users).toHaveLength(45);
+    expect(users.every((u) => u.onPremisesObjectIdentifier === null)).toBe(true);
     expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toEqual([
-      'note: onPremisesObjectIdentifier not read (Graph 400 BadRequest when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
+      'note: onPremisesObjectIdentifier not read (Graph 400 BadRequest on beta); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
     ]);
-    // getUser agrees with listUsers (fingerprints taken by plan and apply must match)
-    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBeNull();
-    expect(urlsOf(lab, /^GET .*\/v1\.0\/users\/[^/?]+\?\$select=/).every((u) => !u.includes('onPremisesObjectIdentifier'))).toBe(true);
-    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toHaveLength(1);
+    // later reads do not ask again: getUser agrees with listUsers, one note in all
+    const batchRequests = lab.entra.stats.batch.innerRequests;
+    expect((await lab.entra.getUser(users[0]!.id))?.onPremisesObjectIdentifier).toBeNull();
+    expect(lab.entra.stats.batch.innerRequests - batchRequests).toBe(1); // the sync behaviour only
+    await lab.entra.listUsers();
+    expect(urlsOf(lab, /^GET .*\/beta\/users\?\$select=id,onPremisesObjectIdentifier/)).toHaveLength(1);
+    expect(lab.entra.stats.objectIdentifierReads).toBe(0);
+    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier') && m.startsWith('note'))).toHaveLength(1);
   });
 
-  it('once the select was accepted, a later 400 of a users read is thrown, not retried without it', async () => {
+  it('a 400 of a users read is thrown, not retried', async () => {
     const tenant = newTenant();
     tenant.createUser(cloudUser(1));
     lab = await startLab(tenant);
-    await lab.entra.listUsers(); // the select with onPremisesObjectIdentifier was accepted once
+    await lab.entra.listUsers(); // the $select was accepted once
     lab.emulator.setFaults({ rules: [{ action: { kind: 'error', status: 400, code: 'Request_BadRequest' }, pathPattern: '^/v1\\.0/users$' }] });
     await expect(lab.entra.listUsers()).rejects.toMatchObject({ name: 'GraphError', status: 400, code: 'Request_BadRequest' });
-  });
-
-  it('the lab, like the v1.0 schema, has no onPremisesObjectIdentifier: read as null, with one note (the fallback above, unforced)', async () => {
-    const tenant = newTenant();
-    const prev = tenant.createUser({ ...syncedUser(1, 'prev'), onPremisesSyncEnabled: false });
-    tenant.updateUser(prev.id, { onPremisesObjectIdentifier: '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0' });
-    tenant.createUser(cloudUser(2));
-    const notes: string[] = [];
-    lab = await startLab(tenant, { onProgress: (m) => notes.push(m) });
-
-    const users = await lab.entra.listUsers();
-    expect(users.map((u) => [u.userPrincipalName, u.onPremisesObjectIdentifier]).sort()).toEqual([
-      [`cloud2@${DOMAIN}`, null],
-      [`prev1@${DOMAIN}`, null],
-    ]);
-    expect((await lab.entra.getUser(prev.id))?.onPremisesObjectIdentifier).toBeNull();
-    expect(notes.filter((m) => m.includes('onPremisesObjectIdentifier'))).toEqual([
-      'note: onPremisesObjectIdentifier not read (Graph 400 BadRequest when selecting it); the plan cannot foresee the 2026-07-01 hard-match refusal for cloud users that were synced before',
-    ]);
   });
 
   it('reads a role with more than 20 members in full (Graph cuts $expand at 20)', async () => {
