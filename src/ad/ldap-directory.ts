@@ -160,11 +160,18 @@ function isConnectionLoss(err: unknown): boolean {
  * Create with `connectDirectory`. One connection, re-opened (and re-bound) when the DC dropped
  * it; a read that fails because the connection dropped under it is retried once on a new one,
  * a write is not (it may have been applied): the error says to re-read.
+ *
+ * Concurrent callers that find the connection gone share one reconnect (each opening its own would
+ * leave all but the last open, and an open socket keeps the process alive). After `close()` nothing
+ * opens a connection again: a call still in flight, or made later, fails with `closed`.
  */
 export class LdapDirectory implements DirectoryAccess {
   private current: Client | null;
   private readonly lost = new WeakSet<Client>();
   private opened = 1;
+  /** The reconnect in progress, shared by every caller that needs a connection meanwhile. */
+  private opening: Promise<Client> | null = null;
+  private closed = false;
 
   /** @internal use connectDirectory */
   constructor(
@@ -188,16 +195,33 @@ export class LdapDirectory implements DirectoryAccess {
     this.lost.add(client);
   }
 
+  private closedError(): DirectoryError {
+    return new DirectoryError('closed', `the connection to ${this.baseDn} was closed (the command is ending): nothing was read or written`);
+  }
+
   private async connection(): Promise<Client> {
+    if (this.closed) throw this.closedError();
     const c = this.current;
     if (c && c.isConnected && !this.lost.has(c)) return c;
+    if (this.opening) return this.opening;
     // Release it without waiting: on a dead StartTLS socket the unbind only ends at its timeout.
     if (c) void c.unbind().catch(() => undefined);
     this.current = null;
-    const fresh = await this.open();
-    this.opened++;
-    this.current = fresh;
-    return fresh;
+    const opening = this.open().then((fresh) => {
+      if (this.closed) {
+        void fresh.unbind().catch(() => undefined);
+        throw this.closedError();
+      }
+      this.opened++;
+      this.current = fresh;
+      return fresh;
+    });
+    this.opening = opening;
+    try {
+      return await opening;
+    } finally {
+      if (this.opening === opening) this.opening = null;
+    }
   }
 
   private async run<T>(ctx: OperationContext, fn: (client: Client) => Promise<T>, kind: 'read' | 'write' = 'read'): Promise<T> {
@@ -334,8 +358,8 @@ export class LdapDirectory implements DirectoryAccess {
     return newDn;
   }
 
-  async createUser(ou: string, user: NewAdUser, password: string): Promise<AdUser> {
-    const dn = `${formatRdn('CN', user.cn)},${ou}`;
+  async createUser(dn: string, user: NewAdUser, password: string): Promise<AdUser> {
+    const ou = createdUserParent(dn, user);
     if (!this.encrypted) {
       throw new DirectoryError(
         'tls',
@@ -450,6 +474,9 @@ export class LdapDirectory implements DirectoryAccess {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    // A reconnect in progress ends in an unbind (see connection()).
+    await this.opening?.catch(() => undefined);
     const c = this.current;
     this.current = null;
     if (!c || !c.isConnected) return;
@@ -463,6 +490,26 @@ export class LdapDirectory implements DirectoryAccess {
       // already closed, or the DC went away: nothing left to release
     }
   }
+}
+
+/**
+ * The OU of a user to create at `dn`, after checking that the DN's first RDN is `CN=<user.cn>` (by
+ * value: the planner escapes the CN into the DN once, and the DN is used verbatim from then on).
+ */
+export function createdUserParent(dn: string, user: Pick<NewAdUser, 'cn'>): string {
+  let rdn: { type: string; value: string };
+  let parent: string;
+  try {
+    const split = splitFirstRdn(dn);
+    rdn = parseRdn(split.rdn);
+    parent = split.parent;
+  } catch (err) {
+    throw new DirectoryError('other', `refusing to create ${JSON.stringify(dn)}: not a DN (${(err as Error).message})`, dn);
+  }
+  if (rdn.type.toLowerCase() !== 'cn' || rdn.value !== user.cn || parent === '') {
+    throw new DirectoryError('other', `refusing to create ${dn}: its first RDN is not CN=${JSON.stringify(user.cn)} in an OU (was the plan file edited?)`, dn);
+  }
+  return parent;
 }
 
 function defaultWarning(message: string): void {

@@ -60,6 +60,8 @@ function directoryHint(e: DirectoryError): string {
       return 'AD refused the value (password policy, duplicate UPN or format): fix the manifest or AD, then plan again.';
     case 'tls':
       return 'The TLS connection failed: check --ad-ca-file and the DC certificate.';
+    case 'closed':
+      return 'The AD connection had already been closed: run apply again.';
     case 'other':
       return 'Run apply again to retry.';
   }

@@ -329,8 +329,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
 /**
  * The directory as steps use it during a DC outage: reads retried until the DC is back (within the
- * outage's bounds), writes left to runWrite (which reads the postcondition first), every call one at a
- * time while the DC is away.
+ * outage's bounds), writes left to runWrite (which reads the postcondition first). Concurrent calls
+ * that reconnect share one connection (LdapDirectory does that itself).
  */
 function retryingReads(d: DirectoryAccess, outage: DirectoryOutage, o: OutcomeSettings): DirectoryAccess {
   const read = <T>(call: () => Promise<T>) => withDirectory(outage, o, call);
@@ -340,10 +340,10 @@ function retryingReads(d: DirectoryAccess, outage: DirectoryOutage, o: OutcomeSe
     listOrganizationalUnits: () => read(() => d.listOrganizationalUnits()),
     getUserByDn: (dn) => read(() => d.getUserByDn(dn)),
     getUserByObjectGuid: (g) => read(() => d.getUserByObjectGuid(g)),
-    modifyUser: (dn, changes) => outage.run(() => d.modifyUser(dn, changes)),
-    setConsistencyGuid: (dn, guid) => outage.run(() => d.setConsistencyGuid(dn, guid)),
-    moveUser: (dn, toOu) => outage.run(() => d.moveUser(dn, toOu)),
-    createUser: (ou, user, password) => outage.run(() => d.createUser(ou, user, password)),
+    modifyUser: (dn, changes) => d.modifyUser(dn, changes),
+    setConsistencyGuid: (dn, guid) => d.setConsistencyGuid(dn, guid),
+    moveUser: (dn, toOu) => d.moveUser(dn, toOu),
+    createUser: (dn, user, password) => d.createUser(dn, user, password),
     close: () => d.close(),
   };
 }

@@ -283,7 +283,8 @@ export const STEP_HANDLERS: Registry = {
       const password = ctx.generatePassword();
       // Written before the call so that a crash right after creation cannot lose the password.
       const file = ctx.secrets.write(s.user.userPrincipalName, password);
-      const created = await ctx.directory.createUser(s.ou, s.user, password);
+      // The DN the plan stored, verbatim (the reviewer saw it; isDone and the waits look it up the same way).
+      const created = await ctx.directory.createUser(createdUserDn(s), s.user, password);
       return `${s.user.userPrincipalName} was created as ${created.dn}; its password is in ${file}`;
     },
   },

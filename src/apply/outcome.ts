@@ -32,28 +32,11 @@ export interface OutcomeSettings {
  */
 export class DirectoryOutage {
   #since: number | null = null;
-  #queue: Promise<unknown> = Promise.resolve();
   constructor(private readonly o: OutcomeSettings) {}
 
   /** An AD call succeeded: the DC is back. */
   ok(): void {
     this.#since = null;
-  }
-
-  /** True while the DC is unreachable (since an AD call found it so, until one succeeds). */
-  get active(): boolean {
-    return this.#since !== null;
-  }
-
-  /**
-   * Runs AD calls one at a time while the DC is away: each would reconnect, and concurrent reconnects
-   * open connections nobody closes (the process then never ends). Outside an outage, calls run at once.
-   */
-  run<T>(call: () => Promise<T>): Promise<T> {
-    if (!this.active) return call();
-    const next = this.#queue.then(call, call);
-    this.#queue = next.catch(() => undefined);
-    return next;
   }
 
   /** An AD call found the DC unreachable: true when the caller should wait and retry. */
@@ -83,7 +66,7 @@ async function pause(o: OutcomeSettings, ms: number): Promise<void> {
 export async function withDirectory<T>(outage: DirectoryOutage, o: OutcomeSettings, call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const out = await outage.run(call);
+      const out = await call();
       outage.ok();
       return out;
     } catch (e) {

@@ -11,7 +11,7 @@ import { DirectoryError } from '../model/directory.js';
 import type { AdOrganizationalUnit, AdUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser } from '../model/step.js';
 import { isGuidText } from './connect/source-anchor.js';
-import { containerOf, dnIdentity, dnUnder, leafRdn } from './connect/dn.js';
+import { containerOf, dnIdentity, dnUnder, escapeRdnValue, leafRdn, parseDn } from './connect/dn.js';
 
 /**
  * A small deterministic PRNG (mulberry32). Its whole state is one 32-bit integer, so it can be
@@ -73,6 +73,8 @@ export interface MemoryDirectoryJson {
   organizationalUnits: string[];
   users: AdUser[];
   groups: MemoryGroup[];
+  /** objectGUIDs of the users that must change their password at next logon (pwdLastSet 0); absent = none. */
+  mustChangePassword?: string[];
 }
 
 /**
@@ -111,6 +113,8 @@ export class MemoryDirectory implements DirectoryAccess {
   private readonly bySam = new Map<string, string>();
   private readonly byUpn = new Map<string, string>();
   private readonly groups = new Map<string, MemoryGroup>();
+  /** objectGUIDs of users whose pwdLastSet is 0 ("User must change password at next logon"). */
+  private readonly mustChange = new Set<string>();
 
   constructor(opts: { baseDn: string; random: SeededRandom }) {
     this.baseDn = opts.baseDn;
@@ -183,16 +187,29 @@ export class MemoryDirectory implements DirectoryAccess {
     return newDn;
   }
 
-  async createUser(ou: string, user: NewAdUser, password: string): Promise<AdUser> {
-    const problem = passwordProblem(password, user.samAccountName);
-    if (problem) {
-      throw new DirectoryError(
-        'constraint-violation',
-        `cannot create ${user.userPrincipalName}: ${problem} (password policy)`,
-        `CN=${user.cn},${ou}`,
-      );
+  /**
+   * Creates the user at `dn` as given (the product's planner escaped the CN into it): its first RDN
+   * must be `CN=<user.cn>` by value, its parent an OU (or the base DN). `mustChangePassword` sets
+   * pwdLastSet 0, as on AD.
+   */
+  async createUser(dn: string, user: NewAdUser, password: string): Promise<AdUser> {
+    const [first, ...rest] = parseDn(dn);
+    if (!first || first.type.toLowerCase() !== 'cn' || first.value !== user.cn || rest.length === 0) {
+      throw new DirectoryError('other', `refusing to create ${dn}: its first RDN is not CN=${JSON.stringify(user.cn)} in an OU`, dn);
     }
-    return this.addUser(ou, user);
+    const problem = passwordProblem(password, user.samAccountName);
+    if (problem) throw new DirectoryError('constraint-violation', `cannot create ${user.userPrincipalName}: ${problem} (password policy)`, dn);
+    const created = this.insertUser(dn, containerOf(dn), user, {});
+    if (user.mustChangePassword === true) this.mustChange.add(created.objectGuid);
+    return created;
+  }
+
+  /**
+   * pwdLastSet of a user: 0 when it must change its password at next logon; null otherwise (AD then
+   * holds the time the password was set, which the in-memory directory does not keep).
+   */
+  pwdLastSet(dn: string): 0 | null {
+    return this.mustChange.has(this.mustGetUser(dn).objectGuid) ? 0 : null;
   }
 
   async close(): Promise<void> {
@@ -224,10 +241,14 @@ export class MemoryDirectory implements DirectoryAccess {
     user: NewAdUser,
     extra: { objectGuid?: string; consistencyGuid?: string | null; enabled?: boolean } = {},
   ): AdUser {
+    const ouDn = this.ous.get(dnIdentity(ou)) ?? ou;
+    return this.insertUser(`CN=${escapeRdnValue(user.cn)},${ouDn}`, ou, user, extra);
+  }
+
+  /** Stores a new user at `dn` (in the existing OU `ou`), after the uniqueness checks. */
+  private insertUser(dn: string, ou: string, user: NewAdUser, extra: { objectGuid?: string; consistencyGuid?: string | null; enabled?: boolean }): AdUser {
     const ouKey = dnIdentity(ou);
-    const ouDn = this.ous.get(ouKey) ?? (ouKey === dnIdentity(this.baseDn) ? this.baseDn : undefined);
-    if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
-    const dn = `CN=${user.cn},${ouDn}`;
+    if (!this.ous.has(ouKey) && ouKey !== dnIdentity(this.baseDn)) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
     const key = dnIdentity(dn);
     if (this.users.has(key) || this.ous.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
     const samHolder = this.users.get(this.bySam.get(user.samAccountName.toLowerCase()) ?? '');
@@ -260,6 +281,7 @@ export class MemoryDirectory implements DirectoryAccess {
   deleteUser(dn: string): void {
     const u = this.mustGetUser(dn);
     this.dropUser(u);
+    this.mustChange.delete(u.objectGuid);
     for (const g of this.groups.values()) g.members = g.members.filter((m) => dnIdentity(m) !== dnIdentity(u.dn));
   }
 
@@ -268,7 +290,7 @@ export class MemoryDirectory implements DirectoryAccess {
     const ouKey = dnIdentity(ou);
     const ouDn = this.ous.get(ouKey);
     if (ouDn === undefined) throw new DirectoryError('no-such-object', `the OU ${ou} does not exist`, ou);
-    const dn = `CN=${cn},${ouDn}`;
+    const dn = `CN=${escapeRdnValue(cn)},${ouDn}`;
     const key = dnIdentity(dn);
     if (this.groups.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
     const g: MemoryGroup = { dn, objectGuid: (objectGuid ?? this.random.guid()).toLowerCase(), samAccountName: cn, members: [...members] };
@@ -295,6 +317,7 @@ export class MemoryDirectory implements DirectoryAccess {
       organizationalUnits: [...this.ous.values()],
       users: [...this.users.values()].map(copyUser),
       groups: this.listGroups(),
+      ...(this.mustChange.size > 0 ? { mustChangePassword: [...this.mustChange].sort() } : {}),
     };
   }
 
@@ -319,6 +342,7 @@ export class MemoryDirectory implements DirectoryAccess {
     this.bySam.clear();
     this.byUpn.clear();
     this.groups.clear();
+    this.mustChange.clear();
     this.random.reseed(json.randomState);
     this.load(json);
   }
@@ -328,6 +352,7 @@ export class MemoryDirectory implements DirectoryAccess {
     for (const ou of json.organizationalUnits) this.ous.set(dnIdentity(ou), ou);
     for (const u of json.users) this.putUser(copyUser(u));
     for (const g of json.groups) this.groups.set(dnIdentity(g.dn), { ...g, members: [...g.members] });
+    for (const guid of json.mustChangePassword ?? []) this.mustChange.add(guid.toLowerCase());
   }
 
   private mustGetUser(dn: string): AdUser {

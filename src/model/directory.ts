@@ -26,11 +26,13 @@ export interface DirectoryAccess {
   /** Move a user to another OU (modifyDN, keeping the RDN). Returns the new DN. */
   moveUser(dn: string, toOu: string): Promise<string>;
   /**
-   * Create an enabled user with the given password (must be done over LDAPS on real AD).
-   * Returns the created user as read back.
+   * Create an enabled user at exactly `dn` (as the planner stored it in the `ad.createUser` step: its
+   * first RDN is `CN=<user.cn, escaped>` and its parent the OU) with the given password (over LDAPS on
+   * real AD). `user.mustChangePassword` sets pwdLastSet 0. Returns the created user as read back.
+   * A DN whose first RDN is not the CN of `user` is refused (`other`), before anything is written.
    */
-  createUser(ou: string, user: NewAdUser, password: string): Promise<AdUser>;
-  /** Release connections. */
+  createUser(dn: string, user: NewAdUser, password: string): Promise<AdUser>;
+  /** Release connections. Afterwards every call fails with `closed`; nothing opens a connection again. */
   close(): Promise<void>;
 }
 
@@ -42,6 +44,8 @@ export type DirectoryErrorCode =
   | 'constraint-violation'
   | 'unavailable'
   | 'tls'
+  /** The access was closed (the command is ending): nothing was read or written. */
+  | 'closed'
   | 'other';
 
 /** An expected AD failure, with the object it concerns. */

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { connectDirectory, type LdapDirectory, type LdapDirectoryOptions } from '../../src/ad/index.js';
 import { DirectoryError } from '../../src/model/directory.js';
+import { formatRdn } from '../../src/model/dn.js';
 import type { AdUser } from '../../src/model/observed.js';
 import type { NewAdUser } from '../../src/model/step.js';
 
@@ -119,7 +120,7 @@ export async function createTestUser(
   const { name, password, ...rest } = user;
   const upn = rest.userPrincipalName ?? `${name}@lab.example.test`;
   return dir.createUser(
-    ou,
+    `${formatRdn('CN', rest.cn ?? name)},${ou}`,
     {
       cn: name,
       samAccountName: name.slice(0, 20),

@@ -27,6 +27,22 @@ function pieces(dn: string): string[] {
   return out;
 }
 
+/**
+ * A piece without the spaces around it. A trailing space escaped with a backslash (`CN=Trailing\ `:
+ * an odd run of backslashes before it) belongs to the value (RFC 4514 §2.4) and stays.
+ */
+function trimPiece(text: string): string {
+  const start = text.length - text.trimStart().length;
+  let end = text.length;
+  while (end > start && /\s/.test(text[end - 1] as string)) {
+    let backslashes = 0;
+    for (let j = end - 2; j >= start && text[j] === '\\'; j--) backslashes++;
+    if (backslashes % 2 === 1) break;
+    end--;
+  }
+  return text.slice(start, end);
+}
+
 /** RFC 4514 §3 unescaping: `\hh` is the byte hh, `\X` is X; the bytes are UTF-8. */
 function unescape(value: string): string {
   if (!value.includes('\\')) return value;
@@ -43,10 +59,10 @@ function unescape(value: string): string {
 export function parseDn(dn: string): Rdn[] {
   const out: Rdn[] = [];
   for (const piece of pieces(dn)) {
-    const p = piece.trim();
+    const p = trimPiece(piece);
     if (p === '') continue;
     const eq = p.indexOf('=');
-    out.push(eq < 0 ? { type: '', value: unescape(p) } : { type: p.slice(0, eq).trim(), value: unescape(p.slice(eq + 1).trim()) });
+    out.push(eq < 0 ? { type: '', value: unescape(p) } : { type: p.slice(0, eq).trim(), value: unescape(trimPiece(p.slice(eq + 1))) });
   }
   return out;
 }
@@ -89,15 +105,25 @@ export function dnUnder(dn: string, container: string): boolean {
 
 /** The first RDN as written (`CN=Alice Ng` of `CN=Alice Ng,OU=Sales,...`), trimmed. */
 export function leafRdn(dn: string): string {
-  return (pieces(dn)[0] ?? '').trim();
+  return trimPiece(pieces(dn)[0] ?? '');
 }
 
 /** The container of a DN: everything after the first RDN, as written (each RDN trimmed). */
 export function containerOf(dn: string): string {
   return pieces(dn)
     .slice(1)
-    .map((p) => p.trim())
+    .map(trimPiece)
     .join(',');
+}
+
+/**
+ * An RDN value escaped as RFC 4514 §2.4 requires: `\` before `"` `+` `,` `;` `<` `>` `\`, before a
+ * leading space or `#` and a trailing space; NUL as `\00`. For the DNs of users the lab adds itself
+ * (seeding, scenarios).
+ */
+export function escapeRdnValue(value: string): string {
+  const escaped = value.replace(/["+,;<>\\=]/g, (c) => `\\${c}`).replace(/\0/g, '\\00');
+  return escaped.replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
 }
 
 /** The DNS name of a domain naming context: its DC= values joined with dots (`DC=lab,DC=test` → `lab.test`). */

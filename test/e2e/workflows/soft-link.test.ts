@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { guidToImmutableId } from '../../../src/model/anchor.js';
-import { createTestUser } from '../../helpers/samba.js';
+import { normalizeDn } from '../../../src/model/dn.js';
+import { createdUserDn } from '../../../src/plan/soft-link.js';
+import { createTestUser, ldbsearch } from '../../helpers/samba.js';
 import { SAMBA, startWorkflowEnv, type WorkflowEnv } from './harness.js';
 
 // CLI child processes (node start-up, plan, apply) take seconds each, more on a loaded machine.
@@ -19,12 +21,14 @@ describe.runIf(SAMBA !== null)('soft link: prepare AD so that Entra Connect soft
   const tag = Math.random().toString(36).slice(2, 8);
   const dave = `dave-${tag}@lab.example.test`;
   const erin = `erin-${tag}@lab.example.test`;
+  // Erin's AD account is created with her display name as CN: every character RFC 4514 escapes.
+  const erinCn = `#Erin, "E" + a\\b; <${tag}>`;
   beforeAll(async () => {
     w = await startWorkflowEnv({
       prefix: 'e2e-soft',
       cloudOnly: [
         { upn: dave, displayName: `Dave ${tag}`, givenName: 'Dave', surname: tag, proxyAddresses: [`SMTP:${dave}`, `smtp:d.${tag}@lab.example.test`] },
-        { upn: erin, displayName: `Erin ${tag}`, givenName: 'Erin', surname: tag },
+        { upn: erin, displayName: erinCn, givenName: 'Erin', surname: tag },
       ],
     });
     // dave exists in AD without mail/proxyAddresses (no soft match possible yet); erin does not exist.
@@ -42,7 +46,8 @@ describe.runIf(SAMBA !== null)('soft link: prepare AD so that Entra Connect soft
     select: { upnGlob: "*-${tag}@lab.example.test" }
     authority: onPremises
     link: soft
-    createIn: ${JSON.stringify(createIn)}`;
+    createIn: ${JSON.stringify(createIn)}
+    requirePasswordChange: true`;
 
   it('with blockSoftMatch left on, the plan reports the hazard and apply refuses', async () => {
     const m = w.manifest('blocked.yaml', rule(w.ou.sub.Synced as string));
@@ -71,7 +76,12 @@ describe.runIf(SAMBA !== null)('soft link: prepare AD so that Entra Connect soft
     expect(daveAd?.mail?.toLowerCase()).toBe(dave);
     expect([...(daveAd?.proxyAddresses ?? [])].sort()).toEqual([`SMTP:${dave}`, `smtp:d.${tag}@lab.example.test`].sort());
     const erinAd = await w.adUser(erin);
-    expect(erinAd?.dn.toLowerCase().endsWith((w.ou.sub.Synced as string).toLowerCase())).toBe(true);
+    // at the DN the plan stored (createdUserDn), with the display name as CN, exactly; must change her password
+    const storedDn = createdUserDn(erinCn, w.ou.sub.Synced as string);
+    expect(normalizeDn(erinAd?.dn ?? '')).toBe(normalizeDn(storedDn));
+    const ldif = await ldbsearch(storedDn, 'base', '(objectClass=user)', ['cn', 'pwdLastSet']);
+    expect(ldif).toContain(`\ncn: ${erinCn}\n`);
+    expect(/^pwdLastSet: (\d+)$/m.exec(ldif)?.[1]).toBe('0');
     expect(erinAd?.enabled).toBe(true);
 
     // Entra (lab): both soft-matched — synced with the anchor of their AD object.

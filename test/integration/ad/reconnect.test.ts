@@ -44,6 +44,11 @@ class Forwarder {
     await new Promise((r) => setTimeout(r, 50));
   }
 
+  /** Connections open now. */
+  get open(): number {
+    return this.pairs.size;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       for (const [a, b] of this.pairs) {
@@ -97,6 +102,41 @@ describe.runIf(env)('LdapDirectory after the DC drops the connection', () => {
       }
     });
   }
+
+  it('ten reads at once after the drop share one reconnect: one new connection, none left open', async () => {
+    const dir = await open(false);
+    try {
+      await dir.listOrganizationalUnits();
+      await fwd.cutAll();
+      const before = fwd.accepted;
+      const reads = await Promise.all(Array.from({ length: 10 }, () => dir.getUserByDn(e.bindDn)));
+      expect(reads.map((u) => u?.samAccountName)).toEqual(Array(10).fill('Administrator'));
+      expect(fwd.accepted - before).toBe(1);
+      expect(dir.connectionsOpened).toBe(2);
+    } finally {
+      await dir.close();
+    }
+    // closed: the forwarder holds no connection of it any more
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fwd.open).toBe(0);
+  });
+
+  it('after close() no call opens a connection again: a read in flight and a later one fail with closed', async () => {
+    const dir = await open(false);
+    await fwd.cutAll();
+    const before = fwd.accepted;
+    const inFlight = dir.listUsers().catch((x: unknown) => x); // starts a reconnect
+    await dir.close();
+    const later = await dir.getUserByDn(e.bindDn).catch((x: unknown) => x);
+    for (const err of [await inFlight, later]) {
+      expect(err).toBeInstanceOf(DirectoryError);
+      expect((err as DirectoryError).code).toBe('closed');
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    // the reconnect that was under way was released, and nothing else was opened
+    expect(fwd.accepted - before).toBeLessThanOrEqual(1);
+    expect(fwd.open).toBe(0);
+  });
 
   it('reports a DC that stays unreachable as unavailable', async () => {
     const dir = await open(false);

@@ -74,7 +74,7 @@ describe('after 2026-07-01', () => {
     const retired = await h.lab.directory.moveUser(old?.dn ?? '', UNSYNCED_OU);
     await h.lab.directory.setConsistencyGuid(retired, '0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0');
     const fresh = await h.lab.directory.createUser(
-      UNSYNCED_OU,
+      `CN=Ella Young (2),${UNSYNCED_OU}`,
       { cn: 'Ella Young (2)', samAccountName: 'eyoung', userPrincipalName: ELLA, mail: ELLA, proxyAddresses: [`SMTP:${ELLA}`], givenName: 'Ella', surname: 'Young', displayName: 'Ella Young' },
       'Initial-Passw0rd!',
     );

@@ -18,7 +18,7 @@ const AD_UPN = 'ben.tanaka.ad@lab.example.test';
 
 async function prepareBensAdAccount(lab: LabHarness['lab']): Promise<AdUser> {
   return lab.directory.createUser(
-    UNSYNCED_OU,
+    `CN=Ben Tanaka,${UNSYNCED_OU}`,
     { cn: 'Ben Tanaka', samAccountName: 'ben.tanaka', userPrincipalName: AD_UPN, mail: null, proxyAddresses: [], givenName: 'Ben', surname: 'Tanaka', displayName: 'Ben Tanaka (AD)' },
     'Initial-Passw0rd!',
   );

@@ -55,14 +55,50 @@ describe('MemoryDirectory', () => {
 
   it('createUser enforces the password policy (constraint-violation) and uniqueness (already-exists)', async () => {
     const d = dir();
-    expect(await code(d.createUser(SALES, person('dana.diaz'), 'short'))).toBe('constraint-violation');
-    expect(await code(d.createUser(SALES, person('dana.diaz'), 'alllowercase'))).toBe('constraint-violation');
-    expect(await code(d.createUser(SALES, person('dana.diaz'), 'Xx1!dana.diaz'))).toBe('constraint-violation');
-    const u = await d.createUser(SALES, person('dana.diaz'), 'Correct-Horse-42');
-    expect(u).toMatchObject({ samAccountName: 'dana.diaz', enabled: true, consistencyGuid: null, mail: 'dana.diaz@lab.example.test' });
-    expect(await code(d.createUser(SALES, person('dana.diaz'), 'Correct-Horse-42'))).toBe('already-exists');
-    expect(await code(d.createUser(`OU=Nowhere,${BASE}`, person('eve.e'), 'Correct-Horse-42'))).toBe('no-such-object');
+    const at = (ou: string, name: string) => `CN=${name.replace('.', ' ')},${ou}`;
+    expect(await code(d.createUser(at(SALES, 'dana.diaz'), person('dana.diaz'), 'short'))).toBe('constraint-violation');
+    expect(await code(d.createUser(at(SALES, 'dana.diaz'), person('dana.diaz'), 'alllowercase'))).toBe('constraint-violation');
+    expect(await code(d.createUser(at(SALES, 'dana.diaz'), person('dana.diaz'), 'Xx1!dana.diaz'))).toBe('constraint-violation');
+    const u = await d.createUser(at(SALES, 'dana.diaz'), person('dana.diaz'), 'Correct-Horse-42');
+    expect(u).toMatchObject({ dn: `CN=dana diaz,${SALES}`, samAccountName: 'dana.diaz', enabled: true, consistencyGuid: null, mail: 'dana.diaz@lab.example.test' });
+    expect(await code(d.createUser(at(SALES, 'dana.diaz'), person('dana.diaz'), 'Correct-Horse-42'))).toBe('already-exists');
+    expect(await code(d.createUser(at(`OU=Nowhere,${BASE}`, 'eve.e'), person('eve.e'), 'Correct-Horse-42'))).toBe('no-such-object');
     expect(passwordProblem('Correct-Horse-42', 'x')).toBeNull();
+  });
+
+  it('createUser creates at the DN given, verbatim: escaped CNs (, + " \\ # and edge spaces) keep their exact value; a DN of another CN is refused', async () => {
+    const d = dir();
+    const cases: [string, string][] = [
+      ['Wu, Dan', 'CN=Wu\\, Dan'],
+      ['A+B "Q"', 'CN=A\\+B \\"Q\\"'],
+      ['back\\slash', 'CN=back\\\\slash'],
+      ['#1 fan', 'CN=\\#1 fan'],
+      [' lead', 'CN=\\ lead'],
+      ['trail ', 'CN=trail\\ '],
+    ];
+    for (const [i, [cn, rdn]] of cases.entries()) {
+      const dn = `${rdn},${SALES}`;
+      const u = await d.createUser(dn, person(`p${i}.x`, { cn }), 'Correct-Horse-42');
+      expect(u.dn, cn).toBe(dn);
+      expect((await d.getUserByDn(dn))?.objectGuid, cn).toBe(u.objectGuid);
+      // moved and back: the RDN (and so the CN) is kept exactly
+      const moved = await d.moveUser(dn, UNSYNCED);
+      expect(await d.moveUser(moved, SALES), cn).toBe(dn);
+    }
+    // a trailing escaped space is part of the value: "trail" is another object
+    expect(await d.getUserByDn(`CN=trail,${SALES}`)).toBeNull();
+    expect(await code(d.createUser(`CN=Someone Else,${SALES}`, person('q.q', { cn: 'q q' }), 'Correct-Horse-42'))).toBe('other');
+    expect(await d.getUserByDn(`CN=Someone Else,${SALES}`)).toBeNull();
+  });
+
+  it('mustChangePassword → pwdLastSet 0 (kept across a move and a save); without it no 0', async () => {
+    const d = dir();
+    const must = await d.createUser(`CN=must one,${SALES}`, person('must.one', { mustChangePassword: true }), 'Correct-Horse-42');
+    const plain = await d.createUser(`CN=plain one,${SALES}`, person('plain.one', { mustChangePassword: false }), 'Correct-Horse-42');
+    expect(d.pwdLastSet(must.dn)).toBe(0);
+    expect(d.pwdLastSet(plain.dn)).toBeNull();
+    const moved = await d.moveUser(must.dn, UNSYNCED);
+    expect(MemoryDirectory.fromJSON(structuredClone(d.toJSON())).pwdLastSet(moved)).toBe(0);
   });
 
   it('modifies attributes (empty list deletes) and writes the consistency guid', async () => {
