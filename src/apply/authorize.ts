@@ -10,7 +10,7 @@
  */
 import type { AllowOptions } from '../model/desired.js';
 import type { Hazard, Plan, PlannedStep } from '../model/plan.js';
-import { checkGate } from './gate.js';
+import { checkGate, checkSavedPlan } from './gate.js';
 import { handlerFor } from './handlers.js';
 import type { JournalHistory, JournaledState } from './journal.js';
 import type { ApplyRefusal } from './report.js';
@@ -123,7 +123,7 @@ export function authorizePlan(input: AuthorizeInput): Authorization {
     verdicts.set(s.id, why === null ? { kind: 'run', via: 'recomputed' } : { kind: 'refused', reason: notReproduced(s, why) });
   }
 
-  return { verdicts, refusal: gate(plan, current, verdicts, input.allow), touched };
+  return { verdicts, refusal: checkSavedPlan(plan) ?? gate(plan, current, verdicts, input.allow), touched };
 }
 
 function dependentsOf(steps: readonly PlannedStep[]): Map<string, string[]> {

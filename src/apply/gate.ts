@@ -52,9 +52,15 @@ export function checkGate(g: GateInput, allow: AllowOptions): ApplyRefusal | nul
   return null;
 }
 
+const NOT_APPLYABLE: ApplyRefusal = {
+  code: 'not-applyable',
+  messages: ['the plan is marked not applyable', 'Fix these (in the manifest or the directories), then run plan again.'],
+};
+
 /**
- * The gate over a whole plan as it stands (every hazard counts). Apply itself does not use the hazards
- * a plan file carries: it gates on the plan it recomputes (authorize.ts).
+ * The gate over a whole plan as it stands (every hazard counts). Apply itself does not let the hazards
+ * a plan file carries decide what runs: it gates on the plan it recomputes (authorize.ts), after
+ * `checkSavedPlan`.
  */
 export function checkPlanGate(plan: Plan, allow: AllowOptions): ApplyRefusal | null {
   const refusal = checkGate(
@@ -62,5 +68,18 @@ export function checkPlanGate(plan: Plan, allow: AllowOptions): ApplyRefusal | n
     allow,
   );
   if (refusal || plan.applyable) return refusal;
-  return { code: 'not-applyable', messages: ['the plan is marked not applyable', 'Fix these (in the manifest or the directories), then run plan again.'] };
+  return NOT_APPLYABLE;
+}
+
+/**
+ * A saved plan that says it cannot be applied (not applyable, a blocking hazard or an error) is refused
+ * as it is, whatever planning again finds: the reviewer approved a plan that does nothing, so apply does
+ * nothing (e.g. a restore window that ended: by apply time the user may be gone for good, and planning
+ * again would no longer see why).
+ */
+export function checkSavedPlan(plan: Plan): ApplyRefusal | null {
+  const blocking = plan.hazards.filter((h) => h.blocking);
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+  if (plan.applyable && blocking.length === 0 && errors.length === 0) return null;
+  return checkGate({ blocking, errors, needConsent: [] }, { disruptive: false, irreversible: false, exceedDeletionThreshold: false }) ?? NOT_APPLYABLE;
 }

@@ -7,7 +7,7 @@ export { stepSignature, stepEffect } from './step-effect.js';
 export { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
 export { fileSecretSink, type SecretSink } from './secrets.js';
 export { planDigest } from './plan-digest.js';
-export { checkPlanGate, checkGate } from './gate.js';
+export { checkPlanGate, checkGate, checkSavedPlan } from './gate.js';
 export { STEP_HANDLERS, handlerFor, type StepHandler } from './handlers.js';
 export { countResults, formatStepResult, summaryLines, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 export { SyncWaitGroup, checkExpectation, checkExpectations, describeExpectation, type SyncWaitStats } from './sync-wait.js';

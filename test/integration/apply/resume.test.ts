@@ -108,21 +108,29 @@ describe('changes the sync engine makes by itself do not make an object stale', 
       ),
     );
 
-  it('first run: a cycle after planning writes mS-DS-ConsistencyGuid into the in-scope AD user; its soft link still runs', async () => {
-    const desired = linkRiley();
-    const adBefore = (await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === riley);
-    expect(adBefore?.consistencyGuid).toBeNull();
+  it('first run: a cycle after planning writes mS-DS-ConsistencyGuid into the in-scope AD user; her planned steps still run', async () => {
+    // Ella was synced when objectGUID was the anchor: her AD mS-DS-ConsistencyGuid is empty (her
+    // ImmutableID is her objectGUID either way). With mS-DS-ConsistencyGuid as the source anchor, Connect
+    // writes her objectGUID into it on its next cycle (plan-connect-design-concepts).
+    const json = h.lab.directory.toJSON();
+    const ella = json.users.find((u) => u.userPrincipalName === ELLA);
+    expect(ella?.consistencyGuid).toBe(ella?.objectGuid);
+    h.lab.directory.resetFrom({ ...json, users: json.users.map((u) => (u.userPrincipalName === ELLA ? { ...u, consistencyGuid: null } : u)) });
+    const desired = scopeRemoval();
     const plan = await h.plan(desired);
-    // Connect's scheduled cycle: it writes objectGUID into the empty consistency guid of every in-scope user.
+    expect(plan.steps.map((s) => s.step.kind)).toEqual(['ad.move', 'sync.await', 'entra.restoreDeleted', 'entra.resetPassword']);
+
+    // Connect's scheduled cycle, between plan and apply.
     await h.lab.runSyncCycle();
-    const adAfter = (await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === riley);
+    const adAfter = (await h.lab.directory.listUsers()).find((u) => u.userPrincipalName === ELLA);
     expect(adAfter?.consistencyGuid).toBe(adAfter?.objectGuid);
 
     const { report } = await h.apply(plan, desired);
 
-    expect(report.counts.refused).toBe(0);
-    expect(report.counts.failed).toBe(0);
-    expect(labUser(riley)?.onPremisesSyncEnabled).toBe(true);
+    expect(report.refusal).toBeNull();
+    expect(statuses(report.results)).toEqual(['s001 done', 's002 done', 's003 done', 's004 done']);
+    expect(labUser(ELLA)?.onPremisesSyncEnabled).toBe(false);
+    expect((await h.lab.directory.listUsers()).filter((u) => u.userPrincipalName === ELLA).map((u) => u.dn)).toEqual([`CN=Ella Young,${UNSYNCED_OU}`]);
   });
 
   it('an AD change of another attribute is still stale, and the refusal says before -> after', async () => {
