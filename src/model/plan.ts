@@ -37,6 +37,8 @@ export type HazardCode =
   | 'soft-match-blocked'
   /** Soft match needs UPN matching but softMatchOnUpn is off, and SMTP does not match. */
   | 'soft-match-upn-disabled'
+  /** The primary SMTP address matches only with an Exchange Online mailbox: none (blocking) or unknown (warning), and softMatchOnUpn is off. */
+  | 'soft-match-no-mailbox'
   /** The target holds (or is eligible for) a privileged role: matching is refused; SOA switch not for admins. */
   | 'privileged-role'
   /** The cloud user already has an immutable id: soft match refused (InvalidSoftMatch). */

@@ -146,6 +146,8 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   // A hard match by anchor when the rule sets the immutable id of an existing AD user; a soft match otherwise.
   const byAnchor = rule.setImmutableId && ad !== null && anchor !== null;
   let remapFrom: string | null = null;
+  /** The warning when the SMTP soft match depends on a mailbox nobody could read (else null). */
+  let mailboxUnknown: string | null = null;
 
   if (byAnchor) {
     const problem = immutableIdProblem(anchor);
@@ -174,10 +176,27 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
       );
     }
     if (e.onPremisesImmutableId !== null && e.onPremisesImmutableId !== anchor) {
+      // With duplicate attribute resiliency (always on) the miss is no InvalidSoftMatch error but a second
+      // cloud user whose shared UPN and address are quarantined
+      // (https://learn.microsoft.com/entra/identity/hybrid/connect/tshoot-connect-sync-errors#invalidsoftmatch).
       block(
         'soft-match-has-immutable-id',
-        `${e.userPrincipalName} already has the immutable id ${e.onPremisesImmutableId}, so a soft match fails with InvalidSoftMatch: clear it first (a cloud rule with clear.immutableId), set setImmutableId in rule ${rule.name}, or use link: hard`,
+        `${e.userPrincipalName} already has the immutable id ${e.onPremisesImmutableId}, so Entra Connect does not soft-match it: the AD user would be provisioned as a second cloud user, its shared UPN and address quarantined (duplicate attribute resiliency). Clear it first (a cloud rule with clear.immutableId), set setImmutableId in rule ${rule.name}, or use link: hard`,
       );
+    }
+    // Matching on the primary SMTP address needs an Exchange Online mailbox with that address
+    // (https://support.microsoft.com/kb/2641663); without one only the UPN can match, with softMatchOnUpn.
+    if (primary !== null && e.exchangeMailbox !== true && !ctx.tenant.effective.softMatchOnUpn) {
+      const upnOff = ctx.tenant.unknownFeatures.has('softMatchOnUpn') ? 'softMatchOnUpn is not known to be on' : 'softMatchOnUpn is off';
+      const miss = `the AD user would be provisioned as a second cloud user, its shared UPN and address quarantined`;
+      if (e.exchangeMailbox === false) {
+        block(
+          'soft-match-no-mailbox',
+          `${e.userPrincipalName} has no Exchange Online mailbox, so Entra Connect does not soft-match it on its address ${primary}, and ${upnOff}: ${miss}. Set tenant.features.softMatchOnUpn: true (a tenant-wide change) or use link: hard`,
+        );
+      } else {
+        mailboxUnknown = `whether ${e.userPrincipalName} has an Exchange Online mailbox could not be read; without one Entra Connect does not soft-match it on its address ${primary}, and ${upnOff}: ${miss}. Check the mailbox, or set tenant.features.softMatchOnUpn: true`;
+      }
     }
     if (primary === null && !ctx.tenant.effective.softMatchOnUpn) {
       const unknown = ctx.tenant.unknownFeatures.has('softMatchOnUpn') ? ' (or could not be read: state tenant.features.softMatchOnUpn in the manifest)' : '';
@@ -249,7 +268,8 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     if (f.blockCloudObjectTakeoverThroughHardMatch) base.push(f.blockCloudObjectTakeoverThroughHardMatch);
   } else {
     if (f.blockSoftMatch) base.push(f.blockSoftMatch);
-    if (primary === null && f.softMatchOnUpn) base.push(f.softMatchOnUpn);
+    // The UPN is what matches: no primary SMTP address, or no mailbox behind it.
+    if ((primary === null || e.exchangeMailbox !== true) && f.softMatchOnUpn) base.push(f.softMatchOnUpn);
   }
   // Everything that must have succeeded before the AD user enters the sync scope.
   const prepared: string[] = [...base];
@@ -289,6 +309,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     w = ctx.addStep(id.key, wait, [...prepared, createId], ruleReason(rule, `wait until the sync cycle soft-matches ${e.userPrincipalName} to the AD user created for it (AD values then overwrite the cloud ones)`));
     planSyncEffects(ctx, w, e, newUserValues(newDn, created), 'soft', { created: true, keys: [...keys] });
   }
+  if (mailboxUnknown !== null) ctx.addHazards([{ code: 'soft-match-no-mailbox', severity: 'warning', message: mailboxUnknown, objectKeys: [...keys], blocking: false }], [w]);
   ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to ${byAnchor ? 'hard-match' : 'soft-match'} ${e.userPrincipalName}`, objectKeys: [...keys], blocking: false }], [w]);
   if (byAnchor) ctx.reliesOnUnknown('blockCloudObjectTakeoverThroughHardMatch', [w], [...keys]);
   else ctx.reliesOnUnknown('blockSoftMatch', [w], [...keys]);

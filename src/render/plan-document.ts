@@ -29,6 +29,7 @@ export const HAZARD_CODES = [
   'hard-match-blocked',
   'soft-match-blocked',
   'soft-match-upn-disabled',
+  'soft-match-no-mailbox',
   'privileged-role',
   'soft-match-has-immutable-id',
   'hard-match-refused',

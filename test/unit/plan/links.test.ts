@@ -161,6 +161,29 @@ describe('soft link (cloud-only → AD)', () => {
     expect(codes(plan(desired({ users: [rule] }), observed({ ad: [ad], entra: [cloudUser('carol', 'e3', { mail: null, proxyAddresses: [] })] })))).toEqual(['soft-match-upn-disabled']);
   });
 
+  it('primary SMTP but no Exchange Online mailbox: UPN match off → blocking soft-match-no-mailbox; unknown mailbox → warning; UPN match on → no hazard, the wait depends on turning it on', () => {
+    const ad = adUser('carol', 3);
+    const off = { features: { blockSoftMatchEnabled: false, blockCloudObjectTakeoverThroughHardMatchEnabled: false, softMatchOnUpnEnabled: false, passwordSyncEnabled: false } };
+    const none = plan(desired({ users: [rule] }), observed({ ad: [ad], entra: [cloudUser('carol', 'e3', { exchangeMailbox: false })], tenant: off }));
+    expect(none.hazards.map((h) => [h.code, h.blocking])).toEqual([['soft-match-no-mailbox', true]]);
+    expect(none.hazards[0]?.message).toContain('carol@contoso.com has no Exchange Online mailbox');
+    expect(none.steps).toEqual([]);
+
+    const unknown = plan(desired({ users: [rule] }), observed({ ad: [ad], entra: [cloudUser('carol', 'e3', { exchangeMailbox: null })], tenant: off }));
+    expect(unknown.applyable).toBe(true);
+    const warning = unknown.hazards.find((h) => h.code === 'soft-match-no-mailbox');
+    expect(warning).toMatchObject({ severity: 'warning', blocking: false });
+    expect(unknown.steps.find((s) => s.step.kind === 'sync.await')?.hazardCodes).toContain('soft-match-no-mailbox');
+
+    const upnOn = plan(desired({ users: [rule], features: { softMatchOnUpn: true } }), observed({ ad: [ad], entra: [cloudUser('carol', 'e3', { exchangeMailbox: false })], tenant: off }));
+    expect(upnOn.hazards.map((h) => h.code)).not.toContain('soft-match-no-mailbox');
+    expect(upnOn.steps[0]?.step).toEqual({ kind: 'entra.setSyncFeature', feature: 'softMatchOnUpn', from: false, to: true });
+    expect(upnOn.steps.find((s) => s.step.kind === 'sync.await')?.dependsOn).toContain('s001');
+
+    // with a mailbox nothing changes
+    expect(codes(plan(desired({ users: [rule] }), observed({ ad: [ad], entra: [cloudUser('carol', 'e3', { exchangeMailbox: true })], tenant: off })))).not.toContain('soft-match-no-mailbox');
+  });
+
   it('the Entra address already used by another AD user → blocking collision', () => {
     const ad = adUser('carol', 3, { mail: null, proxyAddresses: [] });
     const other = adUser('dup', 4, { proxyAddresses: ['smtp:carol@contoso.com'], mail: null, userPrincipalName: 'dup@contoso.com' });
