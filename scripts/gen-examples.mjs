@@ -191,6 +191,8 @@ function syncedEntraUser(ad, p) {
     isCloudManaged: false,
     accountEnabled: ad.enabled,
     roles: p.roles ?? [],
+    // Exchange Online mailbox (provisionedPlans): every Contoso user with an address has one
+    exchangeMailbox: ad.mail !== null,
   };
 }
 
@@ -211,6 +213,7 @@ function cloudOnlyUser(c) {
     isCloudManaged: null,
     accountEnabled: true,
     roles: c.roles ?? [],
+    exchangeMailbox: !c.noMail,
   };
 }
 
@@ -347,6 +350,7 @@ function orderEntraUser(u) {
     onPremisesSecurityIdentifier: u.onPremisesSecurityIdentifier,
     onPremisesUserPrincipalName: u.onPremisesUserPrincipalName,
     onPremisesLastSyncDateTime: u.onPremisesLastSyncDateTime,
+    exchangeMailbox: u.exchangeMailbox,
   };
 }
 
