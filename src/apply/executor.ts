@@ -94,7 +94,10 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   let current: Plan;
   try {
     const asPlanned = withPlansOwnSoftMatchView(observed, plan, (id) => history.steps.get(id)?.touched === true);
-    const again = (createdAt: string) => buildPlan({ desired: input.desired, observed: asPlanned, createdAt, tool: input.tool, source: plan.source });
+    // A partial plan (--target) is recomputed with its targets: the rest of the manifest is not what it reviewed.
+    const targets = plan.targets ?? [];
+    const again = (createdAt: string) =>
+      buildPlan({ desired: input.desired, observed: asPlanned, createdAt, tool: input.tool, source: plan.source, ...(targets.length > 0 ? { targets } : {}) });
     recomputed = again(plan.createdAt);
     const nowIso = input.now().toISOString();
     current = nowIso === plan.createdAt ? recomputed : again(nowIso);

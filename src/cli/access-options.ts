@@ -244,11 +244,8 @@ export async function openLabAccess(
     if (token === undefined) {
       throw new Error(`--lab-identity ${JSON.stringify(identity)} is not a lab identity; use one of ${lab.identities.map((i) => i.name).join(', ')}`);
     }
+    // A manifest of another tenant is refused by the command (tenantMismatch), after this read.
     const tenantId = lab.tenant.getOrganization().id;
-    // an empty id: the caller has no manifest (export), so there is nothing to compare
-    if (desired.tenant.id !== '' && tenantId.toLowerCase() !== desired.tenant.id.toLowerCase()) {
-      io.stderr(`note: the manifest's tenant.id ${desired.tenant.id} is not the lab tenant ${tenantId}; using the lab tenant\n`);
-    }
     const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
     const traffic = newGraphTraffic();
     const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(token), traffic });

@@ -26,8 +26,10 @@ import { observeLive } from '../observe/live.js';
 import { buildPlan } from '../plan/index.js';
 import { decodePlan, renderPlan } from '../render/index.js';
 import { planSummaryLines } from './apply-summary.js';
+import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
+import { tenantMismatch } from './tenant-match.js';
 import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
-import { EXIT, useColor, type CliIo } from './io.js';
+import { EXIT, errorLine, useColor, type CliIo } from './io.js';
 import { wholeNumber } from './options.js';
 import { TOOL } from './version.js';
 
@@ -47,6 +49,8 @@ export interface ApplyArgs extends AccessArgs {
   adOutageWait?: number;
   lab: boolean;
   color?: boolean;
+  /** With -f: plan only these rules or objects (as `plan --target`). */
+  target?: string[];
 }
 
 export { LAB_STATE_DIR };
@@ -67,6 +71,11 @@ export function applyCommand(io: CliIo, done: (exitCode: number) => void): Comma
       accessOptions(y)
         .positional('plan', { type: 'string', describe: 'A plan file written by `plan --out`' })
         .option('file', { alias: 'f', type: 'string', describe: 'Plan from this manifest now, show it, then apply it' })
+        .option('target', {
+          type: 'string',
+          array: true,
+          describe: 'With -f: plan and apply only this rule (by name), object key or user (UPN); repeatable. The plan is then partial',
+        })
         .option('auto-approve', { type: 'boolean', default: false, describe: 'Apply without asking (pipelines)' })
         .option('journal', { type: 'string', describe: 'Journal file (default <plan>.journal, or .entra-soa/journal-<digest>.jsonl with -f)' })
         .option('secrets-dir', { type: 'string', describe: 'Folder for the 0600 file of generated passwords (default .entra-soa/secrets)' })
@@ -87,6 +96,10 @@ export function applyCommand(io: CliIo, done: (exitCode: number) => void): Comma
 async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
   if ((args.plan === undefined) === (args.file === undefined)) {
     io.stderr('entra-soa apply: give either a plan file (apply plan.json) or a manifest (apply -f manifest.yaml), not both.\n');
+    return EXIT.error;
+  }
+  if (args.plan !== undefined && args.target !== undefined && args.target.length > 0) {
+    io.stderr(errorLine('apply', `--target narrows a plan made now (apply -f); the saved plan ${args.plan} has the targets it was made with: plan again with --target to narrow it`));
     return EXIT.error;
   }
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
@@ -118,7 +131,13 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
       io.stderr(`entra-soa apply: ${read.message}\n`);
       return EXIT.error;
     }
-    const decoded = decodePlan(read.bytes.toString('utf8'), args.plan);
+    const text = read.bytes.toString('utf8');
+    const kind = documentKindOf(text);
+    if (kind === 'manifest' || kind === 'snapshot' || kind === 'journal') {
+      io.stderr(errorLine('apply', `${wrongDocumentMessage('plan', kind, args.plan)}${kind === 'manifest' ? `; \`entra-soa apply -f ${args.plan}\` plans and applies it at once` : ''}`));
+      return EXIT.error;
+    }
+    const decoded = decodePlan(text, args.plan);
     if (!decoded.plan) {
       for (const d of decoded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
       return EXIT.error;
@@ -207,13 +226,17 @@ async function openAndApply(
     return EXIT.error;
   }
   try {
-    const observe = (): Promise<ObservedState> => observeLive({ entra: access.entra, directory: access.directory });
+    // Every read checks that the directories are the tenant the manifest names (before anything is planned or changed).
+    const observe = async (): Promise<ObservedState> => {
+      const observed = await observeLive({ entra: access.entra, directory: access.directory });
+      const mismatch = tenantMismatch({ manifestFile: desired.file, manifestTenantId: desired.tenant.id, observedTenantId: observed.tenant.tenantId, source: access.source });
+      if (mismatch !== null) throw new TenantMismatchError(mismatch);
+      return observed;
+    };
     if (!plan) {
       const observed = await observe();
-      // Note for the merge with the planner's --target (issue 7 §7): PlanInput has no `targets` on this
-      // branch. When it does, `apply -f --target` passes them here, and applyPlan's recomputation passes
-      // the plan's recorded targets to buildPlan as well (src/apply/executor.ts, `again`).
-      plan = buildPlan({ desired, observed, createdAt: io.now().toISOString(), source: access.source, tool: TOOL });
+      const targets = args.target ?? [];
+      plan = buildPlan({ desired, observed, createdAt: io.now().toISOString(), source: access.source, tool: TOOL, ...(targets.length > 0 ? { targets } : {}) });
     }
     const allow: AllowOptions = {
       disruptive: desired.allow.disruptive || args.allowDisruptive,
@@ -224,7 +247,7 @@ async function openAndApply(
   } catch (e) {
     // Reading the directories failed (Graph unreachable, token refused, sign-in failed, DC down): what and what to do.
     const read = e instanceof GraphError || e instanceof DirectoryError;
-    io.stderr(`entra-soa apply: ${read ? describeFailure('read Entra ID and AD', e) : e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(errorLine('apply', read ? describeFailure('read Entra ID and AD', e) : e instanceof Error ? e.message : String(e)));
     return EXIT.error;
   } finally {
     await access.close().catch(() => undefined);
@@ -409,4 +432,9 @@ async function openLive(io: CliIo, args: ApplyArgs, desired: DesiredState, trigg
 
 async function openLab(io: CliIo, desired: DesiredState, identity: string | undefined): Promise<Access> {
   return openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), identity !== undefined ? { identity } : {});
+}
+
+/** The directories read are another tenant than the manifest's: nothing is planned or changed. */
+class TenantMismatchError extends Error {
+  override name = 'TenantMismatchError';
 }

@@ -159,6 +159,20 @@ describe('the manifest and the state read must be one tenant', () => {
     expect(existsSync(join(cwd, 'lab-other-plan.json'))).toBe(false);
     expect(existsSync(join(cwd, 'lab-other-snapshot.json'))).toBe(false);
   });
+
+  it('apply -f --lab and apply of a saved plan, each against the lab of another tenant: stop before planning or changing anything', async () => {
+    const m = otherTenantManifest('lab-other-apply.yaml', labManifest('users: []'), OTHER_TENANT);
+    const fresh = await startCli(['apply', '-f', m, '--lab', '--auto-approve'], { cwd }).done;
+    // plan.json was made from the Contoso snapshot: its manifest names the Contoso tenant, not the lab's
+    const saved = await startCli(['apply', 'plan.json', '--lab', '--auto-approve'], { cwd }).done;
+    expect(fresh.code).toBe(1);
+    expect(fresh.stdout).toBe('');
+    expect(fresh.stderr).toContain(`entra-soa apply: the manifest lab-other-apply.yaml is for tenant ${OTHER_TENANT} (tenant.id), but Graph emulator`);
+    expect(fresh.stderr).toContain(`is tenant ${LAB_TENANT_ID}: nothing was planned or changed.`);
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toContain(`is for tenant ${SNAPSHOT_TENANT} (tenant.id), but Graph emulator`);
+    expect(saved.stdout).not.toMatch(/^[✓✗] s\d+/m);
+  });
 });
 
 describe('a file of another kind', () => {
@@ -188,6 +202,41 @@ describe('a file of another kind', () => {
         'plan from it with `entra-soa plan <manifest> --snapshot s.json --out plan.json`.\n',
     );
     expect(r.stderr).not.toMatch(/--out s\.json/);
+  });
+
+  it('apply of a manifest, a snapshot or a journal says what it is and changes nothing', () => {
+    writeFileSync(join(cwd, 'plan.json.journal'), `${JSON.stringify({ type: 'plan', digest: 'a'.repeat(64), time: 't', steps: 1 })}\n`);
+    const manifest = cli(['apply', 'm.yaml', '--auto-approve']);
+    expect(manifest).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'entra-soa apply: m.yaml is an entra-soa manifest, not an entra-soa plan: `entra-soa plan m.yaml` plans it (add --out plan.json to save the plan for show and apply); `entra-soa apply -f m.yaml` plans and applies it at once.\n',
+    });
+    const snapshot = cli(['apply', 's.json', '--auto-approve']);
+    expect(snapshot.code).toBe(1);
+    expect(snapshot.stderr).toContain('entra-soa apply: s.json is an entra-soa snapshot, not an entra-soa plan');
+    const journal = cli(['apply', 'plan.json.journal', '--auto-approve']);
+    expect(journal.code).toBe(1);
+    expect(journal.stderr).toContain('plan.json.journal is an entra-soa apply journal, not an entra-soa plan');
+  });
+
+  it('apply -f --target plans and applies only the target, and says the plan is partial', async () => {
+    const r = await startCli(['apply', '-f', join(ROOT, 'examples', 'lab', 'manifest.yaml'), '--lab', '--target', 'link-riley', '--auto-approve'], { cwd }).done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('partial');
+    const ran = [...r.stdout.matchAll(/^✓ s\d+ .*$/gm)].map((m) => m[0]);
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((line) => /riley|tenant|blockSoftMatch|softMatch|sync/i.test(line)), ran.join('\n')).toBe(true);
+  });
+
+  it('apply of a saved plan with --target is refused: the saved plan keeps the targets it was made with', () => {
+    const r = cli(['apply', 'plan.json', '--target', 'user/alice.ng@contoso.com', '--auto-approve']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'entra-soa apply: --target narrows a plan made now (apply -f); the saved plan plan.json has the targets it was made with: plan again with --target to narrow it.\n',
+    );
   });
 });
 

@@ -29,7 +29,8 @@ export interface LabHarness {
   entra: GraphEntraAccess;
   dir: string;
   secretsDir: string;
-  plan(desired: DesiredState): Promise<Plan>;
+  /** The real planner over the lab as it is now; `targets` as `plan --target`. */
+  plan(desired: DesiredState, targets?: string[]): Promise<Plan>;
   /** Run applyPlan with lab defaults (lab-clock sleep, lab-clock now, lab sync cycle as trigger). */
   apply(plan: Plan, desired: DesiredState, over?: Partial<ApplyInput>): Promise<{ report: ApplyReport; events: ApplyEvent[] }>;
   journalAt(path: string, plan: Plan): Journal;
@@ -53,9 +54,9 @@ export async function startLabHarness(opts: StartLabOptions = {}): Promise<LabHa
     entra,
     dir,
     secretsDir,
-    async plan(desired) {
+    async plan(desired, targets) {
       const observed = await observeLive({ entra, directory: lab.directory });
-      return buildPlan({ desired, observed, createdAt: labNow().toISOString(), tool: { name: 'entra-soa', version: 'test' }, source: 'lab' });
+      return buildPlan({ desired, observed, createdAt: labNow().toISOString(), tool: { name: 'entra-soa', version: 'test' }, source: 'lab', ...(targets ? { targets } : {}) });
     },
     async apply(plan, desired, over = {}) {
       const events: ApplyEvent[] = [];
@@ -138,7 +139,7 @@ export function labHarnessPerTest(opts: StartLabOptions = {}): LabHarness {
     get secretsDir() {
       return now().secretsDir;
     },
-    plan: (desired) => now().plan(desired),
+    plan: (desired, targets) => now().plan(desired, targets),
     apply: (plan, desired, over) => now().apply(plan, desired, over),
     journalAt: (path, plan) => now().journalAt(path, plan),
     setFaults: (body) => now().setFaults(body),

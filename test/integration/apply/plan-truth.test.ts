@@ -283,3 +283,41 @@ describe('rule options on the lab (issue 7 §7)', () => {
     }
   });
 });
+
+describe('a partial plan (--target, issue 7 §7)', () => {
+  it('planned for one rule while another rule of the manifest is blocked: apply re-plans with the targets, runs the targeted steps, leaves the rest alone', async () => {
+    const desired = loadDesired(
+      labManifest(
+        `users:
+  - name: ella-scope-removal
+    select: { upn: ella.young@lab.example.test }
+    authority: cloud
+    method: scopeRemoval
+  - name: link-ben
+    select: { upn: ${CLOUD} }
+    authority: onPremises
+    link: soft
+allow:
+  disruptive: true`,
+      ),
+    );
+    // the whole manifest: ben has no AD counterpart and no createIn → blocking
+    const whole = await h.plan(desired);
+    expect(whole.applyable).toBe(false);
+    expect(whole.hazards.filter((x) => x.blocking).map((x) => [x.code, x.objectKeys])).toEqual([['missing-object', [`user/${CLOUD}`]]]);
+
+    const partial = await h.plan(desired, ['ella-scope-removal']);
+    expect(partial.applyable).toBe(true);
+    expect(partial.targets).toEqual(['ella-scope-removal']);
+    expect(new Set(partial.steps.map((s) => s.objectKey))).toEqual(new Set(['user/ella.young@lab.example.test']));
+
+    const { report } = await h.apply(partial, desired);
+    expect(report.refusal).toBeNull();
+    expect(report.counts.done).toBe(partial.steps.length);
+    const ella = h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === 'ella.young@lab.example.test');
+    expect(ella?.onPremisesSyncEnabled).toBe(false);
+    // ben: untouched, still cloud-only and no AD account
+    expect(h.lab.tenant.toJSON().users.find((u) => u.userPrincipalName === CLOUD)?.onPremisesSyncEnabled).not.toBe(true);
+    expect((await h.lab.directory.listUsers()).some((u) => u.userPrincipalName === CLOUD)).toBe(false);
+  });
+});

@@ -112,10 +112,12 @@ describe('changes the sync engine makes by itself do not make an object stale', 
     // Ella was synced when objectGUID was the anchor: her AD mS-DS-ConsistencyGuid is empty (her
     // ImmutableID is her objectGUID either way). With mS-DS-ConsistencyGuid as the source anchor, Connect
     // writes her objectGUID into it on its next cycle (plan-connect-design-concepts).
-    const json = h.lab.directory.toJSON();
+    const memory = h.lab.memoryDirectory;
+    if (memory === null) throw new Error('this test needs the lab\'s in-memory AD');
+    const json = memory.toJSON();
     const ella = json.users.find((u) => u.userPrincipalName === ELLA);
     expect(ella?.consistencyGuid).toBe(ella?.objectGuid);
-    h.lab.directory.resetFrom({ ...json, users: json.users.map((u) => (u.userPrincipalName === ELLA ? { ...u, consistencyGuid: null } : u)) });
+    memory.resetFrom({ ...json, users: json.users.map((u) => (u.userPrincipalName === ELLA ? { ...u, consistencyGuid: null } : u)) });
     const desired = scopeRemoval();
     const plan = await h.plan(desired);
     expect(plan.steps.map((s) => s.step.kind)).toEqual(['ad.move', 'sync.await', 'entra.restoreDeleted', 'entra.resetPassword']);
