@@ -52,6 +52,9 @@ export interface LockJournalOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** How long a refused apply waits for the holder's record (it is written right after the lock is taken). */
+const OWNER_RECORD_WAIT_MS = 2000;
+
 export const ownerFile = (journal: string): string => `${journal}.lock-owner.json`;
 
 function readOwner(journal: string): LockOwner | null {
@@ -96,7 +99,13 @@ export async function lockJournal(journal: string, opts: LockJournalOptions): Pr
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
-      const owner = readOwner(journal);
+      // The holder writes its record just after taking the lock: give a holder that started at the same
+      // moment a little time to write it, so that the refusal can name it.
+      let owner = readOwner(journal);
+      for (let waited = 0; owner === null && waited < OWNER_RECORD_WAIT_MS; waited += 100) {
+        await sleep(100);
+        owner = readOwner(journal);
+      }
       const deadHere = owner !== null && owner.host === hostname() && !alive(owner.pid);
       if (!deadHere || Date.now() > deadline) throw new JournalLockedError(journal, owner);
       await sleep(500);
