@@ -14,6 +14,7 @@ else
 fi
 echo "== lab sync cycle (bench/lab-sync.ts)"; node dist/bench/lab-sync.js
 echo "== apply sync waits (bench/apply-waits.ts)"; node dist/bench/apply-waits.js
+echo "== apply at scale: 600 removals, 1,000 hard links, paced (bench/apply-scale.ts, about 3 minutes)"; node dist/bench/apply-scale.js
 if [ -n "${ENTRA_SOA_TEST_LDAPS_URL:-}" ]; then
   echo "== AD read (bench/ad-read.ts)"; node dist/bench/ad-read.js
 else

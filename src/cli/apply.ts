@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
-import type { SignInKind } from '../apply/delegated.js';
+import { delegatedOnlyRefusal, type SignInKind } from '../apply/delegated.js';
 import { applyPlan, DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
 import { describeFailure } from '../apply/errors.js';
 import type { ApplyEvent } from '../apply/events.js';
@@ -31,6 +31,7 @@ import { tenantMismatch } from './tenant-match.js';
 import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
 import { EXIT, errorLine, useColor, type CliIo } from './io.js';
 import { wholeNumber } from './options.js';
+import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { TOOL } from './version.js';
 
 export interface ApplyArgs extends AccessArgs {
@@ -366,9 +367,20 @@ async function runWithJournal(
     }
   };
   // Unknown when no token comes (the first read then says why the sign-in failed).
-  let signIn: SignInKind = 'unknown';
-  if (c.access.entra instanceof GraphEntraAccess) signIn = (await c.access.entra.signIn().catch(() => null))?.kind ?? 'unknown';
+  const signedIn = c.access.entra instanceof GraphEntraAccess ? await c.access.entra.signIn().catch(() => null) : null;
+  const signIn: SignInKind = signedIn?.kind ?? 'unknown';
+  // Refused up front, before the stale checks: an application reads the tenant's sync settings as unknown,
+  // which would otherwise refuse a delegated-only step as stale instead of saying what to do.
+  const toRun = plan.steps.filter((s) => {
+    const was = journal.previous.get(s.id);
+    return was !== 'done' && was !== 'skipped';
+  });
+  const signInRefusal = delegatedOnlyRefusal(toRun, signIn)?.messages ?? (signedIn ? readOnlySignInRefusal(toRun, signedIn) : null);
   try {
+    if (signInRefusal) {
+      io.stderr(`${['Apply refused: nothing was changed.', ...signInRefusal.map((m) => `  - ${m}`)].join('\n')}\n`);
+      return EXIT.error;
+    }
     const report = await applyPlan({
       plan,
       desired: c.desired,
