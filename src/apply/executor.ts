@@ -10,7 +10,7 @@ import { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent } from './events.js';
 import { handlerFor, type StepContext } from './handlers.js';
-import type { Journal } from './journal.js';
+import { unfinishedSteps, type Journal } from './journal.js';
 import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from './outcome.js';
 import { planDigest } from './plan-digest.js';
 import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
@@ -84,6 +84,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     });
   }
 
+  // Steps only a signed-in user may run are refused before anything is read: an application reads the
+  // tenant's sync settings as unknown, which would otherwise refuse them as stale instead of saying what to do.
+  const delegatedFirst = delegatedOnlyRefusal(unfinishedSteps(plan.steps, journal.previous), input.signIn ?? 'unknown');
+  if (delegatedFirst) return refuse(delegatedFirst);
+
   const observed = await input.observe();
   const history = journal.history;
   const joinOptions: JoinOptions = {
@@ -114,8 +119,6 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   });
   if (auth.refusal) return refuse(auth.refusal);
   const willRun = plan.steps.filter((s) => auth.verdicts.get(s.id)?.kind === 'run');
-  const delegated = delegatedOnlyRefusal(willRun, input.signIn ?? 'unknown');
-  if (delegated) return refuse(delegated);
 
   journal.record({ type: 'plan', digest, time: input.now().toISOString(), steps: plan.steps.length });
   journal.record({ type: 'authorized', time: input.now().toISOString(), stepIds: willRun.map((s) => s.id) });

@@ -210,3 +210,11 @@ export function memoryJournal(earlier: readonly JournalRecord[] | ReadonlyMap<st
     close() {},
   };
 }
+
+/** The steps a journal does not record as finished (done, or found already done): what a rerun may still run. */
+export function unfinishedSteps<S extends { id: string }>(steps: readonly S[], previous: ReadonlyMap<string, JournaledState>): S[] {
+  return steps.filter((s) => {
+    const was = previous.get(s.id);
+    return was !== 'done' && was !== 'skipped';
+  });
+}

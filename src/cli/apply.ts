@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
-import { delegatedOnlyRefusal, type SignInKind } from '../apply/delegated.js';
+import type { SignInKind } from '../apply/delegated.js';
 import { applyPlan, DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
 import { describeFailure } from '../apply/errors.js';
 import type { ApplyEvent } from '../apply/events.js';
-import { openJournal, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
+import { openJournal, unfinishedSteps, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
 import { JournalLockedError, lockJournal, type JournalLock } from '../apply/journal-lock.js';
 import { planDigest } from '../apply/plan-digest.js';
 import { ProgressMeter } from '../apply/progress.js';
@@ -369,13 +369,9 @@ async function runWithJournal(
   // Unknown when no token comes (the first read then says why the sign-in failed).
   const signedIn = c.access.entra instanceof GraphEntraAccess ? await c.access.entra.signIn().catch(() => null) : null;
   const signIn: SignInKind = signedIn?.kind ?? 'unknown';
-  // Refused up front, before the stale checks: an application reads the tenant's sync settings as unknown,
-  // which would otherwise refuse a delegated-only step as stale instead of saying what to do.
-  const toRun = plan.steps.filter((s) => {
-    const was = journal.previous.get(s.id);
-    return was !== 'done' && was !== 'skipped';
-  });
-  const signInRefusal = delegatedOnlyRefusal(toRun, signIn)?.messages ?? (signedIn ? readOnlySignInRefusal(toRun, signedIn) : null);
+  // A read-only sign-in (Global Reader, …) is refused up front: Graph would refuse its writes one by one,
+  // after the AD steps before them (a scope removal's move) had run.
+  const signInRefusal = signedIn ? readOnlySignInRefusal(unfinishedSteps(plan.steps, journal.previous), signedIn) : null;
   try {
     if (signInRefusal) {
       io.stderr(`${['Apply refused: nothing was changed.', ...signInRefusal.map((m) => `  - ${m}`)].join('\n')}\n`);
