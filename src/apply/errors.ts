@@ -38,7 +38,7 @@ function graphHint(e: GraphError): string {
   if (e.status === 0) return 'Microsoft Graph could not be reached: check the network, proxy and --graph-endpoint, then run apply again.';
   if (e.status === 429) return 'Graph is throttling this app: run apply again in a few minutes.';
   if (e.status === 401) return 'The token was refused: check the credentials (--auth, --tenant-id, --client-id).';
-  if (e.status === 403) return 'The app lacks a permission or role (e.g. User-OnPremisesSyncBehavior.ReadWrite.All, Hybrid Administrator): grant it and run apply again.';
+  if (e.status === 403) return 'The sign-in lacks a permission or role (an application: a Graph application permission such as User-OnPremisesSyncBehavior.ReadWrite.All; a signed-in user: a directory role such as Hybrid Identity Administrator, see the README permissions table): grant it and run apply again.';
   if (e.status === 404) return 'The object no longer exists: run plan again.';
   if (e.status >= 500) return 'Graph had a transient failure: run apply again to retry.';
   return 'Run plan again to see the current state.';

@@ -470,6 +470,16 @@ export class GraphEntraAccess implements EntraAccess {
     return eligibleRolesFrom(items, namesByTemplate);
   }
 
+  /** One object from v1.0 (transient failures retried); null when Graph answers 404. */
+  async #getOne(path: string): Promise<Json | null> {
+    try {
+      return await this.#read(() => this.client.api(path).version('v1.0').get() as Promise<Json>);
+    } catch (err) {
+      if (err instanceof GraphError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
   // ---- reads -----------------------------------------------------------------------------------
 
   async listUsers(): Promise<EntraUser[]> {
@@ -503,13 +513,8 @@ export class GraphEntraAccess implements EntraAccess {
   }
 
   async getUser(id: string): Promise<EntraUser | null> {
-    let u: Json;
-    try {
-      u = await this.#read(() => this.client.api(`/users/${encodeURIComponent(id)}?$select=${USER_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
-    } catch (err) {
-      if (err instanceof GraphError && err.status === 404) return null;
-      throw err;
-    }
+    const u = await this.#getOne(`/users/${encodeURIComponent(id)}?$select=${USER_SELECT.join(',')}`);
+    if (u === null) return null;
     let icm: boolean | null = u['onPremisesSyncEnabled'] === true ? false : null;
     let identifier: string | null = null;
     if (needsSyncBehavior(u)) {
@@ -590,13 +595,8 @@ export class GraphEntraAccess implements EntraAccess {
   }
 
   async getGroup(id: string): Promise<EntraGroup | null> {
-    let g: Json;
-    try {
-      g = await this.#read(() => this.client.api(`/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(',')}`).version('v1.0').get() as Promise<Json>);
-    } catch (err) {
-      if (err instanceof GraphError && err.status === 404) return null;
-      throw err;
-    }
+    const g = await this.#getOne(`/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(',')}`);
+    if (g === null) return null;
     let behavior: boolean | null = null;
     if (groupNeedsSyncBehavior(g)) {
       try {
