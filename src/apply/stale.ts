@@ -3,6 +3,7 @@ import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import type { EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import type { AttrChange } from '../model/step.js';
+import { changedAttributes } from '../plan/fingerprints.js';
 import { adValues, sameValues } from './handlers.js';
 
 export interface JoinOptions {
@@ -83,7 +84,10 @@ export function findStaleObjects(
     differing = differing.filter((k) => again.has(k));
   }
   const stale: StaleObjects = new Map();
-  for (const key of differing) stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed, options.sourceAnchor));
+  for (const key of differing) {
+    const changed = changedAttributes(plan.fingerprintDetails, observed, key, options);
+    stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed, options.sourceAnchor, changed));
+  }
   return stale;
 }
 
@@ -112,12 +116,14 @@ function userIdOf(step: PlannedStep['step']): string | null {
 }
 
 /**
- * Say what changed, `before -> after`. The plan keeps only a digest of what it read, so the `before`
+ * Say what changed, `before -> after`. The plan keeps only digests of what it read, so the `before`
  * values come from where the plan still has them: the old values its steps carry (`from`, the values
  * a clear step lists, the DN a move starts from, the switch's opposite), and, for a user still synced,
- * the cloud copy of each AD attribute (the value of the last cycle) against AD now.
+ * the cloud copy of each AD attribute (the value of the last cycle) against AD now. Where none of
+ * those shows a change, `changed` (the attributes whose digest in the plan differs, with their value
+ * now: `changedAttributes`) says what changed.
  */
-export function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute): string {
+export function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute, changed: readonly string[] = []): string {
   const parts: string[] = [];
   const entraById = new Map(observed.entra.users.map((u) => [u.id, u]));
   const adByDn = new Map(observed.ad.users.map((u) => [u.dn.toLowerCase(), u]));
@@ -204,9 +210,10 @@ export function staleDetail(steps: readonly PlannedStep[], observed: ObservedSta
     }
   }
   const unique = [...new Set(parts)];
-  return unique.length > 0
-    ? unique.join('; ')
-    : 'an attribute the plan keeps only as a digest differs (run plan again to see the object as it is now)';
+  if (unique.length > 0) return unique.join('; ');
+  // No step shows the old value: the plan's per-attribute digests name what changed, with its value now.
+  if (changed.length > 0) return changed.join('; ');
+  return 'an attribute the plan keeps only as a digest differs (run plan again to see the object as it is now)';
 }
 
 /** An AD attribute's values for display: the list of a multi-valued one, else its single value (or null). */

@@ -147,6 +147,8 @@ export interface Plan {
   source: string;
   /** Object key → sha256 of the canonical JSON of what was read for it; apply refuses objects whose fingerprint changed. */
   fingerprints: Record<string, string>;
+  /** Short per-attribute digests that let a stale refusal name what changed; absent in older plans. */
+  fingerprintDetails?: FingerprintDetails;
   steps: PlannedStep[];
   hazards: Hazard[];
   diagnostics: Diagnostic[];
@@ -163,4 +165,15 @@ export interface Plan {
    * keys or UPNs). Such a plan is partial: it covers only those objects and what their steps need.
    */
   targets?: string[];
+}
+
+/**
+ * What a plan keeps of each fingerprinted object, attribute by attribute: per kind of object, the
+ * attribute labels (`AD mail`, `Entra displayName`, `group displayName`, `tenant features`, …), and per
+ * object key a string of 4-hex-digit digests, one per label in that order (`----`: not read). Apply
+ * compares them with what it reads to name the attributes that changed.
+ */
+export interface FingerprintDetails {
+  labels: { user: string[]; group: string[]; tenant: string[] };
+  digests: Record<string, string>;
 }

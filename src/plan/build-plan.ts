@@ -6,7 +6,7 @@ import { assertNever } from '../model/step.js';
 import { joinIdentities } from '../observe/join.js';
 import { assignRules, joinConflictHazards } from './conflicts.js';
 import { isSynced, PlanContext } from './context.js';
-import { fingerprintsFromJoin } from './fingerprints.js';
+import { fingerprintDetailsFromJoin, fingerprintsFromJoin } from './fingerprints.js';
 import { claimGroups, planGroups } from './groups.js';
 import { planHardLink } from './hard-link.js';
 import { attachHazardCodes, deletionThresholdHazard, linkTakeoverHazard, restoreWindowHazards } from './hazards.js';
@@ -102,6 +102,7 @@ export function buildPlan(input: PlanInput): Plan {
     manifest: { file: desired.file, digest: desired.digest },
     source: input.source,
     fingerprints: fingerprintsFromJoin(observed, join, [...keys]),
+    fingerprintDetails: fingerprintDetailsFromJoin(observed, join, [...keys]),
     steps,
     hazards,
     diagnostics: ctx.diagnostics,

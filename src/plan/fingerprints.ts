@@ -1,5 +1,6 @@
 import type { Identity, JoinResult } from '../model/identity.js';
-import { fingerprint } from '../model/fingerprint.js';
+import type { FingerprintDetails } from '../model/plan.js';
+import { canonicalJson, fingerprint } from '../model/fingerprint.js';
 import type { AdUser, EntraUser, ObservedState, RoleAssignment, SourceAnchorAttribute, TenantSyncState } from '../model/observed.js';
 import { joinIdentities } from '../observe/join.js';
 
@@ -47,19 +48,95 @@ export function fingerprintObjects(
   return fingerprintsFromJoin(observed, joinIdentities(observed, opts), keys);
 }
 
-/** `fingerprintObjects` with a join already done (the planner reuses its own). */
-export function fingerprintsFromJoin(observed: ObservedState, join: JoinResult, keys: readonly string[]): Record<string, string> {
+/** What was read for each key, as fingerprinted. */
+function contents(observed: ObservedState, join: JoinResult, keys: readonly string[]): [string, unknown][] {
   const byKey = new Map<string, Identity>();
   for (const i of join.identities) byKey.set(i.key, i);
   const groups = new Map<string, unknown>(observed.entra.groups.map((g) => [`group/${g.id}`, g]));
-  const out: Record<string, string> = {};
-  for (const k of [...new Set(keys)].sort()) {
-    if (k === 'tenant') out[k] = fingerprint(stableTenant(observed.tenant));
-    else if (k.startsWith('group/')) out[k] = fingerprint(groups.get(k) ?? null);
-    else {
-      const i = byKey.get(k);
-      out[k] = fingerprint(i ? identityContent(i) : null);
-    }
+  return [...new Set(keys)].sort().map((k) => {
+    if (k === 'tenant') return [k, stableTenant(observed.tenant)];
+    if (k.startsWith('group/')) return [k, groups.get(k) ?? null];
+    const i = byKey.get(k);
+    return [k, i ? identityContent(i) : null];
+  });
+}
+
+/** `fingerprintObjects` with a join already done (the planner reuses its own). */
+export function fingerprintsFromJoin(observed: ObservedState, join: JoinResult, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(contents(observed, join, keys).map(([k, c]) => [k, fingerprint(c)]));
+}
+
+/**
+ * What was read for one object, attribute by attribute, labelled for people: `AD mail`, `Entra
+ * displayName`, `deleted deletedDateTime`, `group displayName`, `tenant features` (the parts of
+ * `identityContent`, one level down). A side not read (no AD user, say) has no attributes.
+ */
+function attributesOf(content: unknown, key: string): Record<string, unknown> {
+  const side = (label: string, v: unknown): [string, unknown][] =>
+    v === null || v === undefined ? [] : typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).map(([f, x]) => [`${label} ${f}`, x]) : [[label, v]];
+  if (content === null) return {};
+  const kind = kindOfKey(key);
+  if (kind !== 'user') return Object.fromEntries(side(kind, content));
+  const c = content as { ad: unknown; entra: unknown; deleted: unknown };
+  return Object.fromEntries([...side('AD', c.ad), ...side('Entra', c.entra), ...side('deleted', c.deleted)]);
+}
+
+function kindOfKey(key: string): keyof FingerprintDetails['labels'] {
+  return key === 'tenant' ? 'tenant' : key.startsWith('group/') ? 'group' : 'user';
+}
+
+/** The digest of an attribute that was not read. */
+const ABSENT = '----';
+
+/**
+ * The digest of one attribute kept in the plan: 32-bit FNV-1a of its canonical JSON, folded to 4 hex
+ * digits. It only names what changed: the object's sha256 fingerprint decides staleness (a collision,
+ * 1 in 65,536, leaves a change unnamed, never unseen). Short and cheap on purpose: sha256 and a label per
+ * attribute made planning 50,000 users 60 % slower and the plan 75 % larger.
+ */
+function attributeDigest(value: unknown): string {
+  const text = value !== null && typeof value === 'object' ? canonicalJson(value) : JSON.stringify(value ?? null);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
   }
+  return ((h ^ (h >>> 16)) & 0xffff).toString(16).padStart(4, '0');
+}
+
+/**
+ * Per object, a short digest of each attribute (`attributesOf`), kept in the plan next to the
+ * fingerprints so that a stale refusal can name the attributes that changed and their values now.
+ */
+export function fingerprintDetailsFromJoin(observed: ObservedState, join: JoinResult, keys: readonly string[]): FingerprintDetails {
+  const rows = contents(observed, join, keys).map(([k, c]) => [k, attributesOf(c, k)] as const);
+  const seen = { user: new Set<string>(), group: new Set<string>(), tenant: new Set<string>() };
+  for (const [k, attrs] of rows) for (const label of Object.keys(attrs)) seen[kindOfKey(k)].add(label);
+  const labels = { user: [...seen.user].sort(), group: [...seen.group].sort(), tenant: [...seen.tenant].sort() };
+  const digests = Object.fromEntries(rows.map(([k, attrs]) => [k, labels[kindOfKey(k)].map((l) => (l in attrs ? attributeDigest(attrs[l]) : ABSENT)).join('')]));
+  return { labels, digests };
+}
+
+/**
+ * The attributes of `key` whose digest in the plan differs from what is read now, each with its value
+ * now (`Entra displayName: now "Ann Lee"`; `…: gone` when no longer read). Empty when nothing differs
+ * or the plan has no details (made by an older version).
+ */
+export function changedAttributes(
+  details: FingerprintDetails | undefined,
+  observed: ObservedState,
+  key: string,
+  opts: { sourceAnchor: SourceAnchorAttribute; softMatchOnUpn: boolean },
+): string[] {
+  const planned = details?.digests[key];
+  if (details === undefined || planned === undefined) return [];
+  const content = contents(observed, joinIdentities(observed, opts), [key])[0]?.[1] ?? null;
+  const now = attributesOf(content, key);
+  const out: string[] = [];
+  details.labels[kindOfKey(key)].forEach((label, i) => {
+    const was = planned.slice(i * 4, i * 4 + 4);
+    const is = label in now ? attributeDigest(now[label]) : ABSENT;
+    if (was !== is) out.push(is === ABSENT ? `${label}: gone` : `${label}: now ${JSON.stringify(now[label] ?? null)}`);
+  });
   return out;
 }

@@ -11,7 +11,7 @@
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { jsonSyntaxError, lineColAt, locateJsonPaths, previewJson, type JsonPath } from '../model/json-source.js';
 import type { ManifestFeatureName } from '../model/desired.js';
-import type { Hazard, HazardCode, Plan, PlannedStep, SyncAttributeEffect, SyncEffects } from '../model/plan.js';
+import type { FingerprintDetails, Hazard, HazardCode, Plan, PlannedStep, SyncAttributeEffect, SyncEffects } from '../model/plan.js';
 import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step, type StepKind } from '../model/step.js';
 
 /** The `kind` of a plan document. */
@@ -139,11 +139,7 @@ export function encodePlan(plan: Plan): string {
 
 function planToJson(plan: Plan): Json {
   // fromEntries defines own properties, so a key such as "__proto__" stays a key
-  const fingerprints: { [k: string]: Json } = Object.fromEntries(
-    Object.keys(plan.fingerprints)
-      .sort()
-      .map((key) => [key, plan.fingerprints[key] ?? '']),
-  );
+  const fingerprints = sortedRecord(plan.fingerprints, (v) => v);
   return {
     kind: plan.kind,
     formatVersion: plan.formatVersion,
@@ -167,8 +163,25 @@ function planToJson(plan: Plan): Json {
     hazards: plan.hazards.map(hazardToJson),
     diagnostics: plan.diagnostics.map(diagnosticToJson),
     fingerprints,
+    ...(plan.fingerprintDetails !== undefined
+      ? {
+          fingerprintDetails: {
+            labels: { user: [...plan.fingerprintDetails.labels.user], group: [...plan.fingerprintDetails.labels.group], tenant: [...plan.fingerprintDetails.labels.tenant] },
+            digests: sortedRecord(plan.fingerprintDetails.digests, (v) => v),
+          },
+        }
+      : {}),
     ...(plan.targets !== undefined ? { targets: [...plan.targets] } : {}),
   };
+}
+
+/** A record with its keys sorted (own properties: a key such as "__proto__" stays a key). */
+function sortedRecord<T>(r: Readonly<Record<string, T>>, value: (v: T) => Json): { [k: string]: Json } {
+  return Object.fromEntries(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, value(r[k] as T)]),
+  );
 }
 
 function plannedStepToJson(s: PlannedStep): Json {
@@ -530,6 +543,19 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
   const fingerprints: Record<string, string> = Object.fromEntries(
     Object.entries(fingerprintsRaw).map(([k, v]) => [k, r.string(v, `fingerprints[${JSON.stringify(k)}]`)]),
   );
+  const detailsRaw = raw['fingerprintDetails'];
+  let fingerprintDetails: FingerprintDetails | undefined;
+  if (detailsRaw !== undefined) {
+    const d = r.record(detailsRaw, 'fingerprintDetails');
+    const labels = r.record(d['labels'], 'fingerprintDetails.labels');
+    const list = (kind: string) => r.array(labels[kind], `fingerprintDetails.labels.${kind}`).map((l, i) => r.string(l, `fingerprintDetails.labels.${kind}[${i}]`));
+    fingerprintDetails = {
+      labels: { user: list('user'), group: list('group'), tenant: list('tenant') },
+      digests: Object.fromEntries(
+        Object.entries(r.record(d['digests'], 'fingerprintDetails.digests')).map(([k, v]) => [k, r.string(v, `fingerprintDetails.digests[${JSON.stringify(k)}]`)]),
+      ),
+    };
+  }
   return {
     kind: PLAN_KIND,
     formatVersion: PLAN_FORMAT_VERSION,
@@ -538,6 +564,7 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
     manifest: { file: r.string(manifest['file'], 'manifest.file'), digest: r.string(manifest['digest'], 'manifest.digest') },
     source: r.string(raw['source'], 'source'),
     fingerprints,
+    ...(fingerprintDetails !== undefined ? { fingerprintDetails } : {}),
     steps: r.array(raw['steps'], 'steps').map((s, i) => readPlannedStep(r, s, `steps[${i}]`)),
     hazards: r.array(raw['hazards'], 'hazards').map((h, i) => readHazard(r, h, `hazards[${i}]`)),
     diagnostics: r.array(raw['diagnostics'], 'diagnostics').map((d, i) => readDiagnostic(r, d, `diagnostics[${i}]`)),

@@ -148,6 +148,24 @@ describe('changes the sync engine makes by itself do not make an object stale', 
     expect(modify?.status).toBe('refused');
     expect(modify?.message).toContain('changed since the plan was made (AD mail: null -> "rylee@lab.example.test")');
   });
+
+  it('a change no step shows (the cloud user renamed in Entra): the refusal names the attribute and its value now', async () => {
+    const desired = linkRiley();
+    const plan = await h.plan(desired);
+    expect(plan.fingerprintDetails?.labels.user).toContain('Entra displayName');
+    expect(plan.fingerprintDetails?.digests[`user/${riley}`]).toMatch(/^([0-9a-f]{4}|----)+$/);
+    const cloud = labUser(riley);
+    h.lab.tenant.updateUser(cloud?.id as string, { displayName: 'Riley Morgan-Lee' });
+
+    const { report } = await h.apply(plan, desired);
+
+    // nothing of hers runs: her cloud object's steps are stale, her AD steps are no longer what planning gives
+    expect(report.results.filter((r) => r.objectKey !== 'tenant' && r.status !== 'refused')).toEqual([]);
+    const own = report.results.filter((r) => r.objectKey === `user/${riley}`);
+    expect(own.length).toBeGreaterThan(0);
+    for (const r of own) expect(r.message).toContain(`user/${riley} changed since the plan was made (Entra displayName: now "Riley Morgan-Lee")`);
+    expect(labUser(riley)?.onPremisesSyncEnabled).not.toBe(true);
+  });
 });
 
 describe('the sample company, interrupted and resumed (npm run demo)', () => {
