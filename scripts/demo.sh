@@ -9,7 +9,10 @@ work=.entra-soa/demo
 rm -rf .entra-soa/lab "$work"
 mkdir -p "$work"
 echo "== 1/3 plan: examples/lab/manifest.yaml against the lab's sample company"
-"${cli[@]}" plan --lab -f examples/lab/manifest.yaml --out "$work/plan.json"
+# The whole plan is long (every step of 72 objects): the demo shows its head and summary, and where it is.
+"${cli[@]}" plan --lab -f examples/lab/manifest.yaml --out "$work/plan.json" > "$work/plan.txt"
+sed -n '1,/^Plan: /p' "$work/plan.txt"
+echo "(the whole plan: $work/plan.txt; or node dist/src/cli/main.js show $work/plan.json)"
 echo
 echo "== 2/3 apply the saved plan (the lab runs Entra Connect's sync cycle where a step waits for it)"
 "${cli[@]}" apply "$work/plan.json" --lab --auto-approve --journal "$work/plan.journal" --secrets-dir "$work/secrets"
