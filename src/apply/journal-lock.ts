@@ -100,12 +100,15 @@ export async function lockJournal(journal: string, opts: LockJournalOptions): Pr
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
       // The holder writes its record just after taking the lock: give a holder that started at the same
-      // moment a little time to write it, so that the refusal can name it.
+      // moment a little time to write it, so that a refusal can name it.
       let owner = readOwner(journal);
       for (let waited = 0; owner === null && waited < OWNER_RECORD_WAIT_MS; waited += 100) {
         await sleep(100);
         owner = readOwner(journal);
       }
+      // Still no record: the holder is releasing the lock (it deletes its record first), or it died
+      // between taking the lock and writing the record (the lock then goes stale). Try the lock again.
+      if (owner === null && Date.now() <= deadline) continue;
       const deadHere = owner !== null && owner.host === hostname() && !alive(owner.pid);
       if (!deadHere || Date.now() > deadline) throw new JournalLockedError(journal, owner);
       await sleep(500);

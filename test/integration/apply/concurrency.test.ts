@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
+import lockfile from 'proper-lockfile';
 import { lockJournal, ownerFile, JournalLockedError, STALE_MS } from '../../../src/apply/journal-lock.js';
 import { readJournal } from '../../../src/apply/journal.js';
 import { ROOT, startCli } from '../../helpers/cli-process.js';
@@ -107,5 +108,19 @@ describe('the journal lock', () => {
     expect((err as JournalLockedError).owner).toEqual(held.owner);
     expect(Date.now() - t0).toBeLessThan(2000);
     await held.release();
+  });
+
+  it('a lock held without a holder record (a holder between taking and recording it, or releasing it) is waited for, not refused', async () => {
+    const journal = join(cwd, 'j.jsonl');
+    // the lock as lockJournal takes it, but with no record written yet
+    const bare = await lockfile.lock(journal, { realpath: false, stale: STALE_MS, update: STALE_MS / 4 });
+    const released = new Promise<void>((resolve) => setTimeout(() => void bare().then(resolve), 2500));
+    const t0 = Date.now();
+    const taken = await lockJournal(journal, { onCompromised: () => undefined });
+    await released;
+    expect(taken.owner.pid).toBe(process.pid);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(2400);
+    expect(Date.now() - t0).toBeLessThan(STALE_MS);
+    await taken.release();
   });
 });
