@@ -21,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stepSubject } from '../../src/apply/report.js';
 import type { FaultAction, FaultKind, FaultRule } from '../../src/lab/graph/faults.js';
 import type { PlannedStep } from '../../src/model/plan.js';
 import type { Step } from '../../src/model/step.js';
@@ -94,27 +95,6 @@ async function setFaults(s: SoakScenario, rules: FaultRule[] | null): Promise<vo
   if (!res.ok) throw new Error(`POST /_lab/faults answered ${res.status}: ${await res.text()}`);
 }
 
-/** The person a step acts on, as its result line must name it. */
-function subjectOf(st: Step): string {
-  switch (st.kind) {
-    case 'ad.createUser':
-      return st.user.userPrincipalName;
-    case 'ad.move':
-    case 'ad.modify':
-      return st.upn ?? st.dn;
-    case 'sync.await':
-      return st.until.kind === 'tenantSyncDisabled' ? st.until.tenantId : st.until.upn;
-    case 'entra.setCloudManaged':
-    case 'entra.setImmutableId':
-    case 'entra.clearOnPremisesAttributes':
-    case 'entra.restoreDeleted':
-    case 'entra.resetPassword':
-      return st.upn;
-    default:
-      return st.kind;
-  }
-}
-
 /** Why a step reported done is not in effect (null when it is), read by the witnesses. */
 async function notInEffect(s: SoakScenario, view: WitnessView, st: Step): Promise<string | null> {
   switch (st.kind) {
@@ -180,7 +160,7 @@ describe.runIf(SAMBA !== null)('fault storm: Graph fails at a steady rate during
       const sc = await startSoakScenario(`soak-storm-${round}`, USERS);
       const { w } = sc;
       const plan = JSON.parse(readFileSync(join(w.cwd, sc.planFile), 'utf8')) as { steps: PlannedStep[] };
-      const stepOf = new Map(plan.steps.map((p) => [p.id, p.step]));
+      const plannedOf = new Map(plan.steps.map((p) => [p.id, p]));
       const printed: string[] = [];
       let faultedThisRound = 0;
       try {
@@ -213,20 +193,20 @@ describe.runIf(SAMBA !== null)('fault storm: Graph fails at a steady rate during
           const view = await witnessView(sc);
           for (const res of results) {
             figures.byMark[res.mark]++;
-            const st = stepOf.get(res.id);
-            if (!st) {
+            const planned = plannedOf.get(res.id);
+            if (!planned) {
               note('exit', `${where}: a result for ${res.id}, which the plan does not have`);
               continue;
             }
             if (res.mark === '✓' || res.mark === '=') {
               figures.stepsVerified++;
-              const why = await notInEffect(sc, view, st);
+              const why = await notInEffect(sc, view, planned.step);
               if (why) {
                 figures.wrongReports++;
                 note(why.includes('times') || why.includes(' AD users') ? 'doubled' : 'lost', `${where}: ${res.id} reported "${res.mark} ${res.message}" but ${why}`);
               }
             } else {
-              const subject = lower(subjectOf(st));
+              const subject = lower(stepSubject(planned));
               if (!lower(res.message).includes(subject)) note('exit', `${where}: "${res.mark} ${res.id} ${res.message}" does not name ${subject}`);
             }
           }
