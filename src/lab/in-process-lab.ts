@@ -11,7 +11,7 @@
  */
 import type { DirectoryAccess } from '../model/directory.js';
 import { startGraphEmulator } from './graph/index.js';
-import type { GraphEmulator } from './graph/index.js';
+import type { EmulatorStats, GraphEmulator } from './graph/index.js';
 import type { LabIdentity } from './identities.js';
 import type { LabTenant } from './tenant.js';
 import type { MemoryDirectory, SeededRandom } from './memory-directory.js';
@@ -87,6 +87,8 @@ export interface Lab {
   reset(): Promise<{ now: string }>;
   /** Write the state to `stateDir` (no-op without one). */
   save(): Promise<void>;
+  /** The Graph emulator's counters (requests, throttled, faulted by kind). */
+  graphStats(): EmulatorStats;
   /** Stop timers and the emulator, save (with `stateDir`), close the AD. */
   close(): Promise<void>;
 }
@@ -297,6 +299,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     state: () => serial(state),
     reset: () => serial(reset),
     save: () => serial(save),
+    graphStats: () => emulator.stats(),
     close: async () => {
       if (closed) return;
       closed = true;

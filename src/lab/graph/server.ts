@@ -25,7 +25,7 @@ import {
 } from './protocol.js';
 import { routeGraph, runBatch, splitRelative } from './router.js';
 import { Throttle, requestCost, type ThrottlingConfig } from './throttling.js';
-import { FaultInjector, appliesFirst, parseFaultConfig, type FaultAction, type FaultConfig } from './faults.js';
+import { FAULT_KINDS, FaultInjector, appliesFirst, parseFaultConfig, type FaultAction, type FaultConfig, type FaultKind } from './faults.js';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse, url: URL, body: unknown) => Promise<boolean>;
 
@@ -72,6 +72,8 @@ export interface EmulatorStats {
   throttled: number;
   /** Requests failed or dropped by fault injection. */
   faulted: number;
+  /** `faulted` by the kind of fault. */
+  faultedByKind: Record<FaultKind, number>;
 }
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -91,7 +93,13 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
   const faults = new FaultInjector();
   let throttle: Throttle | null = opts.throttling ? new Throttle(opts.throttling, opts.throttleClock) : null;
   let origin = '';
-  const stats: EmulatorStats = { requests: 0, innerRequests: 0, throttled: 0, faulted: 0 };
+  const stats: EmulatorStats = {
+    requests: 0,
+    innerRequests: 0,
+    throttled: 0,
+    faulted: 0,
+    faultedByKind: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -184,6 +192,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     const fault = faults.next(method, url.pathname, url.search);
     if (fault && !appliesFirst(fault)) {
       stats.faulted++;
+      stats.faultedByKind[fault.kind]++;
       answerFault(res, fault, fail);
       return;
     }
@@ -241,6 +250,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
     if (fault) {
       // The request was carried out; its answer is lost or replaced.
       stats.faulted++;
+      stats.faultedByKind[fault.kind]++;
       answerFault(res, fault, fail);
       return;
     }
@@ -286,7 +296,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         server.closeAllConnections();
       }),
     setFaults: (f) => faults.set(f),
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, faultedByKind: { ...stats.faultedByKind } }),
     setThrottling: (t) => {
       throttle = t ? new Throttle(t, opts.throttleClock) : null;
     },

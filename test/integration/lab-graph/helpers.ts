@@ -58,7 +58,8 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-export function sdkClient(emu: GraphEmulator, token = emu.token, extra: { retry?: boolean } = {}): Client {
+/** The SDK client for an emulator (or any `{url, token}` of one, e.g. a `Lab`'s `graphUrl` and `token`). */
+export function sdkClient(emu: Pick<GraphEmulator, 'url' | 'token'>, token = emu.token, extra: { retry?: boolean } = {}): Client {
   void extra;
   return Client.init({
     authProvider: (done) => done(null, token),
