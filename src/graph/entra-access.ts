@@ -659,7 +659,8 @@ export class GraphEntraAccess implements EntraAccess {
         this.#syncSettingsNoted = true;
         this.#progress(
           `note: the tenant's sync features and accidental-deletion threshold were not read (Graph ${err.status} ${err.code}): ` +
-            `GET /directory/onPremisesSynchronization accepts only a signed-in Global Administrator (delegated), not an application; ` +
+            `GET /directory/onPremisesSynchronization accepts only a signed-in Global Administrator (delegated): no application, and no other role ` +
+            `(https://learn.microsoft.com/graph/api/onpremisesdirectorysynchronization-get); ` +
             `they count as unknown. Sign in as a Global Administrator (--auth device-code or --auth interactive) to read or change them`,
         );
       }

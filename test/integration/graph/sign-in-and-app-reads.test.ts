@@ -87,7 +87,8 @@ describe('GraphEntraAccess under an application sign-in', () => {
     expect(first.onPremisesSyncEnabled).toBe(true);
     expect(notes.filter((n) => n.includes('onPremisesSynchronization'))).toEqual([
       'note: the tenant\'s sync features and accidental-deletion threshold were not read (Graph 403 Authorization_RequestDenied): ' +
-        'GET /directory/onPremisesSynchronization accepts only a signed-in Global Administrator (delegated), not an application; they count as unknown. ' +
+        'GET /directory/onPremisesSynchronization accepts only a signed-in Global Administrator (delegated): no application, and no other role ' +
+        '(https://learn.microsoft.com/graph/api/onpremisesdirectorysynchronization-get); they count as unknown. ' +
         'Sign in as a Global Administrator (--auth device-code or --auth interactive) to read or change them',
     ]);
   });
