@@ -1,6 +1,6 @@
 import { anchorOf } from '../observe/join.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
-import type { EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
+import type { AdUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import type { AttrChange } from '../model/step.js';
 import { changedAttributes } from '../plan/fingerprints.js';
@@ -84,10 +84,16 @@ export function findStaleObjects(
     differing = differing.filter((k) => again.has(k));
   }
   const stale: StaleObjects = new Map();
-  for (const key of differing) {
-    const changed = changedAttributes(plan.fingerprintDetails, observed, key, options);
-    stale.set(key, staleDetail(plan.steps.filter((s) => s.objectKey === key), observed, options.sourceAnchor, changed));
+  if (differing.length === 0) return stale;
+  const changed = changedAttributes(plan.fingerprintDetails, observed, differing, options);
+  const lookups = lookupsOf(observed, options.sourceAnchor);
+  const stepsOf = new Map<string, PlannedStep[]>();
+  for (const s of plan.steps) {
+    const list = stepsOf.get(s.objectKey);
+    if (list) list.push(s);
+    else stepsOf.set(s.objectKey, [s]);
   }
+  for (const key of differing) stale.set(key, describeStale(stepsOf.get(key) ?? [], lookups, changed.get(key) ?? []));
   return stale;
 }
 
@@ -124,16 +130,48 @@ function userIdOf(step: PlannedStep['step']): string | null {
  * now: `changedAttributes`) says what changed.
  */
 export function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute, changed: readonly string[] = []): string {
+  return describeStale(steps, lookupsOf(observed, sourceAnchor), changed);
+}
+
+/** The state read now, indexed once for every stale object of an apply. */
+interface Lookups {
+  observed: ObservedState;
+  entraById: Map<string, EntraUser>;
+  adByDn: Map<string, AdUser>;
+  adByAnchor: Map<string, AdUser>;
+  adByUpn: Map<string, AdUser>;
+  deletedIds: Set<string>;
+}
+
+function lookupsOf(observed: ObservedState, sourceAnchor: SourceAnchorAttribute): Lookups {
+  const firstBy = (key: (u: AdUser) => string | null): Map<string, AdUser> => {
+    const m = new Map<string, AdUser>();
+    for (const u of observed.ad.users) {
+      const k = key(u);
+      if (k !== null && !m.has(k)) m.set(k, u);
+    }
+    return m;
+  };
+  return {
+    observed,
+    entraById: new Map(observed.entra.users.map((u) => [u.id, u])),
+    adByDn: firstBy((u) => u.dn.toLowerCase()),
+    adByAnchor: firstBy((u) => anchorOf(u, sourceAnchor)),
+    adByUpn: firstBy((u) => u.userPrincipalName?.toLowerCase() ?? null),
+    deletedIds: new Set(observed.entra.deletedUsers.map((x) => x.id)),
+  };
+}
+
+function describeStale(steps: readonly PlannedStep[], l: Lookups, changed: readonly string[]): string {
+  const { observed, entraById, adByDn } = l;
   const parts: string[] = [];
-  const entraById = new Map(observed.entra.users.map((u) => [u.id, u]));
-  const adByDn = new Map(observed.ad.users.map((u) => [u.dn.toLowerCase(), u]));
   const seenUsers = new Set<string>();
   for (const { step } of steps) {
     const userId = userIdOf(step);
     const e = userId ? entraById.get(userId) : undefined;
     if (e && !seenUsers.has(e.id) && e.onPremisesSyncEnabled === true && e.onPremisesImmutableId) {
       seenUsers.add(e.id);
-      const a = observed.ad.users.find((x) => anchorOf(x, sourceAnchor) === e.onPremisesImmutableId);
+      const a = l.adByAnchor.get(e.onPremisesImmutableId);
       if (a) {
         for (const attr of SYNCED_ATTRIBUTES) {
           const adv = adValues(a, attr.ad);
@@ -151,7 +189,7 @@ export function staleDetail(steps: readonly PlannedStep[], observed: ObservedSta
       case 'ad.move': {
         const u = adByDn.get(step.dn.toLowerCase());
         if (!u) {
-          const moved = step.upn ? observed.ad.users.find((x) => x.userPrincipalName?.toLowerCase() === step.upn?.toLowerCase()) : undefined;
+          const moved = step.upn ? l.adByUpn.get(step.upn.toLowerCase()) : undefined;
           parts.push(moved ? change('AD', 'dn', step.dn, moved.dn) : `AD: ${step.dn} no longer exists`);
         } else if (step.kind === 'ad.modify') {
           for (const c of step.changes) if (!sameValues(adValues(u, c.attribute), c.from)) parts.push(change('AD', c.attribute, shown(c.attribute, c.from), shown(c.attribute, adValues(u, c.attribute))));
@@ -188,7 +226,7 @@ export function staleDetail(steps: readonly PlannedStep[], observed: ObservedSta
         break;
       case 'entra.restoreDeleted':
         // Not deleted and not active either (a restore planned after a wait finds the user still active).
-        if (!observed.entra.deletedUsers.some((x) => x.id === step.deletedId) && !entraById.has(step.deletedId)) {
+        if (!l.deletedIds.has(step.deletedId) && !entraById.has(step.deletedId)) {
           parts.push(`Entra: ${step.upn} (${step.deletedId}) is neither in deleted users nor active`);
         }
         break;

@@ -118,25 +118,28 @@ export function fingerprintDetailsFromJoin(observed: ObservedState, join: JoinRe
 }
 
 /**
- * The attributes of `key` whose digest in the plan differs from what is read now, each with its value
- * now (`Entra displayName: now "Ann Lee"`; `…: gone` when no longer read). Empty when nothing differs
- * or the plan has no details (made by an older version).
+ * For each of `keys`, the attributes whose digest in the plan differs from what is read now, each with
+ * its value now (`Entra displayName: now "Ann Lee"`; `…: gone` when no longer read). One join for all
+ * keys. Empty lists when nothing differs or the plan has no details (made by an older version).
  */
 export function changedAttributes(
   details: FingerprintDetails | undefined,
   observed: ObservedState,
-  key: string,
+  keys: readonly string[],
   opts: { sourceAnchor: SourceAnchorAttribute; softMatchOnUpn: boolean },
-): string[] {
-  const planned = details?.digests[key];
-  if (details === undefined || planned === undefined) return [];
-  const content = contents(observed, joinIdentities(observed, opts), [key])[0]?.[1] ?? null;
-  const now = attributesOf(content, key);
-  const out: string[] = [];
-  details.labels[kindOfKey(key)].forEach((label, i) => {
-    const was = planned.slice(i * 4, i * 4 + 4);
-    const is = label in now ? attributeDigest(now[label]) : ABSENT;
-    if (was !== is) out.push(is === ABSENT ? `${label}: gone` : `${label}: now ${JSON.stringify(now[label] ?? null)}`);
-  });
+): Map<string, string[]> {
+  const out = new Map<string, string[]>(keys.map((k) => [k, []]));
+  const known = details === undefined ? [] : keys.filter((k) => details.digests[k] !== undefined);
+  if (details === undefined || known.length === 0) return out;
+  for (const [key, content] of contents(observed, joinIdentities(observed, opts), known)) {
+    const planned = details.digests[key] as string;
+    const now = attributesOf(content, key);
+    const changed = out.get(key) as string[];
+    details.labels[kindOfKey(key)].forEach((label, i) => {
+      const was = planned.slice(i * 4, i * 4 + 4);
+      const is = label in now ? attributeDigest(now[label]) : ABSENT;
+      if (was !== is) changed.push(is === ABSENT ? `${label}: gone` : `${label}: now ${JSON.stringify(now[label] ?? null)}`);
+    });
+  }
   return out;
 }
