@@ -95,8 +95,8 @@ const V1_USER_PROPERTIES: readonly string[] = [
 /**
  * Beta adds `onPremisesObjectIdentifier`: Microsoft documents reading and clearing it with beta calls
  * (the clear-on-premises-attributes page; the 2026-07-01 hard-match hardening), though it is in
- * neither published CSDL (2026-08). v1.0 answers 400 for it, which is what the product's fallback
- * for a tenant that does not know the property expects.
+ * neither published CSDL (2026-08). v1.0 answers 400 for it, as Graph does for a property outside
+ * the v1.0 schema.
  */
 const BETA_ONLY_USER_PROPERTIES: readonly string[] = ['onPremisesObjectIdentifier'];
 

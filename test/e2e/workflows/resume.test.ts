@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readJournal } from '../../../src/apply/journal.js';
-import { createTestUser } from '../../helpers/samba.js';
+import { syncedUsersSeed } from '../../helpers/workflow-seed.js';
 import { join } from 'node:path';
 import { SAMBA, startForwarder, startWorkflowEnv, type Forwarder, type WorkflowEnv } from './harness.js';
 
@@ -25,11 +25,7 @@ describe.runIf(SAMBA !== null)('interrupted and stale applies', () => {
       prefix: 'e2e-resume',
       features: { blockSoftMatchEnabled: false },
       cloudOnly: newUsers.map((upn) => ({ upn, displayName: upn.split('@')[0] as string })),
-      seedAd: async (admin, sub) => {
-        for (const upn of synced) {
-          await createTestUser(admin, sub.Synced as string, { name: upn.split('@')[0] as string, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${upn}`] });
-        }
-      },
+      seedAd: syncedUsersSeed(synced),
     });
     const ldaps = new URL((SAMBA as NonNullable<typeof SAMBA>).ldapsUrl);
     fwd = await startForwarder('127.0.0.1', Number(ldaps.port || 636));
