@@ -3,8 +3,9 @@ import type { PlannedStep } from '../model/plan.js';
 import { handlerFor } from './handlers.js';
 import type { ApplyRefusal } from './report.js';
 
-/** How the Graph client signed in, as apply needs to know it (src/graph/sign-in.ts reads it from the token). */
-export type SignInKind = 'application' | 'user' | 'unknown';
+import type { SignInKind } from '../model/sign-in.js';
+
+export type { SignInKind };
 
 const DELEGATED_ONLY: ReadonlySet<StepKind> = new Set(DELEGATED_ONLY_STEP_KINDS);
 

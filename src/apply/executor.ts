@@ -6,7 +6,9 @@ import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { buildPlan, fingerprintObjects } from '../plan/index.js';
 import { authorizePlan, type StepVerdict } from './authorize.js';
+import type { SignIn } from '../model/sign-in.js';
 import { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
+import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent } from './events.js';
 import { handlerFor, type StepContext } from './handlers.js';
@@ -40,10 +42,11 @@ export interface ApplyInput {
   pollIntervalS?: number;
   /**
    * How the Graph client signed in (from its access token). Steps Graph accepts only from a signed-in
-   * user (DELEGATED_ONLY_STEP_KINDS) are refused, before anything runs, under `application`. Default
-   * `unknown`: not checked (Graph answers 403 if it must).
+   * user (DELEGATED_ONLY_STEP_KINDS) are refused, before anything runs, under `application`; with the
+   * whole `SignIn`, a user whose active roles are all read-only is refused when the plan writes to Graph.
+   * Default `unknown`: not checked (Graph answers 403 if it must).
    */
-  signIn?: SignInKind;
+  signIn?: SignInKind | SignIn;
   /** How long AD steps wait for a DC that cannot be reached, counted from the outage's start (ms). Default 60 s. */
   adOutageWaitMs?: number;
   secrets: SecretSink;
@@ -86,8 +89,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
   // Steps only a signed-in user may run are refused before anything is read: an application reads the
   // tenant's sync settings as unknown, which would otherwise refuse them as stale instead of saying what to do.
-  const delegatedFirst = delegatedOnlyRefusal(unfinishedSteps(plan.steps, journal.previous), input.signIn ?? 'unknown');
-  if (delegatedFirst) return refuse(delegatedFirst);
+  const unfinished = unfinishedSteps(plan.steps, journal.previous);
+  const who = input.signIn ?? 'unknown';
+  const bySignIn =
+    delegatedOnlyRefusal(unfinished, typeof who === 'string' ? who : who.kind) ?? (typeof who === 'string' ? null : readOnlySignInRefusal(unfinished, who));
+  if (bySignIn) return refuse(bySignIn);
 
   const observed = await input.observe();
   const history = journal.history;

@@ -25,7 +25,7 @@ export interface StepResult {
 
 /** Why a whole plan was refused before any step ran. */
 export interface ApplyRefusal {
-  code: 'not-applyable' | 'consent-required' | 'journal-mismatch' | 'manifest-changed' | 'recompute-failed' | 'delegated-sign-in-required';
+  code: 'not-applyable' | 'consent-required' | 'journal-mismatch' | 'manifest-changed' | 'recompute-failed' | 'delegated-sign-in-required' | 'read-only-sign-in';
   /** One message per reason; each names the objects and the fix. */
   messages: string[];
 }

@@ -3,10 +3,11 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
 import type { SignInKind } from '../apply/delegated.js';
+import type { SignIn } from '../model/sign-in.js';
 import { applyPlan, DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
 import { describeFailure } from '../apply/errors.js';
 import type { ApplyEvent } from '../apply/events.js';
-import { openJournal, unfinishedSteps, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
+import { openJournal, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
 import { JournalLockedError, lockJournal, type JournalLock } from '../apply/journal-lock.js';
 import { planDigest } from '../apply/plan-digest.js';
 import { ProgressMeter } from '../apply/progress.js';
@@ -31,7 +32,6 @@ import { tenantMismatch } from './tenant-match.js';
 import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
 import { EXIT, errorLine, useColor, type CliIo } from './io.js';
 import { wholeNumber } from './options.js';
-import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { TOOL } from './version.js';
 
 export interface ApplyArgs extends AccessArgs {
@@ -101,10 +101,6 @@ async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
   }
   if (args.plan !== undefined && args.target !== undefined && args.target.length > 0) {
     io.stderr(errorLine('apply', `--target narrows a plan made now (apply -f); the saved plan ${args.plan} has the targets it was made with: plan again with --target to narrow it`));
-    return EXIT.error;
-  }
-  if (!Number.isInteger(args.concurrency) || args.concurrency < 1) {
-    io.stderr(`entra-soa apply: --concurrency must be a whole number of at least 1 (got ${String(args.concurrency)}).\n`);
     return EXIT.error;
   }
   const syncTriggerTimeoutS = args.syncTriggerTimeout ?? 600;
@@ -367,16 +363,8 @@ async function runWithJournal(
     }
   };
   // Unknown when no token comes (the first read then says why the sign-in failed).
-  const signedIn = c.access.entra instanceof GraphEntraAccess ? await c.access.entra.signIn().catch(() => null) : null;
-  const signIn: SignInKind = signedIn?.kind ?? 'unknown';
-  // A read-only sign-in (Global Reader, …) is refused up front: Graph would refuse its writes one by one,
-  // after the AD steps before them (a scope removal's move) had run.
-  const signInRefusal = signedIn ? readOnlySignInRefusal(unfinishedSteps(plan.steps, journal.previous), signedIn) : null;
+  const signIn: SignIn | SignInKind = (c.access.entra instanceof GraphEntraAccess ? await c.access.entra.signIn().catch(() => null) : null) ?? 'unknown';
   try {
-    if (signInRefusal) {
-      io.stderr(`${['Apply refused: nothing was changed.', ...signInRefusal.map((m) => `  - ${m}`)].join('\n')}\n`);
-      return EXIT.error;
-    }
     const report = await applyPlan({
       plan,
       desired: c.desired,

@@ -17,7 +17,7 @@ import type { Plan } from '../model/plan.js';
 import { buildPlan } from '../plan/index.js';
 import { encodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
 import { accessOptions, LAB_STATE_DIR, type AccessArgs } from './access-options.js';
-import { obtainObservedState } from './source.js';
+import { conflictingSources, obtainObservedState } from './source.js';
 import { EXIT, errorLine, useColor, withoutFullStop, type CliIo } from './io.js';
 import { COLOR_OPTION, FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
 import { tenantMismatch } from './tenant-match.js';
@@ -77,10 +77,8 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
     io.stderr(errorLine('plan', message));
     return EXIT.error;
   };
-  // checked here too (not only by yargs) for callers that run the command in-process
-  if (args.snapshot !== undefined && args.lab === true) {
-    return fail('--snapshot and --lab both name where the state comes from: pass one of them');
-  }
+  const conflict = conflictingSources(args);
+  if (conflict !== null) return fail(conflict);
   const out = args.out !== undefined ? { path: resolve(io.cwd, args.out), shown: args.out } : undefined;
   if (out !== undefined) {
     const refused = await checkOutTarget(out, 'plan', {

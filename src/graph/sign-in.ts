@@ -8,19 +8,9 @@
  * kept or shown.
  */
 import type { AuthenticationProvider, Client } from '@microsoft/microsoft-graph-client';
+import type { SignIn, SignInKind } from '../model/sign-in.js';
 
-/** How the client signed in: an application (app-only token), a user (delegated), or unknown (not a JWT). */
-export type SignInKind = 'application' | 'user' | 'unknown';
-
-export interface SignIn {
-  kind: SignInKind;
-  /** Delegated scopes (`scp`), for user tokens. */
-  scopes: string[];
-  /** Application permissions (`roles`), for app-only tokens. */
-  roles: string[];
-  /** Active directory role template ids of the signed-in user (`wids`). */
-  directoryRoles: string[];
-}
+export type { SignIn, SignInKind };
 
 const UNKNOWN: SignIn = { kind: 'unknown', scopes: [], roles: [], directoryRoles: [] };
 

@@ -11,9 +11,10 @@
  * token's `wids` claim (active roles only; https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
  * `wids` is optional in a token, so a sign-in without it, or with any other role, is not refused: Graph decides.
  */
-import { handlerFor } from '../apply/handlers.js';
-import type { SignIn } from '../graph/sign-in.js';
+import { handlerFor } from './handlers.js';
+import type { SignIn } from '../model/sign-in.js';
 import type { PlannedStep } from '../model/plan.js';
+import type { ApplyRefusal } from './report.js';
 
 /** Read-only built-in roles, by role template id (the same in every tenant). */
 export const READ_ONLY_ROLE_TEMPLATES: Readonly<Record<string, string>> = {
@@ -23,17 +24,20 @@ export const READ_ONLY_ROLE_TEMPLATES: Readonly<Record<string, string>> = {
   '88d8e3e3-8f55-4a1e-953a-9b9898b8876b': 'Directory Readers',
 };
 
-/** The messages of the refusal (each a line), or null when the sign-in may try the plan's steps. */
-export function readOnlySignInRefusal(steps: readonly PlannedStep[], signIn: SignIn): string[] | null {
+/** The refusal, or null when the sign-in may try the plan's steps. */
+export function readOnlySignInRefusal(steps: readonly PlannedStep[], signIn: SignIn): ApplyRefusal | null {
   if (signIn.kind !== 'user' || signIn.directoryRoles.length === 0) return null;
   const roles = signIn.directoryRoles.map((id) => READ_ONLY_ROLE_TEMPLATES[id.toLowerCase()]);
   if (roles.some((r) => r === undefined)) return null;
   const writes = steps.filter((s) => s.step.kind.startsWith('entra.'));
   if (writes.length === 0) return null;
   const held = [...new Set(roles)].join(', ');
-  return [
-    ...writes.map((s) => `${s.id} ${handlerFor(s.step).title(s.step)}: Graph refuses this change from the signed-in user, whose only active roles are read-only (${held})`),
-    'Nothing was changed. Run apply again signed in as an administrator who may make these changes (the "Entra role" column in docs/graph-access.md; ' +
-      'with PIM, activate the role before signing in), or as the application entra-soa documents.',
-  ];
+  return {
+    code: 'read-only-sign-in',
+    messages: [
+      ...writes.map((s) => `${s.id} ${handlerFor(s.step).title(s.step)}: Graph refuses this change from the signed-in user, whose only active roles are read-only (${held})`),
+      'Nothing was changed. Run apply again signed in as an administrator who may make these changes (the "Entra role" column in docs/graph-access.md; ' +
+        'with PIM, activate the role before signing in), or as the application entra-soa documents.',
+    ],
+  };
 }

@@ -1,8 +1,8 @@
-// Which sign-ins apply refuses as read-only (src/cli/read-only-sign-in.ts): only a signed-in user whose
+// Which sign-ins apply refuses as read-only (src/apply/read-only-sign-in.ts): only a signed-in user whose
 // token lists active roles, all of them read-only, and only when the plan has a Graph write.
 import { describe, expect, it } from 'vitest';
-import { readOnlySignInRefusal } from '../../../src/cli/read-only-sign-in.js';
-import type { SignIn } from '../../../src/graph/sign-in.js';
+import { readOnlySignInRefusal } from '../../../src/apply/read-only-sign-in.js';
+import type { SignIn } from '../../../src/model/sign-in.js';
 import type { PlannedStep } from '../../../src/model/plan.js';
 
 const GLOBAL_READER = 'f2ef992c-3afb-46b9-b7cf-a126ee74c451';
@@ -17,11 +17,14 @@ const user = (roles: string[]): SignIn => ({ kind: 'user', scopes: ['User.ReadWr
 
 describe('readOnlySignInRefusal', () => {
   it('refuses a Global Reader (or Global + Security Reader) a plan with a Graph write, naming each write and the roles', () => {
-    expect(readOnlySignInRefusal([move, restore], user([GLOBAL_READER]))).toEqual([
-      `s003 restore ${UPN} from deleted users: Graph refuses this change from the signed-in user, whose only active roles are read-only (Global Reader)`,
-      expect.stringMatching(/^Nothing was changed\. Run apply again signed in as an administrator who may make these changes/),
-    ]);
-    expect(readOnlySignInRefusal([restore], user([GLOBAL_READER.toUpperCase(), SECURITY_READER]))?.[0]).toMatch(/\(Global Reader, Security Reader\)$/);
+    expect(readOnlySignInRefusal([move, restore], user([GLOBAL_READER]))).toEqual({
+      code: 'read-only-sign-in',
+      messages: [
+        `s003 restore ${UPN} from deleted users: Graph refuses this change from the signed-in user, whose only active roles are read-only (Global Reader)`,
+        expect.stringMatching(/^Nothing was changed\. Run apply again signed in as an administrator who may make these changes/),
+      ],
+    });
+    expect(readOnlySignInRefusal([restore], user([GLOBAL_READER.toUpperCase(), SECURITY_READER]))?.messages[0]).toMatch(/\(Global Reader, Security Reader\)$/);
   });
 
   it('lets Graph decide when any role may write, when the token lists no roles, for an application, or when the plan writes only to AD', () => {
