@@ -4,6 +4,7 @@ import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
+import { joinOptionsFor } from '../observe/join.js';
 import { buildPlan, fingerprintObjects } from '../plan/index.js';
 import { authorizePlan, type StepVerdict } from './authorize.js';
 import type { SignIn } from '../model/sign-in.js';
@@ -97,10 +98,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
   const observed = await input.observe();
   const history = journal.history;
-  const joinOptions: JoinOptions = {
-    sourceAnchor: input.desired.activeDirectory.sourceAnchor,
-    softMatchOnUpn: softMatchOnUpnSeenByPlan(plan) ?? observed.tenant.features?.softMatchOnUpnEnabled ?? false,
-  };
+  const planned = joinOptionsFor(input.desired, observed);
+  const joinOptions: JoinOptions = { ...planned, softMatchOnUpn: softMatchOnUpnSeenByPlan(plan) ?? planned.softMatchOnUpn };
   let recomputed: Plan;
   let current: Plan;
   try {

@@ -9,7 +9,7 @@ import { FEATURE_GRAPH_NAME, type DesiredState, type UserRule } from '../model/d
 import type { Identity } from '../model/identity.js';
 import type { ObservedState } from '../model/observed.js';
 import type { PlannedStep } from '../model/plan.js';
-import { joinIdentities } from '../observe/join.js';
+import { joinIdentities, joinOptionsFor } from '../observe/join.js';
 import { compileUserSelector, selectGroups } from '../observe/select.js';
 
 /** The rule a governed object belongs to: the manifest rule's name and the object key it counts under. */
@@ -43,10 +43,7 @@ export function attributeRules(desired: DesiredState, observed: ObservedState, s
   const checked = new Map<string, number>();
   const count = (rule: string) => checked.set(rule, (checked.get(rule) ?? 0) + 1);
 
-  const join = joinIdentities(observed, {
-    sourceAnchor: desired.activeDirectory.sourceAnchor,
-    softMatchOnUpn: observed.tenant.features?.softMatchOnUpnEnabled ?? false,
-  });
+  const join = joinIdentities(observed, joinOptionsFor(desired, observed));
   const matchers = desired.users.map((rule) => ({ rule, match: compileUserSelector(rule.selector) }));
   for (const i of join.identities) {
     const hit = matchers.find((m) => onRuleSide(m.rule, i) && m.match(i));

@@ -1,11 +1,25 @@
 import { guidToImmutableId, isGuid } from '../model/anchor.js';
 import type { Identity, JoinConflict, JoinResult } from '../model/identity.js';
+import type { DesiredState } from '../model/desired.js';
 import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 
 /** How AD and Entra users are joined: the install's source anchor and whether UPN soft match is on. */
 export interface JoinOptions {
   sourceAnchor: SourceAnchorAttribute;
   softMatchOnUpn: boolean;
+}
+
+/**
+ * The join options for a manifest over a state read: its source anchor, and softMatchOnUpn as the
+ * tenant reports it, else as the manifest states it (an application cannot read the tenant's sync
+ * settings: the planner then takes the manifest's values as in force), else off. Plan, apply's stale
+ * check and drift all join with these, so they agree on which users are one identity.
+ */
+export function joinOptionsFor(desired: Pick<DesiredState, 'activeDirectory' | 'tenant'>, observed: Pick<ObservedState, 'tenant'>): JoinOptions {
+  return {
+    sourceAnchor: desired.activeDirectory.sourceAnchor,
+    softMatchOnUpn: observed.tenant.features?.softMatchOnUpnEnabled ?? desired.tenant.features.softMatchOnUpn ?? false,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Identity } from '../model/identity.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
-import { joinIdentities } from '../observe/join.js';
+import { joinIdentities, joinOptionsFor } from '../observe/join.js';
 import { assignRules, joinConflictHazards } from './conflicts.js';
 import { isSynced, PlanContext } from './context.js';
 import { fingerprintDetailsFromJoin, fingerprintsFromJoin } from './fingerprints.js';
@@ -45,10 +45,7 @@ export interface PlanInput {
  */
 export function buildPlan(input: PlanInput): Plan {
   const { desired, observed } = input;
-  const join = joinIdentities(observed, {
-    sourceAnchor: desired.activeDirectory.sourceAnchor,
-    softMatchOnUpn: observed.tenant.features?.softMatchOnUpnEnabled ?? desired.tenant.features.softMatchOnUpn ?? false,
-  });
+  const join = joinIdentities(observed, joinOptionsFor(desired, observed));
   const ctx = new PlanContext(desired, observed, join, input.createdAt);
   const claimedGroups = claimGroups(ctx);
   let assignments = assignRules(ctx);
