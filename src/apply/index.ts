@@ -16,4 +16,4 @@ export type { JoinOptions } from './stale.js';
 export { ProgressMeter } from './progress.js';
 export { commandTrigger } from './trigger-command.js';
 export { StepFailure, ApplyInterrupted, describeFailure } from './errors.js';
-export { findStaleObjects, staleDetail, type FingerprintObjects, type StaleObjects } from './stale.js';
+export { findStaleObjects, type FingerprintObjects, type StaleObjects } from './stale.js';

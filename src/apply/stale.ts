@@ -78,7 +78,8 @@ export function findStaleObjects(
 ): StaleObjects {
   const checkable = keys.filter((k) => plan.fingerprints[k] !== undefined);
   let differing = changedKeys(plan, checkable, fingerprintObjects(observed, checkable, options));
-  for (const v of variants(observed, options.sourceAnchor)) {
+  // The variants are copies of the whole state: only built when something differs (usually nothing).
+  for (const v of differing.length === 0 ? [] : variants(observed, options.sourceAnchor)) {
     if (differing.length === 0) break;
     const again = new Set(changedKeys(plan, differing, fingerprintObjects(v, differing, options)));
     differing = differing.filter((k) => again.has(k));
@@ -121,18 +122,6 @@ function userIdOf(step: PlannedStep['step']): string | null {
   return null;
 }
 
-/**
- * Say what changed, `before -> after`. The plan keeps only digests of what it read, so the `before`
- * values come from where the plan still has them: the old values its steps carry (`from`, the values
- * a clear step lists, the DN a move starts from, the switch's opposite), and, for a user still synced,
- * the cloud copy of each AD attribute (the value of the last cycle) against AD now. Where none of
- * those shows a change, `changed` (the attributes whose digest in the plan differs, with their value
- * now: `changedAttributes`) says what changed.
- */
-export function staleDetail(steps: readonly PlannedStep[], observed: ObservedState, sourceAnchor: SourceAnchorAttribute, changed: readonly string[] = []): string {
-  return describeStale(steps, lookupsOf(observed, sourceAnchor), changed);
-}
-
 /** The state read now, indexed once for every stale object of an apply. */
 interface Lookups {
   observed: ObservedState;
@@ -162,6 +151,14 @@ function lookupsOf(observed: ObservedState, sourceAnchor: SourceAnchorAttribute)
   };
 }
 
+/**
+ * Say what changed, `before -> after`. The plan keeps only digests of what it read, so the `before`
+ * values come from where the plan still has them: the old values its steps carry (`from`, the values
+ * a clear step lists, the DN a move starts from, the switch's opposite), and, for a user still synced,
+ * the cloud copy of each AD attribute (the value of the last cycle) against AD now. Where none of
+ * those shows a change, `changed` (the attributes whose digest in the plan differs, with their value
+ * now: `changedAttributes`) says what changed.
+ */
 function describeStale(steps: readonly PlannedStep[], l: Lookups, changed: readonly string[]): string {
   const { observed, entraById, adByDn } = l;
   const parts: string[] = [];

@@ -142,9 +142,6 @@ function envValue(env: CredentialOptions['env'], name: string, flag: string): st
 
 const PUBLIC_CLIENT_HINT = '--client-id (an app registration with "Allow public client flows" on and the delegated Graph permissions; docs/graph-access.md)';
 
-/** The methods where an admin signs in (delegated permissions and directory roles apply), not an application. */
-export const DELEGATED_AUTH_METHODS: readonly AuthMethod[] = ['device-code', 'interactive'];
-
 /**
  * Whether a web browser can be opened for `--auth interactive`: on Windows and macOS there is one;
  * elsewhere only with a display (DISPLAY, WAYLAND_DISPLAY) or a BROWSER command.

@@ -6,7 +6,7 @@ import { assertNever } from '../model/step.js';
 import { joinIdentities, joinOptionsFor } from '../observe/join.js';
 import { assignRules, joinConflictHazards } from './conflicts.js';
 import { isSynced, PlanContext } from './context.js';
-import { fingerprintDetailsFromJoin, fingerprintsFromJoin } from './fingerprints.js';
+import { planFingerprints } from './fingerprints.js';
 import { claimGroups, planGroups } from './groups.js';
 import { planHardLink } from './hard-link.js';
 import { attachHazardCodes, deletionThresholdHazard, linkTakeoverHazard, restoreWindowHazards } from './hazards.js';
@@ -91,6 +91,7 @@ export function buildPlan(input: PlanInput): Plan {
   const summary = { add: 0, change: 0, remove: 0, wait: 0 };
   for (const s of steps) summary[s.action]++;
   const applyable = !hazards.some((h) => h.blocking) && !ctx.diagnostics.some((d) => d.severity === 'error');
+  const fingerprinted = planFingerprints(observed, join, [...keys]);
   const plan: Plan = {
     kind: 'entra-soa/plan',
     formatVersion: 1,
@@ -98,8 +99,8 @@ export function buildPlan(input: PlanInput): Plan {
     createdAt: input.createdAt,
     manifest: { file: desired.file, digest: desired.digest },
     source: input.source,
-    fingerprints: fingerprintsFromJoin(observed, join, [...keys]),
-    fingerprintDetails: fingerprintDetailsFromJoin(observed, join, [...keys]),
+    fingerprints: fingerprinted.fingerprints,
+    fingerprintDetails: fingerprinted.details,
     steps,
     hazards,
     diagnostics: ctx.diagnostics,

@@ -75,8 +75,6 @@ export class PlanContext {
   private readonly byId = new Map<string, PlannedStep>();
   /** Step id → the owner that planned it (for `--target`). */
   readonly stepOwner = new Map<string, string>();
-  /** Object key → the owners whose workflows read it (fingerprints beyond the steps' own keys). */
-  readonly touchedBy = new Map<string, Set<string>>();
   tenant!: TenantSteps;
 
   private readonly adByUpn = new Map<string, Identity[]>();
@@ -152,9 +150,6 @@ export class PlanContext {
   /** Records that the current workflow read `key` (its fingerprint goes into the plan). */
   touch(key: string): void {
     this.touched.add(key);
-    const owners = this.touchedBy.get(key);
-    if (owners) owners.add(this.owner);
-    else this.touchedBy.set(key, new Set([this.owner]));
   }
 
   /** Appends a step; returns its id (`s001`, ...). Steps Graph accepts only from a signed-in user are marked. */

@@ -45,7 +45,7 @@ export function fingerprintObjects(
   keys: readonly string[],
   opts: { sourceAnchor: SourceAnchorAttribute; softMatchOnUpn: boolean },
 ): Record<string, string> {
-  return fingerprintsFromJoin(observed, joinIdentities(observed, opts), keys);
+  return Object.fromEntries(contents(observed, joinIdentities(observed, opts), keys).map(([k, c]) => [k, fingerprint(c)]));
 }
 
 /** What was read for each key, as fingerprinted. */
@@ -61,10 +61,6 @@ function contents(observed: ObservedState, join: JoinResult, keys: readonly stri
   });
 }
 
-/** `fingerprintObjects` with a join already done (the planner reuses its own). */
-export function fingerprintsFromJoin(observed: ObservedState, join: JoinResult, keys: readonly string[]): Record<string, string> {
-  return Object.fromEntries(contents(observed, join, keys).map(([k, c]) => [k, fingerprint(c)]));
-}
 
 /**
  * What was read for one object, attribute by attribute, labelled for people: `AD mail`, `Entra
@@ -105,11 +101,16 @@ function attributeDigest(value: unknown): string {
 }
 
 /**
- * Per object, a short digest of each attribute (`attributesOf`), kept in the plan next to the
- * fingerprints so that a stale refusal can name the attributes that changed and their values now.
+ * The plan's fingerprints and, per object, a short digest of each attribute (`attributesOf`) so that a
+ * stale refusal can name the attributes that changed and their values now; one pass over the objects.
  */
-export function fingerprintDetailsFromJoin(observed: ObservedState, join: JoinResult, keys: readonly string[]): FingerprintDetails {
-  const rows = contents(observed, join, keys).map(([k, c]) => [k, attributesOf(c, k)] as const);
+export function planFingerprints(observed: ObservedState, join: JoinResult, keys: readonly string[]): { fingerprints: Record<string, string>; details: FingerprintDetails } {
+  const read = contents(observed, join, keys);
+  return { fingerprints: Object.fromEntries(read.map(([k, c]) => [k, fingerprint(c)])), details: detailsOf(read) };
+}
+
+function detailsOf(read: readonly [string, unknown][]): FingerprintDetails {
+  const rows = read.map(([k, c]) => [k, attributesOf(c, k)] as const);
   const seen = { user: new Set<string>(), group: new Set<string>(), tenant: new Set<string>() };
   for (const [k, attrs] of rows) for (const label of Object.keys(attrs)) seen[kindOfKey(k)].add(label);
   const labels = { user: [...seen.user].sort(), group: [...seen.group].sort(), tenant: [...seen.tenant].sort() };

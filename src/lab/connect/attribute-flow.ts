@@ -19,7 +19,6 @@
  */
 import type { AdUser } from '../../model/observed.js';
 import type { LabUserPatch } from '../tenant.js';
-import { smtpAddressOf } from './address-book.js';
 
 /** What the flow needs to know about the tenant and the cycle. */
 export interface FlowContext {
@@ -100,7 +99,3 @@ export function flowAttributes(ad: AdUser, mailNickname: string, mode: FlowMode,
   return out;
 }
 
-/** The SMTP addresses among proxy addresses, lower case, without prefix. */
-export function smtpAddresses(proxyAddresses: readonly string[]): string[] {
-  return proxyAddresses.map(smtpAddressOf).filter((a): a is string => a !== null);
-}

@@ -93,10 +93,6 @@ export function sameDn(a: string, b: string): boolean {
   return dnIdentity(a) === dnIdentity(b);
 }
 
-/** Number of RDNs. */
-export function dnDepth(dn: string): number {
-  return parseDn(dn).length;
-}
 
 /** True when `dn` is `container` or lies below it. An empty container contains nothing. */
 export function dnUnder(dn: string, container: string): boolean {

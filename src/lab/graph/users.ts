@@ -105,8 +105,6 @@ export const USER_PROPERTIES_BY_VERSION: Readonly<Record<GraphVersion, ReadonlyS
   beta: new Set([...V1_USER_PROPERTIES, ...BETA_ONLY_USER_PROPERTIES]),
 };
 
-/** Every user property the lab knows (any version). */
-export const USER_PROPERTIES: ReadonlySet<string> = USER_PROPERTIES_BY_VERSION.beta;
 
 /** The user properties `$select` accepts on this request's version. */
 export function userProperties(req: Pick<LabRequest, 'version'>): ReadonlySet<string> {
