@@ -183,7 +183,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const contextFor = (s: PlannedStep): StepContext => ({
     entra: input.entra,
     directory,
-    plan,
+    stepById: byId,
     planned: s,
     sourceAnchor: input.desired.activeDirectory.sourceAnchor,
     secrets: input.secrets,

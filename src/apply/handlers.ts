@@ -3,7 +3,7 @@ import { firstRdn } from '../model/dn.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
-import type { AttrChange, Expectation, Plan, PlannedStep, Step, StepKind } from '../model/index.js';
+import type { AttrChange, Expectation, PlannedStep, Step, StepKind } from '../model/index.js';
 import { anchorOf } from '../observe/join.js';
 import { StepFailure } from './errors.js';
 import type { StepEvidence } from './journal.js';
@@ -15,7 +15,8 @@ export interface StepContext {
   entra: EntraAccess;
   /** AD; reads retry while the DC is unreachable (within the outage's bounds). */
   directory: DirectoryAccess;
-  plan: Plan;
+  /** The saved plan's steps by id. */
+  stepById: ReadonlyMap<string, PlannedStep>;
   planned: PlannedStep;
   sourceAnchor: SourceAnchorAttribute;
   secrets: SecretSink;
@@ -84,10 +85,22 @@ async function mustGetAdUser(directory: DirectoryAccess, dn: string, who: string
   return u;
 }
 
+/** Resolved expectations, per wait step: its isDone and its run read the created AD user once. */
+const resolved = new WeakMap<PlannedStep, Promise<Expectation>>();
+
 /** For a userSynced wait whose immutable id was not known at plan time: the anchor of the AD user the plan creates. */
-async function resolveExpectation(exp: Expectation, ctx: StepContext): Promise<Expectation> {
-  if (exp.kind !== 'userSynced' || exp.immutableId !== '') return exp;
-  const byId = new Map(ctx.plan.steps.map((s) => [s.id, s]));
+function resolveExpectation(exp: Expectation, ctx: StepContext): Promise<Expectation> {
+  if (exp.kind !== 'userSynced' || exp.immutableId !== '') return Promise.resolve(exp);
+  let r = resolved.get(ctx.planned);
+  if (r === undefined) {
+    r = resolveCreatedAnchor(exp, ctx);
+    resolved.set(ctx.planned, r);
+  }
+  return r;
+}
+
+async function resolveCreatedAnchor(exp: Extract<Expectation, { kind: 'userSynced' }>, ctx: StepContext): Promise<Expectation> {
+  const byId = ctx.stepById;
   const seen = new Set<string>();
   const queue = [...ctx.planned.dependsOn];
   while (queue.length > 0) {
