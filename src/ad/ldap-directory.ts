@@ -383,16 +383,15 @@ export class LdapDirectory implements DirectoryAccess {
     ];
     for (const [type, v] of optional) if (v !== null && v !== '') attributes.push(new Attribute({ type, values: [v] }));
     if (user.proxyAddresses.length > 0) attributes.push(new Attribute({ type: 'proxyAddresses', values: [...user.proxyAddresses] }));
+    // "User must change password at next logon": pwdLastSet 0 (the only value besides -1 AD accepts), in
+    // the same add: a second write could fail after the user exists, and the step's postcondition (the
+    // user exists) would then call it done with the requirement silently lost.
+    if (user.mustChangePassword === true) attributes.push(new Attribute({ type: 'pwdLastSet', values: ['0'] }));
     await this.run(
       { action: `create user ${dn}`, dn, right: `Create Child for user objects on ${ou}, and Reset Password` },
       (client) => client.add(dn, attributes),
       'write',
     );
-    if (user.mustChangePassword === true) {
-      // "User must change password at next logon": pwdLastSet 0, the only value besides -1 AD accepts.
-      const change = new Change({ operation: 'replace', modification: new Attribute({ type: 'pwdLastSet', values: ['0'] }) });
-      await this.run({ action: `require a password change at next logon for ${dn}`, dn, right: 'Write pwdLastSet' }, (client) => client.modify(dn, change), 'write');
-    }
     const created = await this.getUserByDn(dn);
     if (!created) throw new DirectoryError('other', `created ${dn} but cannot read it back`, dn);
     return created;
