@@ -85,16 +85,24 @@ function assumedThresholdHazard(ctx: PlanContext): void {
 
 /**
  * The longest chain of sync-wait timeouts that ends at each step (seconds): how long apply may wait
- * for sync cycles before that step can run, at worst. Steps are in dependency order (dependencies
- * always name earlier steps).
+ * for sync cycles before that step can run, at worst. A dependency may name a later step (deletion
+ * waves), so each step's budget is computed from its dependencies' first (the plan has no cycle).
  */
 function waitBudgets(ctx: PlanContext): Map<string, number> {
   const budget = new Map<string, number>();
-  for (const s of ctx.steps) {
+  const of = (id: string): number => {
+    const known = budget.get(id);
+    if (known !== undefined) return known;
+    const s = ctx.step(id);
+    if (!s) return 0;
+    budget.set(id, 0); // guards a cycle, which the planner never makes
     let before = 0;
-    for (const d of s.dependsOn) before = Math.max(before, budget.get(d) ?? 0);
-    budget.set(s.id, before + (s.step.kind === 'sync.await' ? s.step.timeoutS : 0));
-  }
+    for (const d of s.dependsOn) before = Math.max(before, of(d));
+    const b = before + (s.step.kind === 'sync.await' ? s.step.timeoutS : 0);
+    budget.set(id, b);
+    return b;
+  };
+  for (const s of ctx.steps) of(s.id);
   return budget;
 }
 

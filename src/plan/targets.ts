@@ -89,23 +89,23 @@ export function targetDiagnostics(targets: readonly string[], set: TargetSet): D
 export function narrowToTargets(ctx: PlanContext, owners: ReadonlySet<string>): { steps: PlannedStep[]; hazards: Hazard[] } {
   const keep = new Set<string>();
   for (const s of ctx.steps) if (owners.has(ctx.stepOwner.get(s.id) ?? 'tenant')) keep.add(s.id);
-  // what the kept steps need, transitively (dependencies always name earlier steps)
-  for (let i = ctx.steps.length - 1; i >= 0; i--) {
-    const s = ctx.steps[i] as PlannedStep;
-    if (keep.has(s.id)) for (const d of s.dependsOn) keep.add(d);
+  // what the kept steps need, transitively (a dependency may name a later step: deletion waves)
+  const todo = [...keep];
+  for (let id = todo.pop(); id !== undefined; id = todo.pop()) {
+    for (const d of ctx.step(id)?.dependsOn ?? []) {
+      if (!keep.has(d)) {
+        keep.add(d);
+        todo.push(d);
+      }
+    }
   }
   // tenant follow-ups of kept steps
   for (const s of ctx.steps) {
     if (!keep.has(s.id) && ctx.stepOwner.get(s.id) === 'tenant' && s.dependsOn.length > 0 && s.dependsOn.every((d) => keep.has(d))) keep.add(s.id);
   }
-  const renamed = new Map<string, string>();
-  const steps: PlannedStep[] = [];
-  for (const s of ctx.steps) {
-    if (!keep.has(s.id)) continue;
-    const id = `s${String(steps.length + 1).padStart(3, '0')}`;
-    renamed.set(s.id, id);
-    steps.push({ ...s, id, dependsOn: s.dependsOn.map((d) => renamed.get(d) ?? d) });
-  }
+  const kept = ctx.steps.filter((s) => keep.has(s.id));
+  const renamed = new Map<string, string>(kept.map((s, i) => [s.id, `s${String(i + 1).padStart(3, '0')}`]));
+  const steps: PlannedStep[] = kept.map((s) => ({ ...s, id: renamed.get(s.id) as string, dependsOn: s.dependsOn.map((d) => renamed.get(d) as string) }));
   const hazards: Hazard[] = [];
   for (const h of ctx.hazards) {
     const stepIds = h.stepIds.filter((id) => renamed.has(id)).map((id) => renamed.get(id) as string);

@@ -120,6 +120,32 @@ describe('waits that scale: the cycles a plan needs do not grow with the number 
     expect(p.hazards.some((h) => h.consent === 'exceedDeletionThreshold')).toBe(false);
   });
 
+  it('deletion waves whose first wave holds a removal planned later (already out of scope) → a dependency on a later step; --target keeps it, renumbered right', () => {
+    // u0..u2 are moved out of scope; u3 is out already, so it belongs to the first wave, yet its steps come after u0..u2's
+    const ads = [...many(3), { ...adUser('u3', 4), dn: `CN=u3,${UNSYNCED_OU}` }];
+    const other = adUser('a-first', 9);
+    const d = desired({ users: [cloudRule('a-rule', { kind: 'upn', upn: 'a-first@contoso.com' }, 'scopeRemoval'), cloudRule('all-u', { kind: 'upnGlob', glob: 'u*@contoso.com' }, 'scopeRemoval')] });
+    d.sync.deletionWaves = true;
+    const o = observed({ ad: [other, ...ads], entra: [syncedFrom(other, 'e9'), ...ads.map((a, i) => syncedFrom({ ...a, dn: a.dn.replace(UNSYNCED_OU, 'OU=Staff,DC=contoso,DC=com') }, `e${i}`))], tenant: { accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 2 } } });
+    const whole = plan(d, o);
+    const index = new Map(whole.steps.map((s, i) => [s.id, i]));
+    expect(whole.steps.some((s) => s.dependsOn.some((dep) => (index.get(dep) ?? -1) > (index.get(s.id) ?? -1)))).toBe(true);
+
+    // narrowed to the u* rule: the same steps and dependencies as a manifest of that rule alone
+    const narrowed = plan(d, o, undefined, ['all-u']);
+    const alone = desired({ users: [cloudRule('all-u', { kind: 'upnGlob', glob: 'u*@contoso.com' }, 'scopeRemoval')] });
+    alone.sync.deletionWaves = true;
+    const shape = (p: Plan) => {
+      const byId = new Map(p.steps.map((s) => [s.id, s]));
+      const sig = (id: string) => `${byId.get(id)?.objectKey} ${byId.get(id)?.step.kind}`;
+      return p.steps.map((s) => `${sig(s.id)} <- ${s.dependsOn.map(sig).sort().join(', ')}`);
+    };
+    const expected = shape(plan(alone, o));
+    expect(expected.some((line) => line.includes('user/u3@contoso.com sync.await') && !line.startsWith('user/u3'))).toBe(true);
+    expect(shape(narrowed)).toEqual(expected);
+    expect(narrowed.steps.some((s) => s.objectKey === 'user/a-first@contoso.com')).toBe(false);
+  });
+
   it('without sync.deletionWaves the same plan needs the exceedDeletionThreshold consent and names the waves as an alternative', () => {
     const ads = many(10);
     const p = plan(desired({ users: [cloudRule('all', { kind: 'all' }, 'scopeRemoval')] }), observed({ ad: ads, entra: ads.map((a, i) => syncedFrom(a, `e${i}`)), tenant: { accidentalDeletionPrevention: { synchronizationPreventionType: 'enabledForCount', alertThreshold: 4 } } }));
