@@ -3,7 +3,7 @@ import { firstRdn } from '../model/dn.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
-import type { AttrChange, Expectation, PlannedStep, Step, StepKind } from '../model/index.js';
+import { sameValues, type AttrChange, type Expectation, type PlannedStep, type Step, type StepKind } from '../model/index.js';
 import { anchorOf } from '../observe/join.js';
 import { StepFailure } from './errors.js';
 import type { StepEvidence } from './journal.js';
@@ -71,13 +71,6 @@ export function adValues(u: AdUser, attribute: AttrChange['attribute']): string[
   return AD_FIELD[attribute](u);
 }
 
-/** Same values regardless of order (proxyAddresses are a set; the SMTP:/smtp: prefix case matters). */
-export function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((v, i) => v === y[i]);
-}
 
 async function mustGetAdUser(directory: DirectoryAccess, dn: string, who: string): Promise<AdUser> {
   const u = await directory.getUserByDn(dn);

@@ -110,7 +110,7 @@ export async function runWrite(w: WriteAttempt, o: OutcomeSettings, outage: Dire
       failure = e;
     }
     const unknown = isUnknownOutcome(failure);
-    const settled = await settledByPostcondition(w, o, outage);
+    const settled = await settledByPostcondition(w);
     if (settled === true) return `${w.doneMessage()} (the answer to the write was lost, but the change is in effect)`;
     if (!unknown) throw failure;
     const again = w.checkable && settled === false && (w.directory ? outage.shouldRetry() : attempt < WRITE_RETRY_DELAYS_MS.length);
@@ -120,10 +120,11 @@ export async function runWrite(w: WriteAttempt, o: OutcomeSettings, outage: Dire
 }
 
 /** true/false: the postcondition was read; null: it could not be read either. */
-async function settledByPostcondition(w: WriteAttempt, o: OutcomeSettings, outage: DirectoryOutage): Promise<boolean | null> {
+async function settledByPostcondition(w: WriteAttempt): Promise<boolean | null> {
   if (!w.checkable) return null;
   try {
-    return w.directory ? await withDirectory(outage, o, w.isDone) : await w.isDone();
+    // An AD postcondition reads through the outage-aware directory (executor.ts, retryingReads) already.
+    return await w.isDone();
   } catch (e) {
     if (e instanceof ApplyInterrupted) throw e;
     return null;

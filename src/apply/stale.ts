@@ -4,7 +4,8 @@ import type { AdUser, EntraUser, ObservedState, SourceAnchorAttribute } from '..
 import type { Plan, PlannedStep } from '../model/plan.js';
 import type { AttrChange } from '../model/step.js';
 import { changedAttributes } from '../plan/fingerprints.js';
-import { adValues, sameValues } from './handlers.js';
+import { sameValues } from '../model/step.js';
+import { adValues } from './handlers.js';
 
 export interface JoinOptions {
   sourceAnchor: SourceAnchorAttribute;

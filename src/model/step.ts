@@ -19,6 +19,14 @@ export const CLEARABLE_ON_PREMISES_ATTRIBUTES = [
 /** One attribute of `CLEARABLE_ON_PREMISES_ATTRIBUTES`. */
 export type ClearableOnPremisesAttribute = (typeof CLEARABLE_ON_PREMISES_ATTRIBUTES)[number];
 
+/** The same values in any order (multi-valued attributes are sets; the case of an `SMTP:` prefix counts). */
+export function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const x = [...a].sort();
+  const y = [...b].sort();
+  return x.every((v, i) => v === y[i]);
+}
+
 /** One AD attribute change. Multi-valued attributes carry the full value lists. */
 export interface AttrChange {
   attribute: 'mail' | 'proxyAddresses' | 'givenName' | 'sn' | 'displayName' | 'userPrincipalName';

@@ -9,7 +9,8 @@ import { holdsAdminRole, isSynced, roleNames, ruleReason, entraPrimary, type Haz
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { checkHardMatch, planIdentifierClear } from './hard-match.js';
 import { adInScope, deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
-import { adValuesOf, newUserValues, planSyncEffects, sameValueSet } from './sync-effects.js';
+import { sameValues } from '../model/step.js';
+import { adValuesOf, newUserValues, planSyncEffects } from './sync-effects.js';
 
 /** Characters AD does not allow in sAMAccountName (plus whitespace), replaced by `-`. */
 const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
@@ -98,7 +99,7 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   single('mail', ad.mail, e.mail);
   if (primary) {
     const to = targetProxyAddresses(ad.proxyAddresses, e.proxyAddresses, primary);
-    if (!sameValueSet(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
+    if (!sameValues(ad.proxyAddresses, to)) changes.push({ attribute: 'proxyAddresses', from: [...ad.proxyAddresses], to });
   }
   single('givenName', ad.givenName, e.givenName);
   single('sn', ad.surname, e.surname);

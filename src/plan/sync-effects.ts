@@ -2,7 +2,7 @@ import type { AdUser, EntraUser } from '../model/observed.js';
 import type { HazardDraft, PlanContext } from './context.js';
 import type { SyncAttributeEffect, SyncEffects } from '../model/plan.js';
 import { firstRdn } from '../model/dn.js';
-import type { AttrChange, NewAdUser } from '../model/step.js';
+import { sameValues, type AttrChange, type NewAdUser } from '../model/step.js';
 
 /** The values of an AD user that flow to the cloud user on a match (after this plan's own AD writes). */
 export interface AdValues {
@@ -73,13 +73,6 @@ export function newUserValues(dn: string, u: NewAdUser): AdValues {
 
 const present = (v: string | null): v is string => v !== null && v !== '';
 const asList = (v: string | null): string[] => (present(v) ? [v] : []);
-/** The same values in any order (multi-valued attributes are sets; the case of an `SMTP:` prefix counts). */
-export function sameValueSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
-  return x.every((v, i) => v === y[i]);
-}
 
 /**
  * The cloud attributes a match changes. Microsoft: "All attributes in Microsoft Entra ID with a value in
@@ -98,7 +91,7 @@ export function syncAttributeEffects(e: EntraUser, v: AdValues): SyncAttributeEf
   single('givenName', e.givenName, v.givenName);
   single('surname', e.surname, v.surname);
   single('mail', e.mail, v.mail);
-  if (v.proxyAddresses.length > 0 && !sameValueSet(e.proxyAddresses, v.proxyAddresses)) {
+  if (v.proxyAddresses.length > 0 && !sameValues(e.proxyAddresses, v.proxyAddresses)) {
     out.push({ attribute: 'proxyAddresses', from: [...e.proxyAddresses], to: [...v.proxyAddresses] });
   }
   return out;
