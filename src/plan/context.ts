@@ -68,8 +68,6 @@ export class PlanContext {
   readonly restores: { stepId: string; key: string; upn: string; endsAt: string }[] = [];
   /** Steps that rely on a tenant feature whose value is unknown, per feature. */
   readonly unknownFeatureUses = new Map<ManifestFeatureName, { stepIds: string[]; keys: string[] }>();
-  /** DNs (dnKey) of AD users this plan creates, so created CNs stay unique in their OU. */
-  readonly plannedDns = new Set<string>();
   /** The object the workflow now running plans for (an identity key, a group key or `tenant`): every step records it. */
   owner = 'tenant';
   private readonly byId = new Map<string, PlannedStep>();

@@ -43,15 +43,40 @@ function cnValueKey(dn: string): string {
 export function uniqueCn(ctx: PlanContext, e: EntraUser, ou: string): string {
   const raw = [...(e.displayName ?? '')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
   const base = raw !== '' ? raw : (e.userPrincipalName.split('@')[0] ?? e.userPrincipalName);
-  const ouKey = dnKey(ou);
-  const taken = new Set<string>();
-  for (const i of ctx.join.identities) if (i.ad && dnKey(parentDn(i.ad.dn)) === ouKey) taken.add(cnValueKey(i.ad.dn));
-  for (const planned of ctx.plannedDns) if (dnKey(parentDn(planned)) === ouKey) taken.add(cnValueKey(planned));
+  const taken = cnsIn(ctx).get(dnKey(ou)) ?? new Set<string>();
   for (let n = 1; ; n++) {
     const suffix = n === 1 ? '' : ` (${n})`;
     const cn = `${base.slice(0, CN_MAX - suffix.length).trimEnd()}${suffix}`;
     if (!taken.has(cn.toLowerCase())) return cn;
   }
+}
+
+/**
+ * Per plan, OU (dnKey) → the CNs (by value, lower case) of its users: those read, built once, and those
+ * the plan creates (`reserveCn`). One pass over the identities instead of one per created user.
+ */
+const cnIndexes = new WeakMap<PlanContext, Map<string, Set<string>>>();
+
+function cnsIn(ctx: PlanContext): Map<string, Set<string>> {
+  let index = cnIndexes.get(ctx);
+  if (index === undefined) {
+    index = new Map();
+    cnIndexes.set(ctx, index);
+    for (const i of ctx.join.identities) if (i.ad) addCn(index, i.ad.dn);
+  }
+  return index;
+}
+
+function addCn(index: Map<string, Set<string>>, dn: string): void {
+  const ou = dnKey(parentDn(dn));
+  const cns = index.get(ou);
+  if (cns) cns.add(cnValueKey(dn));
+  else index.set(ou, new Set([cnValueKey(dn)]));
+}
+
+/** Records the DN of a user the plan creates, so that later created CNs in its OU stay unique. */
+function reserveCn(ctx: PlanContext, dn: string): void {
+  addCn(cnsIn(ctx), dn);
 }
 
 /** The DN of a user the plan creates: derived once here and stored in the step; apply uses it verbatim. */
@@ -302,7 +327,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     planSyncEffects(ctx, w, e, adValuesOf(ad, changes, move.kind === 'move' ? move.toOu : undefined), byAnchor ? 'hard' : 'soft', { created: false, keys: [...keys] });
   } else {
     const created = newUser as NewAdUser;
-    ctx.plannedDns.add(newDn);
+    reserveCn(ctx, newDn);
     const s: Step = { kind: 'ad.createUser', ou: rule.createIn as string, dn: newDn, user: created };
     const createId = ctx.addStep(id.key, s, prepared, ruleReason(rule, `create AD user ${newDn} (${created.samAccountName}) matching cloud-only ${e.userPrincipalName} (no counterpart exists)`));
     immutableId = '';
