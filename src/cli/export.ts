@@ -133,11 +133,17 @@ export async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
   if (args.out === '') return fail('--out needs a file name (or --out - for stdout)');
   const target = args.out === '-' ? null : resolve(io.cwd, args.out);
   if (target !== null) {
-    // An input is never replaced, even with --force: the export reads it.
-    for (const input of [args.file, args.snapshot]) {
-      if (input !== undefined && resolve(io.cwd, input) === target) return fail(`--out ${args.out} is also an input of this export: write the manifest to another file`);
-    }
-    const refused = await checkOutTarget({ path: target, shown: args.out }, 'manifest', { force: args.force === true, inputs: [] });
+    // An input is never replaced, even with --force: the export reads it (compared as files: a link to it is it).
+    const inputs = [
+      ...(args.file !== undefined ? [{ path: resolve(io.cwd, args.file), role: 'the manifest' }] : []),
+      ...(args.snapshot !== undefined ? [{ path: resolve(io.cwd, args.snapshot), role: 'the input snapshot' }] : []),
+    ];
+    const refused = await checkOutTarget({ path: target, shown: args.out }, 'manifest', {
+      force: args.force === true,
+      inputs: [],
+      protect: inputs,
+      protectedMessage: () => `--out ${args.out} is also an input of this export: write the manifest to another file`,
+    });
     if (refused !== null) return fail(refused);
   }
   let desired: DesiredState | null = null;

@@ -25,7 +25,15 @@ export interface InputFile {
 export async function checkOutTarget(
   target: { path: string; shown: string },
   kind: 'plan' | 'snapshot' | 'manifest',
-  opts: { force: boolean; inputs: readonly InputFile[] },
+  opts: {
+    force: boolean;
+    /** Files the command reads: replaced only with --force. */
+    inputs: readonly InputFile[];
+    /** Files the command reads while it writes (export): never replaced, --force or not. */
+    protect?: readonly InputFile[];
+    /** The refusal for a protected file, given its role. */
+    protectedMessage?: (input: InputFile) => string;
+  },
 ): Promise<string | null> {
   const existing = await stat(target.path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
@@ -33,10 +41,17 @@ export async function checkOutTarget(
   });
   if (existing === null) return null;
   if (existing.isDirectory()) return `--out ${target.shown} is a folder: name a file in it, e.g. --out ${target.shown.replace(/\/+$/, '')}/${kind}.${kind === 'manifest' ? 'yaml' : 'json'}`;
+  // The same file by device and inode: a symlink or hard link to an input is that input.
+  const sameFile = async (input: InputFile): Promise<boolean> => {
+    const other = await stat(input.path).catch(() => null);
+    return other !== null && other.dev === existing.dev && other.ino === existing.ino;
+  };
+  for (const input of opts.protect ?? []) {
+    if (await sameFile(input)) return opts.protectedMessage?.(input) ?? `--out ${target.shown} is ${input.role}, which this command reads: write the ${kind} to another file`;
+  }
   if (opts.force) return null;
   for (const input of opts.inputs) {
-    const other = await stat(input.path).catch(() => null);
-    if (other !== null && other.dev === existing.dev && other.ino === existing.ino) {
+    if (await sameFile(input)) {
       return `--out ${target.shown} is ${input.role}, which this command reads: writing the ${kind} there would destroy it. Choose another file (--force writes it anyway)`;
     }
   }

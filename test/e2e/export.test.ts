@@ -3,7 +3,7 @@
  * snapshot and of the lab's sample company plans no changes against the same state; settings given
  * by -f or flags are kept; no secret is written; what cannot be read is left out with a comment.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,13 @@ describe('settings given, and what cannot be read', () => {
     const same = cli(['export', '-f', 'in.yaml', '--snapshot', snapshot, '--out', 'in.yaml']);
     expect(same.code).toBe(1);
     expect(same.stderr).toContain('--out in.yaml is also an input of this export');
+    // a link to the input is the input, --force or not
+    symlinkSync(join(tmp, 'in.yaml'), join(tmp, 'link.yaml'));
+    const before = readFileSync(join(tmp, 'in.yaml'), 'utf8');
+    const linked = cli(['export', '-f', 'in.yaml', '--snapshot', snapshot, '--out', 'link.yaml', '--force']);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain('--out link.yaml is also an input of this export');
+    expect(readFileSync(join(tmp, 'in.yaml'), 'utf8')).toBe(before);
     const live = cli(['export', '--out', 'live.yaml', '--ad-url', 'ldaps://127.0.0.1:1']);
     expect(live.code).toBe(1);
     expect(live.stderr).toContain('a live export without -f needs --tenant-id, --ad-base-dn, --ad-bind-dn, --ad-password-env');
