@@ -126,7 +126,8 @@ export function authorizePlan(input: AuthorizeInput): Authorization {
   return { verdicts, refusal: checkSavedPlan(plan) ?? gate(plan, current, verdicts, input.allow), touched };
 }
 
-function dependentsOf(steps: readonly PlannedStep[]): Map<string, string[]> {
+/** Step id → the ids of the steps that depend on it directly. */
+export function dependentsOf(steps: readonly PlannedStep[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const s of steps) {
     for (const d of s.dependsOn) {
@@ -147,21 +148,17 @@ function dependentsOf(steps: readonly PlannedStep[]): Map<string, string[]> {
 function reproducer(plan: Plan, recomputed: Plan, sigOf: ReadonlyMap<string, string>, finished: ReadonlySet<string>): (s: PlannedStep) => string | null {
   const planById = new Map(plan.steps.map((s) => [s.id, s]));
   const recById = new Map(recomputed.steps.map((s) => [s.id, s]));
+  // Each recomputed step's signature, computed once.
+  const recSig = new Map<string, string>();
   const recBySig = new Map<string, PlannedStep[]>();
   for (const r of recomputed.steps) {
     const sig = stepSignature(r);
+    recSig.set(r.id, sig);
     const list = recBySig.get(sig);
     if (list) list.push(r);
     else recBySig.set(sig, [r]);
   }
-  const recSig = new Map<string, string>();
-  const recSigOf = (id: string): string | undefined => {
-    const r = recById.get(id);
-    if (!r) return undefined;
-    let sig = recSig.get(id);
-    if (sig === undefined) recSig.set(id, (sig = stepSignature(r)));
-    return sig;
-  };
+  const recSigOf = (id: string): string | undefined => recSig.get(id);
   const finishedSigs = new Set([...finished].map((id) => sigOf.get(id)).filter((x): x is string => x !== undefined));
 
   /** True when `start` waits (directly or transitively) for a saved step with signature `sig`. */

@@ -6,7 +6,7 @@ import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { joinOptionsFor } from '../observe/join.js';
 import { buildPlan, fingerprintObjects } from '../plan/index.js';
-import { authorizePlan, type StepVerdict } from './authorize.js';
+import { authorizePlan, dependentsOf, type StepVerdict } from './authorize.js';
 import type { SignIn } from '../model/sign-in.js';
 import { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
 import { readOnlySignInRefusal } from './read-only-sign-in.js';
@@ -246,14 +246,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   // Event-driven scheduling: each pending step counts its dependencies that have not succeeded yet;
   // a step's result releases or blocks only its own dependents. Ready steps start lowest plan index
   // first, so the order is the plan's wherever dependencies allow; waits start at once (no slot).
-  const dependents = new Map<string, string[]>();
-  for (const s of plan.steps) {
-    for (const d of s.dependsOn) {
-      const list = dependents.get(d);
-      if (list) list.push(s.id);
-      else dependents.set(d, [s.id]);
-    }
-  }
+  const dependents = dependentsOf(plan.steps);
   const unmet = new Map<string, number>();
   const makeReady = (s: PlannedStep): void => {
     if (s.step.kind === 'sync.await') readyWaits.push(s);
