@@ -69,6 +69,14 @@ describe('DNs compared by value (escapes undone)', () => {
     expect(isDnWithin('OU=Staff,DC=lab', 'OU=Staff,DC=lab')).toBe(true);
     expect(isDnWithin('CN=a,OU=OldStaff,DC=lab', 'OU=Staff,DC=lab')).toBe(false);
   });
+
+  it('an escaped comma is inside its RDN: CN=x\\,OU=Staff is one RDN, not below OU=Staff; dnIsWithin agrees with isDnWithin on escapes', () => {
+    expect(isDnWithin('CN=x\\,OU=Staff,DC=lab', 'OU=Staff,DC=lab')).toBe(false);
+    expect(dnIsWithin('CN=x\\,OU=Staff,DC=lab', 'OU=Staff,DC=lab')).toBe(false);
+    // the same OU written with \\2C or \\, (as the sync scope may list it): within by value
+    expect(dnIsWithin('CN=Ann,OU=Sales\\2C EU,DC=lab', 'ou=sales\\, eu,dc=LAB')).toBe(true);
+    expect(dnIsWithin('CN=Ann,OU=Sales\\2C EU,DC=lab', 'OU=Sales,DC=lab')).toBe(false);
+  });
 });
 
 describe('DNs compared by text (as AD filters OUs)', () => {
