@@ -11,7 +11,7 @@
 import { loadManifestText } from '../src/manifest/load.js';
 import { guidToImmutableId } from '../src/model/anchor.js';
 import type { AdUser, EntraUser, ObservedState } from '../src/model/observed.js';
-import { joinIdentities } from '../src/observe/join.js';
+import { joinIdentities } from '../src/identity/join.js';
 import { buildPlan } from '../src/plan/index.js';
 import { encodePlan, renderHuman, renderMarkdown } from '../src/render/index.js';
 import { intArg, peakRssMb, seconds } from './args.js';

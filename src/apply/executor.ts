@@ -4,7 +4,6 @@ import type { DirectoryAccess } from '../model/directory.js';
 import type { EntraAccess } from '../model/entra.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
-import { joinOptionsFor } from '../observe/join.js';
 import { buildPlan, fingerprintObjects } from '../plan/index.js';
 import { authorizePlan, dependentsOf, type StepVerdict } from './authorize.js';
 import type { SignIn } from '../model/sign-in.js';
@@ -18,7 +17,7 @@ import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from '
 import { planDigest } from './plan-digest.js';
 import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 import type { SecretSink } from './secrets.js';
-import { findStaleObjects, type JoinOptions } from './stale.js';
+import { findStaleObjects } from './stale.js';
 import { SyncWaitGroup, type Sleep } from './sync-wait.js';
 
 export interface ApplyInput {
@@ -98,8 +97,6 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
   const observed = await input.observe();
   const history = journal.history;
-  const planned = joinOptionsFor(input.desired, observed);
-  const joinOptions: JoinOptions = { ...planned, softMatchOnUpn: softMatchOnUpnSeenByPlan(plan) ?? planned.softMatchOnUpn };
   let recomputed: Plan;
   let current: Plan;
   try {
@@ -119,7 +116,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     recomputed,
     current,
     history,
-    staleOf: (keys) => findStaleObjects(plan, keys, observed, fingerprintObjects, joinOptions),
+    staleOf: (keys) => findStaleObjects(plan, keys, observed, fingerprintObjects, plan.join),
     allow: input.allow,
   });
   if (auth.refusal) return refuse(auth.refusal);
@@ -350,11 +347,6 @@ function retryingReads(d: DirectoryAccess, outage: DirectoryOutage, o: OutcomeSe
     createUser: (dn, user, password) => d.createUser(dn, user, password),
     close: () => d.close(),
   };
-}
-
-function softMatchOnUpnSeenByPlan(plan: Plan): boolean | undefined {
-  for (const s of plan.steps) if (s.step.kind === 'entra.setSyncFeature' && s.step.feature === 'softMatchOnUpn') return s.step.from;
-  return undefined;
 }
 
 /**

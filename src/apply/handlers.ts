@@ -4,7 +4,7 @@ import type { EntraAccess } from '../model/entra.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import { sameValues, type AttrChange, type Expectation, type PlannedStep, type Step, type StepKind } from '../model/index.js';
-import { anchorOf } from '../observe/join.js';
+import { anchorOf } from '../identity/join.js';
 import { StepFailure } from './errors.js';
 import type { StepEvidence } from './journal.js';
 import type { SecretSink } from './secrets.js';

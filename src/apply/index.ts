@@ -12,7 +12,7 @@ export { STEP_HANDLERS, handlerFor, type StepHandler } from './handlers.js';
 export { countResults, formatStepResult, summaryLines, type ApplyReport, type StepResult, type StepStatus } from './report.js';
 export { SyncWaitGroup, checkExpectation, checkExpectations, describeExpectation, type SyncWaitStats } from './sync-wait.js';
 export { runWrite, isUnknownOutcome, DirectoryOutage } from './outcome.js';
-export type { JoinOptions } from './stale.js';
+export type { JoinOptions } from '../model/identity.js';
 export { ProgressMeter } from './progress.js';
 export { commandTrigger } from './trigger-command.js';
 export { StepFailure, ApplyInterrupted, describeFailure } from './errors.js';

@@ -1,6 +1,6 @@
 import { sha256Hex } from '../model/fingerprint.js';
 import type { Plan } from '../model/plan.js';
-import { encodePlan } from '../render/plan-document.js';
+import { encodePlan } from '../document/plan-document.js';
 
 /**
  * The identity of a plan: sha256 of its public document (`encodePlan`, fixed key order), i.e. of the

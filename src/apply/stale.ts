@@ -1,16 +1,12 @@
-import { anchorOf } from '../observe/join.js';
+import { anchorOf, type JoinOptions } from '../identity/join.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import type { AdUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import type { AttrChange } from '../model/step.js';
-import { changedAttributes } from '../plan/fingerprints.js';
+import { changedAttributes } from '../identity/fingerprints.js';
 import { sameValues } from '../model/step.js';
 import { adValues } from './handlers.js';
 
-export interface JoinOptions {
-  sourceAnchor: SourceAnchorAttribute;
-  softMatchOnUpn: boolean;
-}
 
 /** The planner's fingerprint function (src/plan): object key → digest of what is read for it now. */
 export type FingerprintObjects = (observed: ObservedState, keys: readonly string[], options: JoinOptions) => Record<string, string>;

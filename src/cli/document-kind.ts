@@ -5,7 +5,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { PLAN_KIND } from '../render/plan-document.js';
+import { PLAN_KIND } from '../document/plan-document.js';
 import { SNAPSHOT_KIND } from '../observe/snapshot.js';
 
 /** The kinds of file entra-soa reads or writes; `other` is anything else (or an empty file). */

@@ -9,8 +9,8 @@ import { FEATURE_GRAPH_NAME, type DesiredState, type UserRule } from '../model/d
 import type { Identity } from '../model/identity.js';
 import type { ObservedState } from '../model/observed.js';
 import type { PlannedStep } from '../model/plan.js';
-import { joinIdentities, joinOptionsFor } from '../observe/join.js';
-import { compileUserSelector, selectGroups } from '../observe/select.js';
+import { joinIdentities, joinOptionsFor } from '../identity/join.js';
+import { compileUserSelector, selectGroups } from '../identity/select.js';
 
 /** The rule a governed object belongs to: the manifest rule's name and the object key it counts under. */
 export interface Governed {

@@ -8,7 +8,7 @@ import { Document, isMap, isScalar, isSeq, type Node as YamlNode, type Pair } fr
 import { firstRdn } from '../model/dn.js';
 import type { Identity } from '../model/identity.js';
 import { ON_PREMISES_LEFTOVER_ATTRIBUTES, type ObservedState, type SourceAnchorAttribute } from '../model/observed.js';
-import { anchorOf, isSyncedUser, joinIdentities } from '../observe/join.js';
+import { anchorOf, isSyncedUser, joinIdentities } from '../identity/join.js';
 import { inferSyncScope } from './infer-scope.js';
 import { coverByOu, type Placed } from './ou-cover.js';
 

@@ -38,7 +38,8 @@ export interface DesiredTenant {
 }
 
 /** Feature names as written in the manifest (mapped to Graph's `...Enabled` names by `FEATURE_GRAPH_NAME`). */
-export type ManifestFeatureName = 'blockSoftMatch' | 'blockCloudObjectTakeoverThroughHardMatch' | 'softMatchOnUpn';
+export const MANIFEST_FEATURE_NAMES = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const;
+export type ManifestFeatureName = (typeof MANIFEST_FEATURE_NAMES)[number];
 
 export const FEATURE_GRAPH_NAME = {
   blockSoftMatch: 'blockSoftMatchEnabled',

@@ -1,4 +1,10 @@
-import type { AdUser, EntraUser, DeletedEntraUser } from './observed.js';
+import type { AdUser, EntraUser, DeletedEntraUser, SourceAnchorAttribute } from './observed.js';
+
+/** How AD and Entra users are joined: the install's source anchor and whether UPN soft match is on. */
+export interface JoinOptions {
+  sourceAnchor: SourceAnchorAttribute;
+  softMatchOnUpn: boolean;
+}
 
 /** How an AD user and an Entra user are related. */
 export type LinkKind =

@@ -5,7 +5,8 @@
  */
 
 /** Which AD attribute Entra Connect uses as the user source anchor (a setting of the install). */
-export type SourceAnchorAttribute = 'objectGUID' | 'mS-DS-ConsistencyGuid';
+export const SOURCE_ANCHOR_ATTRIBUTES = ['objectGUID', 'mS-DS-ConsistencyGuid'] as const;
+export type SourceAnchorAttribute = (typeof SOURCE_ANCHOR_ATTRIBUTES)[number];
 
 /** An on-premises AD user as read over LDAP. */
 export interface AdUser {

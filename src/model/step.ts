@@ -28,8 +28,11 @@ export function sameValues(a: readonly string[], b: readonly string[]): boolean 
 }
 
 /** One AD attribute change. Multi-valued attributes carry the full value lists. */
+/** The AD attributes an `ad.modify` step may change, in document order. */
+export const AD_CHANGE_ATTRIBUTES = ['mail', 'proxyAddresses', 'givenName', 'sn', 'displayName', 'userPrincipalName'] as const;
+
 export interface AttrChange {
-  attribute: 'mail' | 'proxyAddresses' | 'givenName' | 'sn' | 'displayName' | 'userPrincipalName';
+  attribute: (typeof AD_CHANGE_ATTRIBUTES)[number];
   from: string[];
   to: string[];
 }

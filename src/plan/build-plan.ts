@@ -3,10 +3,11 @@ import type { Identity } from '../model/identity.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
-import { joinIdentities, joinOptionsFor } from '../observe/join.js';
+import { joinIdentities, joinOptionsFor } from '../identity/join.js';
 import { assignRules, joinConflictHazards } from './conflicts.js';
-import { isSynced, PlanContext } from './context.js';
-import { planFingerprints } from './fingerprints.js';
+import { PlanContext } from './context.js';
+import { isSyncedUser } from '../identity/join.js';
+import { planFingerprints } from '../identity/fingerprints.js';
 import { claimGroups, planGroups } from './groups.js';
 import { planHardLink } from './hard-link.js';
 import { attachHazardCodes, deletionThresholdHazard, linkTakeoverHazard, restoreWindowHazards } from './hazards.js';
@@ -45,7 +46,8 @@ export interface PlanInput {
  */
 export function buildPlan(input: PlanInput): Plan {
   const { desired, observed } = input;
-  const join = joinIdentities(observed, joinOptionsFor(desired, observed));
+  const joinOptions = joinOptionsFor(desired, observed);
+  const join = joinIdentities(observed, joinOptions);
   const ctx = new PlanContext(desired, observed, join, input.createdAt);
   const claimedGroups = claimGroups(ctx);
   let assignments = assignRules(ctx);
@@ -99,6 +101,7 @@ export function buildPlan(input: PlanInput): Plan {
     createdAt: input.createdAt,
     manifest: { file: desired.file, digest: desired.digest },
     source: input.source,
+    join: joinOptions,
     fingerprints: fingerprinted.fingerprints,
     fingerprintDetails: fingerprinted.details,
     steps,
@@ -147,7 +150,7 @@ function planIdentity(ctx: PlanContext, id: Identity, rule: UserRule): void {
  * A violation is a planner bug, so it throws.
  */
 function checkNoAdOwnedWrites(ctx: PlanContext): void {
-  const synced = new Set(ctx.observed.entra.users.filter(isSynced).map((u) => u.id));
+  const synced = new Set(ctx.observed.entra.users.filter(isSyncedUser).map((u) => u.id));
   const byId = new Map(ctx.steps.map((s) => [s.id, s] as const));
   const releases = (s: PlannedStep, userId: string): boolean => {
     const k = s.step;

@@ -1,6 +1,6 @@
 import type { UserRule } from '../model/desired.js';
 import type { Identity, JoinConflict } from '../model/identity.js';
-import { compileUserSelector } from '../observe/select.js';
+import { compileUserSelector } from '../identity/select.js';
 import { intentOf, where, type PlanContext } from './context.js';
 
 /** One identity and the rule that governs it. */

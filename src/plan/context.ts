@@ -5,7 +5,7 @@ import type { Identity, JoinResult } from '../model/identity.js';
 import { HARD_MATCH_RESTRICTION_DATE, type AdUser, type EntraUser, type ObservedState } from '../model/observed.js';
 import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
 import { assertNever, DELEGATED_ONLY_STEP_KINDS, type Step } from '../model/step.js';
-import { primarySmtp } from '../observe/join.js';
+import { primarySmtp } from '../identity/join.js';
 
 /** A hazard before it is added to the plan (field order fixed for canonical JSON). */
 export interface HazardDraft {
@@ -250,11 +250,6 @@ export function where(loc: SourceLocation): string {
 /** "rule NAME (file:line:col): text" — the reason format every step uses. */
 export function ruleReason(rule: { name: string; location: SourceLocation }, text: string): string {
   return `rule ${rule.name} (${where(rule.location)}): ${text}`;
-}
-
-/** True when Entra Connect owns the user now (synced and not switched to cloud management). */
-export function isSynced(e: EntraUser): boolean {
-  return e.onPremisesSyncEnabled === true && e.isCloudManaged !== true;
 }
 
 /** Holds an active directory role, or a privileged one (active or eligible). */

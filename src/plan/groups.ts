@@ -1,7 +1,7 @@
 import type { GroupRule } from '../model/desired.js';
 import type { EntraGroup } from '../model/observed.js';
 import type { Step } from '../model/step.js';
-import { selectGroups } from '../observe/select.js';
+import { selectGroups } from '../identity/select.js';
 import { ruleReason, where, type PlanContext } from './context.js';
 
 /** The object key of a group. */

@@ -2,8 +2,9 @@ import { immutableIdProblem } from '../model/anchor.js';
 import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
-import { anchorOf } from '../observe/join.js';
-import { isSynced, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { anchorOf } from '../identity/join.js';
+import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { isSyncedUser } from '../identity/join.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { checkHardMatch, planIdentifierClear } from './hard-match.js';
 import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
@@ -26,7 +27,7 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
     blockers.push({ code, severity: 'danger', message, objectKeys: keys, blocking: true });
   };
 
-  if (isSynced(e)) {
+  if (isSyncedUser(e)) {
     // AD already owns it. Only a different AD user as counterpart would need a change, and that is an AD-owned write.
     const named = ctx.counterparts(rule.counterpart.by, e);
     const other = named.length === 1 ? (named[0] as Identity) : null;

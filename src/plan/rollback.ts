@@ -1,7 +1,7 @@
 import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
-import { anchorOf } from '../observe/join.js';
+import { anchorOf } from '../identity/join.js';
 import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { checkHardMatch, planIdentifierClear } from './hard-match.js';

@@ -1,8 +1,8 @@
 import type { Identity } from '../model/identity.js';
 import type { AdUser } from '../model/observed.js';
-import { deletedUserUpn } from '../observe/join.js';
+import { deletedUserUpn } from '../identity/join.js';
 import { dnComponents, parentDn } from '../model/dn.js';
-import { inSyncScope } from '../observe/select.js';
+import { inSyncScope } from '../identity/select.js';
 import type { PlanContext } from './context.js';
 
 /** Whether an AD user must be moved into Entra Connect's scope, and where. */

@@ -4,8 +4,9 @@ import type { Identity } from '../model/identity.js';
 import { dnKey, escapeRdnValuePairs, firstRdn, parentDn, parseRdn } from '../model/dn.js';
 import type { AdUser, EntraUser } from '../model/observed.js';
 import type { AttrChange, NewAdUser, Step } from '../model/step.js';
-import { anchorOf } from '../observe/join.js';
-import { holdsAdminRole, isSynced, roleNames, ruleReason, entraPrimary, type HazardDraft, type PlanContext } from './context.js';
+import { anchorOf } from '../identity/join.js';
+import { holdsAdminRole, roleNames, ruleReason, entraPrimary, type HazardDraft, type PlanContext } from './context.js';
+import { isSyncedUser } from '../identity/join.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
 import { checkHardMatch, planIdentifierClear } from './hard-match.js';
 import { adInScope, deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
@@ -147,7 +148,7 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
  */
 export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
   const e = id.entra;
-  if (!e || isSynced(e)) return;
+  if (!e || isSyncedUser(e)) return;
   const cp = findCounterpart(ctx, id, e, rule);
   const blockers: HazardDraft[] = [];
   const keys = new Set<string>([id.key]);

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Hazard, PlannedStep } from '../model/plan.js';
-import { selectorUpn } from '../observe/select.js';
+import { selectorUpn } from '../identity/select.js';
 import type { Assignment } from './conflicts.js';
 import type { PlanContext } from './context.js';
 

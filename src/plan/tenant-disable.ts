@@ -2,7 +2,8 @@ import type { CloudUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
 import { planClears } from './clears.js';
-import { isSynced, where, type PlanContext } from './context.js';
+import { where, type PlanContext } from './context.js';
+import { isSyncedUser } from '../identity/join.js';
 
 /** 72 hours: how long Microsoft says a tenant-wide disable can take. */
 export const TENANT_DISABLE_TIMEOUT_S = 72 * 3600;
@@ -85,7 +86,7 @@ export function planTenantDisableUser(ctx: PlanContext, id: Identity, rule: Clou
   const e = id.entra;
   if (!e) return;
   const target = { userId: e.id, upn: e.userPrincipalName, immutableId: e.onPremisesImmutableId, leftovers: e };
-  if (!isSynced(e)) {
+  if (!isSyncedUser(e)) {
     planClears(ctx, id.key, rule, target, rule.clear, []);
     return;
   }

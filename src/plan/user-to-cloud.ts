@@ -1,9 +1,10 @@
 import type { CloudUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { Step } from '../model/step.js';
-import { deletedUserUpn } from '../observe/join.js';
+import { deletedUserUpn } from '../identity/join.js';
 import { planClears } from './clears.js';
-import { holdsAdminRole, isSynced, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { holdsAdminRole, roleNames, ruleReason, type HazardDraft, type PlanContext } from './context.js';
+import { isSyncedUser } from '../identity/join.js';
 import { restoreWindow } from './restore-window.js';
 import { adInScope } from './scope.js';
 
@@ -26,7 +27,7 @@ export function planSourceOfAuthority(ctx: PlanContext, id: Identity, rule: Clou
     }
     return;
   }
-  if (!isSynced(e)) {
+  if (!isSyncedUser(e)) {
     planClears(ctx, id.key, rule, { userId: e.id, upn: e.userPrincipalName, immutableId: e.onPremisesImmutableId, leftovers: e }, rule.clear, []);
     return;
   }
@@ -79,7 +80,7 @@ export function planScopeRemoval(ctx: PlanContext, id: Identity, rule: CloudUser
   });
 
   // Already cloud-owned (restored, converted or never synced): only the clears remain.
-  if (e && !isSynced(e)) {
+  if (e && !isSyncedUser(e)) {
     planClears(ctx, id.key, rule, { userId: e.id, upn: e.userPrincipalName, immutableId: e.onPremisesImmutableId, leftovers: e }, rule.clear, []);
     return;
   }

@@ -12,7 +12,7 @@ import {
   type DriftReport,
   type DriftStatus,
 } from '../model/drift-report.js';
-import { encodePlan } from './plan-document.js';
+import { encodePlan } from '../document/plan-document.js';
 
 /** The report as its public JSON document. */
 export function encodeDriftReport(report: DriftReport): string {

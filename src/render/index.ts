@@ -8,10 +8,10 @@ import type { Plan } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import { renderHuman } from './human.js';
 import { renderMarkdown } from './markdown.js';
-import { decodePlan, encodePlan } from './plan-document.js';
+import { decodePlan, encodePlan } from '../document/plan-document.js';
 
-export { decodePlan, encodePlan, PLAN_FORMAT_VERSION, PLAN_KIND, HAZARD_CODES } from './plan-document.js';
-export type { DecodedPlan } from './plan-document.js';
+export { decodePlan, encodePlan, PLAN_FORMAT_VERSION, PLAN_KIND, HAZARD_CODES } from '../document/plan-document.js';
+export type { DecodedPlan } from '../document/plan-document.js';
 export { renderHuman } from './human.js';
 export type { HumanOptions } from './human.js';
 export { renderMarkdown, MARKDOWN_LIMIT } from './markdown.js';

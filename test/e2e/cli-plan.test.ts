@@ -11,7 +11,7 @@ import { captureIo } from '../helpers/cli-io.js';
 import { MAIN, ROOT, runCliSync } from '../helpers/cli-process.js';
 import { planExitCode, runPlan } from '../../src/cli/plan.js';
 import { runShow } from '../../src/cli/show.js';
-import { decodePlan } from '../../src/render/plan-document.js';
+import { decodePlan } from '../../src/document/plan-document.js';
 import { removeTestDir } from '../helpers/test-artifacts.js';
 
 const EXAMPLE = 'examples/sync-switch';

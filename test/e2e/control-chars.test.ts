@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encodePlan } from '../../src/render/plan-document.js';
+import { encodePlan } from '../../src/document/plan-document.js';
 import { withHeader } from '../unit/manifest/fixtures.js';
 import { samplePlan } from '../unit/render/sample-plan.js';
 import { runCliSync } from '../helpers/cli-process.js';

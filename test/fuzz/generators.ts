@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { encodePlan } from '../../src/render/plan-document.js';
+import { encodePlan } from '../../src/document/plan-document.js';
 import { samplePlan } from '../unit/render/sample-plan.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

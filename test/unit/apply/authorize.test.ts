@@ -23,6 +23,7 @@ function plan(steps: PlannedStep[], hazards: Hazard[] = [], fingerprints: Record
     tool: { name: 'entra-soa', version: 't' },
     createdAt: '2026-11-01T00:00:00.000Z',
     manifest: { file: 'm.yaml', digest: 'd' },
+    join: { sourceAnchor: 'objectGUID', softMatchOnUpn: false },
     source: 'test',
     fingerprints,
     steps,

@@ -17,7 +17,7 @@ import {
   splitFirstRdn,
   unescapeRdnValue,
 } from '../../../src/model/dn.js';
-import * as select from '../../../src/observe/select.js';
+import * as select from '../../../src/identity/select.js';
 
 describe('RDN escaping (RFC 4514)', () => {
   it('escapes the special characters, leading # and space, trailing space; backslash as \\5c', () => {

@@ -21,7 +21,7 @@ describe('determinism and fingerprints', () => {
     const p2 = plan(d, o);
     expect(canonicalJson(p2)).toBe(canonicalJson(p1));
     expect(JSON.stringify(p2)).toBe(JSON.stringify(p1));
-    expect(Object.keys(p1)).toEqual(['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'source', 'fingerprints', 'fingerprintDetails', 'steps', 'hazards', 'diagnostics', 'applyable', 'consentGiven', 'summary']);
+    expect(Object.keys(p1)).toEqual(['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'source', 'join', 'fingerprints', 'fingerprintDetails', 'steps', 'hazards', 'diagnostics', 'applyable', 'consentGiven', 'summary']);
     expect(Object.keys(p1.steps[1] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action']);
     // a delegated-only step is marked; a wait for a match carries the sync engine's effects
     expect(Object.keys(p1.steps[0] ?? {})).toEqual(['id', 'objectKey', 'step', 'dependsOn', 'hazardCodes', 'reason', 'action', 'requiresDelegatedSignIn']);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/cli/io.js';
 import { planExitCode, runPlan, type PlanArgs } from '../../../src/cli/plan.js';
-import { decodePlan } from '../../../src/render/plan-document.js';
+import { decodePlan } from '../../../src/document/plan-document.js';
 import { captureIo } from '../../helpers/cli-io.js';
 import { emptyPlan, samplePlan } from '../render/sample-plan.js';
 

@@ -12,7 +12,7 @@ describe('the planner is pure', () => {
       const text = readFileSync(join(dir, f), 'utf8');
       for (const m of text.matchAll(/from '([^']+)'/g)) {
         const spec = m[1] as string;
-        if (!/^(\.\/[\w-]+\.js|\.\.\/model\/[\w-]+\.js|\.\.\/observe\/(join|select)\.js)$/.test(spec)) bad.push(`${f}: ${spec}`);
+        if (!/^(\.\/[\w-]+\.js|\.\.\/model\/[\w-]+\.js|\.\.\/identity\/[\w-]+\.js)$/.test(spec)) bad.push(`${f}: ${spec}`);
       }
     }
     expect(files.length).toBeGreaterThan(10);

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/model/plan.js';
 import { renderHuman } from '../../../src/render/human.js';
 import { renderMarkdown } from '../../../src/render/markdown.js';
-import { decodePlan, encodePlan } from '../../../src/render/plan-document.js';
-import { samplePlan } from './sample-plan.js';
+import { decodePlan, encodePlan } from '../../../src/document/plan-document.js';
+import { samplePlan } from '../render/sample-plan.js';
 
 /** The sample plan with a delegated-only first step, the effects of erin's hard match, and targets. */
 function planWithNewFields(): Plan {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderPlan } from '../../../src/render/index.js';
 import { renderHuman } from '../../../src/render/human.js';
 import { MARKDOWN_LIMIT, renderMarkdown } from '../../../src/render/markdown.js';
-import { encodePlan } from '../../../src/render/plan-document.js';
-import { bigPlan, emptyPlan, samplePlan } from './sample-plan.js';
+import { encodePlan } from '../../../src/document/plan-document.js';
+import { bigPlan, emptyPlan, samplePlan } from '../render/sample-plan.js';
 
 const ANSI = new RegExp(String.raw`\u001b\[`);
 

@@ -184,6 +184,7 @@ export function samplePlan(): Plan {
     formatVersion: 1,
     tool: { name: 'entra-soa', version: '0.1.0' },
     createdAt: '2026-03-01T09:00:00.000Z',
+    join: { sourceAnchor: 'mS-DS-ConsistencyGuid', softMatchOnUpn: false },
     manifest: { file: 'manifest.yaml', digest: 'ab'.repeat(32) },
     consentGiven: { disruptive: false, irreversible: true, exceedDeletionThreshold: false },
     source: 'snapshot state.json (captured 2026-03-01T08:55:00.000Z from lab)',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MARKDOWN_LIMIT } from '../../../src/render/markdown.js';
-import { decodePlan, encodePlan } from '../../../src/render/plan-document.js';
+import { decodePlan, encodePlan } from '../../../src/document/plan-document.js';
 import { renderPlan } from '../../../src/render/index.js';
-import { bigPlan } from './sample-plan.js';
+import { bigPlan } from '../render/sample-plan.js';
 
 describe('rendering a 50,000-user plan', () => {
   const plan = bigPlan(50_000);

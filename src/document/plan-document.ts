@@ -10,64 +10,34 @@
  */
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { jsonSyntaxError, lineColAt, locateJsonPaths, previewJson, type JsonPath } from '../model/json-source.js';
-import type { ManifestFeatureName } from '../model/desired.js';
-import type { FingerprintDetails, Hazard, HazardCode, Plan, PlannedStep, SyncAttributeEffect, SyncEffects } from '../model/plan.js';
-import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step, type StepKind } from '../model/step.js';
+import { MANIFEST_FEATURE_NAMES } from '../model/desired.js';
+import { SOURCE_ANCHOR_ATTRIBUTES } from '../model/observed.js';
+import {
+  HAZARD_CODES,
+  PLAN_ACTIONS,
+  SYNC_EFFECT_ATTRIBUTES,
+  SYNC_MATCHES,
+  SYNC_PASSWORD_OUTCOMES,
+  type FingerprintDetails,
+  type Hazard,
+  type Plan,
+  type PlannedStep,
+  type SyncEffects,
+} from '../model/plan.js';
+
+export { HAZARD_CODES } from '../model/plan.js';
+import { AD_CHANGE_ATTRIBUTES, CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step, type StepKind } from '../model/step.js';
 
 /** The `kind` of a plan document. */
 export const PLAN_KIND = 'entra-soa/plan';
 /** The only plan format version this build reads and writes. */
 export const PLAN_FORMAT_VERSION = 1;
 
-/** Every hazard code, in the order of `HazardCode` (checked for completeness below). */
-export const HAZARD_CODES = [
-  'user-disruption',
-  'password-reset',
-  'irreversible-tenant-disable',
-  'stop-connect-first',
-  'tenant-disable-pending',
-  'hard-match-blocked',
-  'soft-match-blocked',
-  'soft-match-upn-disabled',
-  'soft-match-no-mailbox',
-  'privileged-role',
-  'soft-match-has-immutable-id',
-  'hard-match-refused',
-  'collision',
-  'deletion-threshold',
-  'synced-user-write',
-  'missing-object',
-  'waits-for-sync',
-  'tenant-wide-setting',
-  'takeover-block-lifted',
-  'sign-in-name-change',
-  'account-disabled',
-  'password-replaced',
-  'password-sync-unknown',
-  'restore-window',
-  'object-identifier-remap',
-  'tenant-settings-unknown',
-  'deletion-waves',
-  'unsupported',
-] as const satisfies readonly HazardCode[];
-// Fails to compile when HazardCode gains a member that is not listed above.
-const hazardCodesComplete: Exclude<HazardCode, (typeof HAZARD_CODES)[number]> extends never ? true : false = true;
-void hazardCodesComplete;
 
-const FEATURES = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
-const ATTR_NAMES = ['mail', 'proxyAddresses', 'givenName', 'sn', 'displayName', 'userPrincipalName'] as const satisfies readonly AttrChange['attribute'][];
+const FEATURES = MANIFEST_FEATURE_NAMES;
+const ATTR_NAMES = AD_CHANGE_ATTRIBUTES;
 const CLEARABLE_ATTRIBUTES = CLEARABLE_ON_PREMISES_ATTRIBUTES;
-const SYNC_EFFECT_ATTRIBUTES = [
-  'userPrincipalName',
-  'accountEnabled',
-  'displayName',
-  'givenName',
-  'surname',
-  'mail',
-  'proxyAddresses',
-] as const satisfies readonly SyncAttributeEffect['attribute'][];
-const SYNC_MATCHES = ['hard', 'soft', 'rollback'] as const satisfies readonly SyncEffects['match'][];
-const SYNC_PASSWORD = ['replaced', 'unchanged', 'unknown'] as const satisfies readonly SyncEffects['password'][];
+const SYNC_PASSWORD = SYNC_PASSWORD_OUTCOMES;
 
 /** The type of one field of a step, as the document stores it. */
 type FieldType =
@@ -147,6 +117,7 @@ function planToJson(plan: Plan): Json {
     createdAt: plan.createdAt,
     manifest: { file: plan.manifest.file, digest: plan.manifest.digest },
     source: plan.source,
+    join: { sourceAnchor: plan.join.sourceAnchor, softMatchOnUpn: plan.join.softMatchOnUpn },
     applyable: plan.applyable,
     consentGiven: {
       disruptive: plan.consentGiven.disruptive,
@@ -539,6 +510,7 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
   const manifest = r.record(raw['manifest'], 'manifest');
   const summary = r.record(raw['summary'], 'summary');
   const consent = r.record(raw['consentGiven'], 'consentGiven');
+  const join = r.record(raw['join'], 'join');
   const fingerprintsRaw = r.record(raw['fingerprints'], 'fingerprints');
   const fingerprints: Record<string, string> = Object.fromEntries(
     Object.entries(fingerprintsRaw).map(([k, v]) => [k, r.string(v, `fingerprints[${JSON.stringify(k)}]`)]),
@@ -563,6 +535,7 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
     createdAt: r.string(raw['createdAt'], 'createdAt'),
     manifest: { file: r.string(manifest['file'], 'manifest.file'), digest: r.string(manifest['digest'], 'manifest.digest') },
     source: r.string(raw['source'], 'source'),
+    join: { sourceAnchor: r.oneOf(join['sourceAnchor'], SOURCE_ANCHOR_ATTRIBUTES, 'join.sourceAnchor'), softMatchOnUpn: r.boolean(join['softMatchOnUpn'], 'join.softMatchOnUpn') },
     fingerprints,
     ...(fingerprintDetails !== undefined ? { fingerprintDetails } : {}),
     steps: r.array(raw['steps'], 'steps').map((s, i) => readPlannedStep(r, s, `steps[${i}]`)),
@@ -584,7 +557,7 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
   };
 }
 
-const ACTIONS = ['add', 'change', 'remove', 'wait'] as const satisfies readonly PlannedStep['action'][];
+const ACTIONS = PLAN_ACTIONS;
 
 function readPlannedStep(r: Reader, v: unknown, path: string): PlannedStep {
   const s = r.record(v, path);
@@ -610,7 +583,7 @@ function readSyncEffects(r: Reader, v: unknown, path: string): SyncEffects {
   return {
     match: r.oneOf(e['match'], SYNC_MATCHES, `${path}.match`),
     source: r.string(e['source'], `${path}.source`),
-    changes: r.array(e['changes'], `${path}.changes`).map((c, i): SyncAttributeEffect => {
+    changes: r.array(e['changes'], `${path}.changes`).map((c, i): SyncEffects['changes'][number] => {
       const p = `${path}.changes[${i}]`;
       const rec = r.record(c, p);
       return {

@@ -1,13 +1,10 @@
 import { guidToImmutableId, isGuid } from '../model/anchor.js';
-import type { Identity, JoinConflict, JoinResult } from '../model/identity.js';
+import type { Identity, JoinConflict, JoinOptions, JoinResult } from '../model/identity.js';
+
+export type { JoinOptions } from '../model/identity.js';
 import type { DesiredState } from '../model/desired.js';
 import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 
-/** How AD and Entra users are joined: the install's source anchor and whether UPN soft match is on. */
-export interface JoinOptions {
-  sourceAnchor: SourceAnchorAttribute;
-  softMatchOnUpn: boolean;
-}
 
 /**
  * The join options for a manifest over a state read: its source anchor, and softMatchOnUpn as the

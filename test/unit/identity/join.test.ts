@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anchorOf, joinIdentities } from '../../../src/observe/join.js';
+import { anchorOf, joinIdentities } from '../../../src/identity/join.js';
 import { adUser, cloudUser, deletedFrom, guid, observed, syncedFrom } from '../plan/builders.js';
 
 const VECTOR_GUID = '35918bc9-196d-40ea-9779-889d79b753f0';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Hazard, Plan, PlannedStep, SyncEffects } from '../../../src/model/plan.js';
 import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type Step } from '../../../src/model/step.js';
-import { decodePlan, encodePlan, HAZARD_CODES } from '../../../src/render/plan-document.js';
+import { decodePlan, encodePlan, HAZARD_CODES } from '../../../src/document/plan-document.js';
 
 const str = fc.string({ maxLength: 12 });
 const strOrNull = fc.option(str, { nil: null });
@@ -131,6 +131,7 @@ const plan: fc.Arbitrary<Plan> = fc.record(
     manifest: fc.record({ file: str, digest: str }),
     consentGiven: fc.record({ disruptive: fc.boolean(), irreversible: fc.boolean(), exceedDeletionThreshold: fc.boolean() }),
     source: fc.string(),
+    join: fc.record({ sourceAnchor: fc.constantFrom('objectGUID' as const, 'mS-DS-ConsistencyGuid' as const), softMatchOnUpn: fc.boolean() }),
     fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
     // ids unique, dependencies on earlier steps only (decodePlan checks both)
     steps: fc
@@ -149,7 +150,7 @@ const plan: fc.Arbitrary<Plan> = fc.record(
     targets: fc.array(str, { maxLength: 3 }),
   },
   {
-    requiredKeys: ['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'consentGiven', 'source', 'fingerprints', 'steps', 'hazards', 'diagnostics', 'applyable', 'summary'],
+    requiredKeys: ['kind', 'formatVersion', 'tool', 'createdAt', 'manifest', 'consentGiven', 'source', 'join', 'fingerprints', 'steps', 'hazards', 'diagnostics', 'applyable', 'summary'],
   },
 );
 

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/model/diagnostic.js';
-import { decodePlan, encodePlan } from '../../../src/render/plan-document.js';
-import { samplePlan } from './sample-plan.js';
+import { decodePlan, encodePlan } from '../../../src/document/plan-document.js';
+import { samplePlan } from '../render/sample-plan.js';
 
 type Doc = { steps: { id: string; dependsOn: string[]; step: Record<string, unknown> }[]; createdAt: unknown; [k: string]: unknown };
 

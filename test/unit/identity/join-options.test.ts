@@ -1,7 +1,7 @@
 // One rule for how plan, apply's stale check and drift join AD and Entra users (joinOptionsFor): the
 // tenant's softMatchOnUpn as read, else the manifest's (an application cannot read it), else off.
 import { describe, expect, it } from 'vitest';
-import { joinOptionsFor } from '../../../src/observe/join.js';
+import { joinOptionsFor } from '../../../src/identity/join.js';
 import type { DesiredState } from '../../../src/model/desired.js';
 import type { ObservedState } from '../../../src/model/observed.js';
 

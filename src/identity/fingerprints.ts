@@ -2,7 +2,7 @@ import type { Identity, JoinResult } from '../model/identity.js';
 import type { FingerprintDetails } from '../model/plan.js';
 import { canonicalJson, fingerprint } from '../model/fingerprint.js';
 import type { AdUser, EntraUser, ObservedState, RoleAssignment, SourceAnchorAttribute, TenantSyncState } from '../model/observed.js';
-import { joinIdentities } from '../observe/join.js';
+import { joinIdentities } from './join.js';
 
 /** What identifies a fingerprinted object: an identity, a group, or the tenant. */
 function identityContent(i: Identity): unknown {

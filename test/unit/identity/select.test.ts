@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { joinIdentities } from '../../../src/observe/join.js';
-import { dnWithinByValue, globToRegExp, inSyncScope, selectGroups, selectIdentities } from '../../../src/observe/select.js';
+import { joinIdentities } from '../../../src/identity/join.js';
+import { dnWithinByValue, globToRegExp, inSyncScope, selectGroups, selectIdentities } from '../../../src/identity/select.js';
 import { adUser, cloudUser, group, observed, syncedFrom } from '../plan/builders.js';
 
 describe('inSyncScope', () => {

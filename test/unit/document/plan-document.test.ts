@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePlan, encodePlan } from '../../../src/render/plan-document.js';
-import { bigPlan, emptyPlan, samplePlan } from './sample-plan.js';
+import { decodePlan, encodePlan } from '../../../src/document/plan-document.js';
+import { bigPlan, emptyPlan, samplePlan } from '../render/sample-plan.js';
 
 describe('plan document', () => {
   it('round-trips a plan with every step kind: decode(encode(p)) equals p', () => {
@@ -26,6 +26,7 @@ describe('plan document', () => {
       'createdAt',
       'manifest',
       'source',
+      'join',
       'applyable',
       'consentGiven',
       'summary',
