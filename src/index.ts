@@ -57,8 +57,8 @@ export { generatePassword } from './ad/password.js';
 
 // Plan, and check that the state read is the manifest's tenant.
 export { buildPlan, type PlanInput } from './plan/index.js';
-export { tenantMismatch, type TenantMatchInput } from './cli/tenant-match.js';
-export { TOOL } from './cli/version.js';
+export { tenantMismatch, type TenantMatchInput } from './identity/tenant-match.js';
+export { TOOL } from './meta/version.js';
 
 // The plan document and its renderings.
 export {

@@ -28,11 +28,11 @@ import { buildPlan } from '../plan/index.js';
 import { decodePlan, renderPlan } from '../render/index.js';
 import { planSummaryLines } from './apply-summary.js';
 import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
-import { tenantMismatch } from './tenant-match.js';
+import { tenantMismatch } from '../identity/tenant-match.js';
 import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
 import { EXIT, errorLine, useColor, type CliIo } from './io.js';
 import { wholeNumber } from './options.js';
-import { TOOL } from './version.js';
+import { TOOL } from '../meta/version.js';
 
 export interface ApplyArgs extends AccessArgs {
   plan?: string;

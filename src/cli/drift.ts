@@ -25,8 +25,8 @@ import { decodePlan, encodePlan } from '../render/index.js';
 import { EXIT, errorLine, type CliIo } from './io.js';
 import { manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
 import { conflictingSources, obtainObservedState, sourceOptions, type SourceArgs } from './source.js';
-import { tenantMismatch } from './tenant-match.js';
-import { TOOL } from './version.js';
+import { tenantMismatch } from '../identity/tenant-match.js';
+import { TOOL } from '../meta/version.js';
 import { writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa drift`. */

@@ -17,8 +17,8 @@ import type { SourceAnchorAttribute } from '../model/observed.js';
 import { EXIT, errorLine, type CliIo } from './io.js';
 import { FORCE_OPTION, OWN_OPTIONS } from './options.js';
 import { conflictingSources, obtainObservedState, sourceOptions, type SourceArgs } from './source.js';
-import { tenantMismatch } from './tenant-match.js';
-import { TOOL } from './version.js';
+import { tenantMismatch } from '../identity/tenant-match.js';
+import { TOOL } from '../meta/version.js';
 import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa export`. */

@@ -20,8 +20,8 @@ import { accessOptions, LAB_STATE_DIR, type AccessArgs } from './access-options.
 import { conflictingSources, obtainObservedState } from './source.js';
 import { EXIT, errorLine, useColor, withoutFullStop, type CliIo } from './io.js';
 import { COLOR_OPTION, FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
-import { tenantMismatch } from './tenant-match.js';
-import { TOOL } from './version.js';
+import { tenantMismatch } from '../identity/tenant-match.js';
+import { TOOL } from '../meta/version.js';
 import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa plan`. */

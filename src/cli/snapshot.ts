@@ -20,7 +20,7 @@ import {
 } from './access-options.js';
 import { EXIT, errorLine, type CliIo } from './io.js';
 import { FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
-import { tenantMismatch } from './tenant-match.js';
+import { tenantMismatch } from '../identity/tenant-match.js';
 import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 export interface SnapshotArgs extends AccessArgs {

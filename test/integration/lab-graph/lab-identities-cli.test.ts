@@ -10,7 +10,7 @@ import { runSnapshot } from '../../../src/cli/snapshot.js';
 import { startLab } from '../../../src/lab/in-process-lab.js';
 import { decodeLabToken } from '../../../src/lab/identities.js';
 import { captureIo } from '../../helpers/cli-io.js';
-import { PACKAGE_ROOT } from '../../../src/cli/version.js';
+import { PACKAGE_ROOT } from '../../../src/meta/version.js';
 
 const MANIFEST = join(PACKAGE_ROOT, 'examples/lab/manifest.yaml');
 

@@ -10,7 +10,7 @@ import type { PlanArgs } from '../../../src/cli/plan.js';
 import { applyCommand, LAB_STATE_DIR } from '../../../src/cli/apply.js';
 import type { ApplyArgs } from '../../../src/cli/apply.js';
 import { captureIo } from '../../helpers/cli-io.js';
-import { PACKAGE_ROOT } from '../../../src/cli/version.js';
+import { PACKAGE_ROOT } from '../../../src/meta/version.js';
 import { startLab } from '../../../src/lab/in-process-lab.js';
 import type { Plan } from '../../../src/model/plan.js';
 
