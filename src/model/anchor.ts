@@ -1,5 +1,5 @@
 /**
- * The source anchor codec (domain.md §2). AD returns objectGUID / mS-DS-ConsistencyGuid as 16 raw
+ * The source anchor codec (docs/active-directory.md, `setConsistencyGuid`; docs/lab-graph.md, "sourceAnchor and ImmutableID"). AD returns objectGUID / mS-DS-ConsistencyGuid as 16 raw
  * bytes in .NET `Guid.ToByteArray()` order: the first three groups little-endian. ImmutableID is
  * base64 of those raw bytes. GUID strings here are always the display form, lower case.
  */

@@ -31,7 +31,7 @@ export interface AdUser {
 /**
  * From this instant Entra ID refuses a hard match onto a cloud user that has
  * `onPremisesObjectIdentifier` set, or holds or is eligible for a privileged role
- * (`AttributeUpdateNotAllowed`, domain.md §3). The planner compares a plan's `createdAt` with it;
+ * (`AttributeUpdateNotAllowed`, docs/planning.md, hazards `object-identifier-remap` and `privileged-role`). The planner compares a plan's `createdAt` with it;
  * the lab's sync simulator compares the lab clock.
  */
 export const HARD_MATCH_RESTRICTION_DATE = '2026-07-01T00:00:00.000Z';
