@@ -13,7 +13,7 @@ import type { DirectoryAccess } from '../model/directory.js';
 import { startGraphEmulator } from './graph/index.js';
 import type { EmulatorStats, GraphEmulator } from './graph/index.js';
 import type { LabIdentity } from './identities.js';
-import type { LabTenant } from './tenant.js';
+import type { LabTenant } from './tenant/lab-tenant.js';
 import type { MemoryDirectory, SeededRandom } from './memory-directory.js';
 import type { LabSeed, LabSyncConfig } from './seed.js';
 import { DEFAULT_SEED_PATH, loadSeed } from './seed.js';

@@ -5,7 +5,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MemoryDirectoryJson } from './memory-directory.js';
-import type { LabTenantData } from './tenant.js';
+import type { LabTenantData } from './tenant/records.js';
 import type { LabSyncConfig } from './seed.js';
 
 /** The file name inside the state folder. */

@@ -36,7 +36,8 @@
  */
 import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
-import type { LabDeletedUser, LabProvisioningError, LabTenant, LabUser, LabUserPatch } from './tenant.js';
+import type { LabDeletedUser, LabProvisioningError, LabUser, LabUserPatch } from './tenant/records.js';
+import type { LabTenant } from './tenant/lab-tenant.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason, QuarantineCode, SoftMatchMiss, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
 import { emptySyncReport } from './sync-report.js';
 import { dnsNameOf } from './connect/dn.js';

@@ -18,7 +18,7 @@
  *   what Exchange Online stamps). displayName: AD's, else the sAMAccountName (unconfirmed).
  */
 import type { AdUser } from '../../model/observed.js';
-import type { LabUserPatch } from '../tenant.js';
+import type { LabUserPatch } from '../tenant/records.js';
 
 /** What the flow needs to know about the tenant and the cycle. */
 export interface FlowContext {

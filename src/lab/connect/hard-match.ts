@@ -25,7 +25,8 @@
  *   it (unconfirmed: no page says whether it does).
  */
 import type { AdUser } from '../../model/observed.js';
-import type { LabSyncFeatures, LabUser } from '../tenant.js';
+import type { LabSyncFeatures } from '../tenant/sync-features.js';
+import type { LabUser } from '../tenant/records.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason } from '../sync-report.js';
 
 /** From this instant Entra ID enforces the hard-match hardening. */

@@ -14,7 +14,7 @@
  *   been resolved, and automatically removes the attributes in question from quarantine." The lab
  *   does that for an object when a cycle looks at it, not on an hourly timer.
  */
-import type { LabProvisioningError, LabUser } from '../tenant.js';
+import type { LabProvisioningError, LabUser } from '../tenant/records.js';
 import type { AddressBook } from './address-book.js';
 import { smtpAddressOf } from './address-book.js';
 

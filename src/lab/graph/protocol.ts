@@ -2,7 +2,7 @@
  * The emulator's request/response values and Graph's error shape. Routes are functions from a
  * `LabRequest` to a `LabResponse`; the HTTP server and `$batch` both go through them.
  */
-import { LabTenantError } from '../tenant.js';
+import { LabTenantError } from '../tenant/tenant-error.js';
 
 export type GraphVersion = 'v1.0' | 'beta';
 

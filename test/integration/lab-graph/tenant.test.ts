@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LabTenant, LabTenantError, isPrivilegedRoleTemplate } from '../../../src/lab/tenant.js';
+import { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
+import { LabTenantError } from '../../../src/lab/tenant/tenant-error.js';
+import { isPrivilegedRoleTemplate } from '../../../src/lab/tenant/role-templates.js';
 import { addCloudUser, addSyncedUser, newTenant, DOMAIN } from './helpers.js';
 
 describe('LabTenant', () => {

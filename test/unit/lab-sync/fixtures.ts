@@ -1,7 +1,8 @@
 // Small worlds for the sync-cycle tests: a one-OU-tree AD in memory and an empty lab tenant.
 import { MemoryDirectory, SeededRandom } from '../../../src/lab/memory-directory.js';
-import { LabTenant, emptyLabTenantData } from '../../../src/lab/tenant.js';
-import type { NewLabUser } from '../../../src/lab/tenant.js';
+import { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
+import { emptyLabTenantData } from '../../../src/lab/tenant/empty-tenant.js';
+import type { NewLabUser } from '../../../src/lab/tenant/records.js';
 import type { SyncConfig } from '../../../src/lab/sync-cycle.js';
 import type { NewAdUser } from '../../../src/model/step.js';
 import { seededIds } from '../../../src/lab/seed.js';
