@@ -208,14 +208,6 @@ export class MemoryDirectory implements DirectoryAccess {
     return created;
   }
 
-  /**
-   * pwdLastSet of a user: 0 when it must change its password at next logon; null otherwise (AD then
-   * holds the time the password was set, which the in-memory directory does not keep).
-   */
-  pwdLastSet(dn: string): 0 | null {
-    return this.mustChange.has(this.mustGetUser(dn).objectGuid) ? 0 : null;
-  }
-
   async close(): Promise<void> {
     // nothing to release
   }
@@ -275,12 +267,6 @@ export class MemoryDirectory implements DirectoryAccess {
     };
     this.putUser(created);
     return copyUser(created);
-  }
-
-  /** Enable or disable an account (userAccountControl ACCOUNTDISABLE). */
-  setEnabled(dn: string, enabled: boolean): void {
-    this.mustGetUser(dn).enabled = enabled;
-    this.rev++;
   }
 
   /** Delete a user object. */

@@ -6,7 +6,7 @@
  */
 import { GraphHttpError, badRequest } from './protocol.js';
 
-export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
 
 /** `$top` → page size (default 100; 1..999 else Graph's 400). */
@@ -45,7 +45,7 @@ export function isEventual(headers: Record<string, string>): boolean {
   return (headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
 }
 
-export type Literal = string | boolean | null;
+type Literal = string | boolean | null;
 
 interface Clause {
   prop: string;

@@ -3,7 +3,7 @@ import { badRequest } from './protocol.js';
 import { invalidUserValue } from './user-errors.js';
 
 /** Graph's answer to a password outside the tenant's password policy (message as users report it; unconfirmed). */
-export const PASSWORD_COMPLEXITY_MESSAGE = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
+const PASSWORD_COMPLEXITY_MESSAGE = 'The specified password does not comply with password complexity requirements. Please provide a different password.';
 
 /**
  * Microsoft Entra's password policy for cloud accounts (learn.microsoft.com/entra/identity/authentication/concept-sspr-policy#password-policies-that-only-apply-to-cloud-user-accounts):
@@ -11,7 +11,7 @@ export const PASSWORD_COMPLEXITY_MESSAGE = 'The specified password does not comp
  * allowed set (letters, digits, the listed symbols and the blank space). `DisableStrongPassword` in the
  * user's passwordPolicies lifts the three-of-four rule, not the length (unconfirmed).
  */
-export function passwordMeetsPolicy(password: string, disableStrongPassword: boolean): boolean {
+function passwordMeetsPolicy(password: string, disableStrongPassword: boolean): boolean {
   if (password.length < 8 || password.length > 256) return false;
   if (!/^[A-Za-z0-9@#$%^&*\-_!+=[\]{}|\\:',.?/`~"();<> ]+$/.test(password)) return false;
   if (disableStrongPassword) return true;

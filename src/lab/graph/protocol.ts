@@ -54,7 +54,7 @@ export interface ErrorIds {
 }
 
 /** Graph's error body: `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`. */
-export function errorBody(code: string, message: string, ids: ErrorIds): unknown {
+function errorBody(code: string, message: string, ids: ErrorIds): unknown {
   return {
     error: {
       code,

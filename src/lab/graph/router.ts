@@ -61,7 +61,7 @@ export function splitRelative(pathAndQuery: string): { segments: string[]; query
   return { segments, query };
 }
 
-export const MAX_BATCH_REQUESTS = 20;
+const MAX_BATCH_REQUESTS = 20;
 
 interface BatchItem {
   id: string;
@@ -72,7 +72,7 @@ interface BatchItem {
   dependsOn?: string[];
 }
 
-export interface InnerResult {
+interface InnerResult {
   id: string;
   status: number;
   headers: Record<string, string>;

@@ -96,7 +96,7 @@ function syncRecord(t: LabTenant): Record<string, unknown> {
  * - duplicate attribute resiliency (quarantine of a colliding UPN or proxy address) "cannot be
  *   disabled" (learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency).
  */
-export const ONE_WAY_FEATURES = [
+const ONE_WAY_FEATURES = [
   'softMatchOnUpnEnabled',
   'synchronizeUpnForManagedUsersEnabled',
   'quarantineUponUpnConflictEnabled',
@@ -163,7 +163,7 @@ export function onPremisesSynchronizationRoute(ctx: RouteContext, req: LabReques
 }
 
 /** Directory objects `$expand` returns at most this many related items (query-parameters#expand-parameter). */
-export const MAX_EXPANDED_ITEMS = 20;
+const MAX_EXPANDED_ITEMS = 20;
 
 /**
  * `/directoryRoles[?$expand=members[($select=...)]]`: activated roles with `displayName`,

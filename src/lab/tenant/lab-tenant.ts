@@ -30,9 +30,9 @@ import { LabTenantError, resourceNotFound } from './tenant-error.js';
 import { labUserRecord, upgradeUser } from './user-record.js';
 
 /** Seconds in the 30-day soft-delete window. */
-export const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
+const DELETED_RETENTION_SECONDS = 30 * 24 * 3600;
 /** Default delay of a tenant-wide sync disable (Microsoft: "up to 72 hours"). */
-export const DEFAULT_DISABLE_DELAY_SECONDS = 72 * 3600;
+const DEFAULT_DISABLE_DELAY_SECONDS = 72 * 3600;
 
 /** How a lab tenant behaves where the data does not say. */
 export interface LabTenantOptions {
@@ -200,7 +200,7 @@ export class LabTenant {
     for (const u of [...this.deleted.values()]) {
       if (Date.parse(u.deletedDateTime) + DELETED_RETENTION_SECONDS * 1000 <= this.clock) {
         this.deleted.delete(u.id);
-        this.errors.clear(u.id);
+        this.errors.forget(u.id);
         purgedUserIds.push(u.id);
       }
     }
@@ -243,21 +243,6 @@ export class LabTenant {
   getUserByImmutableId(immutableId: string): Readonly<LabUser> | undefined {
     const id = this.anchorIndex.get(immutableId);
     return id === undefined ? undefined : this.users.get(id);
-  }
-
-  /** Live users whose proxyAddresses contain this address (`SMTP:a@b` or `smtp:a@b`, compared case-insensitively on the address and the prefix kind). */
-  findUsersByProxyAddress(address: string): Readonly<LabUser>[] {
-    const want = lower(address);
-    return [...this.users.values()].filter((u) => u.proxyAddresses.some((p) => lower(p) === want));
-  }
-
-  /** Live users whose primary SMTP address (the `SMTP:` entry, else `mail`) equals this address. */
-  findUsersByPrimarySmtp(address: string): Readonly<LabUser>[] {
-    const want = lower(address.replace(/^smtp:/i, ''));
-    return [...this.users.values()].filter((u) => {
-      const primary = u.proxyAddresses.find((p) => p.startsWith('SMTP:'))?.slice(5) ?? u.mail;
-      return primary !== null && lower(primary) === want;
-    });
   }
 
   /** Users changed after `sinceSeq`, and ids of users deleted after it. */
@@ -368,7 +353,7 @@ export class LabTenant {
   /** Remove a deleted user for good (what the 30-day purge does). */
   purgeDeletedUser(id: string): void {
     if (!this.deleted.delete(lower(id))) throw resourceNotFound(id);
-    this.errors.clear(id);
+    this.errors.forget(id);
     this.changed();
   }
 
@@ -438,12 +423,6 @@ export class LabTenant {
     Object.assign(g, defined(patch), { id: g.id, createdDateTime: g.createdDateTime });
     this.changed();
     return g;
-  }
-
-  /** Hard delete (synced security groups cannot be restored in Entra either). */
-  deleteGroup(id: string): void {
-    if (!this.groups.delete(lower(id))) throw resourceNotFound(id);
-    this.changed();
   }
 
   /** The SOA switch for a group; same prerequisites and effects as for users (no role check). */
@@ -551,12 +530,6 @@ export class LabTenant {
     this.changed();
   }
 
-  updateOrganization(patch: Partial<Pick<LabOrganization, 'displayName'>>): Readonly<LabOrganization> {
-    if (patch.displayName !== undefined) this.organization.displayName = patch.displayName;
-    this.changed();
-    return this.organization;
-  }
-
   getOnPremisesSynchronization(): Readonly<LabOnPremisesSynchronization> {
     return this.sync;
   }
@@ -612,12 +585,6 @@ export class LabTenant {
 
   listProvisioningErrors(objectId?: string): readonly Readonly<LabProvisioningError>[] {
     return this.errors.list(objectId);
-  }
-
-  /** Drop recorded errors (all, or those of one object). */
-  clearProvisioningErrors(objectId?: string): void {
-    this.errors.clear(objectId);
-    this.changed();
   }
 
   /** Drop the export errors of the last cycle (every cycle retries its exports); quarantines stay. */

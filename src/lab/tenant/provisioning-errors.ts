@@ -19,9 +19,9 @@ export class ProvisioningErrorLog {
     return objectId === undefined ? this.errors : this.errors.filter((e) => e.objectId === lower(objectId));
   }
 
-  /** Drop all, or those of one cloud object. */
-  clear(objectId?: string): void {
-    this.errors = objectId === undefined ? [] : this.errors.filter((e) => e.objectId !== lower(objectId));
+  /** Drop those of one cloud object (purged). */
+  forget(objectId: string): void {
+    this.errors = this.errors.filter((e) => e.objectId !== lower(objectId));
   }
 
   /** Drop the export errors (every cycle retries its exports); quarantines stay. */

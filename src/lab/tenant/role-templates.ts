@@ -17,8 +17,6 @@ export const ROLE_TEMPLATES = [
   { displayName: 'Directory Readers', roleTemplateId: '88d8e3e3-8f55-4a1e-953a-9b9898b8876b', privileged: false },
 ] as const;
 
-export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = '62e90394-69f5-4237-9190-012177145e10';
-
 const PRIVILEGED_TEMPLATE_IDS: ReadonlySet<string> = new Set(
   ROLE_TEMPLATES.filter((r) => r.privileged).map((r) => r.roleTemplateId),
 );

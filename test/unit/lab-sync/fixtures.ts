@@ -56,3 +56,14 @@ export function cloudOnly(tenant: LabTenant, nick: string, extra: Partial<NewLab
   const upn = `${nick}@lab.example.test`;
   return tenant.createUser({ userPrincipalName: upn, displayName: nick, mail: upn, proxyAddresses: [`SMTP:${upn}`], ...extra });
 }
+
+/**
+ * pwdLastSet of a user of the in-memory AD, read from what it saves: 0 when it must change its
+ * password at next logon; null otherwise (AD then holds the time the password was set, which the
+ * in-memory directory does not keep).
+ */
+export async function pwdLastSet(d: MemoryDirectory, dn: string): Promise<0 | null> {
+  const u = await d.getUserByDn(dn);
+  if (!u) throw new Error(`no user ${dn}`);
+  return (d.toJSON().mustChangePassword ?? []).includes(u.objectGuid) ? 0 : null;
+}

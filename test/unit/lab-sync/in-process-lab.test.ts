@@ -185,14 +185,19 @@ describe('the in-process lab over HTTP', () => {
     });
     expect(fileNow()).toEqual(start);
 
-    // each kind of change is saved: the organization (not a user), the in-memory AD, the lab clock
+    // each kind of change is saved: a tenant setting (not a user), the in-memory AD, the lab clock
     const changes: [string, (l: Lab) => Promise<unknown>, (doc: LabStateDocument) => unknown, unknown][] = [
-      ['organization', async (l) => l.tenant.updateOrganization({ displayName: 'Renamed' }), (d) => d.tenant.organization.displayName, 'Renamed'],
+      [
+        'tenant setting',
+        async (l) => l.tenant.updateSyncFeatures({ softMatchOnUpnEnabled: true }),
+        (d) => d.tenant.onPremisesSynchronization.features.softMatchOnUpnEnabled,
+        true,
+      ],
       [
         'AD',
-        async (l) => l.memoryDirectory?.setEnabled((await l.directory.listUsers())[0]?.dn ?? '', false),
-        (d) => d.directory?.users[0]?.enabled,
-        false,
+        async (l) => l.directory.modifyUser(`CN=Ella Young,OU=Sales,OU=Staff,DC=lab,DC=example,DC=test`, [{ attribute: 'displayName', to: ['Renamed'] }]),
+        (d) => d.directory?.users.find((u) => u.samAccountName === 'ella.young')?.displayName,
+        'Renamed',
       ],
       ['clock', async (l) => l.advanceClock(60), (d) => d.tenant.now, '2026-06-15T09:01:00.000Z'],
     ];
