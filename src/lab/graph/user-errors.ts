@@ -33,7 +33,7 @@ export function unverifiedDomain(): GraphHttpError {
 
 export function checkImmutableIdValue(v: string): void {
   if (/[$_]/.test(v)) {
-    // Graph refuses these characters (docs/lab-graph.md, "Users"); the message is our choice (unconfirmed).
+    // Graph refuses these characters (docs/lab-graph.md, "Semantics"); the message is our choice (unconfirmed).
     throw invalidUserValue('onPremisesImmutableId');
   }
 }

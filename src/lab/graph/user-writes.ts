@@ -1,6 +1,6 @@
 /**
  * User writes: `POST /users` (user-create) and `PATCH /users/{id}` (user-update), with Graph's
- * checks and refusals (docs/lab-graph.md, "Users").
+ * checks and refusals (docs/lab-graph.md, "Semantics").
  */
 import type { LabUser, LabUserPatch } from '../tenant/records.js';
 import { authorize, type GraphOperation } from './authorization.js';

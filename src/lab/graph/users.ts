@@ -1,7 +1,7 @@
 /**
  * The routes under `/users`: the list, `$count`, `delta`, one user (by id or userPrincipalName),
  * create, update, delete and `onPremisesSyncBehavior`, with Graph's semantics (docs/lab-graph.md,
- * "Users").
+ * "Semantics").
  */
 import type { LabUser } from '../tenant/records.js';
 import { authorize } from './authorization.js';

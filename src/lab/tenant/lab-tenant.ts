@@ -365,7 +365,8 @@ export class LabTenant {
   /**
    * The SOA switch for a user (`onPremisesSyncBehavior.isCloudManaged`). Prerequisites (400
    * Request_BadRequest, wording ours, unconfirmed): the user is or was synced; it holds no
-   * privileged directory role; to set true, its UPN is not in a federated domain. `true` → `onPremisesSyncEnabled: null` (domain.md §1);
+   * privileged directory role; to set true, its UPN is not in a federated domain. `true` → `onPremisesSyncEnabled: null`, as a converted object reads
+   * (docs/lab-graph.md, "onPremisesSyncBehavior");
    * `false` → isCloudManaged false, `onPremisesSyncEnabled` stays as it is until the next sync
    * cycle takes the object back (the sync simulator sets it true then).
    */
