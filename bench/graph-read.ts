@@ -15,7 +15,8 @@ import { createGraphClient, newGraphTraffic } from '../src/graph/client.js';
 import { staticTokenAuthProvider } from '../src/graph/credentials.js';
 import { GraphEntraAccess } from '../src/graph/entra-access.js';
 import { startGraphEmulator } from '../src/lab/graph/index.js';
-import { LabTenant, emptyLabTenantData } from '../src/lab/tenant.js';
+import { LabTenant } from '../src/lab/tenant/lab-tenant.js';
+import { emptyLabTenantData } from '../src/lab/tenant/empty-tenant.js';
 import { intArg } from './args.js';
 
 const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';

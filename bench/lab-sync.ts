@@ -8,7 +8,8 @@
  * after a tenth of the users changed their display name.
  */
 import { MemoryDirectory, SeededRandom } from '../src/lab/memory-directory.js';
-import { LabTenant, emptyLabTenantData } from '../src/lab/tenant.js';
+import { LabTenant } from '../src/lab/tenant/lab-tenant.js';
+import { emptyLabTenantData } from '../src/lab/tenant/empty-tenant.js';
 import { seededIds } from '../src/lab/seed.js';
 import { runSyncCycle } from '../src/lab/sync-cycle.js';
 import type { SyncCycleReport } from '../src/lab/sync-report.js';

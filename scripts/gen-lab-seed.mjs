@@ -3,7 +3,7 @@
 // Deterministic: the same script always writes the same bytes (seeded PRNG, fixed clock).
 // Usage: npm run build && node scripts/gen-lab-seed.mjs [out.json]
 //
-// The file is a lab seed (src/lab/seed.ts): the tenant as LabTenantData (src/lab/tenant.ts) and the
+// The file is a lab seed (src/lab/seed.ts): the tenant as LabTenantData (src/lab/tenant/records.ts) and the
 // AD as MemoryDirectoryJson (src/lab/memory-directory.ts). Keep the shapes in step with those files.
 // The company is written as it was before its last sync cycle, then settled with the lab's own sync
 // engine from the build (dist/src/lab/settle.js): cycles run until one changes nothing, so the file

@@ -170,12 +170,9 @@ async function labUp(io: CliIo, args: LabArgs, options: LabCommandOptions): Prom
     ].join('\n'),
   );
 
-  // Graph writes do not go through the admin routes: save every few seconds when something changed.
-  let lastSeen = `${lab.tenant.changeSequence()}|${lab.tenant.nowIso()}`;
+  // Graph writes do not go through the admin routes: save every few seconds (save() writes only
+  // when something changed, groups and settings included).
   const saver = setInterval(() => {
-    const now = `${lab.tenant.changeSequence()}|${lab.tenant.nowIso()}`;
-    if (now === lastSeen) return;
-    lastSeen = now;
     lab.save().catch((e: unknown) => io.stderr(`entra-soa lab: cannot save the state: ${e instanceof Error ? e.message : String(e)}\n`));
   }, 5000);
   saver.unref();

@@ -86,7 +86,7 @@ function bodyObject(body: unknown): Record<string, unknown> {
 }
 
 /** Seconds to advance from a `/_lab/clock` body. */
-export function clockAdvanceSeconds(body: Record<string, unknown>): number {
+function clockAdvanceSeconds(body: Record<string, unknown>): number {
   const { advance, advanceSeconds } = body;
   if (advance !== undefined && advanceSeconds !== undefined) {
     throw new AdminRequestError(400, 'BadRequest', 'give either "advance" or "advanceSeconds", not both');

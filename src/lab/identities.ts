@@ -103,7 +103,7 @@ export interface LabTokenClaims {
  * src/lab/graph/authorization.ts). The sync settings (`/directory/onPremisesSynchronization`) are not
  * among them: Microsoft supports no application permission for that API.
  */
-export const PIPELINE_APPLICATION_PERMISSIONS = [
+const PIPELINE_APPLICATION_PERMISSIONS = [
   'User.Read.All',
   'User.ReadWrite.All',
   'User-PasswordProfile.ReadWrite.All',
@@ -116,7 +116,7 @@ export const PIPELINE_APPLICATION_PERMISSIONS = [
 ] as const;
 
 /** Delegated scopes a signed-in admin consents to for entra-soa (every call it makes, sync settings included). */
-export const ADMIN_DELEGATED_SCOPES = [
+const ADMIN_DELEGATED_SCOPES = [
   'User.Read',
   ...PIPELINE_APPLICATION_PERMISSIONS,
   'RoleEligibilitySchedule.Read.Directory',

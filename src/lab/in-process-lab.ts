@@ -13,7 +13,7 @@ import type { DirectoryAccess } from '../model/directory.js';
 import { startGraphEmulator } from './graph/index.js';
 import type { EmulatorStats, GraphEmulator } from './graph/index.js';
 import type { LabIdentity } from './identities.js';
-import type { LabTenant } from './tenant.js';
+import type { LabTenant } from './tenant/lab-tenant.js';
 import type { MemoryDirectory, SeededRandom } from './memory-directory.js';
 import type { LabSeed, LabSyncConfig } from './seed.js';
 import { DEFAULT_SEED_PATH, loadSeed } from './seed.js';
@@ -28,7 +28,11 @@ import { loadLabState, lockLabState, saveLabState } from './lab-state-store.js';
 export interface StartLabOptions {
   /** Seed file; default the sample company (examples/lab/sample-company.json in the package). */
   seedPath?: string;
-  /** Folder to keep the lab's state in between runs (loaded on start when present, saved by `save()` / `close()`). */
+  /**
+   * Folder to keep the lab's state in between runs: loaded on start when present, saved by `save()` /
+   * `close()` when something changed (a run that changes nothing, such as `plan --lab`, leaves the
+   * file as it was).
+   */
   stateDir?: string;
   /** Port of the Graph emulator on 127.0.0.1; default 0 (any free port). */
   port?: number;
@@ -85,7 +89,10 @@ export interface Lab {
   state(): Promise<Record<string, unknown>>;
   /** Back to the seed (tenant, in-memory AD, clock); an external AD is left as it is. */
   reset(): Promise<{ now: string }>;
-  /** Write the state to `stateDir` (no-op without one). */
+  /**
+   * Write the state to `stateDir` when it changed since it was loaded or last saved (no-op without
+   * a state folder, or when nothing changed: the file is left untouched).
+   */
   save(): Promise<void>;
   /** The Graph emulator's counters (requests, throttled, faulted by kind). */
   graphStats(): EmulatorStats;
@@ -107,6 +114,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
   let cycleCount = 0;
   let resumed = false;
+  /** What the state file holds, as `persistedKey()` puts it; null = no file yet (or unknown). */
+  let savedKey: string | null = null;
+  // Everything the state document holds, by revision: equal keys, equal documents (but savedAt).
+  const persistedKey = (config: LabSyncConfig = syncConfig): string =>
+    JSON.stringify([tenant.revision(), memory?.revision() ?? null, random.state, cycleCount, lastCycleAt, config]);
   const unlock = opts.stateDir ? await lockLabState(opts.stateDir) : async () => undefined;
   if (opts.stateDir) {
     const saved = await loadLabState(opts.stateDir).catch(async (e: unknown) => {
@@ -114,13 +126,16 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       throw e;
     });
     if (saved) {
-      tenant.reset(saved.tenant);
+      // parsed for this lab alone: the tenant takes it over instead of copying 100,000 users
+      tenant.adopt(saved.tenant);
       random.reseed(saved.randomState);
       if (memory && saved.directory) memory.resetFrom(saved.directory);
       syncConfig = { ...saved.syncConfig, ...opts.syncConfig };
       lastCycleAt = saved.lastSyncCycleAt ? Date.parse(saved.lastSyncCycleAt) : Date.parse(tenant.nowIso());
       cycleCount = saved.syncCycleCount ?? 0;
       resumed = true;
+      // the file's own sync settings: settings given to this start differ from it, and are saved
+      savedKey = persistedKey(saved.syncConfig);
     }
   }
 
@@ -178,12 +193,17 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     syncConfig,
     lastSyncCycleAt: new Date(lastCycleAt).toISOString(),
     syncCycleCount: cycleCount,
-    tenant: tenant.toJSON(),
+    // not copied: saveLabState serialises it at once
+    tenant: tenant.view(),
     directory: memory ? memory.toJSON() : null,
   });
 
   const save = async (): Promise<void> => {
-    if (opts.stateDir) await saveLabState(opts.stateDir, stateDocument());
+    if (!opts.stateDir) return;
+    const key = persistedKey();
+    if (key === savedKey) return;
+    await saveLabState(opts.stateDir, stateDocument());
+    savedKey = key;
   };
 
   const state = async (): Promise<Record<string, unknown>> => {

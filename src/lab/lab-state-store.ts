@@ -5,11 +5,11 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MemoryDirectoryJson } from './memory-directory.js';
-import type { LabTenantData } from './tenant.js';
+import type { LabTenantData } from './tenant/records.js';
 import type { LabSyncConfig } from './seed.js';
 
 /** The file name inside the state folder. */
-export const LAB_STATE_FILE = 'lab-state.json';
+const LAB_STATE_FILE = 'lab-state.json';
 
 /** What a saved lab holds. */
 export interface LabStateDocument {
@@ -58,24 +58,24 @@ export async function loadLabState(stateDir: string): Promise<LabStateDocument |
   return doc as LabStateDocument;
 }
 
-/** Write the lab state atomically (a reader sees the old file or the new one, never half of one). */
-export async function saveLabState(stateDir: string, doc: LabStateDocument): Promise<string> {
+/**
+ * Write the lab state atomically (a reader sees the old file or the new one, never half of one).
+ * `doc` is serialised before the first await: it may be a view of live objects (LabTenant.view()),
+ * and what is written is their state at the call.
+ */
+export async function saveLabState(stateDir: string, doc: Readonly<LabStateDocument>): Promise<string> {
+  const text = JSON.stringify(doc) + '\n';
   await mkdir(stateDir, { recursive: true });
   const path = labStatePath(stateDir);
   const tmp = join(stateDir, `.${LAB_STATE_FILE}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await writeFile(tmp, JSON.stringify(doc) + '\n', { encoding: 'utf8', mode: 0o600 });
+    await writeFile(tmp, text, { encoding: 'utf8', mode: 0o600 });
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
     throw e;
   }
   return path;
-}
-
-/** Remove the saved state (the next start begins from the seed). */
-export async function clearLabState(stateDir: string): Promise<void> {
-  await rm(labStatePath(stateDir), { force: true });
 }
 
 /** The lock file a running lab holds in its state folder. */

@@ -115,6 +115,8 @@ export class MemoryDirectory implements DirectoryAccess {
   private readonly groups = new Map<string, MemoryGroup>();
   /** objectGUIDs of users whose pwdLastSet is 0 ("User must change password at next logon"). */
   private readonly mustChange = new Set<string>();
+  /** Moves on every change (`revision()`). */
+  private rev = 0;
 
   constructor(opts: { baseDn: string; random: SeededRandom }) {
     this.baseDn = opts.baseDn;
@@ -166,6 +168,7 @@ export class MemoryDirectory implements DirectoryAccess {
     const u = this.mustGetUser(dn);
     if (!isGuidText(guid)) throw new DirectoryError('constraint-violation', `not a GUID: ${JSON.stringify(guid)}`, u.dn);
     u.consistencyGuid = guid.toLowerCase();
+    this.rev++;
   }
 
   async moveUser(dn: string, toOu: string): Promise<string> {
@@ -201,15 +204,8 @@ export class MemoryDirectory implements DirectoryAccess {
     if (problem) throw new DirectoryError('constraint-violation', `cannot create ${user.userPrincipalName}: ${problem} (password policy)`, dn);
     const created = this.insertUser(dn, containerOf(dn), user, {});
     if (user.mustChangePassword === true) this.mustChange.add(created.objectGuid);
+    this.rev++;
     return created;
-  }
-
-  /**
-   * pwdLastSet of a user: 0 when it must change its password at next logon; null otherwise (AD then
-   * holds the time the password was set, which the in-memory directory does not keep).
-   */
-  pwdLastSet(dn: string): 0 | null {
-    return this.mustChange.has(this.mustGetUser(dn).objectGuid) ? 0 : null;
   }
 
   async close(): Promise<void> {
@@ -230,6 +226,7 @@ export class MemoryDirectory implements DirectoryAccess {
       throw new DirectoryError('no-such-object', `the parent ${parent} of ${dn} does not exist`, parent);
     }
     this.ous.set(key, dn);
+    this.rev++;
   }
 
   /**
@@ -272,17 +269,13 @@ export class MemoryDirectory implements DirectoryAccess {
     return copyUser(created);
   }
 
-  /** Enable or disable an account (userAccountControl ACCOUNTDISABLE). */
-  setEnabled(dn: string, enabled: boolean): void {
-    this.mustGetUser(dn).enabled = enabled;
-  }
-
   /** Delete a user object. */
   deleteUser(dn: string): void {
     const u = this.mustGetUser(dn);
     this.dropUser(u);
     this.mustChange.delete(u.objectGuid);
     for (const g of this.groups.values()) g.members = g.members.filter((m) => dnIdentity(m) !== dnIdentity(u.dn));
+    this.rev++;
   }
 
   /** Add a group (minimal: name and member DNs). */
@@ -295,12 +288,21 @@ export class MemoryDirectory implements DirectoryAccess {
     if (this.groups.has(key) || this.users.has(key)) throw new DirectoryError('already-exists', `an object named ${dn} already exists`, dn);
     const g: MemoryGroup = { dn, objectGuid: (objectGuid ?? this.random.guid()).toLowerCase(), samAccountName: cn, members: [...members] };
     this.groups.set(key, g);
+    this.rev++;
     return { ...g, members: [...g.members] };
   }
 
   /** Every group. */
   listGroups(): MemoryGroup[] {
     return [...this.groups.values()].map((g) => ({ ...g, members: [...g.members] }));
+  }
+
+  /**
+   * A number that moves on every change of the directory and never otherwise (equal revisions: the
+   * same content), so a holder can skip saving a directory nothing changed.
+   */
+  revision(): number {
+    return this.rev;
   }
 
   /** Number of users (cheap, for reports). */
@@ -345,6 +347,7 @@ export class MemoryDirectory implements DirectoryAccess {
     this.mustChange.clear();
     this.random.reseed(json.randomState);
     this.load(json);
+    this.rev++;
   }
 
   private load(json: MemoryDirectoryJson): void {
@@ -376,6 +379,7 @@ export class MemoryDirectory implements DirectoryAccess {
     const before = this.users.get(key);
     if (before) this.dropUser(before);
     this.users.set(key, u);
+    this.rev++;
     this.bySam.set(u.samAccountName.toLowerCase(), key);
     if (u.userPrincipalName) this.byUpn.set(u.userPrincipalName.toLowerCase(), key);
   }

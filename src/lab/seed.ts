@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { MemoryDirectoryJson } from './memory-directory.js';
 import { MemoryDirectory, SeededRandom } from './memory-directory.js';
-import type { LabTenantData } from './tenant.js';
-import { LabTenant } from './tenant.js';
+import type { LabTenantData } from './tenant/records.js';
+import { LabTenant } from './tenant/lab-tenant.js';
 import type { SyncConfig } from './sync-cycle.js';
 
 /** Entra Connect's settings in the lab: what a cycle needs, plus the schedule. */

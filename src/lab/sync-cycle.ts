@@ -1,5 +1,6 @@
 /**
- * The sync-cycle simulator: one Entra Connect delta cycle (domain.md §3) from an AD (any
+ * The sync-cycle simulator: one Entra Connect delta cycle (docs/lab.md, "What the sync simulator
+ * models") from an AD (any
  * `DirectoryAccess`: the lab's MemoryDirectory or Samba through src/ad) into the lab tenant, with
  * the Entra ID service's side of it (matching, resiliency, hardening). Written from Microsoft's pages,
  * cited in src/lab/connect/* next to each rule and listed in docs/lab-graph.md ("Sync engine
@@ -36,7 +37,8 @@
  */
 import type { DirectoryAccess } from '../model/directory.js';
 import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
-import type { LabDeletedUser, LabProvisioningError, LabTenant, LabUser, LabUserPatch } from './tenant.js';
+import type { LabDeletedUser, LabProvisioningError, LabUser, LabUserPatch } from './tenant/records.js';
+import type { LabTenant } from './tenant/lab-tenant.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason, QuarantineCode, SoftMatchMiss, SyncCycleReport, SyncObjectOutcome } from './sync-report.js';
 import { emptySyncReport } from './sync-report.js';
 import { dnsNameOf } from './connect/dn.js';

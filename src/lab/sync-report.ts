@@ -10,7 +10,7 @@
  * - `InvalidHardMatch`: a cloud object carries the AD object's sourceAnchor as immutable id, but
  *   `blockCloudObjectTakeoverThroughHardMatchEnabled` is on.
  * - `AttributeUpdateNotAllowed`: the hard-match hardening enforced from 2026-07-01 refused the
- *   takeover (the code is the one domain.md names; Microsoft documents the message "Hard match
+ *   takeover (the code is the lab's choice, unconfirmed; Microsoft documents the message "Hard match
  *   operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.").
  * - `AttributeValueMustBeUnique`: two in-scope AD objects have the same sourceAnchor.
  *

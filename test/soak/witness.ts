@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { Client as LdapClient } from 'ldapts';
-import type { LabTenant } from '../../src/lab/tenant.js';
+import type { LabTenant } from '../../src/lab/tenant/lab-tenant.js';
 import { ldbsearch, requireSambaEnv } from '../helpers/samba.js';
 
 /** A user as Graph answers it (v1.0 `$select`). */

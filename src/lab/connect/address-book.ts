@@ -2,7 +2,8 @@
  * The live cloud users by UPN and by SMTP address, kept current through a cycle's own writes (the
  * per-object pass has no await, so nothing else writes meanwhile). Makes a cycle O(n) instead of O(n²).
  */
-import type { LabTenant, LabUser } from '../tenant.js';
+import type { LabTenant } from '../tenant/lab-tenant.js';
+import type { LabUser } from '../tenant/records.js';
 
 /** The address of an `smtp:` / `SMTP:` proxy address, lower case; null for other address types (X500, SIP, ...). */
 export function smtpAddressOf(proxyAddress: string): string | null {

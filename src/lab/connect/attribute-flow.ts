@@ -18,7 +18,7 @@
  *   what Exchange Online stamps). displayName: AD's, else the sAMAccountName (unconfirmed).
  */
 import type { AdUser } from '../../model/observed.js';
-import type { LabUserPatch } from '../tenant.js';
+import type { LabUserPatch } from '../tenant/records.js';
 
 /** What the flow needs to know about the tenant and the cycle. */
 export interface FlowContext {
@@ -54,7 +54,7 @@ export function firstMailNickname(ad: AdUser, domainDns: string | null): string 
 }
 
 /** The cloud UPN for an on-premises UPN: itself when its suffix is verified, else `<mailNickname>@<initial domain>`. */
-export function cloudUpnFor(onPremisesUpn: string, mailNickname: string, ctx: FlowContext): string {
+function cloudUpnFor(onPremisesUpn: string, mailNickname: string, ctx: FlowContext): string {
   const at = onPremisesUpn.lastIndexOf('@');
   const valid = at > 0 && !/\s/.test(onPremisesUpn);
   if (valid && ctx.isVerifiedDomain(onPremisesUpn.slice(at + 1))) return onPremisesUpn;
@@ -62,7 +62,7 @@ export function cloudUpnFor(onPremisesUpn: string, mailNickname: string, ctx: Fl
 }
 
 /** The proxy addresses the cloud object gets from AD. */
-export function proxyAddressesFromAd(ad: AdUser): string[] {
+function proxyAddressesFromAd(ad: AdUser): string[] {
   return ad.proxyAddresses.length ? [...ad.proxyAddresses] : ad.mail ? [`SMTP:${ad.mail}`] : [];
 }
 

@@ -25,14 +25,15 @@
  *   it (unconfirmed: no page says whether it does).
  */
 import type { AdUser } from '../../model/observed.js';
-import type { LabSyncFeatures, LabUser } from '../tenant.js';
+import type { LabSyncFeatures } from '../tenant/sync-features.js';
+import type { LabUser } from '../tenant/records.js';
 import type { ProvisioningErrorCode, ProvisioningErrorReason } from '../sync-report.js';
 
 /** From this instant Entra ID enforces the hard-match hardening. */
-export const HARD_MATCH_HARDENING_FROM = '2026-07-01T00:00:00.000Z';
+const HARD_MATCH_HARDENING_FROM = '2026-07-01T00:00:00.000Z';
 
 /** Microsoft's message for a takeover refused by the hardening. */
-export const HARDENING_MESSAGE = 'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.';
+const HARDENING_MESSAGE = 'Hard match operation blocked due to security hardening. Review OnPremisesObjectIdentifier mapping.';
 
 export interface TakeoverRefusal {
   code: ProvisioningErrorCode;

@@ -14,7 +14,7 @@
  *   been resolved, and automatically removes the attributes in question from quarantine." The lab
  *   does that for an object when a cycle looks at it, not on an hourly timer.
  */
-import type { LabProvisioningError, LabUser } from '../tenant.js';
+import type { LabProvisioningError, LabUser } from '../tenant/records.js';
 import type { AddressBook } from './address-book.js';
 import { smtpAddressOf } from './address-book.js';
 
@@ -105,7 +105,7 @@ function fnv1a(s: string): number {
 }
 
 /** `<prefix><4 digits>@<initial domain>`, free in the tenant. */
-export function placeholderUpn(upn: string, key: string, initialDomain: string, book: AddressBook): string {
+function placeholderUpn(upn: string, key: string, initialDomain: string, book: AddressBook): string {
   const prefix = upn.includes('@') ? upn.slice(0, upn.lastIndexOf('@')) : upn;
   let n = fnv1a(key) % 10000;
   for (let i = 0; i < 10000; i++, n = (n + 1) % 10000) {

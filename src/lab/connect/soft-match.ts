@@ -16,7 +16,8 @@
  * When no match happens, Entra ID provisions a new object and resiliency quarantines the values it
  * shares with the candidate ("you won't see the InvalidSoftMatch synchronization errors").
  */
-import type { LabSyncFeatures, LabUser } from '../tenant.js';
+import type { LabSyncFeatures } from '../tenant/sync-features.js';
+import type { LabUser } from '../tenant/records.js';
 import type { SoftMatchMiss } from '../sync-report.js';
 import type { AddressBook } from './address-book.js';
 

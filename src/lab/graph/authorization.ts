@@ -258,7 +258,7 @@ export function denialReason(caller: LabCaller, op: GraphOperation): string | nu
 }
 
 /** Graph's 403. */
-export function insufficientPrivileges(): GraphHttpError {
+function insufficientPrivileges(): GraphHttpError {
   return new GraphHttpError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 }
 

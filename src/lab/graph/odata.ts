@@ -6,7 +6,7 @@
  */
 import { GraphHttpError, badRequest } from './protocol.js';
 
-export const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
 
 /** `$top` → page size (default 100; 1..999 else Graph's 400). */
@@ -15,7 +15,7 @@ export function pageSize(query: URLSearchParams, fallback = DEFAULT_PAGE_SIZE): 
   if (raw === null) return fallback;
   const n = Number(raw);
   if (!/^-?\d+$/.test(raw.trim()) || n < 1 || n > MAX_PAGE_SIZE) {
-    // The message is Graph's (domain.md §5); the code Request_UnsupportedQuery is as reported by users (unconfirmed).
+    // The message is Graph's as users report it, the code too (both unconfirmed; docs/lab-graph.md, "Errors").
     throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and 999 inclusive.`, 'Request_UnsupportedQuery');
   }
   return n;
@@ -45,7 +45,7 @@ export function isEventual(headers: Record<string, string>): boolean {
   return (headers['consistencylevel'] ?? '').toLowerCase() === 'eventual';
 }
 
-export type Literal = string | boolean | null;
+type Literal = string | boolean | null;
 
 interface Clause {
   prop: string;

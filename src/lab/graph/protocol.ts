@@ -2,7 +2,7 @@
  * The emulator's request/response values and Graph's error shape. Routes are functions from a
  * `LabRequest` to a `LabResponse`; the HTTP server and `$batch` both go through them.
  */
-import { LabTenantError } from '../tenant.js';
+import { LabTenantError } from '../tenant/tenant-error.js';
 
 export type GraphVersion = 'v1.0' | 'beta';
 
@@ -54,7 +54,7 @@ export interface ErrorIds {
 }
 
 /** Graph's error body: `{"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}`. */
-export function errorBody(code: string, message: string, ids: ErrorIds): unknown {
+function errorBody(code: string, message: string, ids: ErrorIds): unknown {
   return {
     error: {
       code,

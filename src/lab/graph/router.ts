@@ -3,7 +3,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GraphHttpError, badSegment, errorResponse, type GraphVersion, type LabRequest, type LabResponse } from './protocol.js';
-import { deletedItemsRoute, usersRoute, type RouteContext } from './users.js';
+import { deletedItemsRoute } from './deleted-items.js';
+import type { RouteContext } from './route-context.js';
+import { usersRoute } from './users.js';
 import { directoryRolesRoute, groupsRoute, onPremisesSynchronizationRoute, organizationRoute, roleManagementRoute } from './tenant-routes.js';
 
 /** The OData system query options the emulator implements; others are refused rather than ignored. */
@@ -59,7 +61,7 @@ export function splitRelative(pathAndQuery: string): { segments: string[]; query
   return { segments, query };
 }
 
-export const MAX_BATCH_REQUESTS = 20;
+const MAX_BATCH_REQUESTS = 20;
 
 interface BatchItem {
   id: string;
@@ -70,7 +72,7 @@ interface BatchItem {
   dependsOn?: string[];
 }
 
-export interface InnerResult {
+interface InnerResult {
   id: string;
   status: number;
   headers: Record<string, string>;

@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { LabTenant } from '../tenant.js';
+import type { LabTenant } from '../tenant/lab-tenant.js';
 import { DEFAULT_LAB_IDENTITY, LabTokenIssuer, defaultLabIdentities, type LabIdentity } from '../identities.js';
 import type { LabCaller } from './authorization.js';
 import {

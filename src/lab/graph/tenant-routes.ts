@@ -2,10 +2,15 @@
  * `/organization`, `/directory/onPremisesSynchronization`, `/directoryRoles`,
  * `/roleManagement/directory/roleEligibilityScheduleInstances` and `/groups`.
  */
-import type { DeletionPreventionType, LabGroup, LabTenant } from '../tenant.js';
+import type { DeletionPreventionType } from '../tenant/sync-features.js';
+import type { LabGroup } from '../tenant/records.js';
+import type { LabTenant } from '../tenant/lab-tenant.js';
 import { GraphHttpError, badRequest, bodyObject, json, noContent, notFound, type LabRequest, type LabResponse } from './protocol.js';
 import { decodeToken, encodeToken, linkWith, pageSize, parseFilter, selectList, wantsCount, isEventual } from './odata.js';
-import { contextUrl, DEFAULT_USER_PROPERTIES, graphUserRecord, methodNotAllowed, project, syncBehaviorRoute, userProperties, type RouteContext } from './users.js';
+import { contextUrl, methodNotAllowed, project, type RouteContext } from './route-context.js';
+import { syncBehaviorRoute } from './sync-behavior-route.js';
+import { DEFAULT_USER_PROPERTIES, userProperties } from './user-properties.js';
+import { userView } from './user-view.js';
 import { authorize } from './authorization.js';
 
 function organizationRecord(t: LabTenant): Record<string, unknown> {
@@ -91,7 +96,7 @@ function syncRecord(t: LabTenant): Record<string, unknown> {
  * - duplicate attribute resiliency (quarantine of a colliding UPN or proxy address) "cannot be
  *   disabled" (learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-syncservice-duplicate-attribute-resiliency).
  */
-export const ONE_WAY_FEATURES = [
+const ONE_WAY_FEATURES = [
   'softMatchOnUpnEnabled',
   'synchronizeUpnForManagedUsersEnabled',
   'quarantineUponUpnConflictEnabled',
@@ -158,7 +163,7 @@ export function onPremisesSynchronizationRoute(ctx: RouteContext, req: LabReques
 }
 
 /** Directory objects `$expand` returns at most this many related items (query-parameters#expand-parameter). */
-export const MAX_EXPANDED_ITEMS = 20;
+const MAX_EXPANDED_ITEMS = 20;
 
 /**
  * `/directoryRoles[?$expand=members[($select=...)]]`: activated roles with `displayName`,
@@ -188,7 +193,7 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
       // with no nextLink (learn.microsoft.com/graph/query-parameters#expand-parameter).
       rec.members = r.memberIds.slice(0, MAX_EXPANDED_ITEMS).flatMap((id) => {
         const u = t.getUser(id);
-        return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u, membersSelect ?? null), membersSelect ?? null, DEFAULT_USER_PROPERTIES) }] : [];
+        return u ? [{ '@odata.type': '#microsoft.graph.user', ...userView(t, u, membersSelect ?? null, DEFAULT_USER_PROPERTIES) }] : [];
       });
     }
     return rec;
@@ -206,7 +211,7 @@ export function directoryRolesRoute(ctx: RouteContext, req: LabRequest, rest: st
       '@odata.context': contextUrl(ctx, req, 'directoryObjects'),
       value: role.memberIds.flatMap((uid) => {
         const u = t.getUser(uid);
-        return u ? [{ '@odata.type': '#microsoft.graph.user', ...project(graphUserRecord(t, u, select), select, DEFAULT_USER_PROPERTIES) }] : [];
+        return u ? [{ '@odata.type': '#microsoft.graph.user', ...userView(t, u, select, DEFAULT_USER_PROPERTIES) }] : [];
       }),
     });
   }

@@ -1,6 +1,6 @@
 /**
  * Identity and access service throttling, as Microsoft documents it
- * (learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits; shared/domain.md §6):
+ * (learn.microsoft.com/graph/throttling-limits#identity-and-access-service-limits; docs/lab-graph.md, "Throttling"):
  *
  * | limit type              | resource units            | writes                |
  * |-------------------------|---------------------------|-----------------------|

@@ -8,7 +8,9 @@ import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
 import { WritePacer, type WriteBudget } from '../../../src/graph/pacer.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/index.js';
 import type { ThrottlingConfig } from '../../../src/lab/graph/throttling.js';
-import { LabTenant, emptyLabTenantData, type NewLabUser } from '../../../src/lab/tenant.js';
+import { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
+import { emptyLabTenantData } from '../../../src/lab/tenant/empty-tenant.js';
+import type { NewLabUser } from '../../../src/lab/tenant/records.js';
 import { fakeClock as steppedClock } from '../../helpers/clock.js';
 import { guidSequence } from '../../helpers/ids.js';
 

@@ -20,7 +20,7 @@ import {
 } from '../../../src/graph/permissions.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/index.js';
 import { ENTRA_ROLE_TEMPLATE_IDS, defaultLabIdentities, type EntraRoleName, type LabIdentity } from '../../../src/lab/identities.js';
-import type { LabTenant } from '../../../src/lab/tenant.js';
+import type { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
 import { GraphError } from '../../../src/model/entra.js';
 import { DELEGATED_ONLY_STEP_KINDS, type StepKind } from '../../../src/model/step.js';
 import { DOMAIN, TENANT_ID, cloudUser, newTenant, syncedUser } from './lab-graph.js';

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCloudUser, addSyncedUser, graphError, newTenant, raw, startLab, TENANT_ID, type Lab } from './helpers.js';
-import { USER_PROPERTIES_BY_VERSION } from '../../../src/lab/graph/users.js';
+import { USER_PROPERTIES_BY_VERSION } from '../../../src/lab/graph/user-properties.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const openapiDir = path.resolve(repoRoot, '..', 'shared', 'graph-openapi');

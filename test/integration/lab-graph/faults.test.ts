@@ -1,4 +1,4 @@
-// Fault injection for issue 12's unknown outcomes (src/lab/graph/faults.ts): a write applied and
+// Fault injection for the outcomes a client cannot know (src/lab/graph/faults.ts; docs/lab-graph.md, "Fault injection"): a write applied and
 // its answer lost (dropped connection, 504), and 500/502/503/504 before the write; chosen by
 // method, path and the Nth matching request.
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -10,7 +10,9 @@
  */
 import { Client } from '@microsoft/microsoft-graph-client';
 import { afterEach, beforeEach } from 'vitest';
-import { emptyLabTenantData, LabTenant, type LabUser } from '../../../src/lab/tenant.js';
+import { emptyLabTenantData } from '../../../src/lab/tenant/empty-tenant.js';
+import { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
+import type { LabUser } from '../../../src/lab/tenant/records.js';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/lab/graph/index.js';
 import { guidSequence } from '../../helpers/ids.js';
 

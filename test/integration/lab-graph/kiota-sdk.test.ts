@@ -43,7 +43,7 @@ import {
   type UserCollectionResponse as BetaUserCollection,
 } from '@microsoft/msgraph-beta-sdk/models/index.js';
 import { USER_SELECT, OBJECT_IDENTIFIER_SELECT, DELETED_USER_SELECT, GROUP_SELECT } from '../../../src/graph/entra-access.js';
-import type { LabTenant } from '../../../src/lab/tenant.js';
+import type { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
 import { addCloudUser, addSyncedUser, newTenant, startLab, TENANT_ID, type Lab } from './helpers.js';
 
 const errors = { XXX: createODataErrorFromDiscriminatorValue };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LabTenant } from '../../../src/lab/tenant.js';
+import { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
 import { addCloudUser, addSyncedUser, graphError, newTenant, raw, relative, startLab, START, type Lab } from './helpers.js';
 
 const GA = '62e90394-69f5-4237-9190-012177145e10';

@@ -30,6 +30,42 @@ describe('lab Graph emulator: users', () => {
     expect(ids.size).toBe(250);
   });
 
+  it('pages a $filter: every match once, in order, with the count on each page and no nextLink after the last match', async () => {
+    type Page = { value: { userPrincipalName: string }[]; '@odata.count'?: number; '@odata.nextLink'?: string };
+    const read = async (filter: string, top: number, advanced: boolean) => {
+      const pages: number[] = [];
+      const counts: (number | undefined)[] = [];
+      const upns: string[] = [];
+      let req = lab.client.api('/users').filter(filter).top(top).select('userPrincipalName');
+      if (advanced) req = req.header('ConsistencyLevel', 'eventual').count(true);
+      let res = (await req.get()) as Page;
+      for (;;) {
+        pages.push(res.value.length);
+        counts.push(res['@odata.count']);
+        upns.push(...res.value.map((u) => u.userPrincipalName));
+        const next = res['@odata.nextLink'];
+        if (!next) break;
+        let follow = lab.client.api(relative(lab.emu, next));
+        if (advanced) follow = follow.header('ConsistencyLevel', 'eventual');
+        res = (await follow.get()) as Page;
+      }
+      return { pages, counts, upns };
+    };
+    // the 125 synced users are every other one; 125 = 3 pages of 40 and one of 5
+    const synced = await read('onPremisesSyncEnabled eq true', 40, false);
+    expect(synced.pages).toEqual([40, 40, 40, 5]);
+    expect(synced.upns).toEqual(Array.from({ length: 125 }, (_, i) => `s${String(i * 2).padStart(3, '0')}@${DOMAIN}`));
+    // the last match is the 249th user of 250: a page that ends exactly on it has no nextLink
+    const exact = await read("startswith(userPrincipalName,'s24')", 5, false);
+    expect(exact.pages).toEqual([5]);
+    // an advanced filter with $count: the whole count on every page
+    const notSynced = await read('onPremisesSyncEnabled ne true', 50, true);
+    expect(notSynced.pages).toEqual([50, 50, 25]);
+    expect(notSynced.counts).toEqual([125, 125, 125]);
+    expect(new Set(notSynced.upns).size).toBe(125);
+    expect(notSynced.upns.every((u) => u.startsWith('c'))).toBe(true);
+  });
+
   it('defaults to 100 per page', async () => {
     const res = (await lab.client.api('/users').get()) as { value: unknown[]; '@odata.nextLink'?: string };
     expect(res.value.length).toBe(100);

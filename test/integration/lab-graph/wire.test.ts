@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ThrottlingConfig } from '../../../src/lab/graph/index.js';
-import type { LabTenant } from '../../../src/lab/tenant.js';
+import type { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
 import { addCloudUser, graphError, newTenant, raw, startLab, TENANT_ID, type Lab } from './helpers.js';
 
 let lab: Lab | undefined;

@@ -8,7 +8,7 @@ import { BASE, SALES, STAFF, UNSYNCED } from './fixtures.js';
 
 describe('sourceAnchor → ImmutableID (Guid.ToByteArray order, base64)', () => {
   it('matches the documented test vector, and not the string-order encoding', () => {
-    // domain.md §2: GUID 35918bc9-196d-40ea-9779-889d79b753f0 ↔ bytes c9 8b 91 35 6d 19 ea 40 97 79 88 9d 79 b7 53 f0
+    // the test vector of docs/lab-graph.md ("sourceAnchor and ImmutableID"): GUID 35918bc9-196d-40ea-9779-889d79b753f0 ↔ bytes c9 8b 91 35 6d 19 ea 40 97 79 88 9d 79 b7 53 f0
     expect(immutableIdOfGuid('35918bc9-196d-40ea-9779-889d79b753f0')).toBe('yYuRNW0Z6kCXeYidebdT8A==');
     expect(immutableIdOfGuid('35918BC9-196D-40EA-9779-889D79B753F0')).toBe('yYuRNW0Z6kCXeYidebdT8A==');
     expect(immutableIdOfGuid('35918bc9-196d-40ea-9779-889d79b753f0')).not.toBe('NZGLyRltQOqXeYidebdT8A==');

@@ -1,7 +1,8 @@
 // Small worlds for the sync-cycle tests: a one-OU-tree AD in memory and an empty lab tenant.
 import { MemoryDirectory, SeededRandom } from '../../../src/lab/memory-directory.js';
-import { LabTenant, emptyLabTenantData } from '../../../src/lab/tenant.js';
-import type { NewLabUser } from '../../../src/lab/tenant.js';
+import { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
+import { emptyLabTenantData } from '../../../src/lab/tenant/empty-tenant.js';
+import type { NewLabUser } from '../../../src/lab/tenant/records.js';
 import type { SyncConfig } from '../../../src/lab/sync-cycle.js';
 import type { NewAdUser } from '../../../src/model/step.js';
 import { seededIds } from '../../../src/lab/seed.js';
@@ -54,4 +55,15 @@ export function person(nick: string, extra: Partial<NewAdUser> = {}): NewAdUser 
 export function cloudOnly(tenant: LabTenant, nick: string, extra: Partial<NewLabUser> = {}) {
   const upn = `${nick}@lab.example.test`;
   return tenant.createUser({ userPrincipalName: upn, displayName: nick, mail: upn, proxyAddresses: [`SMTP:${upn}`], ...extra });
+}
+
+/**
+ * pwdLastSet of a user of the in-memory AD, read from what it saves: 0 when it must change its
+ * password at next logon; null otherwise (AD then holds the time the password was set, which the
+ * in-memory directory does not keep).
+ */
+export async function pwdLastSet(d: MemoryDirectory, dn: string): Promise<0 | null> {
+  const u = await d.getUserByDn(dn);
+  if (!u) throw new Error(`no user ${dn}`);
+  return (d.toJSON().mustChangePassword ?? []).includes(u.objectGuid) ? 0 : null;
 }

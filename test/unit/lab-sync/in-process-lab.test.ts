@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { startLab } from '../../../src/lab/in-process-lab.js';
 import type { Lab } from '../../../src/lab/in-process-lab.js';
 import { parseDuration } from '../../../src/lab/admin-routes.js';
-import { LAB_LOCK_FILE, labStatePath } from '../../../src/lab/lab-state-store.js';
-import { writeFileSync } from 'node:fs';
+import { LAB_LOCK_FILE, labStatePath, type LabStateDocument } from '../../../src/lab/lab-state-store.js';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { SyncCycleReport } from '../../../src/lab/sync-report.js';
 import { immutableIdOfGuid } from '../../../src/lab/connect/source-anchor.js';
 
@@ -154,6 +154,61 @@ describe('the in-process lab over HTTP', () => {
     await expect(startLab({ stateDir })).rejects.toThrow(/another lab in this process is using the state folder/);
     // ids continue the saved PRNG sequence: the next id is not one the first run handed out
     expect(second.tenant.createUser({ userPrincipalName: 'another@lab.example.test' }).id).not.toBe(created.id);
+  });
+
+  it('leaves the state file untouched when a run changes nothing, and writes it after any change', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lab-state-'));
+    const file = labStatePath(stateDir);
+    const fileNow = () => {
+      const st = statSync(file);
+      return { ino: st.ino, mtimeMs: st.mtimeMs, bytes: readFileSync(file, 'utf8') };
+    };
+    /** One lab run on the folder: `act` on it, then close (which saves). */
+    const run = async (act: (l: Lab) => Promise<unknown>) => {
+      const l = await startLab({ now: SEED_TIME, stateDir });
+      try {
+        await act(l);
+      } finally {
+        await l.close();
+      }
+    };
+
+    await run(async () => undefined); // a new folder: the state from the seed is written
+    const start = fileNow();
+    expect(JSON.parse(start.bytes)).toMatchObject({ kind: 'entra-soa/lab-state' });
+
+    // reads only (what plan --lab does), and an explicit save: nothing is written
+    await run(async (l) => {
+      expect((await call(l, 'GET', '/v1.0/users?$top=999&$select=id,userPrincipalName')).status).toBe(200);
+      expect((await call(l, 'GET', '/v1.0/groups?$top=999')).status).toBe(200);
+      await l.save();
+    });
+    expect(fileNow()).toEqual(start);
+
+    // each kind of change is saved: a tenant setting (not a user), the in-memory AD, the lab clock
+    const changes: [string, (l: Lab) => Promise<unknown>, (doc: LabStateDocument) => unknown, unknown][] = [
+      [
+        'tenant setting',
+        async (l) => l.tenant.updateSyncFeatures({ softMatchOnUpnEnabled: true }),
+        (d) => d.tenant.onPremisesSynchronization.features.softMatchOnUpnEnabled,
+        true,
+      ],
+      [
+        'AD',
+        async (l) => l.directory.modifyUser(`CN=Ella Young,OU=Sales,OU=Staff,DC=lab,DC=example,DC=test`, [{ attribute: 'displayName', to: ['Renamed'] }]),
+        (d) => d.directory?.users.find((u) => u.samAccountName === 'ella.young')?.displayName,
+        'Renamed',
+      ],
+      ['clock', async (l) => l.advanceClock(60), (d) => d.tenant.now, '2026-06-15T09:01:00.000Z'],
+    ];
+    let before = start;
+    for (const [what, change, read, want] of changes) {
+      await run(change);
+      const after = fileNow();
+      expect(after.ino, what).not.toBe(before.ino);
+      expect(read(JSON.parse(after.bytes) as LabStateDocument), what).toEqual(want);
+      before = after;
+    }
   });
 
   it('refuses a state folder held by another live process, and takes over a stale lock', async () => {

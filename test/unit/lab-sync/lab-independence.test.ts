@@ -1,4 +1,4 @@
-// The lab is an independent judge (design.md, issue 8 §1): src/lab/** imports nothing of the product
+// The lab is an independent judge (docs/lab.md, docs/lab-graph.md): src/lab/** imports nothing of the product
 // but src/model's types and constants. Every import of every file is parsed (static, re-export,
 // dynamic, type-only); there is no exceptions list.
 import { readdirSync, readFileSync } from 'node:fs';
