@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runPlan, type PlanArgs } from '../../../src/cli/plan.js';
 import { applyCommand, LAB_STATE_DIR, type ApplyArgs } from '../../../src/cli/apply.js';
-import { PACKAGE_ROOT } from '../../../src/cli/version.js';
+import { PACKAGE_ROOT } from '../../../src/meta/version.js';
 import { labStatePath } from '../../../src/lab/lab-state-store.js';
 import { captureIo } from '../../helpers/cli-io.js';
 import { removeTestDir } from '../../helpers/test-artifacts.js';
