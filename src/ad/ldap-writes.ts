@@ -23,7 +23,7 @@ const MULTI_VALUED: ReadonlySet<string> = new Set(['proxyAddresses']);
 const UF_NORMAL_ACCOUNT = 0x200;
 
 /** `unicodePwd` wants the UTF-16LE bytes of the password in double quotes. */
-export function encodeUnicodePwd(password: string): Buffer {
+function encodeUnicodePwd(password: string): Buffer {
   return Buffer.from(`"${password}"`, 'utf16le');
 }
 
@@ -126,7 +126,7 @@ export class LdapWrites {
  * The OU of a user to create at `dn`, after checking that the DN's first RDN is `CN=<user.cn>` (by
  * value: the planner escapes the CN into the DN once, and the DN is used verbatim from then on).
  */
-export function createdUserParent(dn: string, user: Pick<NewAdUser, 'cn'>): string {
+function createdUserParent(dn: string, user: Pick<NewAdUser, 'cn'>): string {
   let rdn: { type: string; value: string };
   let parent: string;
   try {

@@ -16,7 +16,7 @@ import { graphCall, graphErrorFromBody } from './errors.js';
 import type { WritePacer } from './pacer.js';
 import { retryRead } from './read-retry.js';
 
-export const MAX_BATCH_SIZE = 20;
+const MAX_BATCH_SIZE = 20;
 /** Inner statuses retried for GETs: transient server errors (https://learn.microsoft.com/graph/errors). */
 const TRANSIENT_INNER_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 /** The longest wait (s) before retrying an inner request that came without Retry-After (1, 2, 4 … s, capped). */
