@@ -4,7 +4,7 @@
  * and the sync fields a sync wait needs of many users at once.
  */
 import type { UserSyncState } from '../model/entra.js';
-import { ON_PREMISES_LEFTOVER_ATTRIBUTES, type DeletedEntraUser, type EntraUser, type RoleAssignment } from '../model/observed.js';
+import { ON_PREMISES_LEFTOVER_ATTRIBUTES, type DeletedEntraUser, type EntraUser, type OnPremisesLeftovers, type RoleAssignment } from '../model/observed.js';
 import type { BatchResult } from './batch.js';
 import { boolOrNull, fmt, str, type Json } from './graph-json.js';
 import type { GraphReader } from './graph-reader.js';
@@ -88,13 +88,15 @@ function toEntraUser(u: Json, isCloudManaged: boolean | null, roles: RoleAssignm
     roles,
     lastPasswordChangeDateTime: str(u['lastPasswordChangeDateTime']),
     exchangeMailbox: exchangeMailboxOf(u['provisionedPlans']),
-    onPremisesDistinguishedName: str(u['onPremisesDistinguishedName']),
-    onPremisesDomainName: str(u['onPremisesDomainName']),
-    onPremisesSamAccountName: str(u['onPremisesSamAccountName']),
-    onPremisesSecurityIdentifier: str(u['onPremisesSecurityIdentifier']),
-    onPremisesUserPrincipalName: str(u['onPremisesUserPrincipalName']),
-    onPremisesLastSyncDateTime: str(u['onPremisesLastSyncDateTime']),
+    ...leftoversOf(u),
   };
+}
+
+/** The on-premises leftovers of a Graph user record, in ON_PREMISES_LEFTOVER_ATTRIBUTES order. */
+function leftoversOf(u: Json): OnPremisesLeftovers {
+  const out = {} as Record<(typeof ON_PREMISES_LEFTOVER_ATTRIBUTES)[number], string | null>;
+  for (const a of ON_PREMISES_LEFTOVER_ATTRIBUTES) out[a] = str(u[a]);
+  return out;
 }
 
 export class UserReads {
