@@ -14,7 +14,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from 'ldapts';
-import { connectDirectory } from '../src/ad/index.js';
+import { connectDirectory, deleteTree } from '../src/ad/index.js';
 import { intArg } from './args.js';
 
 interface Target {
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       console.log(`lookup   one user by UPN (indexed): ${(performance.now() - one).toFixed(1)} ms (${sample ? 'found' : 'NOT FOUND'})`);
       if (!keep) {
         const d0 = performance.now();
-        await dir.deleteTree(ou);
+        await deleteTree(dir, ou);
         console.log(`cleanup  deleted ${ou} in ${((performance.now() - d0) / 1000).toFixed(1)} s`);
       } else {
         console.log(`kept     ${ou}`);

@@ -9,7 +9,8 @@
  * isCloudManaged needs the beta read, batched by 20), the rest cloud-only; two role holders.
  * `--throttle` turns on the emulator's identity throttling at Graph's documented large-tenant
  * figures (8,000 resource units / 10 s) to show the reads stay under it.
- * Prints users/s, requests made (by route), $batch counts and peak RSS.
+ * Prints users/s, requests made (by route), $batch counts, the request goal of issue 11
+ * (⌈N / 999⌉ + 2: user pages, and the fixed reads in one $batch) and peak RSS.
  */
 import { createGraphClient, newGraphTraffic } from '../src/graph/client.js';
 import { staticTokenAuthProvider } from '../src/graph/credentials.js';
@@ -98,7 +99,14 @@ async function main(): Promise<void> {
       console.log(
         `         requests ${traffic.requests} (${routes}); user pages ${entra.stats.userPages}; ` +
           `$batch ${entra.stats.batch.batches} carrying ${entra.stats.batch.innerRequests} sync-behaviour reads; ` +
-          `throttled ${traffic.throttled + entra.stats.batch.innerThrottled}`,
+          `fixed reads: ${entra.stats.together.batches} $batch carrying ${entra.stats.together.innerRequests}; ` +
+          `throttled ${traffic.throttled + entra.stats.batch.innerThrottled + entra.stats.together.innerThrottled}`,
+      );
+      // Issue 11's goal for a plan's Graph reads: at most ⌈N / 999⌉ + 2 requests.
+      const bound = Math.ceil(users / 999) + 2;
+      console.log(
+        `         goal     requests ≤ ⌈N/999⌉ + 2 = ${bound}: ${traffic.requests} (${traffic.requests <= bound ? 'met' : 'NOT met'}` +
+          `${convertedPercent > 0 ? '; converted users add their beta $batches' : ''})`,
       );
     }
     const sorted = [...times].sort((a, b) => a - b);

@@ -1,4 +1,5 @@
-export { connectDirectory, LdapDirectory, encodeUnicodePwd, toAdUser, type LdapDirectoryOptions } from './ldap-directory.js';
+export { connectDirectory, type LdapDirectoryOptions } from './connect-directory.js';
+export { LdapDirectory } from './ldap-directory.js';
+export { ensureOu, deleteTree } from './ldap-tree.js';
 export { generatePassword } from './password.js';
-export { toDirectoryError, type OperationContext } from './errors.js';
 export { escapeRdnValue, unescapeRdnValue, splitDn, parseRdn, splitFirstRdn, formatRdn, normalizeDn, isDnWithin } from '../model/dn.js';

@@ -1,15 +1,26 @@
 /**
- * JSON batching (`POST /{version}/$batch`, at most 20 requests each). Graph answers 200 even when
- * inner requests fail; inner 429s are not retried by the SDK's RetryHandler, so this helper retries
- * exactly those (after their Retry-After), together with requests that failed with 424 because they
- * depended on one of them. Writes take tokens from the pacer before each batch goes out.
+ * JSON batching (`POST /{version}/$batch`, at most 20 requests each,
+ * https://learn.microsoft.com/graph/json-batching). Graph answers 200 even when inner requests fail,
+ * and the SDK's RetryHandler sees only that outer answer, so this helper retries inner requests itself:
+ * - an inner 429, after its Retry-After (https://learn.microsoft.com/graph/throttling);
+ * - an inner 500/502/503/504 of a GET (transient; a write that failed so may have been applied, so it
+ *   is not re-sent), after its Retry-After or a bounded backoff;
+ * together with requests that failed with 424 because they depended on one of them. Only the requests
+ * to retry go again: requests that succeeded are never re-sent. A batch of reads whose outer request
+ * fails transiently (no answer, 5xx) is re-sent alone, the other batches keeping their answers. Writes
+ * take tokens from the pacer before each batch goes out.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '../model/entra.js';
 import { graphCall, graphErrorFromBody } from './errors.js';
 import type { WritePacer } from './pacer.js';
+import { retryRead } from './read-retry.js';
 
-export const MAX_BATCH_SIZE = 20;
+const MAX_BATCH_SIZE = 20;
+/** Inner statuses retried for GETs: transient server errors (https://learn.microsoft.com/graph/errors). */
+const TRANSIENT_INNER_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
+/** The longest wait (s) before retrying an inner request that came without Retry-After (1, 2, 4 … s, capped). */
+export const INNER_BACKOFF_CAP_SECONDS = 30;
 
 export interface BatchRequest {
   /** Unique within one `runBatch` call. */
@@ -36,23 +47,26 @@ export interface BatchOptions {
   /** Takes one token per request before each batch (writes). Omit for reads. */
   pacer?: WritePacer;
   sleep: (ms: number) => Promise<void>;
-  /** Rounds of inner-429 retries before giving up on a request (default 6). */
+  /** Rounds of inner retries (429, and 5xx of GETs) before giving up on a request (default 6). */
   maxInnerRetries?: number;
   /** Batches sent at once (default 1 for writes; reads may use more). */
   concurrency?: number;
   /** Counters, updated as batches go. */
   stats?: BatchStats;
-  onThrottle?: (retryAfterSeconds: number, requests: number) => void;
+  /** Before each wait: how long, how many requests go again, and how many of them were throttled (429; the rest 5xx). */
+  onRetry?: (waitSeconds: number, requests: number, throttled: number) => void;
 }
 
 export interface BatchStats {
   batches: number;
   innerRequests: number;
   innerThrottled: number;
+  /** Inner GETs answered 500/502/503/504 and retried. */
+  innerUnavailable: number;
 }
 
 export function newBatchStats(): BatchStats {
-  return { batches: 0, innerRequests: 0, innerThrottled: 0 };
+  return { batches: 0, innerRequests: 0, innerThrottled: 0, innerUnavailable: 0 };
 }
 
 interface InnerResponse {
@@ -142,9 +156,10 @@ async function sendOne(client: Client, chunk: BatchRequest[], opts: BatchOptions
       ...(r.dependsOn && r.dependsOn.length > 0 ? { dependsOn: r.dependsOn } : {}),
     })),
   };
-  const answer = await graphCall(
-    () => client.api('/$batch').version(opts.version).post(payload) as Promise<{ responses?: InnerResponse[] }>,
-  );
+  const post = () => client.api('/$batch').version(opts.version).post(payload) as Promise<{ responses?: InnerResponse[] }>;
+  // A batch of reads that got no answer (or a transient 5xx) is sent again, alone; a batch with a write
+  // is not (it may have been applied).
+  const answer = chunk.every((r) => r.method === 'GET') ? await retryRead(post, opts.sleep) : await graphCall(post);
   if (opts.stats) {
     opts.stats.batches += 1;
     opts.stats.innerRequests += chunk.length;
@@ -165,6 +180,7 @@ export async function runBatch(client: Client, requests: readonly BatchRequest[]
     // a batch never takes more writes at once than the pacer's burst
     const chunks = chunkRequests(pending, opts.pacer ? opts.pacer.budget.burst : MAX_BATCH_SIZE);
     const retry = new Set<string>();
+    let throttledNow = 0;
     let waitSeconds = 0;
     const concurrency = Math.max(1, opts.concurrency ?? 1);
     for (let i = 0; i < chunks.length; i += concurrency) {
@@ -172,11 +188,16 @@ export async function runBatch(client: Client, requests: readonly BatchRequest[]
       for (const inner of answers.flat()) {
         const req = byId.get(inner.id);
         if (!req) continue;
-        if (inner.status === 429 && round < maxRetries) {
+        const throttled = inner.status === 429;
+        if ((throttled || (req.method === 'GET' && TRANSIENT_INNER_STATUSES.has(inner.status))) && round < maxRetries) {
           const ra = Number(headerValue(inner.headers, 'Retry-After'));
-          waitSeconds = Math.max(waitSeconds, Number.isFinite(ra) && ra >= 0 ? ra : 2 ** round);
+          waitSeconds = Math.max(waitSeconds, Number.isFinite(ra) && ra >= 0 ? ra : Math.min(2 ** round, INNER_BACKOFF_CAP_SECONDS));
           retry.add(inner.id);
-          if (opts.stats) opts.stats.innerThrottled += 1;
+          if (throttled) throttledNow += 1;
+          if (opts.stats) {
+            if (throttled) opts.stats.innerThrottled += 1;
+            else opts.stats.innerUnavailable += 1;
+          }
           continue;
         }
         const ok = inner.status >= 200 && inner.status < 300;
@@ -205,7 +226,7 @@ export async function runBatch(client: Client, requests: readonly BatchRequest[]
       }
     }
     if (retry.size === 0) break;
-    opts.onThrottle?.(waitSeconds, retry.size);
+    opts.onRetry?.(waitSeconds, retry.size, throttledNow);
     if (opts.pacer) opts.pacer.penalise(waitSeconds);
     else await opts.sleep(waitSeconds * 1000);
     pending = pending.filter((r) => retry.has(r.id)).map((r) => ({

@@ -36,7 +36,10 @@ export interface GraphTraffic {
   unavailable: number;
   /** Seconds the retry handler was told to wait (Retry-After), summed. */
   retryAfterSeconds: number;
-  /** `METHOD url` of every request, when created with `newGraphTraffic({ log: true })` (tests, debugging; URLs hold no secrets). */
+  /**
+   * `METHOD url` of every request, when created with `newGraphTraffic({ log: true })` (tests, debugging;
+   * URLs hold no secrets); after a `POST …/$batch`, one `$batch METHOD /version/url` line per request in it.
+   */
   log?: string[];
 }
 
@@ -100,6 +103,18 @@ function setHeader(context: Context, name: string, value: string): void {
   else context.options.headers = { ...(headers ?? {}), [name]: value };
 }
 
+/** `$batch METHOD /version/url` for each request of a `$batch` body (for the traffic log). */
+function batchedRequestsOf(url: string, body: unknown): string[] {
+  const m = /\/(v1\.0|beta)\/\$batch$/.exec(url.split('?')[0] ?? '');
+  if (!m || typeof body !== 'string') return [];
+  try {
+    const requests = (JSON.parse(body) as { requests?: { method?: unknown; url?: unknown }[] }).requests ?? [];
+    return requests.map((r) => `$batch ${String(r.method).toUpperCase()} /${m[1]}${String(r.url).startsWith('/') ? '' : '/'}${String(r.url)}`);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Getting a token failed (the credential could not sign in: a bad certificate, secret or federated
  * token, a refused client): no request was sent. Mapped to GraphError code `SignInFailed`, which is
@@ -154,7 +169,10 @@ class TrafficHandler implements Middleware {
     const url = requestUrl(context.request);
     const route = routeOf(method, url);
     this.traffic.requests += 1;
-    this.traffic.log?.push(`${method.toUpperCase()} ${url}`);
+    if (this.traffic.log) {
+      this.traffic.log.push(`${method.toUpperCase()} ${url}`);
+      this.traffic.log.push(...batchedRequestsOf(url, context.options?.body));
+    }
     this.traffic.byRoute[route] = (this.traffic.byRoute[route] ?? 0) + 1;
     await this.next!.execute(context);
     const status = context.response?.status ?? 0;

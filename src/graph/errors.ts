@@ -1,6 +1,6 @@
 /**
  * Graph failures → `GraphError` (src/model/entra.ts), and the sentence an administrator reads.
- * Branches on HTTP status and Graph's error `code` only, never on the message text (domain.md §6).
+ * Branches on HTTP status and Graph's error `code` only, never on the message text (docs/graph-access.md "Errors").
  * Nothing here ever includes a token, a client secret or a password.
  */
 import { GraphError } from '../model/entra.js';

@@ -1,6 +1,7 @@
 /**
  * Write pacing: a token bucket that keeps the writes of one app in one tenant under Graph's
- * documented identity write budget (3,000 writes per 150 s per app and tenant, domain.md §6).
+ * documented identity write budget (3,000 writes per 150 s per app and tenant; docs/graph-access.md "Pacing writes",
+ * https://learn.microsoft.com/graph/throttling-limits).
  *
  * A bucket of capacity `burst` refilled at `(budget - burst) / window` per second admits at most
  * `burst + (budget - burst) = budget` writes in any window, while sustaining nearly the full rate.

@@ -7,7 +7,7 @@
  *   describe.runIf(env)('...', () => { ... });   // skipped (visibly) only outside CI without Samba
  */
 import { randomBytes } from 'node:crypto';
-import { connectDirectory, type LdapDirectory, type LdapDirectoryOptions } from '../../src/ad/index.js';
+import { connectDirectory, deleteTree as deleteLdapTree, ensureOu, type LdapDirectory, type LdapDirectoryOptions } from '../../src/ad/index.js';
 import { DirectoryError } from '../../src/model/directory.js';
 import { formatRdn } from '../../src/model/dn.js';
 import type { AdUser } from '../../src/model/observed.js';
@@ -94,18 +94,18 @@ export async function createTestOu(
   subOus: readonly string[] = [],
 ): Promise<{ dn: string; sub: Record<string, string> }> {
   const dn = `OU=${prefix}-${uniqueSuffix()},${dir.baseDn}`;
-  await dir.ensureOu(dn);
+  await ensureOu(dir, dn);
   const sub: Record<string, string> = {};
   for (const name of subOus) {
     sub[name] = `OU=${name},${dn}`;
-    await dir.ensureOu(sub[name]);
+    await ensureOu(dir, sub[name]);
   }
   return { dn, sub };
 }
 
 /** Delete an OU (or any object) with everything under it; absent is fine. */
 export async function deleteTree(dir: LdapDirectory, dn: string): Promise<void> {
-  await dir.deleteTree(dn);
+  await deleteLdapTree(dir, dn);
 }
 
 /**

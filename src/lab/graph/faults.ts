@@ -41,6 +41,12 @@ export interface FaultRule {
   pathPattern?: string;
   /** Only requests whose decoded query string matches this regular expression (e.g. a `$select` property). */
   queryPattern?: string;
+  /**
+   * Also count the requests inside a `$batch` (each inner request is one), and answer a fault as that
+   * inner request's response, the batch itself succeeding. `drop` kinds do not apply inside a batch
+   * (there is no connection of its own to close). Default false: a `$batch` counts as one request.
+   */
+  inBatch?: boolean;
 }
 
 export interface FaultConfig {
@@ -65,7 +71,8 @@ export class FaultInjector {
     }));
   }
 
-  next(method: string, path: string, query = ''): FaultAction | null {
+  /** `inBatch`: the request is inside a `$batch`; only rules with `inBatch` count it. */
+  next(method: string, path: string, query = '', inBatch = false): FaultAction | null {
     let hit: FaultAction | null = null;
     let decoded = query;
     try {
@@ -74,6 +81,7 @@ export class FaultInjector {
       // keep it as sent
     }
     for (const r of this.rules) {
+      if (inBatch && (r.rule.inBatch !== true || r.rule.action.kind === 'drop' || r.rule.action.kind === 'dropAfterApply')) continue;
       if (r.rule.method && r.rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (r.re && !r.re.test(path)) continue;
       if (r.query && !r.query.test(decoded)) continue;
@@ -100,6 +108,7 @@ export function parseFaultConfig(v: unknown): FaultConfig | null {
     if (a.kind === 'error' && (typeof a.status !== 'number' || typeof a.code !== 'string')) return null;
     if (a.kind === 'errorAfterApply' && (!optionalNumber(a.status) || !optionalString(a.code))) return null;
     if (!optionalNumber(r.nth) || !optionalNumber(r.times) || !optionalString(r.method) || !optionalString(r.pathPattern) || !optionalString(r.queryPattern)) return null;
+    if (r.inBatch !== undefined && typeof r.inBatch !== 'boolean') return null;
     for (const pattern of [r.pathPattern, r.queryPattern]) {
       if (typeof pattern !== 'string') continue;
       try {

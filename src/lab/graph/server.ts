@@ -231,6 +231,17 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         return { ...err, headers: { ...err.headers, 'x-ms-resource-unit': String(units) } };
       }
     };
+    /** One request inside a `$batch`: counted, and failed by the `inBatch` fault rules that match it. */
+    const executeInner = (r: LabRequest, v: string): LabResponse => {
+      stats.innerRequests++;
+      const innerFault = faults.next(r.method, `/${v}/${r.segments.map(encodeURIComponent).join('/')}`, r.query.toString(), true);
+      const res = innerFault && !appliesFirst(innerFault) ? null : execute(r);
+      if (!innerFault) return res as LabResponse;
+      stats.faulted++;
+      stats.faultedByKind[innerFault.kind]++;
+      const id = randomUUID();
+      return errorResponse(faultError(innerFault), { requestId: id, clientRequestId: id, date: ctx.tenant.now() });
+    };
     const lreq: LabRequest = { method, version: version, segments: rel.segments, query: rel.query, headers, body };
     let out: LabResponse;
     if (rel.segments.length === 1 && rel.segments[0] === '$batch') {
@@ -239,7 +250,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
         return;
       }
       try {
-        out = runBatch(body, version, (r) => (stats.innerRequests++, execute(r)), () => ctx.tenant.now());
+        out = runBatch(body, version, (r) => executeInner(r, version), () => ctx.tenant.now());
       } catch (e) {
         fail(e);
         return;
@@ -258,22 +269,22 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions): Promise<Gr
   }
 
   function answerFault(res: ServerResponse, fault: FaultAction, fail: (e: unknown) => void): void {
+    if (fault.kind === 'drop' || fault.kind === 'dropAfterApply') res.socket?.destroy();
+    else fail(faultError(fault));
+  }
+
+  /** The Graph error a fault answers (drop kinds have none: they close the connection). */
+  function faultError(fault: FaultAction): GraphHttpError {
     switch (fault.kind) {
       case 'drop':
       case 'dropAfterApply':
-        res.socket?.destroy();
-        return;
+        return new GraphHttpError(504, 'GatewayTimeout', 'Lab fault injection: no answer.');
       case 'unavailable':
-        fail(new GraphHttpError(503, 'serviceNotAvailable', 'Service unavailable (lab fault injection).', { 'retry-after': String(fault.retryAfterSeconds ?? 1) }));
-        return;
+        return new GraphHttpError(503, 'serviceNotAvailable', 'Service unavailable (lab fault injection).', { 'retry-after': String(fault.retryAfterSeconds ?? 1) });
       case 'error':
-        fail(
-          new GraphHttpError(fault.status, fault.code, fault.message ?? 'Lab fault injection.', fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
-        );
-        return;
+        return new GraphHttpError(fault.status, fault.code, fault.message ?? 'Lab fault injection.', fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {});
       case 'errorAfterApply':
-        fail(new GraphHttpError(fault.status ?? 504, fault.code ?? 'GatewayTimeout', fault.message ?? 'Lab fault injection: the request was carried out, then timed out at the gateway.'));
-        return;
+        return new GraphHttpError(fault.status ?? 504, fault.code ?? 'GatewayTimeout', fault.message ?? 'Lab fault injection: the request was carried out, then timed out at the gateway.');
     }
   }
 

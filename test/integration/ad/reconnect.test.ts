@@ -92,7 +92,7 @@ describe.runIf(env)('LdapDirectory after the DC drops the connection', () => {
         await fwd.cutAll();
         // A read after the drop works on a new, bound connection (a search needs the bind: anonymous sees nothing).
         expect((await dir.getUserByDn(e.bindDn))?.samAccountName).toBe('Administrator');
-        expect(dir.connectionsOpened).toBe(2);
+        expect(dir.connection.opened).toBe(2);
         expect(fwd.accepted - before).toBe(2);
         // and so does a write
         await dir.modifyUser(e.bindDn, [{ attribute: 'displayName', to: [] }]);
@@ -112,7 +112,7 @@ describe.runIf(env)('LdapDirectory after the DC drops the connection', () => {
       const reads = await Promise.all(Array.from({ length: 10 }, () => dir.getUserByDn(e.bindDn)));
       expect(reads.map((u) => u?.samAccountName)).toEqual(Array(10).fill('Administrator'));
       expect(fwd.accepted - before).toBe(1);
-      expect(dir.connectionsOpened).toBe(2);
+      expect(dir.connection.opened).toBe(2);
     } finally {
       await dir.close();
     }

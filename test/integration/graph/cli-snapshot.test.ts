@@ -114,8 +114,10 @@ describe('live access options', () => {
 
     expect(endpoint).toBe(lab.emulator.url);
     expect((await graph.listUsers()).map((u) => u.userPrincipalName)).toEqual(['cloud1@lab.example.test']);
-    // users, directoryRoles, PIM eligibilities: exactly three requests (a cloud-only user needs no beta read)
-    expect(traffic.requests).toBe(3);
+    // users, then directoryRoles and PIM eligibilities together in one $batch: exactly two requests (a
+    // cloud-only user needs no beta read)
+    expect(traffic.requests).toBe(2);
+    expect(traffic.byRoute['POST /v1.0/$batch']).toBe(1);
     // no flag: the manifest's national-cloud endpoint
     expect(openGraphAccess({ graphTokenEnv: 'LAB_TOKEN' }, d, io).endpoint).toBe('https://graph.microsoft.us');
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { USER_SELECT, eligibleRolesFrom } from '../../../src/graph/entra-access.js';
+import { eligibleRolesFrom } from '../../../src/graph/role-reads.js';
+import { USER_SELECT } from '../../../src/graph/user-reads.js';
 import { cloudUser, newTenant, startLab, syncedUser, DOMAIN, TENANT_ID, type Lab } from './lab-graph.js';
 
 let lab: Lab | undefined;
@@ -54,8 +55,11 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
       onPremisesUserPrincipalName: `synced7@${DOMAIN}`,
       onPremisesLastSyncDateTime: '2026-10-31T23:30:00Z',
     });
-    // 1,500 synced + 1,000 never-synced users: not one sync-behaviour read
-    expect(urlsOf(lab, /\$batch/)).toHaveLength(0);
+    // 1,500 synced + 1,000 never-synced users: not one sync-behaviour read (beta)
+    expect(urlsOf(lab, /beta\/\$batch/)).toHaveLength(0);
+    // the role reads went out together in one v1.0 $batch: 3 pages + 1 request in all
+    expect(urlsOf(lab, /^POST .*\/v1\.0\/\$batch$/)).toHaveLength(1);
+    expect(lab.traffic.requests).toBe(4);
     expect(users.filter((u) => u.isCloudManaged === null)).toHaveLength(1000);
   });
 
@@ -75,8 +79,9 @@ describe('GraphEntraAccess reads through the SDK client against the lab emulator
     const users = await lab.entra.listUsers();
 
     const batches = urlsOf(lab, /^POST .*\/\$batch$/);
-    expect(batches).toHaveLength(3); // 41 reads → 20 + 20 + 1
-    expect(batches.every((u) => u.includes('/beta/$batch'))).toBe(true);
+    expect(batches).toHaveLength(4); // 41 reads → 20 + 20 + 1 on beta, and the role reads on v1.0
+    expect(batches.filter((u) => u.includes('/beta/$batch'))).toHaveLength(3);
+    expect(lab.entra.stats.batch.innerRequests).toBe(41);
     expect(lab.entra.stats.syncBehaviorReads).toBe(41);
     const by = (prefix: string) => users.filter((u) => u.userPrincipalName.startsWith(prefix));
     expect(by('synced').map((u) => u.isCloudManaged)).toEqual(Array(10).fill(false));

@@ -146,13 +146,13 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
     expect(await ok.listUsers()).toEqual([]);
   });
 
-  it('batchWrites: ≤ 20 per $batch, unique ids, per-request results (inner failures are results, not exceptions)', async () => {
+  it('batched writes (runBatch with the writer\'s pacer): ≤ 20 per $batch, unique ids, per-request results (inner failures are results, not exceptions)', async () => {
     const tenant = newTenant();
     const ids = Array.from({ length: 45 }, (_, i) => tenant.createUser(syncedUser(i)).id);
     const clock = fakeClock();
     lab = await startLab(tenant, { clock });
 
-    const results = await lab.entra.batchWrites(
+    const results = await lab.batchWrites(
       [
         ...ids.map((id, i) => ({ id: `c${i}`, method: 'PATCH' as const, url: `/users/${id}/onPremisesSyncBehavior`, body: { isCloudManaged: true } })),
         { id: 'bad', method: 'PATCH' as const, url: '/users/00000000-0000-4000-8000-00000000ffff/onPremisesSyncBehavior', body: { isCloudManaged: true } },
@@ -167,7 +167,7 @@ describe('GraphEntraAccess writes against the lab emulator', () => {
     expect(lab.entra.pacer.waitedMs).toBeGreaterThan(1000);
     expect(lab.entra.pacer.waitedMs).toBeLessThan(1400);
     expect(ids.every((id) => tenant.getUser(id)?.isCloudManaged === true)).toBe(true);
-    await expect(lab.entra.batchWrites([{ id: 'x', method: 'GET', url: '/users' }, { id: 'x', method: 'GET', url: '/users' }])).rejects.toThrow(
+    await expect(lab.batchWrites([{ id: 'x', method: 'GET', url: '/users' }, { id: 'x', method: 'GET', url: '/users' }])).rejects.toThrow(
       'batch request id "x" is used twice',
     );
   });

@@ -4,6 +4,7 @@
  */
 import { createGraphClient, newGraphTraffic, type GraphTraffic } from '../../../src/graph/client.js';
 import { staticTokenAuthProvider } from '../../../src/graph/credentials.js';
+import { runBatch, type BatchRequest, type BatchResult } from '../../../src/graph/batch.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
 import { WritePacer, type WriteBudget } from '../../../src/graph/pacer.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/index.js';
@@ -53,6 +54,8 @@ export interface Lab {
   entra: GraphEntraAccess;
   /** Every wait the SDK retry handler and the batch helper asked for (ms), really slept. */
   waits: number[];
+  /** Write requests in `$batch`es through `runBatch`, with the access's pacer, sleep and batch counters. */
+  batchWrites(requests: readonly BatchRequest[], version?: 'v1.0' | 'beta'): Promise<Map<string, BatchResult>>;
   close(): Promise<void>;
 }
 
@@ -89,7 +92,9 @@ export async function startLab(tenant: LabTenant, opts: LabOptions = {}): Promis
   });
   const pacer = new WritePacer(opts.budget ?? {}, { sleep, ...(opts.clock ? { now: opts.clock.now } : {}) });
   const entra = new GraphEntraAccess({ client, tenantId: TENANT_ID, pacer, sleep, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-  return { tenant, emulator, traffic, entra, waits, close: () => emulator.close() };
+  const batchWrites = (requests: readonly BatchRequest[], version: 'v1.0' | 'beta' = 'v1.0') =>
+    runBatch(client, requests, { version, pacer, sleep, stats: entra.stats.batch });
+  return { tenant, emulator, traffic, entra, waits, batchWrites, close: () => emulator.close() };
 }
 
 /** A clock that moves only when someone sleeps (shared by our pacer and the emulator's throttle). */

@@ -28,7 +28,7 @@ describe('WritePacer', () => {
     }
     expect(granted).toHaveLength(10_000);
     expect(maxInWindow(granted, 150_000)).toBeLessThanOrEqual(3000);
-    // domain.md §6: 10,000 writes take at least about 8.3 minutes
+    // docs/graph-access.md "Pacing writes": 10,000 writes take at least about 8.3 minutes
     expect(clock.t / 60_000).toBeGreaterThan(8.3);
     expect(clock.t / 60_000).toBeLessThan(8.5);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normaliseEndpoint } from '../../../src/graph/client.js';
-import { isCloudManagedFrom, needsSyncBehavior } from '../../../src/graph/entra-access.js';
+import { isCloudManagedFrom } from '../../../src/graph/sync-behavior-reads.js';
+import { needsSyncBehavior } from '../../../src/graph/user-reads.js';
 import { chunkRequests } from '../../../src/graph/batch.js';
 
 describe('Graph answer shapes and decisions', () => {

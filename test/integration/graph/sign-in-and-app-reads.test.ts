@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphClient } from '../../../src/graph/client.js';
 import { staticTokenAuthProvider } from '../../../src/graph/credentials.js';
-import { GraphEntraAccess, exchangeMailboxOf } from '../../../src/graph/entra-access.js';
+import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
+import { exchangeMailboxOf } from '../../../src/graph/user-reads.js';
 import { signInFromToken } from '../../../src/graph/sign-in.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/index.js';
 import { cloudUser, newTenant, startLab, TENANT_ID, type Lab } from './lab-graph.js';
@@ -73,6 +74,7 @@ describe('GraphEntraAccess under an application sign-in', () => {
           method: 'GET',
           pathPattern: '/directory/onPremisesSynchronization',
           times: 100,
+          inBatch: true,
         },
       ],
     });
@@ -95,7 +97,7 @@ describe('GraphEntraAccess under an application sign-in', () => {
 
   it('another failure of that read is still a failure', async () => {
     lab = await startLab(newTenant());
-    lab.emulator.setFaults({ rules: [{ action: { kind: 'error', status: 400, code: 'BadRequest' }, method: 'GET', pathPattern: '/directory/onPremisesSynchronization', times: 100 }] });
+    lab.emulator.setFaults({ rules: [{ action: { kind: 'error', status: 400, code: 'BadRequest' }, method: 'GET', pathPattern: '/directory/onPremisesSynchronization', times: 100, inBatch: true }] });
     await expect(lab.entra.getTenantSyncState()).rejects.toMatchObject({ name: 'GraphError', status: 400 });
   });
 });

@@ -42,7 +42,9 @@ import {
   type User as BetaUser,
   type UserCollectionResponse as BetaUserCollection,
 } from '@microsoft/msgraph-beta-sdk/models/index.js';
-import { USER_SELECT, OBJECT_IDENTIFIER_SELECT, DELETED_USER_SELECT, GROUP_SELECT } from '../../../src/graph/entra-access.js';
+import { GROUP_SELECT } from '../../../src/graph/group-reads.js';
+import { OBJECT_IDENTIFIER_SELECT } from '../../../src/graph/sync-behavior-reads.js';
+import { DELETED_USER_SELECT, USER_SELECT } from '../../../src/graph/user-reads.js';
 import type { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
 import { addCloudUser, addSyncedUser, newTenant, startLab, TENANT_ID, type Lab } from './helpers.js';
 
