@@ -13,7 +13,7 @@ import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent } from './events.js';
 import { handlerFor, type StepContext } from './handlers.js';
-import { unfinishedSteps, type Journal } from './journal.js';
+import { JournalWriteError, unfinishedSteps, type Journal } from './journal.js';
 import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from './outcome.js';
 import { planDigest } from './plan-digest.js';
 import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
@@ -129,10 +129,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   journal.record({ type: 'authorized', time: input.now().toISOString(), stepIds: willRun.map((s) => s.id) });
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const results = new Map<string, StepResult>();
-  const setResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
+  const noteResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
     const r: StepResult = { id: s.id, objectKey: s.objectKey, kind: s.step.kind, status, message };
     results.set(s.id, r);
     if (journalIt) journal.record({ type: 'step', stepId: s.id, state: status, time: input.now().toISOString(), message });
+    return r;
+  };
+  const setResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
+    const r = noteResult(s, status, message, journalIt);
     emit({ type: 'step-finished', result: r });
     return r;
   };
@@ -204,25 +208,26 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     const handler = handlerFor(s.step);
     const title = handler.title(s.step);
     const verdict = verdictOf(s);
+    // Group commit (journal.ts): the step starts once its `started` is durable, and counts as finished
+    // (for its dependents, the events, the exit) once its outcome is.
     journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString() });
+    await journal.flush();
     emit({ type: 'step-started', stepId: s.id, title });
+    const [status, message] = await attempt(s, handler, title, verdict);
+    const result = noteResult(s, status, message);
+    await journal.flush();
+    emit({ type: 'step-finished', result });
+  };
+  const attempt = async (s: PlannedStep, handler: ReturnType<typeof handlerFor>, title: string, verdict: StepVerdict): Promise<[StepStatus, string]> => {
     const ctx = contextFor(s);
     try {
-      if (await handler.isDone(s.step, ctx)) {
-        setResult(s, 'skipped', `already done: ${title}`);
-        return;
-      }
-      if (verdict.kind === 'if-in-effect') {
-        setResult(s, 'refused', verdict.reason);
-        return;
-      }
-      if (s.step.kind === 'sync.await') {
-        setResult(s, 'done', await handler.run(s.step, ctx));
-        return;
-      }
+      if (await handler.isDone(s.step, ctx)) return ['skipped', `already done: ${title}`];
+      if (verdict.kind === 'if-in-effect') return ['refused', verdict.reason];
+      if (s.step.kind === 'sync.await') return ['done', await handler.run(s.step, ctx)];
       if (handler.evidence && ctx.evidence === null) {
         ctx.evidence = await handler.evidence(s.step, ctx);
         journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString(), evidence: ctx.evidence });
+        await journal.flush();
       }
       const message = await runWrite(
         {
@@ -236,10 +241,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
         outcome,
         outage,
       );
-      setResult(s, 'done', message);
+      return ['done', message];
     } catch (e) {
-      if (e instanceof ApplyInterrupted) setResult(s, 'not-run', `interrupted: ${title} (run apply again to resume)`);
-      else setResult(s, 'failed', describeFailure(title, e));
+      if (e instanceof JournalWriteError) throw e;
+      if (e instanceof ApplyInterrupted) return ['not-run', `interrupted: ${title} (run apply again to resume)`];
+      return ['failed', describeFailure(title, e)];
     }
   };
 
@@ -328,6 +334,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const ordered = plan.steps.map((s) => results.get(s.id) as StepResult);
   const counts = countResults(ordered);
   journal.record({ type: 'end', time: input.now().toISOString(), interrupted, counts });
+  await journal.flush();
   return { planDigest: digest, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path, waits: waits.stats };
 }
 
