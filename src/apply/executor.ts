@@ -170,6 +170,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const readyWaits = new MinHeap<PlannedStep>(byIndex);
   /** sync.await steps started but not yet waiting in the group (reading whether their effect is there). */
   const preparing = new Set<string>();
+  /** Steps whose action is over, their outcome not yet durable (their dependents not yet released). */
+  let settling = 0;
 
   const waits = new SyncWaitGroup({
     entra: input.entra,
@@ -180,7 +182,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     ...(input.signal ? { signal: input.signal } : {}),
     // Writes running or ready, and waits still looking whether they must wait at all: a cycle triggered now
     // would come too early for them.
-    busy: () => writesRunning > 0 || preparing.size > 0 || (!interrupted && readyWrites.size > 0),
+    busy: () => writesRunning > 0 || settling > 0 || preparing.size > 0 || (!interrupted && readyWrites.size > 0),
     onWait: (e) => emit({ type: 'waiting', stepIds: e.stepIds, message: e.message, nextCheckInS: e.nextCheckInS }),
   });
 
@@ -198,31 +200,37 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
       wait: (stepId, exp, timeoutS) => {
         const p = waits.wait(stepId, exp, timeoutS);
         preparing.delete(stepId);
-        if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+        if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
         return p;
       },
     },
   });
 
-  const execute = async (s: PlannedStep): Promise<void> => {
+  const execute = async (s: PlannedStep): Promise<StepResult> => {
     const handler = handlerFor(s.step);
     const title = handler.title(s.step);
     const verdict = verdictOf(s);
-    // Group commit (journal.ts): the step starts once its `started` is durable, and counts as finished
-    // (for its dependents, the events, the exit) once its outcome is.
+    // Group commit (journal.ts): the step's `started` becomes durable while it reads whether it is done
+    // already, and must be before it changes anything; its outcome, once `start` frees its slot.
     journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString() });
-    await journal.flush();
+    const started = journal.flush();
+    started.catch(() => undefined); // awaited before any change; a failure also fails the outcome's flush
     emit({ type: 'step-started', stepId: s.id, title });
-    const [status, message] = await attempt(s, handler, title, verdict);
-    const result = noteResult(s, status, message);
-    await journal.flush();
-    emit({ type: 'step-finished', result });
+    const [status, message] = await attempt(s, handler, title, verdict, started);
+    return noteResult(s, status, message);
   };
-  const attempt = async (s: PlannedStep, handler: ReturnType<typeof handlerFor>, title: string, verdict: StepVerdict): Promise<[StepStatus, string]> => {
+  const attempt = async (
+    s: PlannedStep,
+    handler: ReturnType<typeof handlerFor>,
+    title: string,
+    verdict: StepVerdict,
+    started: Promise<void>,
+  ): Promise<[StepStatus, string]> => {
     const ctx = contextFor(s);
     try {
       if (await handler.isDone(s.step, ctx)) return ['skipped', `already done: ${title}`];
       if (verdict.kind === 'if-in-effect') return ['refused', verdict.reason];
+      await started;
       if (s.step.kind === 'sync.await') return ['done', await handler.run(s.step, ctx)];
       if (handler.evidence && ctx.evidence === null) {
         ctx.evidence = await handler.evidence(s.step, ctx);
@@ -302,13 +310,33 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     const write = s.step.kind !== 'sync.await';
     if (write) writesRunning++;
     else preparing.add(s.id);
-    const p = execute(s).finally(() => {
-      running.delete(s.id);
+    const freeSlot = () => {
       if (write) writesRunning--;
       preparing.delete(s.id);
-      release(s.id);
-      if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
-    });
+    };
+    // The action over, the slot takes the next step while the outcome becomes durable (one sync with
+    // the next steps' `started`); only then does the step count as finished: reported, its dependents
+    // released, the exit reached.
+    const p = execute(s).then(
+      (result) => {
+        freeSlot();
+        settling++;
+        const finishing = journal.flush().then(() => {
+          settling--;
+          running.delete(s.id);
+          emit({ type: 'step-finished', result });
+          release(s.id);
+          if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+        });
+        finishing.catch(() => undefined); // raced by the loop below, which throws it
+        running.set(s.id, finishing);
+      },
+      (e: unknown) => {
+        freeSlot();
+        running.delete(s.id);
+        throw e;
+      },
+    );
     running.set(s.id, p);
   };
   for (;;) {

@@ -1,29 +1,29 @@
-import { close, fdatasync, write } from 'node:fs';
+import { close, fdatasync, writeSync } from 'node:fs';
 
-/**
- * The file a group commit appends to: the part of `FileHandle` (node:fs/promises) it uses, so a
- * FileHandle fits as is. `write` appends (the file is opened for appending: no position).
- */
+/** The file a group commit appends to. */
 export interface AppendFile {
-  write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
+  /** Appends at once, into the operating system's cache: it survives the process (a kill), not a power loss. */
+  append(text: string): void;
+  /** Flushes what was appended to the disk. */
   datasync(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * An already open file descriptor (opened with flag `a`) as an AppendFile: the calls run on libuv's
- * thread pool, so the event loop goes on while the disk works.
+ * A file descriptor opened for appending (flag `a`) as an AppendFile. Appends are synchronous writes:
+ * a copy into the page cache, microseconds, which keeps the file's lines in call order and makes each
+ * line survive a kill of the process as soon as it is made. Only the sync, which waits for the disk,
+ * runs on libuv's thread pool.
  */
 export function appendFileOf(fd: number): AppendFile {
-  const done =
-    <T>(resolve: (v: T) => void, reject: (e: unknown) => void, value: (n: number) => T) =>
-    (e: NodeJS.ErrnoException | null, n = 0) =>
-      e ? reject(e) : resolve(value(n));
+  const settle = (resolve: () => void, reject: (e: unknown) => void) => (e: NodeJS.ErrnoException | null) => (e ? reject(e) : resolve());
   return {
-    write: (buffer, offset, length) =>
-      new Promise((resolve, reject) => write(fd, buffer, offset, length, null, done(resolve, reject, (bytesWritten) => ({ bytesWritten })))),
-    datasync: () => new Promise((resolve, reject) => fdatasync(fd, done(resolve, reject, () => undefined))),
-    close: () => new Promise((resolve, reject) => close(fd, done(resolve, reject, () => undefined))),
+    append(text) {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
+    },
+    datasync: () => new Promise((resolve, reject) => fdatasync(fd, settle(resolve, reject))),
+    close: () => new Promise((resolve, reject) => close(fd, settle(resolve, reject))),
   };
 }
 
@@ -35,64 +35,67 @@ interface Waiter {
 }
 
 /**
- * Group commit for an append-only file: every append starts a flush at once, unless one is in flight;
- * appends that arrive meanwhile are written and synced together by the next flush (one write, one
- * fdatasync for all of them). The file's bytes are the appends in call order, whatever the batching.
+ * Group commit for an append-only file: appends are written at once, and made durable by one
+ * fdatasync for all the appends made until it starts. A sync starts when one is asked for (`durable`)
+ * and none is in flight, after the current turn of the event loop (so that the appends of every step
+ * that resumed in this turn share it); what is asked for while one is in flight waits for the next.
  *
- * fdatasync, not fsync: an append changes the file's size, which fdatasync flushes with the data
- * (it skips only what reading the data back does not need, such as the modification time). libuv
- * makes it a full flush where the platform's plain sync is weaker (F_FULLFSYNC on macOS,
- * FlushFileBuffers on Windows).
+ * fdatasync, not fsync: an append changes the file's size, which fdatasync flushes with the data (it
+ * skips only what reading the data back does not need, such as the modification time). libuv makes it
+ * a full flush where the platform's plain sync is weaker (F_FULLFSYNC on macOS, FlushFileBuffers on
+ * Windows).
  *
- * After a failed write or sync, every later `durable()` fails too: what reached the disk is then
+ * After a failed append or sync, every later `durable()` fails too: what reached the disk is then
  * unknown (a failed fsync may have dropped the pages it could not write), so nothing after it may be
  * claimed durable.
  */
 export class GroupCommit {
   readonly #file: AppendFile;
-  #pending: string[] = [];
   #appended = 0;
   #synced = 0;
   #waiters: Waiter[] = [];
-  #flushing: Promise<void> | null = null;
+  #syncing: Promise<void> | null = null;
   #failure: { error: Error } | null = null;
 
   constructor(file: AppendFile) {
     this.#file = file;
   }
 
-  /** Appends `text` (written by the flush in flight's successor, or by one started now). */
+  /** Appends `text` (durable once a later `durable()` resolves). */
   append(text: string): void {
     if (this.#failure) return;
-    this.#pending.push(text);
-    this.#appended++;
-    this.#flushing ??= this.#flushLoop();
+    try {
+      this.#file.append(text);
+      this.#appended++;
+    } catch (e) {
+      this.#fail(e);
+    }
   }
 
-  /** Resolves once everything appended before this call is written and synced; rejects when that failed. */
+  /** Resolves once everything appended before this call is on disk; rejects when that failed. */
   durable(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure.error);
     if (this.#synced >= this.#appended) return Promise.resolve();
-    return new Promise((resolve, reject) => this.#waiters.push({ upTo: this.#appended, resolve, reject }));
+    const p = new Promise<void>((resolve, reject) => this.#waiters.push({ upTo: this.#appended, resolve, reject }));
+    this.#syncing ??= this.#syncLoop();
+    return p;
   }
 
-  /** Waits for what was appended to be durable (or to fail), then closes the file; rejects with a failure. */
+  /** Makes what was appended durable, then closes the file; rejects with a failure. */
   async close(): Promise<void> {
     try {
-      await this.#flushing;
+      await this.durable();
     } finally {
+      await this.#syncing;
       await this.#file.close();
     }
-    if (this.#failure) throw this.#failure.error;
   }
 
-  async #flushLoop(): Promise<void> {
+  async #syncLoop(): Promise<void> {
     try {
-      while (this.#pending.length > 0) {
+      while (this.#waiters.length > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
         const upTo = this.#appended;
-        const bytes = Buffer.from(this.#pending.join(''), 'utf8');
-        this.#pending = [];
-        for (let at = 0; at < bytes.length; ) at += (await this.#file.write(bytes, at, bytes.length - at)).bytesWritten;
         await this.#file.datasync();
         this.#synced = upTo;
         const waiting = this.#waiters;
@@ -100,13 +103,16 @@ export class GroupCommit {
         for (const w of waiting) if (w.upTo <= upTo) w.resolve();
       }
     } catch (e) {
-      const error = e instanceof Error ? e : new Error(String(e));
-      this.#failure = { error };
-      this.#pending = [];
-      for (const w of this.#waiters) w.reject(error);
-      this.#waiters = [];
+      this.#fail(e);
     } finally {
-      this.#flushing = null;
+      this.#syncing = null;
     }
+  }
+
+  #fail(e: unknown): void {
+    const error = e instanceof Error ? e : new Error(String(e));
+    this.#failure ??= { error };
+    for (const w of this.#waiters) w.reject(error);
+    this.#waiters = [];
   }
 }

@@ -52,11 +52,12 @@ export interface JournalHistory {
  * twice. Append-only JSONL, one record per line, in the order recorded. Keyed by the plan's digest: a
  * journal written for another plan is refused.
  *
- * Group commit: `record` appends at once and returns; `flush` resolves when every record made before
- * it is on disk (written and fdatasync'ed), sharing one write and one sync with the records other
- * steps made meanwhile. Apply awaits `flush` before a step's action starts (its `started` record) and
- * before the step counts as finished (its outcome), so a kill at any instant never loses a `started`
- * whose action may have begun, and never keeps an outcome that was not reached.
+ * Group commit (group-commit.ts): `record` writes the line at once (from then on it survives a kill of
+ * the process); `flush` resolves when every record made before it is on disk (fdatasync'ed), sharing
+ * one sync with the records other steps made meanwhile. Apply awaits `flush` before a step changes
+ * anything (its `started` record) and before the step counts as finished (its outcome), so that
+ * neither a kill nor a power loss at any instant loses a `started` whose action may have begun, and
+ * an outcome is never recorded before it was reached.
  */
 export interface Journal {
   readonly path: string | null;
