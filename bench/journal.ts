@@ -33,7 +33,7 @@ import { loadManifestText } from '../src/manifest/load.js';
 import { observeLive } from '../src/observe/live.js';
 import { buildPlan } from '../src/plan/index.js';
 import { intArg } from './args.js';
-import { HARD_LINK_MANIFEST, TENANT, withCloudUsersAndAdCounterparts } from './lab-scenarios.js';
+import { HARD_LINK_MANIFEST, TENANT, onLabClock, withCloudUsersAndAdCounterparts } from './lab-scenarios.js';
 
 const links = intArg('links', 1000, 'positive');
 const rounds = intArg('rounds', 3, 'positive');
@@ -84,25 +84,10 @@ async function run(mode: Mode, n: number): Promise<Run> {
     const secrets = fileSecretSink(join(dir, 'secrets'), labNow);
     const t0 = performance.now();
     const report = await applyPlan({
-      plan,
-      desired,
-      tool: TOOL,
-      entra,
-      directory: lab.directory,
-      observe,
-      journal,
-      allow: desired.allow,
-      concurrency,
-      triggerSync: async () => {
-        await lab.runSyncCycle();
-      },
+      ...{ plan, desired, tool: TOOL, entra, directory: lab.directory, observe, journal, allow: desired.allow, concurrency, secrets },
       pollIntervalS: desired.sync.pollIntervalS,
-      secrets,
       generatePassword: () => generatePassword(),
-      sleep: async (ms) => {
-        await lab.advanceClock(ms / 1000);
-      },
-      now: labNow,
+      ...onLabClock(lab),
     });
     const seconds = (performance.now() - t0) / 1000;
     await journal.close();

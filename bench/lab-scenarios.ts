@@ -3,6 +3,7 @@
  * N users made here (the lab seed generator's names run out after a few thousand), and the manifest
  * the scenarios plan from.
  */
+import type { ApplyInput } from '../src/apply/executor.js';
 import type { Lab } from '../src/lab/in-process-lab.js';
 
 export const TENANT = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
@@ -65,4 +66,17 @@ export async function withCloudUsersAndAdCounterparts(lab: Lab, n: number): Prom
     lab.tenant.createUser({ userPrincipalName: upn, displayName: `${name} (Contractor)`, givenName: 'Bench', surname: `Link ${pad(i)}`, mail: upn, mailNickname: nick, proxyAddresses: [`SMTP:${upn}`], accountEnabled: true, exchangeMailbox: true });
     ad.addUser(ONBOARDING_OU, { cn: name, samAccountName: nick, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${nick}@lab.example.test`, `smtp:${upn}`], givenName: 'Bench', surname: `Link ${pad(i)}`, displayName: name });
   }
+}
+
+/** Apply on the lab's clock: its cycle as the trigger, a sleep moves the clock instead of waiting (no real time passes). */
+export function onLabClock(lab: Lab): Pick<ApplyInput, 'triggerSync' | 'sleep' | 'now'> {
+  return {
+    triggerSync: async () => {
+      await lab.runSyncCycle();
+    },
+    sleep: async (ms) => {
+      await lab.advanceClock(ms / 1000);
+    },
+    now: () => new Date(lab.tenant.nowIso()),
+  };
 }

@@ -41,9 +41,10 @@ interface Waiter {
  * that resumed in this turn share it); what is asked for while one is in flight waits for the next.
  *
  * fdatasync, not fsync: an append changes the file's size, which fdatasync flushes with the data (it
- * skips only what reading the data back does not need, such as the modification time). libuv makes it
- * a full flush where the platform's plain sync is weaker (F_FULLFSYNC on macOS, FlushFileBuffers on
- * Windows).
+ * skips only what reading the data back does not need, such as the modification time: Linux
+ * fdatasync(2)), so it keeps the same guarantee for an append-only file at a lower cost. libuv's
+ * fdatasync is F_FULLFSYNC on macOS, where the plain sync leaves the data in the drive's cache
+ * (uv__fs_fdatasync in libuv's src/unix/fs.c).
  *
  * After a failed append or sync, every later `durable()` fails too: what reached the disk is then
  * unknown (a failed fsync may have dropped the pages it could not write), so nothing after it may be
