@@ -39,65 +39,15 @@ import type { Plan } from '../src/model/plan.js';
 import { observeLive } from '../src/observe/live.js';
 import { buildPlan } from '../src/plan/index.js';
 import { intArg, peakRssMb, seconds } from './args.js';
+import { DEFAULT_THRESHOLD, HARD_LINK_MANIFEST, SCOPE_REMOVAL_RULE, TENANT, manifest, withCloudUsersAndAdCounterparts, withSyncedUsers } from './lab-scenarios.js';
 
 const removals = intArg('removals', 600);
 const links = intArg('links', 1000);
 const concurrency = intArg('concurrency', 4, 'positive');
 
-const TENANT = 'a1b2c3d4-0000-4000-8000-1abe7a3b1e01';
-const BASE = 'DC=lab,DC=example,DC=test';
-const BENCH_OU = `OU=Bench,OU=Staff,${BASE}`;
-const ONBOARDING_OU = `OU=Onboarding,${BASE}`;
-/** Microsoft's default accidental-deletion threshold (the sample company's). */
-const DEFAULT_THRESHOLD = 500;
 /** The documented budget's sustained rate (writes per second). */
 const WRITES_PER_S = GRAPH_WRITE_BUDGET.writes / GRAPH_WRITE_BUDGET.windowSeconds;
 const TOOL = { name: 'entra-soa', version: 'bench' };
-const pad = (i: number) => String(i).padStart(4, '0');
-
-function manifest(rules: string, extra: { tenant?: string; sync?: string; allow?: string } = {}): string {
-  return `apiVersion: entra-soa/v1
-tenant:
-  id: ${TENANT}
-${extra.tenant ?? ''}
-activeDirectory:
-  connection: { url: "ldaps://dc1.lab.example.test", baseDn: "${BASE}", bindDn: "CN=svc,${BASE}", bindPasswordEnv: LAB_AD_PASSWORD }
-  sourceAnchor: mS-DS-ConsistencyGuid
-  syncScope: { include: ["OU=Staff,${BASE}", "OU=Groups,${BASE}"] }
-  unsyncedOu: OU=Unsynced,${BASE}
-users:
-${rules}
-allow: { disruptive: true${extra.allow ?? ''} }
-sync: { timeout: 2h, pollInterval: 30s${extra.sync ?? ''} }
-`;
-}
-
-/** N synced users: AD users in OU=Bench,OU=Staff, created in the tenant by one cycle. */
-async function withSyncedUsers(lab: Lab, n: number): Promise<void> {
-  const ad = lab.memoryDirectory;
-  if (!ad) throw new Error('the bench needs the lab in-memory AD');
-  ad.addOrganizationalUnit(BENCH_OU);
-  for (let i = 1; i <= n; i++) {
-    const nick = `bench.move${pad(i)}`;
-    const upn = `${nick}@lab.example.test`;
-    ad.addUser(BENCH_OU, { cn: `Bench Move ${pad(i)}`, samAccountName: nick, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${upn}`], givenName: 'Bench', surname: `Move ${pad(i)}`, displayName: `Bench Move ${pad(i)}` });
-  }
-  const r = await lab.runSyncCycle();
-  if (r.counts.created !== n) throw new Error(`setting up: the cycle created ${r.counts.created} users, not ${n}`);
-}
-
-/** N cloud-only users (with a mailbox), each with an AD counterpart outside the scope (like the sample's contractors). */
-async function withCloudUsersAndAdCounterparts(lab: Lab, n: number): Promise<void> {
-  const ad = lab.memoryDirectory;
-  if (!ad) throw new Error('the bench needs the lab in-memory AD');
-  for (let i = 1; i <= n; i++) {
-    const nick = `bench.link${pad(i)}`;
-    const upn = `${nick}@contractors.lab.example.test`;
-    const name = `Bench Link ${pad(i)}`;
-    lab.tenant.createUser({ userPrincipalName: upn, displayName: `${name} (Contractor)`, givenName: 'Bench', surname: `Link ${pad(i)}`, mail: upn, mailNickname: nick, proxyAddresses: [`SMTP:${upn}`], accountEnabled: true, exchangeMailbox: true });
-    ad.addUser(ONBOARDING_OU, { cn: name, samAccountName: nick, userPrincipalName: upn, mail: upn, proxyAddresses: [`SMTP:${nick}@lab.example.test`, `smtp:${upn}`], givenName: 'Bench', surname: `Link ${pad(i)}`, displayName: name });
-  }
-}
 
 /** Graph's identity throttling on the emulator, with Microsoft's documented limits (docs/lab-graph.md "Throttling"). */
 async function documentedThrottling(lab: Lab): Promise<void> {
@@ -195,7 +145,7 @@ console.log(
 );
 
 if (removals > 0) {
-  const rule = `  - name: bench-out\n    select: { ou: "${BENCH_OU}" }\n    authority: cloud\n    method: scopeRemoval`;
+  const rule = SCOPE_REMOVAL_RULE;
   const exceeds = removals > DEFAULT_THRESHOLD;
   await run({
     label: `scope removal of ${removals}${exceeds ? ', consent to exceed the threshold of 500 (the operator lets the export through)' : ''}`,
@@ -221,9 +171,7 @@ if (links > 0) {
     label: `hard link of ${links}`,
     lab: {},
     setUp: (lab) => withCloudUsersAndAdCounterparts(lab, links),
-    manifest: manifest(`  - name: bench-link\n    select: { upnGlob: "bench.link*@contractors.lab.example.test" }\n    authority: onPremises\n    link: hard`, {
-      tenant: '  features:\n    blockCloudObjectTakeoverThroughHardMatch: false',
-    }),
+    manifest: HARD_LINK_MANIFEST,
     floorCycles: () => 1,
   });
 }

@@ -12,7 +12,7 @@ import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent } from './events.js';
 import { handlerFor, type StepContext } from './handlers.js';
-import { unfinishedSteps, type Journal } from './journal.js';
+import { JournalWriteError, unfinishedSteps, type Journal } from './journal.js';
 import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from './outcome.js';
 import { planDigest } from './plan-digest.js';
 import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
@@ -126,10 +126,14 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   journal.record({ type: 'authorized', time: input.now().toISOString(), stepIds: willRun.map((s) => s.id) });
   const byId = new Map(plan.steps.map((s) => [s.id, s]));
   const results = new Map<string, StepResult>();
-  const setResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
+  const noteResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
     const r: StepResult = { id: s.id, objectKey: s.objectKey, kind: s.step.kind, status, message };
     results.set(s.id, r);
     if (journalIt) journal.record({ type: 'step', stepId: s.id, state: status, time: input.now().toISOString(), message });
+    return r;
+  };
+  const setResult = (s: PlannedStep, status: StepStatus, message: string, journalIt = true): StepResult => {
+    const r = noteResult(s, status, message, journalIt);
     emit({ type: 'step-finished', result: r });
     return r;
   };
@@ -163,6 +167,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const readyWaits = new MinHeap<PlannedStep>(byIndex);
   /** sync.await steps started but not yet waiting in the group (reading whether their effect is there). */
   const preparing = new Set<string>();
+  /** Steps whose action is over, their outcome not yet durable (their dependents not yet released). */
+  let settling = 0;
 
   const waits = new SyncWaitGroup({
     entra: input.entra,
@@ -173,7 +179,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     ...(input.signal ? { signal: input.signal } : {}),
     // Writes running or ready, and waits still looking whether they must wait at all: a cycle triggered now
     // would come too early for them.
-    busy: () => writesRunning > 0 || preparing.size > 0 || (!interrupted && readyWrites.size > 0),
+    busy: () => writesRunning > 0 || settling > 0 || preparing.size > 0 || (!interrupted && readyWrites.size > 0),
     onWait: (e) => emit({ type: 'waiting', stepIds: e.stepIds, message: e.message, nextCheckInS: e.nextCheckInS }),
   });
 
@@ -191,35 +197,42 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
       wait: (stepId, exp, timeoutS) => {
         const p = waits.wait(stepId, exp, timeoutS);
         preparing.delete(stepId);
-        if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+        if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
         return p;
       },
     },
   });
 
-  const execute = async (s: PlannedStep): Promise<void> => {
+  const execute = async (s: PlannedStep): Promise<StepResult> => {
     const handler = handlerFor(s.step);
     const title = handler.title(s.step);
     const verdict = verdictOf(s);
+    // Group commit (journal.ts): the step's `started` becomes durable while it reads whether it is done
+    // already, and must be before it changes anything; its outcome, once `start` frees its slot.
     journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString() });
+    const started = journal.flush();
+    started.catch(() => undefined); // awaited before any change; a failure also fails the outcome's flush
     emit({ type: 'step-started', stepId: s.id, title });
+    const [status, message] = await attempt(s, handler, title, verdict, started);
+    return noteResult(s, status, message);
+  };
+  const attempt = async (
+    s: PlannedStep,
+    handler: ReturnType<typeof handlerFor>,
+    title: string,
+    verdict: StepVerdict,
+    started: Promise<void>,
+  ): Promise<[StepStatus, string]> => {
     const ctx = contextFor(s);
     try {
-      if (await handler.isDone(s.step, ctx)) {
-        setResult(s, 'skipped', `already done: ${title}`);
-        return;
-      }
-      if (verdict.kind === 'if-in-effect') {
-        setResult(s, 'refused', verdict.reason);
-        return;
-      }
-      if (s.step.kind === 'sync.await') {
-        setResult(s, 'done', await handler.run(s.step, ctx));
-        return;
-      }
+      if (await handler.isDone(s.step, ctx)) return ['skipped', `already done: ${title}`];
+      if (verdict.kind === 'if-in-effect') return ['refused', verdict.reason];
+      await started;
+      if (s.step.kind === 'sync.await') return ['done', await handler.run(s.step, ctx)];
       if (handler.evidence && ctx.evidence === null) {
         ctx.evidence = await handler.evidence(s.step, ctx);
         journal.record({ type: 'step', stepId: s.id, state: 'started', time: input.now().toISOString(), evidence: ctx.evidence });
+        await journal.flush();
       }
       const message = await runWrite(
         {
@@ -233,10 +246,11 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
         outcome,
         outage,
       );
-      setResult(s, 'done', message);
+      return ['done', message];
     } catch (e) {
-      if (e instanceof ApplyInterrupted) setResult(s, 'not-run', `interrupted: ${title} (run apply again to resume)`);
-      else setResult(s, 'failed', describeFailure(title, e));
+      if (e instanceof JournalWriteError) throw e;
+      if (e instanceof ApplyInterrupted) return ['not-run', `interrupted: ${title} (run apply again to resume)`];
+      return ['failed', describeFailure(title, e)];
     }
   };
 
@@ -293,13 +307,33 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     const write = s.step.kind !== 'sync.await';
     if (write) writesRunning++;
     else preparing.add(s.id);
-    const p = execute(s).finally(() => {
-      running.delete(s.id);
+    const freeSlot = () => {
       if (write) writesRunning--;
       preparing.delete(s.id);
-      release(s.id);
-      if (writesRunning === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
-    });
+    };
+    // The action over, the slot takes the next step while the outcome becomes durable (one sync with
+    // the next steps' `started`); only then does the step count as finished: reported, its dependents
+    // released, the exit reached.
+    const p = execute(s).then(
+      (result) => {
+        freeSlot();
+        settling++;
+        const finishing = journal.flush().then(() => {
+          settling--;
+          running.delete(s.id);
+          emit({ type: 'step-finished', result });
+          release(s.id);
+          if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+        });
+        finishing.catch(() => undefined); // raced by the loop below, which throws it
+        running.set(s.id, finishing);
+      },
+      (e: unknown) => {
+        freeSlot();
+        running.delete(s.id);
+        throw e;
+      },
+    );
     running.set(s.id, p);
   };
   for (;;) {
@@ -325,6 +359,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const ordered = plan.steps.map((s) => results.get(s.id) as StepResult);
   const counts = countResults(ordered);
   journal.record({ type: 'end', time: input.now().toISOString(), interrupted, counts });
+  await journal.flush();
   return { planDigest: digest, interrupted, refusal: null, results: ordered, counts, secretsFile: input.secrets.path, waits: waits.stats };
 }
 

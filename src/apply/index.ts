@@ -1,6 +1,6 @@
 export { applyPlan, type ApplyInput } from './executor.js';
 export type { ApplyEvent } from './events.js';
-export { openJournal, readJournal, memoryJournal, foldJournal, JournalMismatchError, JournalPermissionError, type Journal, type JournalRecord, type JournaledState, type StepHistory, type JournalHistory, type StepEvidence } from './journal.js';
+export { openJournal, readJournal, memoryJournal, foldJournal, JournalMismatchError, JournalPermissionError, JournalWriteError, type Journal, type JournalRecord, type JournaledState, type StepHistory, type JournalHistory, type StepEvidence } from './journal.js';
 export { lockJournal, JournalLockedError, type JournalLock, type LockOwner } from './journal-lock.js';
 export { authorizePlan, type Authorization, type StepVerdict } from './authorize.js';
 export { stepSignature, stepEffect } from './step-effect.js';

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { GroupCommit, appendFileOf } from './group-commit.js';
 
 /** What the journal says about one step after reading it back. */
 export type JournaledState = 'started' | 'done' | 'skipped' | 'failed' | 'refused' | 'not-run';
@@ -48,8 +49,15 @@ export interface JournalHistory {
 
 /**
  * Where apply writes down what it did, so that an interrupted apply resumes without doing anything
- * twice. Append-only JSONL, one record per line, fsync'ed after each record. Keyed by the plan's
- * digest: a journal written for another plan is refused.
+ * twice. Append-only JSONL, one record per line, in the order recorded. Keyed by the plan's digest: a
+ * journal written for another plan is refused.
+ *
+ * Group commit (group-commit.ts): `record` writes the line at once (from then on it survives a kill of
+ * the process); `flush` resolves when every record made before it is on disk (fdatasync'ed), sharing
+ * one sync with the records other steps made meanwhile. Apply awaits `flush` before a step changes
+ * anything (its `started` record) and before the step counts as finished (its outcome), so that
+ * neither a kill nor a power loss at any instant loses a `started` whose action may have begun, and
+ * an outcome is never recorded before it was reached.
  */
 export interface Journal {
   readonly path: string | null;
@@ -57,8 +65,12 @@ export interface Journal {
   readonly history: JournalHistory;
   /** The last state recorded for each step by earlier runs (`history.steps` folded to its last state). */
   readonly previous: ReadonlyMap<string, JournaledState>;
+  /** Append a record (durable once a later `flush` resolves). Ignored after `close`. */
   record(r: JournalRecord): void;
-  close(): void;
+  /** Resolves when every record made so far is durable; rejects (JournalWriteError) when the journal cannot be written. */
+  flush(): Promise<void>;
+  /** Makes what was recorded durable, then closes the file. */
+  close(): Promise<void>;
 }
 
 export class JournalMismatchError extends Error {
@@ -83,6 +95,21 @@ export class JournalPermissionError extends Error {
         `so it must be writable by its owner only: chmod 600 ${path} (and check nobody else changed it)`,
     );
     this.name = 'JournalPermissionError';
+  }
+}
+
+/** The journal could not be written or synced (a full disk, an I/O error): apply stops, as it cannot keep its promise to resume. */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(
+      `could not write the journal ${path} (${cause instanceof Error ? cause.message : String(cause)}): apply stopped; ` +
+        `fix the disk (space, permissions) and run apply again: steps the journal recorded are not run again, the others are checked first`,
+      { cause },
+    );
+    this.name = 'JournalWriteError';
   }
 }
 
@@ -169,23 +196,42 @@ export function openJournal(path: string, digest: string): Journal {
   }
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'a', 0o600);
-  let open = true;
+  // A new file's name must survive a power loss as well as its lines.
+  if (existing === null) syncDirectory(dirname(path));
+  const commit = new GroupCommit(appendFileOf(fd));
+  const failed = (e: unknown) => Promise.reject(new JournalWriteError(path, e));
+  let closing: Promise<void> | null = null;
   const history: JournalHistory = existing?.history ?? { steps: new Map(), authorized: new Set() };
   return {
     path,
     history,
     previous: lastStates(history.steps),
     record(r) {
-      if (!open) return;
-      writeSync(fd, `${JSON.stringify(r)}\n`);
-      fsyncSync(fd);
+      if (closing === null) commit.append(`${JSON.stringify(r)}\n`);
     },
+    flush: () => commit.durable().catch(failed),
     close() {
-      if (!open) return;
-      open = false;
-      closeSync(fd);
+      closing ??= commit.close().catch(failed);
+      return closing;
     },
   };
+}
+
+/** fsync a directory (its entries); platforms that cannot open a directory (Windows) skip it. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (e) {
+    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -207,7 +253,8 @@ export function memoryJournal(earlier: readonly JournalRecord[] | ReadonlyMap<st
     record(r) {
       records.push(r);
     },
-    close() {},
+    flush: async () => undefined,
+    close: async () => undefined,
   };
 }
 

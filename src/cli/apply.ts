@@ -410,7 +410,7 @@ async function runWithJournal(
     return report.interrupted || n.failed > 0 || n.refused > 0 || n['not-run'] > 0 ? EXIT.applyFailed : EXIT.ok;
   } finally {
     process.removeListener('SIGINT', onSigint);
-    journal.close();
+    await journal.close();
     secrets.close();
   }
 }

@@ -67,7 +67,7 @@ describe('idempotency', () => {
     const journalPath = join(h.dir, 'j.jsonl');
     const j = h.journalAt(journalPath, plan);
     for (const s of plan.steps) j.record({ type: 'step', stepId: s.id, state: 'started', time: new Date(0).toISOString() });
-    j.close();
+    await j.close();
     const again = await h.apply(plan, desired, { journal: h.journalAt(journalPath, plan) });
     expect(statuses(again.report.results)).toEqual(['s001 skipped', 's002 skipped']);
     expect(again.report.results[0]?.message).toBe(`already done: convert ${ELLA} to cloud authority`);
@@ -101,7 +101,7 @@ describe('resume after an interruption', () => {
     const j = h.journalAt(journalPath, plan);
     j.record({ type: 'plan', digest: planDigest(plan), time: new Date(0).toISOString(), steps: plan.steps.length });
     j.record({ type: 'step', stepId: 's001', state: 'started', time: new Date(0).toISOString() });
-    j.close();
+    await j.close();
     await h.lab.directory.moveUser(`CN=Ella Young,${SALES_OU}`, UNSYNCED_OU);
 
     const { report } = await h.apply(plan, desired, { journal: h.journalAt(journalPath, plan) });
@@ -223,7 +223,7 @@ describe('resume after an interruption', () => {
     const path = join(h.dir, 'shared.journal');
     const j = h.journalAt(path, a);
     j.record({ type: 'plan', digest: planDigest(a), time: new Date(0).toISOString(), steps: a.steps.length });
-    j.close();
+    await j.close();
     expect(() => openJournal(path, planDigest(b))).toThrow(JournalMismatchError);
     expect(() => openJournal(path, planDigest(b))).toThrow(/belongs to another plan .*pass --journal with a new file/);
   });

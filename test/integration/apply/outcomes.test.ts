@@ -136,7 +136,7 @@ describe('restore and password reset', () => {
     j.record({ type: 'step', stepId: 's001', state: 'done', time: new Date(0).toISOString() });
     j.record({ type: 'step', stepId: 's002', state: 'started', time: new Date(0).toISOString() });
     j.record({ type: 'step', stepId: 's002', state: 'started', time: new Date(0).toISOString(), evidence: { lastPasswordChangeDateTime: before } });
-    j.close();
+    await j.close();
     await h.lab.advanceClock(5);
     await h.entra.resetPassword(id, 'Fw9#kq2Lm8!vRt4Zp', true);
 

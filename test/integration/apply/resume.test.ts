@@ -41,7 +41,7 @@ describe('the journal never forgets "started"', () => {
     killed.record({ type: 'plan', digest: planDigest(plan), time: new Date(0).toISOString(), steps: plan.steps.length });
     killed.record({ type: 'authorized', time: new Date(0).toISOString(), stepIds: plan.steps.map((s) => s.id) });
     killed.record({ type: 'step', stepId: 's001', state: 'started', time: new Date(0).toISOString() });
-    killed.close();
+    await killed.close();
     await h.lab.directory.moveUser(`CN=Ella Young,${SALES_OU}`, UNSYNCED_OU);
 
     // 2. The rerun is interrupted (Ctrl-C) before it got to re-check s001: every step is recorded not-run.
