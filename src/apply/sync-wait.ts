@@ -1,4 +1,5 @@
 import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
+import type { SyncWaitStats } from '../model/apply-report.js';
 import type { Expectation } from '../model/step.js';
 import { assertNever } from '../model/step.js';
 import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
@@ -117,16 +118,6 @@ export interface SyncWaitSettings {
   onWait: (e: { stepIds: string[]; message: string; nextCheckInS: number }) => void;
 }
 
-/** What the wait loop did (for reports and benchmarks). */
-export interface SyncWaitStats {
-  /** Looks at Graph (each one reads every waiting step's object, in batches). */
-  rounds: number;
-  triggers: number;
-  /** Looks that failed transiently and were simply repeated. */
-  readFailures: number;
-  /** Most steps waiting at once. */
-  maxWaiting: number;
-}
 
 interface Waiter {
   stepId: string;

@@ -8,7 +8,7 @@ import { closestName } from '../model/closest-name.js';
 import { COMMANDS, type CommandFactory } from './commands.js';
 import { EXIT, errorLine, type CliIo } from './io.js';
 import { checkEnvNameOptions, checkNumberOptions, checkRepeatedOptions, OWN_OPTIONS, UsageError } from './options.js';
-import { VERSION_LINE } from './version-command.js';
+import { VERSION_LINE } from './version.js';
 
 /** Options that users reach for but entra-soa does not have, and what to do instead. */
 const MISSING_OPTION_HINTS: Readonly<Record<string, string>> = {

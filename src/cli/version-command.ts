@@ -1,10 +1,7 @@
 /** `entra-soa version`: the tool's name and version (the same line `--version` prints). */
 import type { CommandModule } from 'yargs';
 import { EXIT, type CliIo } from './io.js';
-import { TOOL } from './version.js';
-
-/** What `version` and `--version` print. */
-export const VERSION_LINE = `${TOOL.name} ${TOOL.version}`;
+import { VERSION_LINE } from './version.js';
 
 export function versionCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, object> {
   return {

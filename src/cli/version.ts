@@ -19,3 +19,6 @@ export const TOOL: { name: string; version: string } = (() => {
   const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
   return { name: pkg.name, version: pkg.version };
 })();
+
+/** What `version` and `--version` print. */
+export const VERSION_LINE = `${TOOL.name} ${TOOL.version}`;

@@ -23,7 +23,6 @@ import { newBatchStats, runBatch, type BatchRequest, type BatchResult, type Batc
 import { graphCall, retryAfterSecondsOf, toGraphError } from './errors.js';
 import { WritePacer } from './pacer.js';
 import { PRIVILEGED_ROLE_TEMPLATES, isPrivilegedRoleTemplate } from './roles.js';
-import { signInOf, type SignIn } from './sign-in.js';
 
 /**
  * The user properties the planner uses (EntraUser) that v1.0 serves, nothing more. (Not
@@ -302,11 +301,6 @@ export class GraphEntraAccess implements EntraAccess {
         await this.#sleep(READ_RETRY_DELAYS_MS[attempt] as number);
       }
     }
-  }
-
-  /** Who this client is signed in as (from its access token; see sign-in.ts). */
-  signIn(): Promise<SignIn> {
-    return signInOf(this.client);
   }
 
   async #write<T>(fn: () => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { planDigest } from '../../../src/apply/plan-digest.js';
 import { readJournal } from '../../../src/apply/journal.js';
 import { findStaleObjects } from '../../../src/apply/stale.js';
-import type { StepResult } from '../../../src/apply/report.js';
+import type { StepResult } from '../../../src/model/apply-report.js';
 import { observeLive } from '../../../src/observe/live.js';
 import { fingerprintObjects } from '../../../src/plan/index.js';
 import { ROOT, startCli } from '../../helpers/cli-process.js';

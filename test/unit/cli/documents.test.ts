@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentKindOf, documentKindOfFile } from '../../../src/cli/document-kind.js';
-import { tenantMismatch } from '../../../src/cli/tenant-match.js';
+import { tenantMismatch } from '../../../src/model/tenant-match.js';
 import { checkOutTarget, writeDocumentFile } from '../../../src/cli/write-document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
