@@ -1,5 +1,5 @@
 /**
- * A saved plan is a claim, not a command (issue 12 §1). Plan files pass through pull requests and CI
+ * A saved plan is a claim, not a command (docs/apply.md, "Trust: what a saved plan may do"). Plan files pass through pull requests and CI
  * artifacts, so apply does not run what a file says: it plans again from the same manifest (digest
  * checked) and the directories as they are now, and runs only the saved steps that this
  * recomputation reproduces, for objects that are as the plan saw them. Hazards, consent and

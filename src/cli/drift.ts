@@ -37,7 +37,7 @@ export interface DriftArgs extends SourceArgs {
 }
 
 /** The files a drift run writes into --report-dir. */
-export const DRIFT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml' } as const;
+const DRIFT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml' } as const;
 
 export function driftCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, Omit<DriftArgs, 'file'> & ManifestArgs> {
   return {
@@ -56,7 +56,7 @@ export function driftCommand(io: CliIo, done: (exitCode: number) => void): Comma
 }
 
 /** The exit code of a drift status (README "Exit codes"). */
-export function driftExitCode(status: DriftStatus): number {
+function driftExitCode(status: DriftStatus): number {
   switch (status) {
     case 'in-sync':
       return EXIT.ok;

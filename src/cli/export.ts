@@ -123,7 +123,7 @@ function readerShell(args: ExportArgs, given: ExportGiven): { desired: DesiredSt
 }
 
 /** The export command's work, returning the exit code. */
-export async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
+async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
   const fail = (message: string): number => {
     io.stderr(errorLine('export', message));
     return EXIT.error;

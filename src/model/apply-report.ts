@@ -16,8 +16,6 @@ import type { StepKind } from './step.js';
  */
 export type StepStatus = 'done' | 'skipped' | 'refused' | 'failed' | 'not-run';
 
-export const STEP_STATUSES = ['done', 'skipped', 'refused', 'failed', 'not-run'] as const satisfies readonly StepStatus[];
-
 export interface StepResult {
   id: string;
   objectKey: string;

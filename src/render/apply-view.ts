@@ -52,11 +52,11 @@ export function summaryLines(report: ApplyReport, how: { resumeCommand?: string 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
- * What `apply plan.json` prints instead of the whole plan again (issue 9): the plan was reviewed
- * already, so a summary and where to see it in full. The file's own hazard list is shown as what it
+ * What `apply plan.json` prints instead of the whole plan again (docs/apply.md, "The flow"): the plan
+ * was reviewed already, so a summary and where to see it in full. The file's own hazard list is shown as what it
  * claims; apply gates on the hazards of the plan it makes again (docs/apply.md).
  */
-export function planSummaryLines(plan: Plan, planFile: string): string[] {
+function planSummaryLines(plan: Plan, planFile: string): string[] {
   const objects = new Set(plan.steps.map((s) => s.objectKey)).size;
   const { add, change, remove, wait } = plan.summary;
   const hazardCounts = new Map<string, number>();
