@@ -1,8 +1,8 @@
 /**
  * The apply session as a library (src/apply/session.ts) against the lab: it reads the directories and
  * plans once for `apply -f --auto-approve`, again after a person approved, not at all when approval is
- * declined. And the command around it: SIGTERM stops an apply as Ctrl-C does, `--format json` puts one
- * JSON object per event on stdout.
+ * declined. And the command around it: `--format json` puts one JSON object per event on stdout.
+ * (SIGTERM and Ctrl-C: resume.test.ts.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,25 +97,6 @@ describe('runApplySession (apply -f as a library)', () => {
 });
 
 describe('the apply command around the session', () => {
-  it('SIGTERM stops it as Ctrl-C does: running steps finish and are recorded, exit 3 with the resume command', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'entra-soa-sigterm-'));
-    try {
-      const manifest = join(ROOT, 'examples', 'lab', 'manifest.yaml');
-      const cli = (args: string[]) => startCli(args, { cwd });
-      expect((await cli(['plan', '--lab', '-f', manifest, '--out', 'plan.json']).done).code).toBe(0);
-      const first = cli(['apply', 'plan.json', '--lab', '--auto-approve', '--concurrency', '1']);
-      await first.waitFor(/✓ s01\d /);
-      first.child.kill('SIGTERM');
-      const r = await first.done;
-      expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toContain('Interrupted (SIGTERM): finishing the running steps and recording them (a second signal stops at once).');
-      expect(r.stdout).toContain('Apply interrupted:');
-      expect(r.stdout).toContain('To resume, run: entra-soa apply plan.json --lab');
-    } finally {
-      rmSync(cwd, { recursive: true, force: true });
-    }
-  });
-
   it('--format json: every line of stdout is one JSON event, from the plan made now to the report', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'entra-soa-json-'));
     try {
