@@ -126,7 +126,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     recomputed,
     current,
     history,
-    staleOf: (keys) => findStaleObjects(plan, keys, observed, fingerprintObjects, plan.join),
+    // A plan made from this very read has no stale object: its fingerprints are of that read.
+    staleOf: (keys) => (madeFrom !== undefined ? new Map() : findStaleObjects(plan, keys, observed, fingerprintObjects, plan.join)),
     allow: input.allow,
   });
   if (auth.refusal) return refuse(auth.refusal);

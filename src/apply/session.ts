@@ -214,7 +214,8 @@ async function run(
   input: ApplySessionInput,
   c: { plan: Plan; access: ApplyAccess; observe: () => Promise<ObservedState>; madeFrom: ObservedState | null; controller: AbortController; journal: Journal; shownJournal: string },
 ): Promise<ApplySessionResult> {
-  const { plan, access, controller, journal, desired } = { ...c, desired: input.desired };
+  const { plan, access, controller, journal } = c;
+  const desired = input.desired;
   const secrets = fileSecretSink(resolve(input.cwd, input.secretsDir ?? join('.entra-soa', 'secrets')), input.now);
   // Unknown when no token comes (the first read then says why the sign-in failed).
   const signIn = (access.signIn ? await access.signIn().catch(() => null) : null) ?? 'unknown';
