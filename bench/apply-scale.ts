@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { generatePassword } from '../src/ad/password.js';
 import { applyPlan } from '../src/apply/executor.js';
 import { memoryJournal } from '../src/apply/journal.js';
-import type { ApplyReport } from '../src/apply/report.js';
+import type { ApplyReport } from '../src/model/apply-report.js';
 import { fileSecretSink } from '../src/apply/secrets.js';
 import { createGraphClient, newGraphTraffic } from '../src/graph/client.js';
 import { StaticTokenCredential, authProviderFor } from '../src/graph/credentials.js';

@@ -83,8 +83,11 @@ export {
   openJournal,
   memoryJournal,
   fileSecretSink,
-  summaryLines,
-  formatStepResult,
+  runApplySession,
+  type ApplySessionInput,
+  type ApplySessionResult,
+  type ApplyAccess,
+  type ApplySessionEvent,
   type ApplyInput,
   type ApplyEvent,
   type ApplyReport,
@@ -93,3 +96,6 @@ export {
   type Journal,
   type SecretSink,
 } from './apply/index.js';
+export { processInterrupts, type InterruptSource } from './apply/interrupts.js';
+// What an apply tells people or programs (the views of its events).
+export { summaryLines, formatStepResult, humanApplyView, jsonApplyView, APPLY_FORMATS, type ApplyFormat, type ApplyViewOutput } from './render/apply-view.js';

@@ -1,5 +1,5 @@
 /**
- * A saved plan is a claim, not a command (issue 12 §1). Plan files pass through pull requests and CI
+ * A saved plan is a claim, not a command (docs/apply.md, "Trust: what a saved plan may do"). Plan files pass through pull requests and CI
  * artifacts, so apply does not run what a file says: it plans again from the same manifest (digest
  * checked) and the directories as they are now, and runs only the saved steps that this
  * recomputation reproduces, for objects that are as the plan saw them. Hazards, consent and
@@ -13,7 +13,7 @@ import type { Hazard, Plan, PlannedStep } from '../model/plan.js';
 import { checkGate, checkSavedPlan } from './gate.js';
 import { handlerFor } from './handlers.js';
 import type { JournalHistory, JournaledState } from './journal.js';
-import type { ApplyRefusal } from './report.js';
+import type { ApplyRefusal } from '../model/apply-report.js';
 import type { StaleObjects } from './stale.js';
 import { stepSignature } from './step-effect.js';
 
@@ -60,14 +60,7 @@ export function authorizePlan(input: AuthorizeInput): Authorization {
   const sigOf = new Map(plan.steps.map((s) => [s.id, stepSignature(s)]));
   const dependents = dependentsOf(plan.steps);
 
-  // Steps an earlier run finished — or whose dependents it finished — are not run again.
-  const finished = new Set<string>();
-  const stack = plan.steps.filter((s) => FINISHED.has(history.steps.get(s.id)?.last as JournaledState)).map((s) => s.id);
-  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
-    if (finished.has(id)) continue;
-    finished.add(id);
-    stack.push(...(byId.get(id)?.dependsOn ?? []));
-  }
+  const finished = finishedSteps(plan.steps, history);
 
   // Objects an earlier run may have changed: those of the steps it touched, and of the steps depending on a
   // touched user step (an AD edit legitimately changes the cloud user it prepares: it becomes a soft-match
@@ -124,6 +117,23 @@ export function authorizePlan(input: AuthorizeInput): Authorization {
   }
 
   return { verdicts, refusal: checkSavedPlan(plan) ?? gate(plan, current, verdicts, input.allow), touched };
+}
+
+/**
+ * The steps an earlier run of this plan finished (recorded done, or found already done), and the steps
+ * those depended on: none of them runs again. The one definition of "finished" (the sign-in check before
+ * anything is read and the authorization both use it).
+ */
+export function finishedSteps(steps: readonly PlannedStep[], history: JournalHistory): Set<string> {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const finished = new Set<string>();
+  const stack = steps.filter((s) => FINISHED.has(history.steps.get(s.id)?.last as JournaledState)).map((s) => s.id);
+  for (let id = stack.pop(); id !== undefined; id = stack.pop()) {
+    if (finished.has(id)) continue;
+    finished.add(id);
+    stack.push(...(byId.get(id)?.dependsOn ?? []));
+  }
+  return finished;
 }
 
 /** Step id → the ids of the steps that depend on it directly. */

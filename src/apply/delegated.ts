@@ -1,7 +1,7 @@
 import { DELEGATED_ONLY_STEP_KINDS, type StepKind } from '../model/step.js';
 import type { PlannedStep } from '../model/plan.js';
 import { handlerFor } from './handlers.js';
-import type { ApplyRefusal } from './report.js';
+import type { ApplyRefusal } from '../model/apply-report.js';
 
 import type { SignInKind } from '../model/sign-in.js';
 

@@ -5,17 +5,17 @@ import type { EntraAccess } from '../model/entra.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { buildPlan, fingerprintObjects } from '../plan/index.js';
-import { authorizePlan, dependentsOf, type StepVerdict } from './authorize.js';
+import { authorizePlan, dependentsOf, finishedSteps, type StepVerdict } from './authorize.js';
 import type { SignIn } from '../model/sign-in.js';
 import { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
 import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
-import type { ApplyEvent } from './events.js';
+import type { ApplyEvent, ApplyRefusal, ApplyReport, StepResult, StepStatus } from '../model/apply-report.js';
 import { handlerFor, type StepContext } from './handlers.js';
-import { JournalWriteError, unfinishedSteps, type Journal } from './journal.js';
+import { JournalWriteError, type Journal } from './journal.js';
 import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from './outcome.js';
 import { planDigest } from './plan-digest.js';
-import { countResults, type ApplyRefusal, type ApplyReport, type StepResult, type StepStatus } from './report.js';
+import { countResults } from './report.js';
 import type { SecretSink } from './secrets.js';
 import { findStaleObjects } from './stale.js';
 import { SyncWaitGroup, type Sleep } from './sync-wait.js';
@@ -29,6 +29,12 @@ export interface ApplyInput {
   directory: DirectoryAccess;
   /** Read both sides now (for the recomputation and the stale check). */
   observe: () => Promise<ObservedState>;
+  /**
+   * The state the caller made `plan` from a moment ago, with this `desired` and `tool` (apply -f, no
+   * pause for a review, no earlier run of the plan): the plan is then its own recomputation, and the
+   * directories are not read nor planned again.
+   */
+  madeFrom?: ObservedState;
   /** This tool (recorded in the recomputed plans). */
   tool: { name: string; version: string };
   journal: Journal;
@@ -89,34 +95,39 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
   // Steps only a signed-in user may run are refused before anything is read: an application reads the
   // tenant's sync settings as unknown, which would otherwise refuse them as stale instead of saying what to do.
-  const unfinished = unfinishedSteps(plan.steps, journal.previous);
+  const finished = finishedSteps(plan.steps, journal.history);
+  const unfinished = plan.steps.filter((s) => !finished.has(s.id));
   const who = input.signIn ?? 'unknown';
   const bySignIn =
     delegatedOnlyRefusal(unfinished, typeof who === 'string' ? who : who.kind) ?? (typeof who === 'string' ? null : readOnlySignInRefusal(unfinished, who));
   if (bySignIn) return refuse(bySignIn);
 
-  const observed = await input.observe();
   const history = journal.history;
-  let recomputed: Plan;
-  let current: Plan;
-  try {
-    const asPlanned = withPlansOwnSoftMatchView(observed, plan, (id) => history.steps.get(id)?.touched === true);
-    // A partial plan (--target) is recomputed with its targets: the rest of the manifest is not what it reviewed.
-    const targets = plan.targets ?? [];
-    const again = (createdAt: string) =>
-      buildPlan({ desired: input.desired, observed: asPlanned, createdAt, tool: input.tool, source: plan.source, ...(targets.length > 0 ? { targets } : {}) });
-    recomputed = again(plan.createdAt);
-    const nowIso = input.now().toISOString();
-    current = nowIso === plan.createdAt ? recomputed : again(nowIso);
-  } catch (e) {
-    return refuse({ code: 'recompute-failed', messages: [`planning again from the manifest failed, so nothing can be checked: ${e instanceof Error ? e.message : String(e)}`] });
+  const madeFrom = history.steps.size === 0 ? input.madeFrom : undefined;
+  const observed = madeFrom ?? (await input.observe());
+  let recomputed = plan;
+  let current = plan;
+  if (madeFrom === undefined) {
+    try {
+      const asPlanned = withPlansOwnSoftMatchView(observed, plan, (id) => history.steps.get(id)?.touched === true);
+      // A partial plan (--target) is recomputed with its targets: the rest of the manifest is not what it reviewed.
+      const targets = plan.targets ?? [];
+      const again = (createdAt: string) =>
+        buildPlan({ desired: input.desired, observed: asPlanned, createdAt, tool: input.tool, source: plan.source, ...(targets.length > 0 ? { targets } : {}) });
+      recomputed = again(plan.createdAt);
+      const nowIso = input.now().toISOString();
+      current = nowIso === plan.createdAt ? recomputed : again(nowIso);
+    } catch (e) {
+      return refuse({ code: 'recompute-failed', messages: [`planning again from the manifest failed, so nothing can be checked: ${e instanceof Error ? e.message : String(e)}`] });
+    }
   }
   const auth = authorizePlan({
     plan,
     recomputed,
     current,
     history,
-    staleOf: (keys) => findStaleObjects(plan, keys, observed, fingerprintObjects, plan.join),
+    // A plan made from this very read has no stale object: its fingerprints are of that read.
+    staleOf: (keys) => (madeFrom !== undefined ? new Map() : findStaleObjects(plan, keys, observed, fingerprintObjects, plan.join)),
     allow: input.allow,
   });
   if (auth.refusal) return refuse(auth.refusal);

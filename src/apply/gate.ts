@@ -1,7 +1,7 @@
 import type { AllowOptions } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Hazard, Plan } from '../model/plan.js';
-import type { ApplyRefusal } from './report.js';
+import type { ApplyRefusal } from '../model/apply-report.js';
 
 const FLAG: Record<NonNullable<Hazard['consent']>, string> = {
   disruptive: '--allow-disruptive',
@@ -58,17 +58,12 @@ const NOT_APPLYABLE: ApplyRefusal = {
 };
 
 /**
- * The gate over a whole plan as it stands (every hazard counts). Apply itself does not let the hazards
- * a plan file carries decide what runs: it gates on the plan it recomputes (authorize.ts), after
- * `checkSavedPlan`.
+ * The gate over a whole plan as it stands (every hazard counts): `checkSavedPlan`, then the consent of
+ * every hazard that needs it. Apply itself does not let the hazards a plan file carries decide what
+ * runs: it gates on the plan it recomputes (authorize.ts), after `checkSavedPlan`.
  */
 export function checkPlanGate(plan: Plan, allow: AllowOptions): ApplyRefusal | null {
-  const refusal = checkGate(
-    { blocking: plan.hazards.filter((h) => h.blocking), errors: plan.diagnostics.filter((d) => d.severity === 'error'), needConsent: plan.hazards },
-    allow,
-  );
-  if (refusal || plan.applyable) return refusal;
-  return NOT_APPLYABLE;
+  return checkSavedPlan(plan) ?? checkGate({ blocking: [], errors: [], needConsent: plan.hazards }, allow);
 }
 
 /**

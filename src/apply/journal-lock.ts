@@ -1,5 +1,5 @@
 /**
- * One apply at a time per journal (issue 12 §3): two applies of one plan ran every step twice. The
+ * One apply at a time per journal (docs/apply.md, "One apply at a time"): two applies of one plan ran every step twice. The
  * journal is locked with proper-lockfile (an atomic `mkdir` of `<journal>.lock`, its mtime refreshed
  * while held, so the lock of a process that died goes stale and can be taken over) and the holder is
  * written next to it, so that a second apply can say who holds it.

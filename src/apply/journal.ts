@@ -258,10 +258,3 @@ export function memoryJournal(earlier: readonly JournalRecord[] | ReadonlyMap<st
   };
 }
 
-/** The steps a journal does not record as finished (done, or found already done): what a rerun may still run. */
-export function unfinishedSteps<S extends { id: string }>(steps: readonly S[], previous: ReadonlyMap<string, JournaledState>): S[] {
-  return steps.filter((s) => {
-    const was = previous.get(s.id);
-    return was !== 'done' && was !== 'skipped';
-  });
-}

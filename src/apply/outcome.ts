@@ -1,5 +1,5 @@
 /**
- * Outcomes that are unknown are treated as unknown (issue 12 §4). A write whose answer was lost — a
+ * Outcomes that are unknown are treated as unknown (docs/apply.md, "Outcomes that are unknown"). A write whose answer was lost — a
  * dropped connection, a 5xx after the service may have done it, a DC that went away mid-write — is not
  * "failed": apply reads the step's postcondition again, records it done when the effect is there, retries
  * it (with backoff) when the postcondition can be read, and otherwise says it may or may not have been

@@ -14,7 +14,7 @@
 import { handlerFor } from './handlers.js';
 import type { SignIn } from '../model/sign-in.js';
 import type { PlannedStep } from '../model/plan.js';
-import type { ApplyRefusal } from './report.js';
+import type { ApplyRefusal } from '../model/apply-report.js';
 
 /** Read-only built-in roles, by role template id (the same in every tenant). */
 export const READ_ONLY_ROLE_TEMPLATES: Readonly<Record<string, string>> = {

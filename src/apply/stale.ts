@@ -15,7 +15,7 @@ export type FingerprintObjects = (observed: ObservedState, keys: readonly string
 export type StaleObjects = Map<string, string>;
 
 /**
- * Changes Entra Connect makes on its own, every cycle, to objects nobody changed (issue 7 §4). A plan
+ * Changes Entra Connect makes on its own, every cycle, to objects nobody changed (docs/apply.md, "Stale objects"). A plan
  * made before a cycle must not find its objects stale after it; our own sync waits trigger cycles, so
  * without this an interrupted apply refused its own objects on the rerun. Each entry takes the
  * change back out of the current state; the object is unchanged when the state with any combination

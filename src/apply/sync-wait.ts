@@ -1,4 +1,5 @@
 import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
+import type { SyncWaitStats } from '../model/apply-report.js';
 import type { Expectation } from '../model/step.js';
 import { assertNever } from '../model/step.js';
 import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
@@ -117,16 +118,6 @@ export interface SyncWaitSettings {
   onWait: (e: { stepIds: string[]; message: string; nextCheckInS: number }) => void;
 }
 
-/** What the wait loop did (for reports and benchmarks). */
-export interface SyncWaitStats {
-  /** Looks at Graph (each one reads every waiting step's object, in batches). */
-  rounds: number;
-  triggers: number;
-  /** Looks that failed transiently and were simply repeated. */
-  readFailures: number;
-  /** Most steps waiting at once. */
-  maxWaiting: number;
-}
 
 interface Waiter {
   stepId: string;
@@ -142,7 +133,7 @@ interface Waiter {
 
 /**
  * Every `sync.await` of an apply waits here, together: one poll loop reads Graph for all waiting steps
- * at once (issue 7 §6), holds no concurrency slot, and runs the trigger at most once per round, only
+ * at once (docs/apply.md, "Waiting for the sync engine"), holds no concurrency slot, and runs the trigger at most once per round, only
  * when no write is running or ready (or a wait has waited MAX_TRIGGER_DEFERRAL_S). Polls start at
  * `pollIntervalS` and double up to 60 s. A transient read failure is only repeated at the next look (a
  * single blip does not fail a wait); at a step's `timeoutS` it fails saying what was expected, what was

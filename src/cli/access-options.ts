@@ -1,7 +1,8 @@
 /**
- * The live-access options shared by `plan`, `snapshot` and `apply` (docs/contracts.md), and opening
- * Graph + AD from them. Flags override manifest values. Secrets come only from environment variables
- * the options name (or files they point at) and never appear in any message.
+ * The live-access options shared by `plan`, `snapshot`, `drift`, `export` and `apply` (docs/contracts.md),
+ * and opening the directories from them — the lab (`--lab`) or Graph + AD — in one function, `openAccess`.
+ * Flags override manifest values. Secrets come only from environment variables the options name (or
+ * files they point at) and never appear in any message.
  */
 import type { TokenCredential } from '@azure/identity';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -20,12 +21,16 @@ import {
 } from '../graph/credentials.js';
 import { GraphEntraAccess } from '../graph/entra-access.js';
 import { describeGraphError } from '../graph/errors.js';
+import { signInOf } from '../graph/sign-in.js';
+import { commandTrigger } from '../apply/trigger-command.js';
+import type { ApplyAccess } from '../apply/session.js';
 import { startLab } from '../lab/in-process-lab.js';
 import { DEFAULT_LAB_IDENTITY } from '../lab/identities.js';
 import type { DesiredState } from '../model/desired.js';
-import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
-import { GraphError, type EntraAccess } from '../model/entra.js';
-import type { CliIo } from './io.js';
+import { DirectoryError } from '../model/directory.js';
+import { GraphError } from '../model/entra.js';
+import type { SignIn } from '../model/sign-in.js';
+import { withoutFullStop, type CliIo } from './io.js';
 import { OWN_OPTIONS } from './options.js';
 
 /** The lab's state folder shared by `plan --lab`, `snapshot --lab`, `apply --lab` and `lab` (relative to the working folder). */
@@ -36,6 +41,11 @@ export function readFailureMessage(err: unknown): string {
   if (err instanceof GraphError) return describeGraphError(err, { step: 'read', object: 'Entra ID' });
   if (err instanceof DirectoryError) return `reading AD failed${err.dn ? ` at ${err.dn}` : ''}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
+}
+
+/** Why the directories could not be opened, as every command words it: `cannot connect: <what to fix>`. */
+export function connectFailure(err: unknown): string {
+  return `cannot connect: ${withoutFullStop(readFailureMessage(err))}`;
 }
 
 export interface AccessArgs {
@@ -96,22 +106,36 @@ export function accessOptions<T>(y: Argv<T>): Argv<T & AccessArgs> {
     }) as unknown as Argv<T & AccessArgs>;
 }
 
-/** What a command reads from and writes to. */
-export interface LiveAccess {
-  entra: EntraAccess;
-  directory: DirectoryAccess;
-  /** For people and plans: "graph.microsoft.com + ldaps://dc1.contoso.com". */
-  source: string;
-  close(): Promise<void>;
-  /** The Graph side, for read statistics. */
-  graph: GraphEntraAccess;
-  /** Requests made so far. */
+/** The directories a command reads (and apply writes), opened by `openAccess`. */
+export interface OpenedAccess extends ApplyAccess {
+  /** Graph requests made so far. */
   traffic: GraphTraffic;
 }
 
-export interface OpenLiveOptions {
+export interface OpenAccessOptions {
   /** Progress lines (default: stderr). */
   onProgress?: (message: string) => void;
+  /**
+   * Apply only: run the manifest's `sync.triggerCommand` as the sync trigger, stopped (its whole
+   * process group) when `signal` aborts or after `timeoutMs`. The lab's trigger is its own sync cycle.
+   */
+  trigger?: { signal: AbortSignal; timeoutMs: number };
+}
+
+/**
+ * Opens what a command reads: the lab with `--lab` (state in LAB_STATE_DIR), else Graph and AD from
+ * the access options and the manifest. The one place a command decides that, so every command names
+ * the source the same way (`source`, recorded in plans and snapshots). Throws an Error whose message
+ * says what to fix (readFailureMessage words it).
+ */
+export async function openAccess(args: AccessArgs & { lab?: boolean }, desired: DesiredState, io: CliIo, opts: OpenAccessOptions = {}): Promise<OpenedAccess> {
+  if (args.lab === true) {
+    return openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), { ...opts, ...(args.labIdentity !== undefined ? { identity: args.labIdentity } : {}) });
+  }
+  const live = await openLiveAccess(args, desired, io, opts);
+  const argv = desired.sync.triggerCommand;
+  if (opts.trigger === undefined || argv === undefined || argv.length === 0) return live;
+  return { ...live, triggerSync: commandTrigger(argv, { cwd: io.cwd, env: io.env, onOutput: (l) => io.stderr(`sync trigger: ${l}\n`), ...opts.trigger }) };
 }
 
 /** How the access options sign in: `--graph-token-env` (a token as is) wins over `--auth` (default: default). */
@@ -140,35 +164,39 @@ export function credentialFor(args: AccessArgs, desired: Pick<DesiredState, 'ten
   });
 }
 
-/** The Graph side only (used by openLiveAccess; the lab opens it against its emulator). */
+/**
+ * The Graph side only (used by openLiveAccess). `signIn` asks the credential it signs in with for a
+ * token and reads who it stands for (src/graph/sign-in.ts).
+ */
 export function openGraphAccess(
   args: AccessArgs,
   desired: Pick<DesiredState, 'tenant'>,
   io: CliIo,
-  opts: OpenLiveOptions = {},
-): { graph: GraphEntraAccess; traffic: GraphTraffic; endpoint: string } {
+  opts: OpenAccessOptions = {},
+): { graph: GraphEntraAccess; traffic: GraphTraffic; endpoint: string; signIn: () => Promise<SignIn> } {
   const endpoint = normaliseEndpoint(args.graphEndpoint ?? desired.tenant.graphEndpoint ?? DEFAULT_GRAPH_ENDPOINT);
   const tenantId = args.tenantId ?? desired.tenant.id;
   const credential = credentialFor(args, desired, io, endpoint);
   const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
   const traffic = newGraphTraffic();
+  const authProvider = authProviderFor(credential, endpoint);
   const client = createGraphClient({
     endpoint,
-    authProvider: authProviderFor(credential, endpoint),
+    authProvider,
     traffic,
     onRetry: ({ status, retryAfterSeconds, route }) =>
       progress(`Graph answered ${status} to ${route}; retrying${retryAfterSeconds !== null ? ` after ${retryAfterSeconds}s` : ''}`),
   });
   const graph = new GraphEntraAccess({ client, tenantId, onProgress: progress });
-  return { graph, traffic, endpoint };
+  return { graph, traffic, endpoint, signIn: () => signInOf(authProvider) };
 }
 
 /**
  * Opens Graph and AD for a manifest. AD comes from `activeDirectory.connection` (flags override); the
  * bind password from the environment variable it names. Throws an Error whose message says what to fix.
  */
-export async function openLiveAccess(args: AccessArgs, desired: DesiredState, io: CliIo, opts: OpenLiveOptions = {}): Promise<LiveAccess> {
-  const { graph, traffic, endpoint } = openGraphAccess(args, desired, io, opts);
+export async function openLiveAccess(args: AccessArgs, desired: DesiredState, io: CliIo, opts: OpenAccessOptions = {}): Promise<OpenedAccess> {
+  const { graph, traffic, endpoint, signIn } = openGraphAccess(args, desired, io, opts);
   const conn = desired.activeDirectory.connection;
   const passwordEnv = args.adPasswordEnv ?? conn.bindPasswordEnv;
   if (!ENV_NAME.test(passwordEnv)) {
@@ -207,21 +235,11 @@ export async function openLiveAccess(args: AccessArgs, desired: DesiredState, io
   return {
     entra: graph,
     directory,
-    graph,
     traffic,
+    signIn,
     source: `${new URL(endpoint).host} + ${url}`,
     close: () => directory.close(),
   };
-}
-
-/** The lab (local stand-in tenant and AD) as live access; state kept in `stateDir`. */
-export interface LabAccess {
-  entra: EntraAccess;
-  directory: DirectoryAccess;
-  source: string;
-  /** Runs one simulated Entra Connect cycle (what `Start-ADSyncSyncCycle` does for real). */
-  triggerSync?: () => Promise<void>;
-  close(): Promise<void>;
 }
 
 /**
@@ -230,12 +248,7 @@ export interface LabAccess {
  * (static lab token), the lab's AD, and its sync-cycle simulator as the sync trigger. State is loaded
  * from `stateDir` (else the sample company seed) and saved there by `close()`.
  */
-export async function openLabAccess(
-  desired: DesiredState,
-  io: CliIo,
-  stateDir: string,
-  opts: OpenLiveOptions & { identity?: string } = {},
-): Promise<LabAccess & { traffic: GraphTraffic }> {
+async function openLabAccess(desired: DesiredState, io: CliIo, stateDir: string, opts: OpenAccessOptions & { identity?: string }): Promise<OpenedAccess> {
   // the lab starts at the plan's clock (io.now), so the plan and the lab agree on the date
   const lab = await startLab({ stateDir, now: io.now() });
   try {
@@ -248,13 +261,16 @@ export async function openLabAccess(
     const tenantId = lab.tenant.getOrganization().id;
     const progress = opts.onProgress ?? ((m: string) => io.stderr(`${m}\n`));
     const traffic = newGraphTraffic();
-    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider: staticTokenAuthProvider(token), traffic });
+    const authProvider = staticTokenAuthProvider(token);
+    const client = createGraphClient({ endpoint: lab.graphUrl, authProvider, traffic });
     const entra = new GraphEntraAccess({ client, tenantId, onProgress: progress });
+    const state = lab.resumed ? `state in ${stateDir}` : 'fresh from the seed';
     return {
       entra,
       directory: lab.directory,
       traffic,
-      source: `Graph emulator ${new URL(lab.graphUrl).host} + ${lab.memoryDirectory ? 'in-memory AD' : 'AD'}${lab.resumed ? ` (state in ${stateDir})` : ' (fresh from the seed)'}`,
+      signIn: () => signInOf(authProvider),
+      source: `lab (Graph emulator ${new URL(lab.graphUrl).host} + ${lab.memoryDirectory ? 'in-memory AD' : 'AD'} (${state}))`,
       // triggerSync (not runSyncCycle): it first moves the lab clock past a pending tenant-wide
       // disable, so a tenantSyncDisabled wait completes in lab time instead of real time.
       triggerSync: async () => {

@@ -1,37 +1,24 @@
+/**
+ * `entra-soa apply <plan.json> | -f <manifest> [--auto-approve] [--format human|json] …`: reads the
+ * plan (or the manifest), then runs one apply session (src/apply/session.ts: journal, lock,
+ * interruptions, the executor) with the view the format names (src/render/apply-view.ts), and turns
+ * how it ended into the exit code: 0 done, 3 some steps did not finish, 1 anything else.
+ */
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { generatePassword } from '../ad/password.js';
-import type { SignInKind } from '../apply/delegated.js';
-import type { SignIn } from '../model/sign-in.js';
-import { applyPlan, DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
-import { describeFailure } from '../apply/errors.js';
-import type { ApplyEvent } from '../apply/events.js';
-import { openJournal, JournalMismatchError, JournalPermissionError, type Journal } from '../apply/journal.js';
-import { JournalLockedError, lockJournal, type JournalLock } from '../apply/journal-lock.js';
-import { planDigest } from '../apply/plan-digest.js';
-import { ProgressMeter } from '../apply/progress.js';
-import { formatStepResult, summaryLines } from '../apply/report.js';
-import { fileSecretSink } from '../apply/secrets.js';
-import { commandTrigger } from '../apply/trigger-command.js';
-import { readInputFile } from '../manifest/input-file.js';
-import { loadManifestFile } from '../manifest/load.js';
-import type { AllowOptions, DesiredState } from '../model/desired.js';
+import { DEFAULT_AD_OUTAGE_WAIT_MS } from '../apply/executor.js';
+import { processInterrupts } from '../apply/interrupts.js';
+import { runApplySession, type ApplySessionResult } from '../apply/session.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import { DirectoryError, type DirectoryAccess } from '../model/directory.js';
-import { GraphError, type EntraAccess } from '../model/entra.js';
-import { GraphEntraAccess } from '../graph/entra-access.js';
-import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
-import { observeLive } from '../observe/live.js';
-import { buildPlan } from '../plan/index.js';
-import { decodePlan, renderPlan } from '../render/index.js';
-import { planSummaryLines } from './apply-summary.js';
-import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
-import { tenantMismatch } from '../identity/tenant-match.js';
-import { accessOptions, LAB_STATE_DIR, openLiveAccess, openLabAccess, type AccessArgs } from './access-options.js';
+import { APPLY_FORMATS, humanApplyView, jsonApplyView, type ApplyFormat } from '../render/apply-view.js';
+import { decodePlan } from '../render/index.js';
+import { accessOptions, connectFailure, LAB_STATE_DIR, openAccess, type AccessArgs } from './access-options.js';
 import { EXIT, errorLine, useColor, type CliIo } from './io.js';
-import { wholeNumber } from './options.js';
+import { COLOR_OPTION, OWN_OPTIONS, wholeNumber } from './options.js';
+import { readDocument, readManifest } from './read-document.js';
 import { TOOL } from '../meta/version.js';
 
 export interface ApplyArgs extends AccessArgs {
@@ -49,19 +36,11 @@ export interface ApplyArgs extends AccessArgs {
   /** Seconds; default DEFAULT_AD_OUTAGE_WAIT_MS / 1000. */
   adOutageWait?: number;
   lab: boolean;
+  /** What stdout carries: lines for people (default) or one JSON event per line. */
+  format?: ApplyFormat;
   color?: boolean;
   /** With -f: plan only these rules or objects (as `plan --target`). */
   target?: string[];
-}
-
-export { LAB_STATE_DIR };
-
-interface Access {
-  entra: EntraAccess;
-  directory: DirectoryAccess;
-  source: string;
-  triggerSync?: () => Promise<void>;
-  close(): Promise<void>;
 }
 
 export function applyCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, ApplyArgs> {
@@ -87,7 +66,13 @@ export function applyCommand(io: CliIo, done: (exitCode: number) => void): Comma
         .option('sync-trigger-timeout', { type: 'number', default: 600, describe: 'Seconds sync.triggerCommand may run before it is stopped (its whole process group)' })
         .option('ad-outage-wait', { type: 'number', default: DEFAULT_AD_OUTAGE_WAIT_MS / 1000, describe: 'Seconds AD steps wait for an unreachable domain controller to come back' })
         .option('lab', { type: 'boolean', default: false, describe: `Apply to the local lab (state in ${LAB_STATE_DIR})` })
-        .option('color', { type: 'boolean', describe: 'Colour (default on a terminal; --no-color)' }) as unknown as Argv<ApplyArgs>,
+        .option('format', {
+          choices: APPLY_FORMATS,
+          default: 'human',
+          group: OWN_OPTIONS,
+          describe: 'stdout: lines for people, or json: one JSON object per event (the plan, each step, the report) per line',
+        })
+        .option('color', COLOR_OPTION) as unknown as Argv<ApplyArgs>,
     handler: async (args) => {
       done(await runApply(io, args));
     },
@@ -95,342 +80,114 @@ export function applyCommand(io: CliIo, done: (exitCode: number) => void): Comma
 }
 
 async function runApply(io: CliIo, args: ApplyArgs): Promise<number> {
-  if ((args.plan === undefined) === (args.file === undefined)) {
-    io.stderr('entra-soa apply: give either a plan file (apply plan.json) or a manifest (apply -f manifest.yaml), not both.\n');
+  const fail = (message: string) => {
+    io.stderr(errorLine('apply', message));
     return EXIT.error;
+  };
+  if ((args.plan === undefined) === (args.file === undefined)) {
+    return fail('give either a plan file (apply plan.json) or a manifest (apply -f manifest.yaml), not both');
   }
   if (args.plan !== undefined && args.target !== undefined && args.target.length > 0) {
-    io.stderr(errorLine('apply', `--target narrows a plan made now (apply -f); the saved plan ${args.plan} has the targets it was made with: plan again with --target to narrow it`));
-    return EXIT.error;
+    return fail(`--target narrows a plan made now (apply -f); the saved plan ${args.plan} has the targets it was made with: plan again with --target to narrow it`);
   }
   const syncTriggerTimeoutS = args.syncTriggerTimeout ?? 600;
   const adOutageWaitS = args.adOutageWait ?? DEFAULT_AD_OUTAGE_WAIT_MS / 1000;
   for (const [flag, v] of [['--sync-trigger-timeout', syncTriggerTimeoutS], ['--ad-outage-wait', adOutageWaitS]] as const) {
-    if (!Number.isFinite(v) || v < 0) {
-      io.stderr(`entra-soa apply: ${flag} must be a number of seconds, 0 or more (got ${String(v)}).\n`);
-      return EXIT.error;
-    }
+    if (!Number.isFinite(v) || v < 0) return fail(`${flag} must be a number of seconds, 0 or more (got ${String(v)})`);
   }
-  const color = useColor(io, args.color);
 
-  // The manifest: given with -f, or the one the plan was made from.
-  let planFile: string | null = null;
-  let plan: Plan | null = null;
+  // The plan, and the manifest: given with -f, or the one the plan was made from.
+  let saved: { plan: Plan; file: string } | null = null;
   let manifestPath: string;
   if (args.plan !== undefined) {
-    planFile = resolve(io.cwd, args.plan);
-    if (!existsSync(planFile)) {
-      io.stderr(`entra-soa apply: the plan file ${args.plan} does not exist: run \`entra-soa plan -f <manifest> --out ${args.plan}\` first.\n`);
-      return EXIT.error;
-    }
-    const read = await readInputFile(planFile, args.plan, 'plan');
-    if (!read.ok) {
-      io.stderr(`entra-soa apply: ${read.message}\n`);
-      return EXIT.error;
-    }
-    const text = read.bytes.toString('utf8');
-    const kind = documentKindOf(text);
-    if (kind === 'manifest' || kind === 'snapshot' || kind === 'journal') {
-      io.stderr(errorLine('apply', `${wrongDocumentMessage('plan', kind, args.plan)}${kind === 'manifest' ? `; \`entra-soa apply -f ${args.plan}\` plans and applies it at once` : ''}`));
-      return EXIT.error;
-    }
-    const decoded = decodePlan(text, args.plan);
-    if (!decoded.plan) {
-      for (const d of decoded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-      return EXIT.error;
-    }
-    plan = decoded.plan;
-    manifestPath = plan.manifest.file;
-    // The plan names the manifest as given to `plan` (relative to where it ran): try next to the plan too.
-    const besidePlan = join(dirname(planFile), manifestPath);
-    if (!isAbsolute(manifestPath) && !existsSync(resolve(io.cwd, manifestPath)) && existsSync(besidePlan)) {
-      manifestPath = relative(io.cwd, besidePlan) || besidePlan;
-    }
+    const read = await readSavedPlan(io, args.plan);
+    if (typeof read === 'string') return fail(read);
+    if (read === null) return EXIT.error;
+    saved = { plan: read, file: args.plan };
+    manifestPath = manifestOfPlan(io, read, args.plan);
   } else {
     manifestPath = args.file as string;
   }
-  const loaded = await loadManifestFile(resolve(io.cwd, manifestPath), manifestPath);
+  const loaded = await readManifest(io, manifestPath);
+  if ('wrongKind' in loaded) return fail(loaded.wrongKind);
   for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-  if (!loaded.desired) {
-    io.stderr(`entra-soa apply: the manifest ${manifestPath} has errors (above): fix them and plan again.\n`);
-    return EXIT.error;
-  }
+  if (!loaded.desired) return fail(`the manifest ${manifestPath} has errors (above): fix them and plan again`);
   const desired = loaded.desired;
-  if (plan && plan.manifest.digest !== desired.digest) {
-    io.stderr(
-      `entra-soa apply: the manifest ${manifestPath} changed since the plan ${args.plan} was made from it: ` +
-        `run \`entra-soa plan -f ${manifestPath} --out ${args.plan}\` again and review the new plan.\n`,
-    );
-    return EXIT.error;
-  }
 
-  // Ctrl-C (or a lost journal lock) ends waits and the sync trigger's whole process group.
-  const controller = new AbortController();
-  // One apply of a saved plan at a time: its journal is locked before anything is read or changed.
-  let lock: JournalLock | null = null;
-  if (plan && planFile) {
-    const taken = await takeJournalLock(io, journalPathFor(io, args, planFile, plan), controller);
-    if (typeof taken === 'number') return taken;
-    lock = taken;
-  }
-  try {
-    return await openAndApply(io, args, { plan, planFile, desired, color, controller, lock, syncTriggerTimeoutS });
-  } finally {
-    await lock?.release();
-  }
+  const format = args.format ?? 'human';
+  const result = await runApplySession({
+    saved,
+    desired,
+    ...(args.target !== undefined && args.target.length > 0 ? { targets: args.target } : {}),
+    openAccess: (signal) =>
+      openAccess(args, desired, io, { trigger: { signal, timeoutMs: syncTriggerTimeoutS * 1000 } }).catch((err: unknown) => {
+        throw new Error(connectFailure(err));
+      }),
+    ...(args.journal !== undefined ? { journal: args.journal } : {}),
+    cwd: io.cwd,
+    ...(args.secretsDir !== undefined ? { secretsDir: args.secretsDir } : {}),
+    consent: { disruptive: args.allowDisruptive, irreversible: args.allowIrreversible, exceedDeletionThreshold: args.allowExceedDeletionThreshold },
+    concurrency: args.concurrency,
+    adOutageWaitMs: adOutageWaitS * 1000,
+    tool: TOOL,
+    now: io.now,
+    generatePassword: () => generatePassword(),
+    ...(args.autoApprove ? {} : { approve: () => approve(io) }),
+    onEvent: format === 'json' ? jsonApplyView(io) : humanApplyView(io, { color: useColor(io, args.color), now: io.now }),
+    interrupts: processInterrupts,
+    rerunOptions: args.lab ? ['--lab'] : [],
+  });
+  return exitCodeOf(result, io);
 }
 
-/** The journal of a plan: --journal, else next to the plan file, else .entra-soa/journal-<digest>.jsonl. */
-function journalPathFor(io: CliIo, args: ApplyArgs, planFile: string | null, plan: Plan): string {
-  if (args.journal) return resolve(io.cwd, args.journal);
-  if (planFile) return `${planFile}.journal`;
-  return resolve(io.cwd, '.entra-soa', `journal-${planDigest(plan).slice(0, 16)}.jsonl`);
+/** The saved plan, or a message (what is wrong with the file), or null when its diagnostics were printed. */
+async function readSavedPlan(io: CliIo, shown: string): Promise<Plan | string | null> {
+  if (!existsSync(resolve(io.cwd, shown))) return `the plan file ${shown} does not exist: run \`entra-soa plan -f <manifest> --out ${shown}\` first`;
+  const read = await readDocument(io, shown, 'plan');
+  if (!read.ok) {
+    return `${read.message}${read.found === 'manifest' ? `; \`entra-soa apply -f ${shown}\` plans and applies it at once` : ''}`;
+  }
+  const decoded = decodePlan(read.bytes.toString('utf8'), shown);
+  if (!decoded.plan) {
+    for (const d of decoded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    return null;
+  }
+  return decoded.plan;
 }
 
-async function takeJournalLock(io: CliIo, journalPath: string, controller: AbortController): Promise<JournalLock | number> {
-  const shown = relative(io.cwd, journalPath) || journalPath;
-  try {
-    return await lockJournal(journalPath, {
-      now: io.now,
-      onCompromised: () => {
-        io.stderr(`\nThe lock of the journal ${shown} was lost (another process took it, or it could not be refreshed): stopping.\n`);
-        controller.abort();
-      },
-    });
-  } catch (e) {
-    if (e instanceof JournalLockedError) {
-      io.stderr(`entra-soa apply: ${e.message}\n`);
+/** The plan names the manifest as given to `plan` (relative to where it ran): tried next to the plan too. */
+function manifestOfPlan(io: CliIo, plan: Plan, planShown: string): string {
+  const named = plan.manifest.file;
+  const besidePlan = join(dirname(resolve(io.cwd, planShown)), named);
+  if (!isAbsolute(named) && !existsSync(resolve(io.cwd, named)) && existsSync(besidePlan)) return relative(io.cwd, besidePlan) || besidePlan;
+  return named;
+}
+
+/** Asks at the terminal; false (after saying why) when there is none or the answer is not `yes`. */
+async function approve(io: CliIo): Promise<boolean> {
+  if (!io.stdinIsTTY) {
+    io.stderr(errorLine('apply', 'no terminal to ask for approval: review the plan and run again with --auto-approve (e.g. in a pipeline)'));
+    return false;
+  }
+  const answer = await io.prompt("\nApply this plan? Only 'yes' will be accepted: ");
+  if (answer.trim() === 'yes') return true;
+  io.stderr('Apply cancelled: nothing was changed.\n');
+  return false;
+}
+
+function exitCodeOf(result: ApplySessionResult, io: CliIo): number {
+  switch (result.status) {
+    case 'no-changes':
+      return EXIT.ok;
+    case 'refused':
       return EXIT.error;
-    }
-    throw e;
-  }
-}
-
-async function openAndApply(
-  io: CliIo,
-  args: ApplyArgs,
-  o: { plan: Plan | null; planFile: string | null; desired: DesiredState; color: boolean; controller: AbortController; lock: JournalLock | null; syncTriggerTimeoutS: number },
-): Promise<number> {
-  const { desired, color, controller, planFile } = o;
-  let plan = o.plan;
-  let access: Access;
-  try {
-    access = args.lab
-      ? await openLab(io, desired, args.labIdentity)
-      : await openLive(io, args, desired, { signal: controller.signal, timeoutMs: o.syncTriggerTimeoutS * 1000 });
-  } catch (e) {
-    io.stderr(`entra-soa apply: ${e instanceof Error ? e.message : String(e)}\n`);
-    return EXIT.error;
-  }
-  try {
-    // Every read checks that the directories are the tenant the manifest names (before anything is planned or changed).
-    const observe = async (): Promise<ObservedState> => {
-      const observed = await observeLive({ entra: access.entra, directory: access.directory });
-      const mismatch = tenantMismatch({ manifestFile: desired.file, manifestTenantId: desired.tenant.id, observedTenantId: observed.tenant.tenantId, source: access.source });
-      if (mismatch !== null) throw new TenantMismatchError(mismatch);
-      return observed;
-    };
-    if (!plan) {
-      const observed = await observe();
-      const targets = args.target ?? [];
-      plan = buildPlan({ desired, observed, createdAt: io.now().toISOString(), source: access.source, tool: TOOL, ...(targets.length > 0 ? { targets } : {}) });
-    }
-    const allow: AllowOptions = {
-      disruptive: desired.allow.disruptive || args.allowDisruptive,
-      irreversible: desired.allow.irreversible || args.allowIrreversible,
-      exceedDeletionThreshold: desired.allow.exceedDeletionThreshold || args.allowExceedDeletionThreshold,
-    };
-    return await approveAndApply(io, args, { plan, planFile, desired, access, allow, color, observe, controller, lock: o.lock });
-  } catch (e) {
-    // Reading the directories failed (Graph unreachable, token refused, sign-in failed, DC down): what and what to do.
-    const read = e instanceof GraphError || e instanceof DirectoryError;
-    io.stderr(errorLine('apply', read ? describeFailure('read Entra ID and AD', e) : e instanceof Error ? e.message : String(e)));
-    return EXIT.error;
-  } finally {
-    await access.close().catch(() => undefined);
-  }
-}
-
-async function approveAndApply(
-  io: CliIo,
-  args: ApplyArgs,
-  c: {
-    plan: Plan;
-    planFile: string | null;
-    desired: DesiredState;
-    access: Access;
-    allow: AllowOptions;
-    color: boolean;
-    observe: () => Promise<ObservedState>;
-    controller: AbortController;
-    /** Held already (a saved plan's journal is locked before access is opened). */
-    lock: JournalLock | null;
-  },
-): Promise<number> {
-  const { plan, controller } = c;
-  // A saved plan was reviewed already: a summary and where to see it in full. A plan made now is shown whole.
-  if (args.plan !== undefined) io.stdout(`${planSummaryLines(plan, args.plan).join('\n')}\n`);
-  else io.stdout(renderPlan(plan, 'human', { color: c.color }));
-  if (plan.steps.length === 0 && plan.hazards.every((h) => !h.blocking) && plan.diagnostics.every((d) => d.severity !== 'error')) {
-    io.stdout('No changes: nothing to apply.\n');
-    return EXIT.ok;
-  }
-  if (!args.autoApprove) {
-    if (!io.stdinIsTTY) {
-      io.stderr('entra-soa apply: no terminal to ask for approval: review the plan and run again with --auto-approve (e.g. in a pipeline).\n');
+    case 'stopped':
+      if (result.message !== null) io.stderr(errorLine('apply', result.message));
       return EXIT.error;
-    }
-    const answer = await io.prompt("\nApply this plan? Only 'yes' will be accepted: ");
-    if (answer.trim() !== 'yes') {
-      io.stderr('Apply cancelled: nothing was changed.\n');
-      return EXIT.error;
+    case 'applied': {
+      const { report } = result;
+      const n = report.counts;
+      return report.interrupted || n.failed > 0 || n.refused > 0 || n['not-run'] > 0 ? EXIT.applyFailed : EXIT.ok;
     }
   }
-
-  const digest = planDigest(plan);
-  const journalPath = journalPathFor(io, args, c.planFile, plan);
-  const shownJournal = relative(io.cwd, journalPath) || journalPath;
-  let ownLock: JournalLock | null = null;
-  if (c.lock === null) {
-    const taken = await takeJournalLock(io, journalPath, controller);
-    if (typeof taken === 'number') return taken;
-    ownLock = taken;
-  }
-  try {
-    let journal: Journal;
-    try {
-      journal = openJournal(journalPath, digest);
-    } catch (e) {
-      if (e instanceof JournalMismatchError || e instanceof JournalPermissionError) {
-        io.stderr(`entra-soa apply: ${e.message}.\n`);
-        return EXIT.error;
-      }
-      throw e;
-    }
-    if (journal.history.steps.size > 0) io.stderr(`Resuming from the journal ${shownJournal}: steps it records done are not run again.\n`);
-    return await runWithJournal(io, args, c, journal, shownJournal);
-  } finally {
-    await ownLock?.release();
-  }
-}
-
-async function runWithJournal(
-  io: CliIo,
-  args: ApplyArgs,
-  c: { plan: Plan; planFile: string | null; desired: DesiredState; access: Access; allow: AllowOptions; observe: () => Promise<ObservedState>; controller: AbortController },
-  journal: Journal,
-  shownJournal: string,
-): Promise<number> {
-  const { plan, controller } = c;
-  const secrets = fileSecretSink(resolve(io.cwd, args.secretsDir ?? join('.entra-soa', 'secrets')), io.now);
-  const resumeCommand = c.planFile
-    ? `entra-soa apply ${args.plan}${args.lab ? ' --lab' : ''}${args.journal ? ` --journal ${args.journal}` : ''}`
-    : `entra-soa apply -f ${args.file}${args.lab ? ' --lab' : ''} (it plans again from the current state)`;
-
-  const onSigint = () => {
-    process.removeListener('SIGINT', onSigint);
-    io.stderr('\nInterrupted: finishing the running steps and recording them (press Ctrl-C again to stop at once).\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  const meter = new ProgressMeter(io.now, (l) => io.stderr(`${l}\n`));
-  let lastWait: { message: string; at: number } | null = null;
-  const onEvent = (e: ApplyEvent) => {
-    meter.onEvent(e);
-    switch (e.type) {
-      case 'step-finished':
-        io.stdout(`${formatStepResult(e.result)}\n`);
-        break;
-      case 'waiting': {
-        // A long wait (a tenant disable: up to 72 h) polls thousands of times: say it when it changes, else once a minute.
-        const t = io.now().getTime();
-        if (!lastWait || lastWait.message !== e.message || t - lastWait.at >= 60_000) {
-          lastWait = { message: e.message, at: t };
-          const who = e.stepIds.length === 1 ? e.stepIds[0] : `${e.stepIds[0]} and ${e.stepIds.length - 1} more`;
-          io.stderr(`${who}: ${e.message} (next check in ${Math.round(e.nextCheckInS)}s)\n`);
-        }
-        break;
-      }
-      case 'warning':
-        io.stderr(`warning: ${e.message}\n`);
-        break;
-      case 'interrupted':
-        io.stderr(`Stopping: ${e.running} running step(s) finish first.\n`);
-        break;
-      case 'start':
-      case 'step-started':
-        break;
-    }
-  };
-  // Unknown when no token comes (the first read then says why the sign-in failed).
-  const signIn: SignIn | SignInKind = (c.access.entra instanceof GraphEntraAccess ? await c.access.entra.signIn().catch(() => null) : null) ?? 'unknown';
-  try {
-    const report = await applyPlan({
-      plan,
-      desired: c.desired,
-      entra: c.access.entra,
-      directory: c.access.directory,
-      observe: c.observe,
-      tool: TOOL,
-      journal,
-      allow: c.allow,
-      concurrency: args.concurrency,
-      ...(c.access.triggerSync ? { triggerSync: c.access.triggerSync } : {}),
-      pollIntervalS: c.desired.sync.pollIntervalS,
-      signIn,
-      adOutageWaitMs: (args.adOutageWait ?? DEFAULT_AD_OUTAGE_WAIT_MS / 1000) * 1000,
-      secrets,
-      generatePassword: () => generatePassword(),
-      // Ends early (releasing its timer) on Ctrl-C or when the waits no longer need it, so that a long poll
-      // interval does not keep a finished process alive.
-      sleep: (ms, cancel) =>
-        new Promise<void>((r) => {
-          const end = () => {
-            clearTimeout(t);
-            controller.signal.removeEventListener('abort', end);
-            cancel?.removeEventListener('abort', end);
-            r();
-          };
-          const t = setTimeout(end, ms);
-          controller.signal.addEventListener('abort', end, { once: true });
-          cancel?.addEventListener('abort', end, { once: true });
-        }),
-      now: io.now,
-      signal: controller.signal,
-      onEvent,
-    });
-    const lines = summaryLines(report, { resumeCommand });
-    if (report.refusal) {
-      io.stderr(`${lines.join('\n')}\n`);
-      return EXIT.error;
-    }
-    io.stdout(`\n${lines.join('\n')}\n`);
-    io.stderr(`Journal: ${shownJournal}\n`);
-    const n = report.counts;
-    return report.interrupted || n.failed > 0 || n.refused > 0 || n['not-run'] > 0 ? EXIT.applyFailed : EXIT.ok;
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-    await journal.close();
-    secrets.close();
-  }
-}
-
-async function openLive(io: CliIo, args: ApplyArgs, desired: DesiredState, trigger: { signal: AbortSignal; timeoutMs: number }): Promise<Access> {
-  const live = await openLiveAccess(args, desired, io);
-  const argv = desired.sync.triggerCommand;
-  return {
-    ...live,
-    ...(argv && argv.length > 0
-      ? { triggerSync: commandTrigger(argv, { cwd: io.cwd, env: io.env, onOutput: (l) => io.stderr(`sync trigger: ${l}\n`), ...trigger }) }
-      : {}),
-  };
-}
-
-async function openLab(io: CliIo, desired: DesiredState, identity: string | undefined): Promise<Access> {
-  return openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), identity !== undefined ? { identity } : {});
-}
-
-/** The directories read are another tenant than the manifest's: nothing is planned or changed. */
-class TenantMismatchError extends Error {
-  override name = 'TenantMismatchError';
 }

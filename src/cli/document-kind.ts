@@ -1,25 +1,28 @@
 /**
- * What kind of entra-soa file a file is, from its first bytes: a manifest, a plan, a snapshot or an
- * apply journal. Commands use it to say "this is a snapshot, not a plan" instead of listing schema
- * errors, and `--out` uses it to refuse replacing a file that is not a document of the same kind.
+ * What kind of entra-soa file a file is, from its first bytes: a manifest, a plan, a snapshot, an
+ * apply journal or a drift report. Every command that takes a document reads it through
+ * read-document.ts, which uses this to say "this is a snapshot, not a plan" instead of listing schema
+ * errors; `--out` uses it to refuse replacing a file that is not a document of the same kind.
  */
 import { open, stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { PLAN_KIND } from '../document/plan-document.js';
+import { DRIFT_REPORT_KIND } from '../model/drift-report.js';
 import { SNAPSHOT_KIND } from '../observe/snapshot.js';
 
 /** The kinds of file entra-soa reads or writes; `other` is anything else (or an empty file). */
-export type DocumentKind = 'manifest' | 'plan' | 'snapshot' | 'journal' | 'other';
+export type DocumentKind = 'manifest' | 'plan' | 'snapshot' | 'journal' | 'drift-report' | 'other';
 
 /** How much of a file is read to tell its kind (our JSON documents start with their `kind`). */
-const HEAD_BYTES = 64 * 1024;
+export const HEAD_BYTES = 64 * 1024;
 
-/** The kind of a document, from its text (or the first 64 KiB of it). */
+/** The kind of a document, from its text (or the first HEAD_BYTES of it). */
 export function documentKindOf(text: string): DocumentKind {
   const head = text.replace(/^\uFEFF/, '');
   const kind = /^\s*\{\s*"kind"\s*:\s*"([^"\\]*)"/.exec(head)?.[1] ?? kindOfSmallJson(head);
   if (kind === PLAN_KIND) return 'plan';
   if (kind === SNAPSHOT_KIND) return 'snapshot';
+  if (kind === DRIFT_REPORT_KIND) return 'drift-report';
   const firstLine = head.slice(0, head.indexOf('\n') === -1 ? undefined : head.indexOf('\n'));
   if (/^\{"type":"plan","digest":"[0-9a-f]+"/.test(firstLine)) return 'journal';
   return isManifest(head) ? 'manifest' : 'other';
@@ -85,6 +88,8 @@ export function describeDocumentKind(kind: DocumentKind): string {
       return 'an entra-soa snapshot';
     case 'journal':
       return 'an entra-soa apply journal';
+    case 'drift-report':
+      return 'an entra-soa drift report';
     case 'other':
       return 'not an entra-soa document';
   }
@@ -95,7 +100,7 @@ export function describeDocumentKind(kind: DocumentKind): string {
  * `validate plan.json`, `apply manifest.yaml`): what it is and what to run instead. Never suggests
  * writing over the file it names.
  */
-export function wrongDocumentMessage(expected: 'manifest' | 'plan' | 'snapshot', actual: Exclude<DocumentKind, 'other'>, shown: string): string {
+export function wrongDocumentMessage(expected: Exclude<DocumentKind, 'journal' | 'other'>, actual: Exclude<DocumentKind, 'other'>, shown: string): string {
   const what = `${shown} is ${describeDocumentKind(actual)}, not ${describeDocumentKind(expected)}`;
   switch (actual) {
     case 'manifest':
@@ -106,5 +111,7 @@ export function wrongDocumentMessage(expected: 'manifest' | 'plan' | 'snapshot',
       return `${what} (the state of both directories, saved by entra-soa snapshot): plan from it with \`entra-soa plan <manifest> --snapshot ${shown} --out plan.json\``;
     case 'journal':
       return `${what}: apply keeps it next to the plan to resume; show and apply take the plan file itself`;
+    case 'drift-report':
+      return `${what} (written by entra-soa drift): \`entra-soa drift <manifest> --since ${shown}\` compares a new run with it`;
   }
 }

@@ -6,12 +6,11 @@
  * 1 when something the manifest manages could not be read or planned (the report is still written
  * and says what), or on a usage error (then nothing is written).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { buildDriftReport, type DriftInput } from '../drift/build-report.js';
 import type { PreviousReport } from '../drift/since.js';
-import { loadManifestFile } from '../manifest/load.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { DriftReport, DriftStatus } from '../model/drift-report.js';
 import { assertNever } from '../model/step.js';
@@ -27,6 +26,7 @@ import { manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from
 import { conflictingSources, obtainObservedState, sourceOptions, type SourceArgs } from './source.js';
 import { tenantMismatch } from '../identity/tenant-match.js';
 import { TOOL } from '../meta/version.js';
+import { readDocument, readManifest } from './read-document.js';
 import { writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa drift`. */
@@ -37,7 +37,7 @@ export interface DriftArgs extends SourceArgs {
 }
 
 /** The files a drift run writes into --report-dir. */
-export const DRIFT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml' } as const;
+const DRIFT_FILES = { json: 'report.json', markdown: 'report.md', html: 'report.html', junit: 'junit.xml' } as const;
 
 export function driftCommand(io: CliIo, done: (exitCode: number) => void): CommandModule<object, Omit<DriftArgs, 'file'> & ManifestArgs> {
   return {
@@ -56,7 +56,7 @@ export function driftCommand(io: CliIo, done: (exitCode: number) => void): Comma
 }
 
 /** The exit code of a drift status (README "Exit codes"). */
-export function driftExitCode(status: DriftStatus): number {
+function driftExitCode(status: DriftStatus): number {
   switch (status) {
     case 'in-sync':
       return EXIT.ok;
@@ -70,14 +70,9 @@ export function driftExitCode(status: DriftStatus): number {
 }
 
 async function readPrevious(io: CliIo, shown: string): Promise<PreviousReport | string> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, shown), 'utf8');
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-    return `cannot read the previous report ${shown}: ${why}. Leave out --since on the first run.`;
-  }
-  const r = readPreviousReport(text, shown);
+  const read = await readDocument(io, shown, 'drift-report');
+  if (!read.ok) return read.message;
+  const r = readPreviousReport(read.bytes.toString('utf8'), shown);
   if (!r.ok) return r.diagnostic.message;
   return { file: shown, createdAt: r.createdAt, status: r.status, drifted: r.drifted, complete: r.complete };
 }
@@ -103,7 +98,11 @@ export async function runDrift(io: CliIo, args: DriftArgs): Promise<number> {
     io.stderr(errorLine('drift', conflict));
     return EXIT.error;
   }
-  const loaded = await loadManifestFile(resolve(io.cwd, args.file), args.file);
+  const loaded = await readManifest(io, args.file);
+  if ('wrongKind' in loaded) {
+    io.stderr(errorLine('drift', `${loaded.wrongKind}. No report was written`));
+    return EXIT.error;
+  }
   for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
   if (loaded.desired === null) {
     io.stderr(errorLine('drift', `the manifest ${args.file} has errors (above): fix them and run drift again. No report was written`));

@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { ExportGiven } from '../export/build-manifest.js';
 import { exportManifest } from '../export/export-manifest.js';
-import { loadManifestFile } from '../manifest/load.js';
 import { MANIFEST_DEFAULTS } from '../manifest/normalise.js';
 import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
@@ -19,6 +18,7 @@ import { FORCE_OPTION, OWN_OPTIONS } from './options.js';
 import { conflictingSources, obtainObservedState, sourceOptions, type SourceArgs } from './source.js';
 import { tenantMismatch } from '../identity/tenant-match.js';
 import { TOOL } from '../meta/version.js';
+import { readManifest } from './read-document.js';
 import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa export`. */
@@ -123,7 +123,7 @@ function readerShell(args: ExportArgs, given: ExportGiven): { desired: DesiredSt
 }
 
 /** The export command's work, returning the exit code. */
-export async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
+async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
   const fail = (message: string): number => {
     io.stderr(errorLine('export', message));
     return EXIT.error;
@@ -148,7 +148,8 @@ export async function runExport(io: CliIo, args: ExportArgs): Promise<number> {
   }
   let desired: DesiredState | null = null;
   if (args.file !== undefined) {
-    const loaded = await loadManifestFile(resolve(io.cwd, args.file), args.file);
+    const loaded = await readManifest(io, args.file);
+    if ('wrongKind' in loaded) return fail(loaded.wrongKind);
     for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     if (loaded.desired === null) {
       return fail(`the manifest ${args.file} has errors (above): fix them, or leave out -f and give the settings as flags`);

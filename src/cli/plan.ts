@@ -11,7 +11,6 @@
  */
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { loadManifestFile } from '../manifest/load.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
 import { buildPlan } from '../plan/index.js';
@@ -22,6 +21,7 @@ import { EXIT, errorLine, useColor, withoutFullStop, type CliIo } from './io.js'
 import { COLOR_OPTION, FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
 import { tenantMismatch } from '../identity/tenant-match.js';
 import { TOOL } from '../meta/version.js';
+import { readManifest } from './read-document.js';
 import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 /** Arguments of `entra-soa plan`. */
@@ -90,7 +90,8 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
     });
     if (refused !== null) return fail(refused);
   }
-  const loaded = await loadManifestFile(resolve(io.cwd, args.file), args.file);
+  const loaded = await readManifest(io, args.file);
+  if ('wrongKind' in loaded) return fail(loaded.wrongKind);
   for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
   if (loaded.desired === null) return fail(`the manifest ${args.file} has errors (above): fix them and plan again`);
   const desired = loaded.desired;

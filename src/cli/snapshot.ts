@@ -4,23 +4,14 @@
  */
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { loadManifestFile } from '../manifest/load.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
+import { tenantMismatch } from '../identity/tenant-match.js';
 import { observeLive, snapshotFromObserved } from '../observe/live.js';
 import { serializeSnapshot } from '../observe/snapshot.js';
-import {
-  accessOptions,
-  LAB_STATE_DIR,
-  openLabAccess,
-  openLiveAccess,
-  readFailureMessage,
-  type AccessArgs,
-  type LabAccess,
-  type LiveAccess,
-} from './access-options.js';
+import { accessOptions, connectFailure, LAB_STATE_DIR, openAccess, readFailureMessage, type AccessArgs, type OpenedAccess } from './access-options.js';
 import { EXIT, errorLine, type CliIo } from './io.js';
 import { FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
-import { tenantMismatch } from '../identity/tenant-match.js';
+import { readManifest } from './read-document.js';
 import { checkOutTarget, writeDocumentFile } from './write-document.js';
 
 export interface SnapshotArgs extends AccessArgs {
@@ -67,17 +58,18 @@ export async function runSnapshot(io: CliIo, args: SnapshotArgs): Promise<number
     const refused = await checkOutTarget(out, 'snapshot', { force: args.force === true, inputs: [{ path: resolve(io.cwd, args.file), role: 'the manifest' }] });
     if (refused !== null) return fail(refused);
   }
-  const loaded = await loadManifestFile(resolve(io.cwd, args.file), args.file);
+  const loaded = await readManifest(io, args.file);
+  if ('wrongKind' in loaded) return fail(loaded.wrongKind);
   for (const d of loaded.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
   if (!loaded.desired) return fail(`the manifest ${args.file} has errors (above): fix them first`);
   const desired = loaded.desired;
   const started = io.now().getTime();
 
-  let access: LiveAccess | LabAccess;
+  let access: OpenedAccess;
   try {
-    access = args.lab ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), args.labIdentity !== undefined ? { identity: args.labIdentity } : {}) : await openLiveAccess(args, desired, io);
+    access = await openAccess(args, desired, io);
   } catch (err) {
-    return fail(`cannot connect: ${readFailureMessage(err)}`);
+    return fail(connectFailure(err));
   }
   try {
     let state;
@@ -86,8 +78,7 @@ export async function runSnapshot(io: CliIo, args: SnapshotArgs): Promise<number
     } catch (err) {
       return fail(readFailureMessage(err));
     }
-    const source = args.lab ? `the lab (${access.source})` : access.source;
-    const mismatch = tenantMismatch({ manifestFile: args.file, manifestTenantId: desired.tenant.id, observedTenantId: state.tenant.tenantId, source });
+    const mismatch = tenantMismatch({ manifestFile: args.file, manifestTenantId: desired.tenant.id, observedTenantId: state.tenant.tenantId, source: access.source });
     if (mismatch !== null) return fail(mismatch);
     const capturedAt = io.now().toISOString();
     const serialized = serializeSnapshot(snapshotFromObserved(state, capturedAt, access.source));
@@ -102,7 +93,7 @@ export async function runSnapshot(io: CliIo, args: SnapshotArgs): Promise<number
       }
     }
     const seconds = ((io.now().getTime() - started) / 1000).toFixed(1);
-    const traffic = 'traffic' in access ? ` (Graph: ${fmt(access.traffic.requests)} requests, ${access.traffic.throttled} throttled)` : '';
+    const traffic = ` (Graph: ${fmt(access.traffic.requests)} requests, ${access.traffic.throttled} throttled)`;
     io.stderr(
       `${out === undefined ? 'snapshot' : `wrote ${out.shown}`}: ${fmt(state.entra.users.length)} Entra users, ` +
         `${fmt(state.entra.deletedUsers.length)} deleted, ${fmt(state.entra.groups.length)} groups; ` +

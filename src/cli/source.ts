@@ -2,18 +2,16 @@
  * Where a command's observed state comes from: a snapshot file, the lab, or the live directories.
  * Shared by `plan`, `drift` and `export` (moved here from plan.ts so that no command imports another).
  */
-import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { readInputFile } from '../manifest/input-file.js';
 import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
 import { observeLive } from '../observe/live.js';
 import { parseSnapshot } from '../observe/snapshot.js';
-import { accessOptions, LAB_STATE_DIR, openLabAccess, openLiveAccess, readFailureMessage, type AccessArgs } from './access-options.js';
-import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
-import { withoutFullStop, type CliIo } from './io.js';
+import { accessOptions, connectFailure, LAB_STATE_DIR, openAccess, readFailureMessage, type AccessArgs } from './access-options.js';
+import type { CliIo } from './io.js';
 import { OWN_OPTIONS } from './options.js';
+import { readDocument } from './read-document.js';
 
 /** The source options: a snapshot, the lab, or (neither) the live access options. */
 export interface SourceArgs extends AccessArgs {
@@ -44,19 +42,13 @@ export async function obtainObservedState(args: SourceArgs, desired: DesiredStat
   if (args.snapshot !== undefined) return readSnapshotFile(args.snapshot, io);
   let access;
   try {
-    access =
-      args.lab === true
-        ? await openLabAccess(desired, io, resolve(io.cwd, LAB_STATE_DIR), args.labIdentity !== undefined ? { identity: args.labIdentity } : {})
-        : await openLiveAccess(args, desired, io);
+    access = await openAccess(args, desired, io);
   } catch (err) {
-    return {
-      ok: false,
-      message: `cannot connect: ${withoutFullStop(readFailureMessage(err))}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out)`,
-    };
+    return { ok: false, message: `${connectFailure(err)}. To plan without directory access, pass --snapshot <file> (from entra-soa snapshot --out)` };
   }
   try {
     const observed = await observeLive({ entra: access.entra, directory: access.directory });
-    return { ok: true, observed, source: args.lab === true ? `lab (${access.source})` : access.source };
+    return { ok: true, observed, source: access.source };
   } catch (err) {
     return { ok: false, message: readFailureMessage(err) };
   } finally {
@@ -65,12 +57,9 @@ export async function obtainObservedState(args: SourceArgs, desired: DesiredStat
 }
 
 async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  const read = await readInputFile(resolve(io.cwd, shown), shown, 'snapshot');
+  const read = await readDocument(io, shown, 'snapshot');
   if (!read.ok) return { ok: false, message: read.message };
-  const text = read.bytes.toString('utf8');
-  const kind = documentKindOf(text);
-  if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
-  const parsed = parseSnapshot(text, shown);
+  const parsed = parseSnapshot(read.bytes.toString('utf8'), shown);
   for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
   if (parsed.snapshot === null) {
     const lines = parsed.diagnostics.map(formatDiagnostic).join('\n');

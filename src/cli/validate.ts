@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { loadManifestFile, formatDiagnostics } from '../manifest/load.js';
-import { documentKindOfFile, wrongDocumentMessage } from './document-kind.js';
+import { formatDiagnostics } from '../manifest/load.js';
 import type { CliIo } from './io.js';
 import { EXIT, errorLine } from './io.js';
 import { manifestArgument, manifestPathOf, type ManifestArgs } from './options.js';
+import { readManifest } from './read-document.js';
 
 /** Arguments of `entra-soa validate <manifest>` (or `validate -f <manifest>`). */
 export type ValidateArgs = ManifestArgs;
@@ -12,7 +11,7 @@ export type ValidateArgs = ManifestArgs;
 /**
  * `entra-soa validate <manifest>`: loads the manifest offline (no directory access), prints every
  * diagnostic to stderr, and on success `<manifest>: valid (N user rules, M group rules)` to stdout.
- * A plan, snapshot or journal given instead is named as such. Exit 0 when valid (warnings
+ * A plan, snapshot, journal or drift report given instead is named as such (read-document.ts). Exit 0 when valid (warnings
  * allowed), 1 on any error.
  */
 export function validateCommand(io: CliIo, done: (code: number) => void): CommandModule<object, ValidateArgs> {
@@ -27,13 +26,12 @@ export function validateCommand(io: CliIo, done: (code: number) => void): Comman
 }
 
 export async function runValidate(io: CliIo, shown: string): Promise<number> {
-  const path = resolve(io.cwd, shown);
-  const kind = await documentKindOfFile(path).catch(() => null);
-  if (kind === 'plan' || kind === 'snapshot' || kind === 'journal') {
-    io.stderr(errorLine('validate', wrongDocumentMessage('manifest', kind, shown)));
+  const loaded = await readManifest(io, shown);
+  if ('wrongKind' in loaded) {
+    io.stderr(errorLine('validate', loaded.wrongKind));
     return EXIT.error;
   }
-  const { desired, diagnostics } = await loadManifestFile(path, shown);
+  const { desired, diagnostics } = loaded;
   if (diagnostics.length > 0) io.stderr(formatDiagnostics(diagnostics));
   if (!desired) {
     const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -23,7 +23,6 @@ import {
   type Middleware,
 } from '@microsoft/microsoft-graph-client';
 import { DEFAULT_GRAPH_ENDPOINT } from './credentials.js';
-import { rememberAuthProvider } from './sign-in.js';
 
 /** Counters of what went over the wire (retries included). */
 export interface GraphTraffic {
@@ -212,7 +211,5 @@ export function createGraphClient(opts: GraphClientOptions): Client {
     new TrafficHandler(opts.traffic ?? newGraphTraffic(), opts.onRetry),
     new HTTPMessageHandler(),
   ];
-  const client = Client.initWithMiddleware({ middleware, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
-  rememberAuthProvider(client, opts.authProvider);
-  return client;
+  return Client.initWithMiddleware({ middleware, baseUrl: `${origin}/`, defaultVersion: 'v1.0' });
 }

@@ -17,7 +17,6 @@ import { GraphReader } from './graph-reader.js';
 import { GroupReads } from './group-reads.js';
 import { WritePacer } from './pacer.js';
 import { RoleReads } from './role-reads.js';
-import { signInOf, type SignIn } from './sign-in.js';
 import { SyncBehaviorReads, type BetaReadStats } from './sync-behavior-reads.js';
 import { TenantReads } from './tenant-reads.js';
 import { UserReads, type UserReadStats } from './user-reads.js';
@@ -68,11 +67,6 @@ export class GraphEntraAccess implements EntraAccess {
     this.#groups = new GroupReads(reader, beta, progress);
     this.#tenant = new TenantReads(reader, this.tenantId, progress);
     this.#writes = new EntraWrites(this.client, this.pacer);
-  }
-
-  /** Who this client is signed in as (from its access token; see sign-in.ts). */
-  signIn(): Promise<SignIn> {
-    return signInOf(this.client);
   }
 
   listUsers(): Promise<EntraUser[]> {

@@ -7,7 +7,7 @@
  * app-only token; `wids` the active directory roles of the signed-in user. Nothing of the token is
  * kept or shown.
  */
-import type { AuthenticationProvider, Client } from '@microsoft/microsoft-graph-client';
+import type { AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import type { SignIn, SignInKind } from '../model/sign-in.js';
 
 export type { SignIn, SignInKind };
@@ -36,16 +36,7 @@ export function signInFromToken(token: string): SignIn {
   return { kind, scopes, roles, directoryRoles: strings(payload['wids']) };
 }
 
-const providers = new WeakMap<Client, AuthenticationProvider>();
-
-/** Remembers the provider a client authenticates with (createGraphClient calls it). */
-export function rememberAuthProvider(client: Client, provider: AuthenticationProvider): void {
-  providers.set(client, provider);
-}
-
-/** The sign-in of a client made by createGraphClient: asks its credential for a token and decodes it. */
-export async function signInOf(client: Client): Promise<SignIn> {
-  const provider = providers.get(client);
-  if (!provider) return UNKNOWN;
+/** The sign-in of an authentication provider: asks it for a token and decodes it (the caller keeps the provider it made). */
+export async function signInOf(provider: AuthenticationProvider): Promise<SignIn> {
   return signInFromToken(await provider.getAccessToken());
 }

@@ -2,7 +2,7 @@
  * The manifest names the tenant it is for (`tenant.id`); the state read (a snapshot, the lab, or
  * the live tenant the credentials signed in to) names the tenant it came from. A plan made or
  * applied across two tenants would change the wrong directory, so a mismatch stops the command
- * before any plan is made or applied. `plan`, `snapshot` and `apply` all call this one function.
+ * before any plan is made or applied. `plan`, `snapshot`, `drift`, `export` and apply (src/apply/session.ts) all call this one function.
  */
 
 /** What the manifest says and what was read. */

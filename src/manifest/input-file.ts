@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 /** The files entra-soa reads from a user, each with its size limit and how to make one. */
-export type InputFileKind = 'manifest' | 'snapshot' | 'plan';
+export type InputFileKind = 'manifest' | 'snapshot' | 'plan' | 'drift report';
 
 /**
  * Size limits in bytes. A manifest is a few hundred KB even for 40,000 keys; a snapshot of a
@@ -12,12 +12,14 @@ export const INPUT_FILE_LIMITS: Readonly<Record<InputFileKind, number>> = {
   manifest: 16 * 1024 * 1024,
   snapshot: 256 * 1024 * 1024,
   plan: 256 * 1024 * 1024,
+  'drift report': 256 * 1024 * 1024,
 };
 
 const HOW_TO_MAKE: Readonly<Record<InputFileKind, (shown: string) => string>> = {
   manifest: () => 'Check the path (it is relative to the current directory).',
   snapshot: (shown) => `Create one with \`entra-soa snapshot -f <manifest> --out ${shown}\`.`,
   plan: (shown) => `Create one with \`entra-soa plan -f <manifest> --out ${shown}\`.`,
+  'drift report': () => 'Leave out --since on the first run.',
 };
 
 /** The bytes of an input file, or a message saying what is wrong (`cannot read the plan x.json: ...`). */

@@ -47,7 +47,11 @@ export function loadManifestText(text: string, file: string, opts: { baseDir?: s
 export async function loadManifestFile(path: string, displayPath: string = path): Promise<ManifestLoadResult> {
   const read = await readInputFile(path, displayPath, 'manifest');
   if (!read.ok) return { desired: null, diagnostics: [{ severity: 'error', code: 'file-not-found', message: read.message }] };
-  const bytes = read.bytes;
+  return loadManifestBytes(read.bytes, path, displayPath);
+}
+
+/** Loads a manifest already read from `path` (its `caFile` is relative to the manifest's folder). */
+export async function loadManifestBytes(bytes: Buffer, path: string, displayPath: string = path): Promise<ManifestLoadResult> {
   const baseDir = dirname(resolve(path));
   const { result, caFile } = analyse(bytes.toString('utf8'), displayPath, sha256Hex(bytes), baseDir);
   if (caFile) {

@@ -167,10 +167,10 @@ describe('the manifest and the state read must be one tenant', () => {
     const saved = await startCli(['apply', 'plan.json', '--lab', '--auto-approve'], { cwd }).done;
     expect(fresh.code).toBe(1);
     expect(fresh.stdout).toBe('');
-    expect(fresh.stderr).toContain(`entra-soa apply: the manifest lab-other-apply.yaml is for tenant ${OTHER_TENANT} (tenant.id), but Graph emulator`);
+    expect(fresh.stderr).toContain(`entra-soa apply: the manifest lab-other-apply.yaml is for tenant ${OTHER_TENANT} (tenant.id), but lab (Graph emulator`);
     expect(fresh.stderr).toContain(`is tenant ${LAB_TENANT_ID}: nothing was planned or changed.`);
     expect(saved.code).toBe(1);
-    expect(saved.stderr).toContain(`is for tenant ${SNAPSHOT_TENANT} (tenant.id), but Graph emulator`);
+    expect(saved.stderr).toContain(`is for tenant ${SNAPSHOT_TENANT} (tenant.id), but lab (Graph emulator`);
     expect(saved.stdout).not.toMatch(/^[✓✗] s\d+/m);
   });
 });

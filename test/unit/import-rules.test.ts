@@ -37,7 +37,7 @@ const LAYERS: Record<string, Layer> = {
   observe: { src: ['model', 'identity'], packages: ['ajv'], node: '*' },
   graph: { src: ['model', 'steps'], packages: ['@azure/identity', '@microsoft/microsoft-graph-client'], node: '*' },
   ad: { src: ['model'], packages: ['ldapts'], node: '*' },
-  apply: { src: ['model', 'identity', 'steps', 'document', 'plan', 'render'], packages: ['proper-lockfile'], node: '*' },
+  apply: { src: ['model', 'identity', 'steps', 'document', 'plan', 'observe', 'render'], packages: ['proper-lockfile'], node: '*' },
   drift: { src: ['model', 'identity', 'steps', 'document', 'plan'], packages: [], node: '*' },
   export: { src: ['model', 'identity', 'manifest', 'plan'], packages: ['yaml'], node: '*' },
   lab: { src: ['model'], packages: '*', node: '*' },

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { JournalMismatchError, openJournal, readJournal } from '../../../src/apply/journal.js';
 import { planDigest } from '../../../src/apply/plan-digest.js';
-import type { StepResult } from '../../../src/apply/report.js';
+import type { StepResult } from '../../../src/model/apply-report.js';
 import { createGraphClient, newGraphTraffic } from '../../../src/graph/client.js';
 import { StaticTokenCredential, authProviderFor } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';

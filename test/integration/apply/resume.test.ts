@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { planDigest } from '../../../src/apply/plan-digest.js';
 import { readJournal } from '../../../src/apply/journal.js';
 import { findStaleObjects } from '../../../src/apply/stale.js';
-import type { StepResult } from '../../../src/apply/report.js';
+import type { StepResult } from '../../../src/model/apply-report.js';
 import { observeLive } from '../../../src/observe/live.js';
 import { fingerprintObjects } from '../../../src/plan/index.js';
 import { ROOT, startCli } from '../../helpers/cli-process.js';
@@ -169,7 +169,11 @@ describe('changes the sync engine makes by itself do not make an object stale', 
 });
 
 describe('the sample company, interrupted and resumed (npm run demo)', () => {
-  it('Ctrl-C a few seconds into the apply, run it again: nothing refused, exit 0, and planning again finds nothing to do', async () => {
+  // SIGTERM (a cancelled pipeline, a stopped container) stops an apply as Ctrl-C does (docs/apply.md).
+  it.each([
+    ['Ctrl-C', 'SIGINT', 'Interrupted: finishing the running steps and recording them (press Ctrl-C again to stop at once).'],
+    ['SIGTERM', 'SIGTERM', 'Interrupted (SIGTERM): finishing the running steps and recording them (a second signal stops at once).'],
+  ] as const)('%s a few seconds into the apply, run it again: nothing refused, exit 0, and planning again finds nothing to do', async (_, signal, said) => {
     const cwd = mkdtempSync(join(tmpdir(), 'entra-soa-demo-resume-'));
     try {
       const manifest = join(ROOT, 'examples', 'lab', 'manifest.yaml');
@@ -178,10 +182,12 @@ describe('the sample company, interrupted and resumed (npm run demo)', () => {
       const first = cli(['apply', 'plan.json', '--lab', '--auto-approve', '--concurrency', '1']);
       // Interrupt once some steps are done (the waits of the contractors' hard links come later).
       await first.waitFor(/✓ s01\d /);
-      first.child.kill('SIGINT');
+      first.child.kill(signal);
       const r1 = await first.done;
       expect(r1.code).toBe(3);
+      expect(r1.stderr).toContain(said);
       expect(r1.stdout).toContain('Apply interrupted:');
+      expect(r1.stdout).toContain('To resume, run: entra-soa apply plan.json --lab');
 
       const r2 = await cli(['apply', 'plan.json', '--lab', '--auto-approve']).done;
       expect(r2.stdout).not.toMatch(/^! /m);

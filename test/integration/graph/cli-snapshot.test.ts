@@ -66,7 +66,8 @@ describe('entra-soa snapshot', () => {
     expect(parsed.diagnostics).toEqual([]);
     const snap = parsed.snapshot!;
     expect(snap.capturedAt).toBe('2026-11-21T12:00:00.000Z');
-    expect(snap.source).toMatch(/^Graph emulator 127\.0\.0\.1:\d+ \+ in-memory AD \(fresh from the seed\)$/);
+    // the one label every command gives the lab (plan, drift and apply record the same)
+    expect(snap.source).toMatch(/^lab \(Graph emulator 127\.0\.0\.1:\d+ \+ in-memory AD \(fresh from the seed\)\)$/);
     expect(snap.state.tenant.tenantId).toBe(LAB_TENANT_ID);
     expect(snap.state.entra.users.length).toBeGreaterThan(10);
     expect(snap.state.ad.users.length).toBeGreaterThan(10);

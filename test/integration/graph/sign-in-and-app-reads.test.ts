@@ -9,7 +9,7 @@ import { createGraphClient } from '../../../src/graph/client.js';
 import { staticTokenAuthProvider } from '../../../src/graph/credentials.js';
 import { GraphEntraAccess } from '../../../src/graph/entra-access.js';
 import { exchangeMailboxOf } from '../../../src/graph/user-reads.js';
-import { signInFromToken } from '../../../src/graph/sign-in.js';
+import { signInFromToken, signInOf } from '../../../src/graph/sign-in.js';
 import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/index.js';
 import { cloudUser, newTenant, startLab, TENANT_ID, type Lab } from './lab-graph.js';
 
@@ -51,13 +51,15 @@ describe('GraphEntraAccess under an application sign-in', () => {
     lab = undefined;
   });
 
-  it('signIn() reads the kind from the token the client authenticates with, and keeps no part of the token', async () => {
+  it('signInOf reads the kind from the token the client authenticates with, and keeps no part of the token', async () => {
     emulator = await startGraphEmulator({ tenant: newTenant() });
     // the lab's own application identity: a token the emulator issued and accepts
     const app = emulator.tokens['application'] ?? '';
-    const client = createGraphClient({ endpoint: emulator.url, authProvider: staticTokenAuthProvider(app) });
+    const authProvider = staticTokenAuthProvider(app);
+    const client = createGraphClient({ endpoint: emulator.url, authProvider });
     const entra = new GraphEntraAccess({ client, tenantId: TENANT_ID });
-    const signIn = await entra.signIn();
+    expect((await entra.getTenantSyncState()).tenantId).toBe(TENANT_ID); // the client reads with this token
+    const signIn = await signInOf(authProvider);
     expect(signIn.kind).toBe('application');
     expect(JSON.stringify(signIn)).not.toContain(app.split('.')[1]);
   });

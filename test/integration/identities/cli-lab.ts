@@ -7,7 +7,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyCommand, LAB_STATE_DIR } from '../../../src/cli/apply.js';
+import { LAB_STATE_DIR } from '../../../src/cli/access-options.js';
+import { applyCommand } from '../../../src/cli/apply.js';
 import { runDrift } from '../../../src/cli/drift.js';
 import { runPlan } from '../../../src/cli/plan.js';
 import { runSnapshot } from '../../../src/cli/snapshot.js';

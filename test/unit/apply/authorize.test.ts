@@ -3,7 +3,7 @@
  * journal's folded history. From → to → expected, with plans built by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { authorizePlan } from '../../../src/apply/authorize.js';
+import { authorizePlan, finishedSteps } from '../../../src/apply/authorize.js';
 import { foldJournal, type JournaledState, type JournalRecord } from '../../../src/apply/journal.js';
 import { stepSignature } from '../../../src/apply/step-effect.js';
 import type { Hazard, Plan, PlannedStep } from '../../../src/model/plan.js';
@@ -61,6 +61,24 @@ describe('foldJournal', () => {
     expect(f.steps.get('s002')).toEqual({ last: 'started', touched: true, evidence: { lastPasswordChangeDateTime: '2026-01-01T00:00:00Z' } });
     expect(f.steps.get('s003')).toEqual({ last: 'refused', touched: false, evidence: null });
     expect([...f.authorized]).toEqual(['s001', 's002']);
+  });
+});
+
+describe('finishedSteps: the one definition of finished', () => {
+  it('a step recorded done or already done, and every step it depended on; failed, started and not-run ones are not', () => {
+    const steps = [
+      step('s001', { kind: 'entra.setCloudManaged', ...ALICE, to: true }),
+      step('s002', { kind: 'entra.setCloudManaged', ...ALICE, to: true }, ['s001']),
+      step('s003', { kind: 'entra.setCloudManaged', ...ALICE, to: true }, ['s002']),
+      step('s004', { kind: 'entra.setCloudManaged', ...ALICE, to: true }),
+      step('s005', { kind: 'entra.setCloudManaged', ...ALICE, to: true }),
+    ];
+    const h = history([rec('s001', 'failed'), rec('s002', 'skipped'), rec('s003', 'started'), rec('s004', 'not-run'), rec('s005', 'done')]);
+    expect([...finishedSteps(steps, h)].sort()).toEqual(['s001', 's002', 's005']);
+    expect([...authorizePlan({ plan: plan(steps), recomputed: plan(steps), current: plan(steps), history: h, staleOf: () => new Map(), allow }).verdicts]
+      .filter(([, v]) => v.kind === 'finished')
+      .map(([id]) => id)
+      .sort()).toEqual(['s001', 's002', 's005']);
   });
 });
 

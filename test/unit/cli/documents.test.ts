@@ -1,10 +1,13 @@
-/** Kinds of file (src/cli/document-kind.ts), --out checks and atomic writes (write-document.ts), tenant match. */
+/** Kinds of file (src/cli/document-kind.ts), the document reader (read-document.ts), --out checks and atomic writes (write-document.ts), tenant match. */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { documentKindOf, documentKindOfFile } from '../../../src/cli/document-kind.js';
+import { readDocument, readManifest } from '../../../src/cli/read-document.js';
+import { runPlan } from '../../../src/cli/plan.js';
 import { tenantMismatch } from '../../../src/identity/tenant-match.js';
+import { captureIo } from '../../helpers/cli-io.js';
 import { checkOutTarget, writeDocumentFile } from '../../../src/cli/write-document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -22,6 +25,42 @@ describe('documentKindOf', () => {
     expect(documentKindOf('# a comment\napiVersion: "entra-soa/v1"\ntenant: {}\n')).toBe('manifest');
     expect(documentKindOf('apiVersion: v1\nkind: Pod\n')).toBe('other');
     expect(documentKindOf('')).toBe('other');
+  });
+});
+
+describe('readDocument and readManifest: one read, and a document of another kind named the same way everywhere', () => {
+  const io = captureIo(ROOT).io;
+
+  it('returns the bytes of the kind asked for, names any other kind, and says why a file cannot be read', async () => {
+    const plan = await readDocument(io, 'test/golden/sync-switch.json', 'plan');
+    expect(plan.ok && plan.bytes.toString('utf8')).toBe(readFileSync(join(ROOT, 'test/golden/sync-switch.json'), 'utf8'));
+    expect(await readDocument(io, 'examples/sync-switch/snapshot.json', 'drift-report')).toEqual({
+      ok: false,
+      found: 'snapshot',
+      message:
+        'examples/sync-switch/snapshot.json is an entra-soa snapshot, not an entra-soa drift report (the state of both directories, saved by entra-soa snapshot): ' +
+        'plan from it with `entra-soa plan <manifest> --snapshot examples/sync-switch/snapshot.json --out plan.json`',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'entra-soa-kind-'));
+    writeFileSync(join(dir, 'report.json'), `${JSON.stringify({ kind: 'entra-soa/drift-report', formatVersion: 1 })}\n`);
+    expect(documentKindOf(readFileSync(join(dir, 'report.json'), 'utf8'))).toBe('drift-report');
+    expect(await readDocument(captureIo(dir).io, 'report.json', 'plan')).toMatchObject({ ok: false, found: 'drift-report', message: expect.stringMatching(/^report\.json is an entra-soa drift report, not an entra-soa plan/) });
+    expect(await readDocument(io, 'no-such.json', 'plan')).toMatchObject({ ok: false, found: null, message: expect.stringMatching(/^cannot read the plan no-such\.json: no such file/) });
+    expect(await readManifest(io, 'test/golden/sync-switch.json')).toEqual({
+      wrongKind:
+        'test/golden/sync-switch.json is an entra-soa plan, not an entra-soa manifest: `entra-soa show test/golden/sync-switch.json` prints it and `entra-soa apply test/golden/sync-switch.json` applies it',
+    });
+    expect(await readManifest(io, 'examples/sync-switch/manifest.yaml')).toMatchObject({ desired: { file: 'examples/sync-switch/manifest.yaml' } });
+  });
+
+  it('plan given a plan as its manifest says what it is, as validate does', async () => {
+    const t = captureIo(ROOT);
+    const code = await runPlan(t.io, { file: 'test/golden/sync-switch.json', snapshot: 'examples/sync-switch/snapshot.json', format: 'human', detailedExitcode: false });
+    expect(code).toBe(1);
+    expect(t.errors()).toBe(
+      'entra-soa plan: test/golden/sync-switch.json is an entra-soa plan, not an entra-soa manifest: `entra-soa show test/golden/sync-switch.json` prints it and `entra-soa apply test/golden/sync-switch.json` applies it.\n',
+    );
+    expect(t.text()).toBe('');
   });
 });
 

@@ -1,5 +1,5 @@
-import type { ApplyEvent } from './events.js';
-import { formatSeconds } from './sync-wait.js';
+import type { ApplyEvent } from '../model/apply-report.js';
+import { formatDuration } from './step-view.js';
 
 /**
  * Progress for long runs: a line such as "142/3000 steps, 2 failed, ETA 4m" at most every
@@ -50,12 +50,12 @@ export class ProgressMeter {
   }
 
   /** "142/3000 steps, 2 failed, ETA 4m". */
-  line(t = this.now().getTime()): string {
+  private line(t: number): string {
     const elapsedS = (t - this.startedAt) / 1000;
     const rate = elapsedS > 0 ? this.finished / elapsedS : 0;
     const left = this.total - this.finished;
     const etaS = rate > 0 && left > 0 ? left / rate : null;
-    const eta = etaS === null ? '' : `, ETA ${etaS < 60 ? `${Math.max(1, Math.round(etaS))}s` : formatSeconds(Math.round(etaS / 60) * 60)}`;
+    const eta = etaS === null ? '' : `, ETA ${etaS < 60 ? `${Math.max(1, Math.round(etaS))}s` : formatDuration(Math.round(etaS / 60) * 60)}`;
     return `${this.finished}/${this.total} steps, ${this.failed} failed${eta}`;
   }
 }
