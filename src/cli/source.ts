@@ -4,14 +4,14 @@
  */
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { readInputFile } from '../manifest/input-file.js';
+import { openInputFile } from '../manifest/input-file.js';
 import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
 import { observeLive } from '../observe/live.js';
-import { parseSnapshot } from '../observe/snapshot.js';
+import { readSnapshotStream } from '../observe/snapshot-file.js';
 import { accessOptions, LAB_STATE_DIR, openLabAccess, openLiveAccess, readFailureMessage, type AccessArgs } from './access-options.js';
-import { documentKindOf, wrongDocumentMessage } from './document-kind.js';
+import { documentKindOfFile, wrongDocumentMessage } from './document-kind.js';
 import { withoutFullStop, type CliIo } from './io.js';
 import { OWN_OPTIONS } from './options.js';
 
@@ -65,12 +65,18 @@ export async function obtainObservedState(args: SourceArgs, desired: DesiredStat
 }
 
 async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  const read = await readInputFile(resolve(io.cwd, shown), shown, 'snapshot');
-  if (!read.ok) return { ok: false, message: read.message };
-  const text = read.bytes.toString('utf8');
-  const kind = documentKindOf(text);
-  if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
-  const parsed = parseSnapshot(text, shown);
+  const path = resolve(io.cwd, shown);
+  // No size limit: formatVersion 2 is read as a stream; formatVersion 1 is refused past its own limit.
+  const opened = await openInputFile(path, shown, 'snapshot', Number.POSITIVE_INFINITY);
+  if (!opened.ok) return { ok: false, message: opened.message };
+  let parsed;
+  try {
+    const kind = await documentKindOfFile(path);
+    if (kind === 'manifest' || kind === 'plan' || kind === 'journal') return { ok: false, message: wrongDocumentMessage('snapshot', kind, shown) };
+    parsed = await readSnapshotStream(opened.handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }), shown);
+  } finally {
+    await opened.handle.close().catch(() => undefined);
+  }
   for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
   if (parsed.snapshot === null) {
     const lines = parsed.diagnostics.map(formatDiagnostic).join('\n');
@@ -79,4 +85,3 @@ async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResul
   const s = parsed.snapshot;
   return { ok: true, observed: s.state, source: `snapshot ${shown} (captured ${s.capturedAt} from ${s.source})` };
 }
-
