@@ -198,9 +198,9 @@ export class SnapshotLineReader {
       const found = type === undefined ? 'no "type"' : `"type" ${previewJson(type)}`;
       return this.bad(`line ${lineNo} has ${found}: a record's type is one of ${[...SNAPSHOT_RECORD_TYPES, 'end'].map((t) => `"${t}"`).join(', ')}`, lineNo);
     }
+    this.counts[type]++;
     const validate = validateRecord[type];
     if (!validate(value)) return this.schemaErrors(validate, text, lineNo, [type]);
-    this.counts[type]++;
     if (this.problems > 0) return;
     const { type: _type, ...item } = value as Record<string, unknown>;
     switch (type) {
@@ -248,7 +248,8 @@ export class SnapshotLineReader {
     if (this.header === null && this.problems === 0) this.bad(`${this.file} is empty: write it with \`entra-soa snapshot --out\``, 1);
     else if (this.header !== null && this.ended === null) {
       this.bad(`${this.file} ends at line ${this.lastLine} without its end record: the file is incomplete (cut short while written or copied). Take the snapshot again`, end);
-    } else if (this.ended !== null) {
+    } else if (this.ended !== null && this.problems === 0) {
+      // (With other problems, lines that could not be read would only show up here again.)
       for (const t of SNAPSHOT_RECORD_TYPES) {
         const said = this.ended.counts[COUNT_KEY[t]];
         if (said !== this.counts[t]) {
