@@ -22,7 +22,8 @@ import type { AdUser, EntraGroup, EntraUser, ObservedState, TenantSyncState } fr
 import type { SnapshotHeader, SnapshotRecord } from '../src/observe/snapshot-lines.js';
 
 export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
-export const BASE_DN = 'DC=bench,DC=example,DC=test';
+// The lab's in-memory AD keeps the naming context of its seed (src/lab/memory-directory.ts resetFrom): the same one here.
+export const BASE_DN = 'DC=lab,DC=example,DC=test';
 export const DOMAIN = 'bench.example.test';
 const STAFF = `OU=Staff,${BASE_DN}`;
 const DEPARTMENTS = ['Sales', 'Finance', 'IT', 'Engineering', 'Marketing', 'Support', 'Operations'] as const;
@@ -141,6 +142,21 @@ function entraUserOf(seed: number, p: Person): EntraUser {
     onPremisesUserPrincipalName: leftovers ? p.upn : null,
     onPremisesLastSyncDateTime: leftovers ? LAST_SYNC : null,
   };
+}
+
+/** One person of the tenant: what they are and their objects on each side (null where they have none). */
+export interface GeneratedPerson {
+  kind: PersonKind;
+  ad: AdUser | null;
+  entra: EntraUser | null;
+}
+
+/** The people of a tenant in number order (for builders other than the snapshot, e.g. the lab's). */
+export function* tenantPeople(people: number, seed = 1): Generator<GeneratedPerson> {
+  for (let i = 0; i < people; i++) {
+    const p = person(seed, i);
+    yield { kind: p.kind, ad: hasAd(p.kind) ? adUserOf(p) : null, entra: hasEntra(p.kind) ? entraUserOf(seed, p) : null };
+  }
 }
 
 /** The tenant's sync settings as observed (as bench/plan.ts had them). */

@@ -129,7 +129,7 @@ describe('snapshot formatVersion 2 (JSON Lines)', () => {
       const lines = good();
       const i = lineOf(lines, 'adUser');
       lines[i] = lines[i]!.replace(/"objectGuid":"[^"]+"/, '"objectGuid":"not-a-guid"');
-      const col = lines[i]!.indexOf('"not-a-guid"') + 1;
+      const col = lines[i].indexOf('"not-a-guid"') + 1;
       expect(messages(await read(lines))).toEqual([`state.jsonl:${i + 1}:${col}: error snapshot-invalid: adUser.objectGuid must be a GUID (e.g. 35918bc9-196d-40ea-9779-889d79b753f0)`]);
     });
 
@@ -174,7 +174,7 @@ describe('snapshot formatVersion 2 (JSON Lines)', () => {
       const v9 = good();
       v9[0] = v9[0]!.replace('"formatVersion":2', '"formatVersion":9');
       expect(messages(await read(v9))).toEqual([
-        `state.jsonl:1:${v9[0]!.indexOf('9,') + 1}: error snapshot-invalid: formatVersion 9 is not supported (this build reads 1 and 2): take the snapshot again with this version`,
+        `state.jsonl:1:${v9[0].indexOf('9,') + 1}: error snapshot-invalid: formatVersion 9 is not supported (this build reads 1 and 2): take the snapshot again with this version`,
       ]);
       expect(messages(await read(['{"kind":"entra-soa/plan","formatVersion":1,"steps":[]}']))).toEqual([
         'state.jsonl:1:9: error snapshot-invalid: kind must be "entra-soa/plan", found "entra-soa/plan": this is not an entra-soa snapshot'.replace('must be "entra-soa/plan"', 'must be "entra-soa/snapshot"'),
