@@ -58,15 +58,33 @@ function measure(args: string[], cwd: string, limitS: number): Promise<ChildFigu
   child.stderr.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString('utf8')).slice(-2048);
   });
+  // The probe writes its figures at exit; a child stopped by the time limit never gets there, so its
+  // peak RSS (VmHWM) and CPU time are also read from /proc while it runs (Linux).
+  let procHwmMb = Number.NaN;
+  let procCpuS = Number.NaN;
+  const sample = (): void => {
+    try {
+      const status = readFileSync(`/proc/${String(child.pid)}/status`, 'utf8');
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (hwm) procHwmMb = Math.max(Number.isNaN(procHwmMb) ? 0 : procHwmMb, Number(hwm[1]) / 1024);
+      const fields = readFileSync(`/proc/${String(child.pid)}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      procCpuS = (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone already
+    }
+  };
+  const sampler = setInterval(sample, 1000);
   let stopped = false;
   const timer = setTimeout(() => {
     stopped = true;
+    sample();
     child.kill('SIGKILL');
   }, limitS * 1000);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearInterval(sampler);
       const wall = (performance.now() - started) / 1000;
       const probe = existsSync(probeOut) ? (JSON.parse(readFileSync(probeOut, 'utf8')) as { maxRssMb: number; cpuSeconds: number; requests: number; byRoute: Record<string, number> }) : null;
       rmSync(join(probeOut, '..'), { recursive: true, force: true });
@@ -74,8 +92,8 @@ function measure(args: string[], cwd: string, limitS: number): Promise<ChildFigu
       resolve({
         code,
         seconds: wall,
-        maxRssMb: probe?.maxRssMb ?? Number.NaN,
-        cpuSeconds: probe?.cpuSeconds ?? Number.NaN,
+        maxRssMb: probe?.maxRssMb ?? procHwmMb,
+        cpuSeconds: probe?.cpuSeconds ?? procCpuS,
         requests: probe?.requests ?? 0,
         byRoute: probe?.byRoute ?? {},
         stdoutBytes,
@@ -104,6 +122,8 @@ function row(goal: string, measured: string, limit: string, ratio: number | null
 const failed = (f: ChildFigures) => (f.stopped ? 'stopped' : f.code !== 0 && f.code !== 2 ? `exit ${String(f.code)}: ${f.stderrTail}` : '');
 
 console.log(`issue 11 goals on ${new Date().toISOString()}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+// Wall time is the goal; CPU time is printed beside it because on a shared machine (load above the core
+// count) the wall time of a child mostly measures its wait for a core.
 const dir = mkdtempSync(join(tmpdir(), 'entra-soa-goals-'));
 try {
   // ---- the 100,000-person tenant: snapshot, lab state
@@ -119,9 +139,9 @@ try {
   // ---- offline plan vs parsing the snapshot
   const parse = await measure([join(DIST, 'bench', 'parse-snapshot.js'), 'snapshot.jsonl'], dir, 600);
   const plan = await measure([MAIN, 'plan', '-f', 'manifest.yaml', '--snapshot', 'snapshot.jsonl'], dir, 600);
-  console.log(`parse    ${fmt(parse.seconds)} s, ${mb(parse.maxRssMb)} (${parse.lastLine})`);
+  console.log(`parse    ${fmt(parse.seconds)} s, ${mb(parse.maxRssMb)}, ${fmt(parse.cpuSeconds)} s CPU (${parse.lastLine})`);
   console.log(`plan     ${fmt(plan.seconds)} s, ${mb(plan.maxRssMb)}, ${fmt(plan.cpuSeconds)} s CPU, ${(plan.stdoutBytes / 1e6).toFixed(1)} MB of output: ${plan.lastLine} ${failed(plan)}`);
-  row(`offline plan --snapshot, ${users.toLocaleString('en-US')} people: time / parse time`, `${fmt(plan.seconds / parse.seconds)}× (${fmt(plan.seconds)} s / ${fmt(parse.seconds)} s)`, '3×', plan.seconds / parse.seconds / 3, failed(plan));
+  row(`offline plan --snapshot, ${users.toLocaleString('en-US')} people: time / parse time`, `${fmt(plan.seconds / parse.seconds)}× (${fmt(plan.seconds)} s / ${fmt(parse.seconds)} s)`, '3×', plan.seconds / parse.seconds / 3, [failed(plan), `CPU time ${fmt(plan.cpuSeconds / parse.cpuSeconds)}× (${fmt(plan.cpuSeconds)} s / ${fmt(parse.cpuSeconds)} s)`].filter((x) => x !== '').join('; '));
   row(`offline plan --snapshot, ${users.toLocaleString('en-US')} people: peak memory / parse peak`, `${fmt(plan.maxRssMb / parse.maxRssMb)}× (${mb(plan.maxRssMb)} / ${mb(parse.maxRssMb)})`, '2×', plan.maxRssMb / parse.maxRssMb / 2);
 
   // ---- buildPlan CPU (in one process: bench/plan.ts prints a goal line)
@@ -140,7 +160,7 @@ try {
         .map(([k, v]) => `${k} ×${v}`)
         .join(', ')}`,
   );
-  row(`plan --lab, ${users.toLocaleString('en-US')} people: time`, `${fmt(lab.seconds)} s`, '8 s', lab.seconds / 8, failed(lab));
+  row(`plan --lab, ${users.toLocaleString('en-US')} people: time`, `${fmt(lab.seconds)} s`, '8 s', lab.seconds / 8, [failed(lab), `${fmt(lab.cpuSeconds)} s CPU`].filter((x) => x !== '').join('; '));
   row(`plan --lab, ${users.toLocaleString('en-US')} people: peak memory`, mb(lab.maxRssMb), '700 MB', lab.maxRssMb / 700);
   row(`plan --lab, ${counts.entraUsers.toLocaleString('en-US')} Entra users: Graph requests`, String(lab.requests), `ceil(N/999)+2 = ${maxRequests}`, lab.requests / maxRequests);
   if (!keep) rmSync(dir, { recursive: true, force: true });
@@ -154,8 +174,8 @@ try {
       console.log(`tenant   ${million.toLocaleString('en-US')} people: snapshot.jsonl ${(statSync(join(big, 'snapshot.jsonl')).size / 1e6).toFixed(0)} MB written in ${seconds(t)} s`);
       const m = await measure([MAIN, 'plan', '-f', 'manifest.yaml', '--snapshot', 'snapshot.jsonl'], big, 240);
       console.log(`plan     ${fmt(m.seconds)} s, ${mb(m.maxRssMb)}, ${(m.stdoutBytes / 1e6).toFixed(1)} MB of output: ${m.lastLine} ${failed(m)}`);
-      row(`offline plan --snapshot, ${million.toLocaleString('en-US')} people: time`, m.stopped ? `> ${fmt(m.seconds, 0)} s` : `${fmt(m.seconds)} s`, '120 s', m.seconds / 120, failed(m));
-      row(`offline plan --snapshot, ${million.toLocaleString('en-US')} people: peak memory`, mb(m.maxRssMb), '6,144 MB', m.maxRssMb / 6144);
+      row(`offline plan --snapshot, ${million.toLocaleString('en-US')} people: time`, m.stopped ? `> ${fmt(m.seconds, 0)} s` : `${fmt(m.seconds)} s`, '120 s', m.seconds / 120, [failed(m), Number.isNaN(m.cpuSeconds) ? '' : `${fmt(m.cpuSeconds)} s CPU`].filter((x) => x !== '').join('; '));
+      row(`offline plan --snapshot, ${million.toLocaleString('en-US')} people: peak memory`, `${m.stopped ? '≥ ' : ''}${mb(m.maxRssMb)}`, '6,144 MB', m.maxRssMb / 6144, m.stopped ? 'when stopped' : '');
     } finally {
       rmSync(big, { recursive: true, force: true });
     }
@@ -178,5 +198,5 @@ try {
   else console.log(`kept ${dir}`);
 }
 
-console.log('\n| goal | measured | limit | ratio |\n|---|---|---|---|');
+console.log(`\nload average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n\n| goal | measured | limit | ratio |\n|---|---|---|---|`);
 for (const r of rows) console.log(`| ${r.goal} | ${r.measured}${r.note ? ` (${r.note})` : ''} | ${r.limit} | ${r.ratio === null ? '–' : `${fmt(r.ratio)}${r.ratio <= 1 ? ' ✓' : ' ✗'}`} |`);
