@@ -19,7 +19,7 @@
  */
 import { guidToImmutableId } from '../src/model/anchor.js';
 import type { AdUser, EntraGroup, EntraUser, ObservedState, TenantSyncState } from '../src/model/observed.js';
-import type { SnapshotHeader, SnapshotRecord } from '../src/observe/snapshot-lines.js';
+import { addRecord, emptyState, type SnapshotHeader, type SnapshotRecord } from '../src/observe/snapshot-lines.js';
 
 export const TENANT_ID = '6f1c2d9e-0000-4000-8000-000000000001';
 // The lab's in-memory AD keeps the naming context of its seed (src/lab/memory-directory.ts resetFrom): the same one here.
@@ -230,30 +230,9 @@ export function* tenantRecords(people: number, seed = 1): Generator<SnapshotReco
 
 /** The same tenant as one ObservedState in memory (arrays already in snapshot order). */
 export function tenantState(people: number, seed = 1): ObservedState {
-  const state: ObservedState = {
-    tenant: OBSERVED_TENANT,
-    ad: { baseDn: BASE_DN, users: [], organizationalUnits: [] },
-    entra: { users: [], deletedUsers: [], groups: [] },
-  };
-  for (const r of tenantRecords(people, seed)) {
-    switch (r.type) {
-      case 'adOrganizationalUnit':
-        state.ad.organizationalUnits.push(r.value);
-        break;
-      case 'adUser':
-        state.ad.users.push(r.value);
-        break;
-      case 'entraUser':
-        state.entra.users.push(r.value);
-        break;
-      case 'entraDeletedUser':
-        state.entra.deletedUsers.push(r.value);
-        break;
-      case 'entraGroup':
-        state.entra.groups.push(r.value);
-        break;
-    }
-  }
+  const state: ObservedState = { ...emptyState(), tenant: OBSERVED_TENANT };
+  state.ad.baseDn = BASE_DN;
+  for (const r of tenantRecords(people, seed)) addRecord(state, r);
   return state;
 }
 

@@ -71,6 +71,36 @@ const validateRecord: Readonly<Record<SnapshotRecordType, ValidateFunction>> = {
 
 const isRecordType = (t: unknown): t is SnapshotRecordType => typeof t === 'string' && (SNAPSHOT_RECORD_TYPES as readonly string[]).includes(t);
 
+/** A state with no objects (the tenant and base DN to be filled in). */
+export function emptyState(): ObservedState {
+  return {
+    tenant: { tenantId: '', onPremisesSyncEnabled: null, disablePending: false, disableRequestedAt: null, onPremisesLastSyncDateTime: null, features: null, accidentalDeletionPrevention: null },
+    ad: { baseDn: '', users: [], organizationalUnits: [] },
+    entra: { users: [], deletedUsers: [], groups: [] },
+  };
+}
+
+/** Appends a record's object to its array of `state`. */
+export function addRecord(state: ObservedState, r: SnapshotRecord): void {
+  switch (r.type) {
+    case 'adOrganizationalUnit':
+      state.ad.organizationalUnits.push(r.value);
+      return;
+    case 'adUser':
+      state.ad.users.push(r.value);
+      return;
+    case 'entraUser':
+      state.entra.users.push(r.value);
+      return;
+    case 'entraDeletedUser':
+      state.entra.deletedUsers.push(r.value);
+      return;
+    case 'entraGroup':
+      state.entra.groups.push(r.value);
+      return;
+  }
+}
+
 /** The header line (with its newline). */
 export function snapshotHeaderLine(h: SnapshotHeader): string {
   const header = { kind: SNAPSHOT_KIND, formatVersion: 2, capturedAt: h.capturedAt, source: h.source, tenant: sortKeysDeep(h.tenant), ad: { baseDn: h.baseDn } };
@@ -147,11 +177,8 @@ export function isSnapshotLinesHeader(line: string): boolean {
 export class SnapshotLineReader {
   private header: SnapshotHeader | null = null;
   private ended: { line: number; counts: Record<string, unknown> } | null = null;
-  private readonly ous: AdOrganizationalUnit[] = [];
-  private readonly adUsers: AdUser[] = [];
-  private readonly entraUsers: EntraUser[] = [];
-  private readonly deletedUsers: DeletedEntraUser[] = [];
-  private readonly groups: EntraGroup[] = [];
+  /** The records so far (the tenant is the header's, set when it is read). */
+  private readonly state: ObservedState = emptyState();
   private readonly counts: Record<SnapshotRecordType, number> = { adOrganizationalUnit: 0, adUser: 0, entraUser: 0, entraDeletedUser: 0, entraGroup: 0 };
   private readonly diagnostics: Diagnostic[] = [];
   private problems = 0;
@@ -203,23 +230,8 @@ export class SnapshotLineReader {
     if (!validate(value)) return this.schemaErrors(validate, text, lineNo, [type]);
     if (this.problems > 0) return;
     const { type: _type, ...item } = value as Record<string, unknown>;
-    switch (type) {
-      case 'adOrganizationalUnit':
-        this.ous.push(item as unknown as AdOrganizationalUnit);
-        return;
-      case 'adUser':
-        this.adUsers.push(item as unknown as AdUser);
-        return;
-      case 'entraUser':
-        this.entraUsers.push(item as unknown as EntraUser);
-        return;
-      case 'entraDeletedUser':
-        this.deletedUsers.push(item as unknown as DeletedEntraUser);
-        return;
-      case 'entraGroup':
-        this.groups.push(item as unknown as EntraGroup);
-        return;
-    }
+    // The schema checked the shape of the record of this type.
+    addRecord(this.state, { type, value: item } as unknown as SnapshotRecord);
   }
 
   private readHeader(value: unknown, text: string, lineNo: number): void {
@@ -262,11 +274,7 @@ export class SnapshotLineReader {
     }
     if (this.problems > 0 || this.header === null) return { snapshot: null, diagnostics: this.diagnostics };
     const h = this.header;
-    const state = sortObservedState({
-      tenant: h.tenant,
-      ad: { baseDn: h.baseDn, users: this.adUsers, organizationalUnits: this.ous },
-      entra: { users: this.entraUsers, deletedUsers: this.deletedUsers, groups: this.groups },
-    });
+    const state = sortObservedState({ ...this.state, tenant: h.tenant, ad: { ...this.state.ad, baseDn: h.baseDn } });
     return { snapshot: { kind: SNAPSHOT_KIND, formatVersion: 2, capturedAt: h.capturedAt, source: h.source, state }, diagnostics: [] };
   }
 }

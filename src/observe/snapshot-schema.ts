@@ -148,12 +148,12 @@ export const GROUP_SCHEMA = obj({
   mailEnabled: { type: 'boolean' },
 });
 
+/** The top-level properties both formats open with. */
+const heading = (formatVersion: number) => ({ kind: { const: 'entra-soa/snapshot' }, formatVersion: { const: formatVersion }, capturedAt: dateTime, source: str });
+
 /** The whole formatVersion 1 document. */
 export const SNAPSHOT_SCHEMA = obj({
-  kind: { const: 'entra-soa/snapshot' },
-  formatVersion: { const: 1 },
-  capturedAt: dateTime,
-  source: str,
+  ...heading(1),
   state: obj({
     tenant: TENANT_SCHEMA,
     ad: obj({
@@ -174,10 +174,7 @@ export const SNAPSHOT_SCHEMA = obj({
  * they follow as one record per line (see `recordSchema`), closed by an `end` record.
  */
 export const SNAPSHOT_HEADER_SCHEMA = obj({
-  kind: { const: 'entra-soa/snapshot' },
-  formatVersion: { const: 2 },
-  capturedAt: dateTime,
-  source: str,
+  ...heading(2),
   tenant: TENANT_SCHEMA,
   ad: obj({ baseDn: str }),
 });
