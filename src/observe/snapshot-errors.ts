@@ -34,7 +34,7 @@ export function errorPath(e: ErrorObject): (string | number)[] {
 }
 
 /** `state.ad.users[3].objectGuid` */
-export function formatPath(path: JsonPath): string {
+function formatPath(path: JsonPath): string {
   let s = '';
   for (const p of path) {
     if (typeof p === 'number') s += `[${p}]`;

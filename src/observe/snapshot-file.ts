@@ -21,7 +21,7 @@ export interface SnapshotReadResult {
  * formatVersion 1 is one JSON document, parsed whole: it is read into one string of at most this
  * many UTF-16 units (V8's longest string is about 512 MiB; the file limit for reading whole files is 256 MiB).
  */
-export const FORMAT_1_MAX_CHARS = 256 * 1024 * 1024;
+const FORMAT_1_MAX_CHARS = 256 * 1024 * 1024;
 
 /** The lines of a text stream, without their `\n` (and a `\r` before it). */
 async function* linesOf(input: AsyncIterable<string | Buffer>): AsyncGenerator<string> {

@@ -31,7 +31,7 @@ import {
 
 /** The record types of formatVersion 2, in the order they are written. */
 export const SNAPSHOT_RECORD_TYPES = ['adOrganizationalUnit', 'adUser', 'entraUser', 'entraDeletedUser', 'entraGroup'] as const;
-export type SnapshotRecordType = (typeof SNAPSHOT_RECORD_TYPES)[number];
+type SnapshotRecordType = (typeof SNAPSHOT_RECORD_TYPES)[number];
 
 /** One line of a formatVersion 2 file after the header. */
 export type SnapshotRecord =
@@ -102,13 +102,13 @@ export function addRecord(state: ObservedState, r: SnapshotRecord): void {
 }
 
 /** The header line (with its newline). */
-export function snapshotHeaderLine(h: SnapshotHeader): string {
+function snapshotHeaderLine(h: SnapshotHeader): string {
   const header = { kind: SNAPSHOT_KIND, formatVersion: 2, capturedAt: h.capturedAt, source: h.source, tenant: sortKeysDeep(h.tenant), ad: { baseDn: h.baseDn } };
   return `${JSON.stringify(header)}\n`;
 }
 
 /** One record's line (with its newline): `type` first, then the value's keys sorted. */
-export function snapshotRecordLine(r: SnapshotRecord): string {
+function snapshotRecordLine(r: SnapshotRecord): string {
   return `${JSON.stringify({ type: r.type, ...(sortKeysDeep(r.value) as object) })}\n`;
 }
 
@@ -128,7 +128,7 @@ export function* snapshotLinesOf(header: SnapshotHeader, records: Iterable<Snaps
 }
 
 /** The records of a state, sorted by their stable keys, in file order. */
-export function* snapshotRecordsOf(state: ObservedState): Generator<SnapshotRecord> {
+function* snapshotRecordsOf(state: ObservedState): Generator<SnapshotRecord> {
   const s = sortObservedState(state);
   for (const value of s.ad.organizationalUnits) yield { type: 'adOrganizationalUnit', value };
   for (const value of s.ad.users) yield { type: 'adUser', value };

@@ -93,7 +93,7 @@ export const AD_USER_SCHEMA = obj({
 export const AD_OU_SCHEMA = obj({ dn: { type: 'string', minLength: 1 } });
 
 /** The properties of an Entra user that formatVersion 1 files written by older builds may lack (absent reads as null). */
-export const ENTRA_USER_LATER_PROPERTIES = ['onPremisesObjectIdentifier', 'lastPasswordChangeDateTime', 'exchangeMailbox'] as const;
+const ENTRA_USER_LATER_PROPERTIES = ['onPremisesObjectIdentifier', 'lastPasswordChangeDateTime', 'exchangeMailbox'] as const;
 
 /** One of `state.entra.users`. */
 export const ENTRA_USER_SCHEMA = obj(

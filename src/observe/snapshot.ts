@@ -8,7 +8,6 @@ import { isSnapshotLinesHeader, SnapshotLineReader } from './snapshot-lines.js';
 import { SNAPSHOT_SCHEMA } from './snapshot-schema.js';
 
 export { SNAPSHOT_FORMAT_VERSION, SNAPSHOT_KIND, sortObservedState } from './snapshot-format.js';
-export { formatPath } from './snapshot-errors.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 const validate = ajv.compile<Snapshot>(SNAPSHOT_SCHEMA);
