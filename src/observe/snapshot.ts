@@ -63,6 +63,17 @@ export function parseSnapshot(text: string, file: string): { snapshot: Snapshot 
       diagnostics: [bad(`kind must be "${SNAPSHOT_KIND}", found ${previewJson(o['kind'] ?? null)}: this is not an entra-soa snapshot`, o['kind'] === undefined ? [] : ['kind'])],
     };
   }
+  if (o['formatVersion'] === 2) {
+    return {
+      snapshot: null,
+      diagnostics: [
+        bad(
+          `formatVersion 2 is JSON Lines (a header line, then one object per line), but ${file} holds the whole state in one document: write it with \`entra-soa snapshot --out\`, or set formatVersion 1`,
+          ['formatVersion'],
+        ),
+      ],
+    };
+  }
   if (o['formatVersion'] !== 1) {
     return {
       snapshot: null,

@@ -120,6 +120,15 @@ describe('snapshot formatVersion 2 (JSON Lines)', () => {
     ]);
   });
 
+  it('a format 1 document that says formatVersion 2 is told what format 2 is', () => {
+    const doc = { ...(JSON.parse(serializeSnapshot(sample())) as Record<string, unknown>), formatVersion: 2 };
+    for (const text of [JSON.stringify(doc), JSON.stringify(doc, null, 2)]) {
+      expect(parseSnapshot(text, 'state.json').diagnostics.map((d) => d.message)).toEqual([
+        'formatVersion 2 is JSON Lines (a header line, then one object per line), but state.json holds the whole state in one document: write it with `entra-soa snapshot --out`, or set formatVersion 1',
+      ]);
+    }
+  });
+
   describe('problems are located at file:line:col', () => {
     const good = () => text(sample()).split('\n');
     const read = (lines: string[]) => readSnapshotStream(inPieces(Buffer.from(lines.join('\n')), 16), 'state.jsonl');
