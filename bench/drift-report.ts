@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { snapshotFromObserved } from '../src/observe/live.js';
-import { serializeSnapshot } from '../src/observe/snapshot.js';
+import { writeSnapshotFile } from '../src/observe/snapshot-file.js';
 import { intArg, seconds } from './args.js';
 import { openInChromium } from './chromium.js';
 import { driftTenant } from './drift-tenant.js';
@@ -23,7 +23,7 @@ try {
   const t0 = performance.now();
   const { manifest, observed } = driftTenant(users, driftedPercent);
   writeFileSync(join(dir, 'manifest.yaml'), manifest);
-  writeFileSync(join(dir, 'snapshot.json'), serializeSnapshot(snapshotFromObserved(observed, '2026-11-21T12:00:00.000Z', 'bench')));
+  await writeSnapshotFile(join(dir, 'snapshot.json'), snapshotFromObserved(observed, '2026-11-21T12:00:00.000Z', 'bench'));
   const mb = (f: string) => `${(statSync(join(dir, f)).size / 1e6).toFixed(1)} MB`;
   console.log(`tenant   ${users.toLocaleString('en-US')} users, ${driftedPercent}% drifted; snapshot ${mb('snapshot.json')}, written in ${seconds(t0)} s`);
 

@@ -30,6 +30,8 @@ export { manifestSchema, manifestSchemaPath } from './manifest/schema.js';
 // Observe: from a snapshot file, or live through injected accesses.
 export { observeLive, snapshotFromObserved, type ObserveLiveInput } from './observe/live.js';
 export { parseSnapshot, serializeSnapshot, SNAPSHOT_KIND, SNAPSHOT_FORMAT_VERSION } from './observe/snapshot.js';
+export { readSnapshotFile, readSnapshotStream, writeSnapshotFile, writeSnapshotRecords, type SnapshotReadResult } from './observe/snapshot-file.js';
+export { snapshotLines, type SnapshotHeader, type SnapshotRecord } from './observe/snapshot-lines.js';
 
 // Live access: Microsoft Graph (client, credentials, access, permissions) and AD.
 export {

@@ -5,7 +5,8 @@
  * (`plan.json is an entra-soa plan, not an entra-soa manifest: …`).
  */
 import { resolve } from 'node:path';
-import { readInputFile, type InputFileKind } from '../manifest/input-file.js';
+import type { FileHandle } from 'node:fs/promises';
+import { openInputFile, readInputFile, type InputFileKind } from '../manifest/input-file.js';
 import { loadManifestBytes, type ManifestLoadResult } from '../manifest/load.js';
 import { documentKindOf, HEAD_BYTES, wrongDocumentMessage, type DocumentKind } from './document-kind.js';
 import type { CliIo } from './io.js';
@@ -26,6 +27,35 @@ export async function readDocument(io: CliIo, shown: string, expected: ExpectedD
   const kind = documentKindOf(read.bytes.subarray(0, HEAD_BYTES).toString('utf8'));
   if (kind !== expected && kind !== 'other') return { ok: false, message: wrongDocumentMessage(expected, kind, shown), found: kind };
   return { ok: true, path, bytes: read.bytes };
+}
+
+/**
+ * Opens `shown` as a document of the kind `expected` to be read as a stream (a snapshot of any size):
+ * its kind is told from the first bytes read through the same handle. The caller closes the handle.
+ */
+export async function openDocument(
+  io: CliIo,
+  shown: string,
+  expected: ExpectedDocument,
+  limit?: number,
+): Promise<{ ok: true; path: string; handle: FileHandle } | { ok: false; message: string; found: Exclude<DocumentKind, 'other'> | null }> {
+  const path = resolve(io.cwd, shown);
+  const opened = await openInputFile(path, shown, INPUT_KIND[expected], limit);
+  if (!opened.ok) return { ok: false, message: opened.message, found: null };
+  const head = Buffer.alloc(HEAD_BYTES);
+  let bytesRead: number;
+  try {
+    ({ bytesRead } = await opened.handle.read(head, 0, HEAD_BYTES, 0));
+  } catch (err) {
+    await opened.handle.close().catch(() => undefined);
+    return { ok: false, message: `cannot read the ${INPUT_KIND[expected]} ${shown}: ${err instanceof Error ? err.message : String(err)}`, found: null };
+  }
+  const kind = documentKindOf(head.subarray(0, bytesRead).toString('utf8'));
+  if (kind !== expected && kind !== 'other') {
+    await opened.handle.close().catch(() => undefined);
+    return { ok: false, message: wrongDocumentMessage(expected, kind, shown), found: kind };
+  }
+  return { ok: true, path, handle: opened.handle };
 }
 
 /**

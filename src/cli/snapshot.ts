@@ -7,12 +7,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { tenantMismatch } from '../identity/tenant-match.js';
 import { observeLive, snapshotFromObserved } from '../observe/live.js';
-import { serializeSnapshot } from '../observe/snapshot.js';
+import { writeSnapshotFile } from '../observe/snapshot-file.js';
+import { chunksOf, snapshotLines } from '../observe/snapshot-lines.js';
 import { accessOptions, connectFailure, LAB_STATE_DIR, openAccess, readFailureMessage, type AccessArgs, type OpenedAccess } from './access-options.js';
 import { EXIT, errorLine, type CliIo } from './io.js';
 import { FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIONS, type ManifestArgs } from './options.js';
 import { readManifest } from './read-document.js';
-import { checkOutTarget, writeDocumentFile } from './write-document.js';
+import { checkOutTarget } from './write-document.js';
 
 export interface SnapshotArgs extends AccessArgs {
   /** The manifest (first argument or -f). */
@@ -36,7 +37,7 @@ export function snapshotCommand(io: CliIo, done: (exitCode: number) => void): Co
           type: 'string',
           demandOption: true,
           group: OWN_OPTIONS,
-          describe: 'Where to write the snapshot JSON (--out=- for stdout); never replaces a file that is not a snapshot',
+          describe: 'Where to write the snapshot (JSON Lines, formatVersion 2; --out=- for stdout); never replaces a file that is not a snapshot',
         })
         .option('force', FORCE_OPTION)
         .option('lab', { type: 'boolean', default: false, group: OWN_OPTIONS, describe: `Read the local lab (state in ${LAB_STATE_DIR})` }) as unknown as Argv<
@@ -81,13 +82,12 @@ export async function runSnapshot(io: CliIo, args: SnapshotArgs): Promise<number
     const mismatch = tenantMismatch({ manifestFile: args.file, manifestTenantId: desired.tenant.id, observedTenantId: state.tenant.tenantId, source: access.source });
     if (mismatch !== null) return fail(mismatch);
     const capturedAt = io.now().toISOString();
-    const serialized = serializeSnapshot(snapshotFromObserved(state, capturedAt, access.source));
-    const text = serialized.endsWith('\n') ? serialized : `${serialized}\n`;
+    const snapshot = snapshotFromObserved(state, capturedAt, access.source);
     if (out === undefined) {
-      io.stdout(text);
+      for (const chunk of chunksOf(snapshotLines(snapshot))) io.stdout(chunk);
     } else {
       try {
-        await writeDocumentFile(out.path, text);
+        await writeSnapshotFile(out.path, snapshot);
       } catch (err) {
         return fail(`cannot write ${out.shown}: ${err instanceof Error ? err.message : String(err)}`);
       }

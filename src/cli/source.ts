@@ -7,11 +7,11 @@ import type { DesiredState } from '../model/desired.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
 import { observeLive } from '../observe/live.js';
-import { parseSnapshot } from '../observe/snapshot.js';
+import { readSnapshotStream } from '../observe/snapshot-file.js';
 import { accessOptions, connectFailure, LAB_STATE_DIR, openAccess, readFailureMessage, type AccessArgs } from './access-options.js';
 import type { CliIo } from './io.js';
 import { OWN_OPTIONS } from './options.js';
-import { readDocument } from './read-document.js';
+import { openDocument } from './read-document.js';
 
 /** The source options: a snapshot, the lab, or (neither) the live access options. */
 export interface SourceArgs extends AccessArgs {
@@ -57,9 +57,15 @@ export async function obtainObservedState(args: SourceArgs, desired: DesiredStat
 }
 
 async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResult> {
-  const read = await readDocument(io, shown, 'snapshot');
-  if (!read.ok) return { ok: false, message: read.message };
-  const parsed = parseSnapshot(read.bytes.toString('utf8'), shown);
+  // No size limit: formatVersion 2 is read as a stream; formatVersion 1 is refused past its own limit.
+  const opened = await openDocument(io, shown, 'snapshot', Number.POSITIVE_INFINITY);
+  if (!opened.ok) return { ok: false, message: opened.message };
+  let parsed;
+  try {
+    parsed = await readSnapshotStream(opened.handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 }), shown);
+  } finally {
+    await opened.handle.close().catch(() => undefined);
+  }
   for (const d of parsed.diagnostics.filter((x) => x.severity === 'warning')) io.stderr(`${formatDiagnostic(d)}\n`);
   if (parsed.snapshot === null) {
     const lines = parsed.diagnostics.map(formatDiagnostic).join('\n');
@@ -68,4 +74,3 @@ async function readSnapshotFile(shown: string, io: CliIo): Promise<ObservedResul
   const s = parsed.snapshot;
   return { ok: true, observed: s.state, source: `snapshot ${shown} (captured ${s.capturedAt} from ${s.source})` };
 }
-

@@ -5,9 +5,10 @@
  * so a reader sees the old file or the new one, never half of one, and a failure leaves no
  * temporary file behind.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { syncFolder } from '../observe/durable-file.js';
 import { describeDocumentKind, documentKindOfFile } from './document-kind.js';
 
 /** A file the command reads, which `--out` must not replace. */
@@ -67,18 +68,4 @@ export async function checkOutTarget(
 export async function writeDocumentFile(path: string, text: string): Promise<void> {
   await writeFileAtomic(path, text, { encoding: 'utf8', fsync: true });
   await syncFolder(dirname(resolve(path)));
-}
-
-/** The rename itself is durable only once the folder's entry is on disk. */
-async function syncFolder(folder: string): Promise<void> {
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } catch (err) {
-    // Some file systems (and platforms) cannot fsync a folder; the file itself is already synced.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw err;
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,12 +1,14 @@
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 
 /** The files entra-soa reads from a user, each with its size limit and how to make one. */
 export type InputFileKind = 'manifest' | 'snapshot' | 'plan' | 'drift report';
 
 /**
- * Size limits in bytes. A manifest is a few hundred KB even for 40,000 keys; a snapshot of a
- * 100,000-user tenant is about 150 MB, and a plan is smaller than the snapshot it was made from.
+ * Size limits in bytes for files read whole. A manifest is a few hundred KB even for 40,000 keys; a
+ * plan is smaller than the snapshot it was made from. A snapshot in formatVersion 1 (one JSON
+ * document, about 150 MB for 100,000 users) is read whole; `plan --snapshot` reads formatVersion 2
+ * (JSON Lines) as a stream, with no limit (src/observe/snapshot-file.ts).
  */
 export const INPUT_FILE_LIMITS: Readonly<Record<InputFileKind, number>> = {
   manifest: 16 * 1024 * 1024,
@@ -25,25 +27,26 @@ const HOW_TO_MAKE: Readonly<Record<InputFileKind, (shown: string) => string>> = 
 /** The bytes of an input file, or a message saying what is wrong (`cannot read the plan x.json: ...`). */
 export type InputFileResult = { ok: true; bytes: Buffer } | { ok: false; message: string };
 
+/** An input file opened for reading, or a message saying what is wrong. */
+export type OpenedInputFile = { ok: true; handle: FileHandle } | { ok: false; message: string };
+
 /**
- * Reads a manifest, snapshot or plan file, refusing early what is not one: `stat` first, then only
- * a regular file of at most {@link INPUT_FILE_LIMITS} bytes is opened (non-blocking, so a FIFO
- * named by mistake cannot hang the command) and read, never more than the limit even when the
- * file grows meanwhile. `shown` names the file in messages. Never throws for a user error.
+ * Opens a manifest, snapshot or plan file, refusing early what is not one: `stat` first, then only
+ * a regular file of at most `limit` bytes (default {@link INPUT_FILE_LIMITS}) is opened
+ * (non-blocking, so a FIFO named by mistake cannot hang the command), and what was opened is
+ * checked again. `shown` names the file in messages. Never throws for a user error; the caller
+ * closes the handle.
  */
-export async function readInputFile(path: string, shown: string, kind: InputFileKind): Promise<InputFileResult> {
-  const limit = INPUT_FILE_LIMITS[kind];
-  const fail = (why: string): InputFileResult => ({ ok: false, message: `cannot read the ${kind} ${shown}: ${why}` });
-  let size: number;
+export async function openInputFile(path: string, shown: string, kind: InputFileKind, limit: number = INPUT_FILE_LIMITS[kind]): Promise<OpenedInputFile> {
+  const fail = (why: string): OpenedInputFile => ({ ok: false, message: `cannot read the ${kind} ${shown}: ${why}` });
   try {
     const st = await stat(path);
     if (!st.isFile()) return fail(`${notAFile(st)}, not a ${kind} file. Give the path of the ${kind} file.`);
-    size = st.size;
+    if (st.size > limit) return fail(tooLarge(st.size, limit, kind));
   } catch (err) {
     return fail(`${reasonOf(err)}. ${HOW_TO_MAKE[kind](shown)}`);
   }
-  if (size > limit) return fail(tooLarge(size, limit, kind));
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
@@ -52,7 +55,28 @@ export async function readInputFile(path: string, shown: string, kind: InputFile
   try {
     // The path may have been replaced since stat: check what was opened.
     const st = await handle.stat();
-    if (!st.isFile()) return fail(`${notAFile(st)}, not a ${kind} file. Give the path of the ${kind} file.`);
+    if (!st.isFile()) {
+      await handle.close().catch(() => undefined);
+      return fail(`${notAFile(st)}, not a ${kind} file. Give the path of the ${kind} file.`);
+    }
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    return fail(`${reasonOf(err)}. ${HOW_TO_MAKE[kind](shown)}`);
+  }
+  return { ok: true, handle };
+}
+
+/**
+ * Reads a manifest, snapshot or plan file whole (opened by {@link openInputFile}), never more than
+ * its limit even when the file grows meanwhile. Never throws for a user error.
+ */
+export async function readInputFile(path: string, shown: string, kind: InputFileKind): Promise<InputFileResult> {
+  const limit = INPUT_FILE_LIMITS[kind];
+  const opened = await openInputFile(path, shown, kind);
+  if (!opened.ok) return opened;
+  const fail = (why: string): InputFileResult => ({ ok: false, message: `cannot read the ${kind} ${shown}: ${why}` });
+  const handle = opened.handle;
+  try {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {

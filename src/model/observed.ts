@@ -191,10 +191,14 @@ export interface ObservedState {
   };
 }
 
-/** The versioned snapshot file format (`entra-soa snapshot --out state.json`). */
+/**
+ * The versioned snapshot file format (`entra-soa snapshot --out state.json`): formatVersion 1 is one
+ * JSON document, formatVersion 2 JSON Lines (src/observe/snapshot-lines.ts); both hold this content.
+ */
 export interface Snapshot {
   kind: 'entra-soa/snapshot';
-  formatVersion: 1;
+  /** The format the snapshot was read from, or is to be written in. */
+  formatVersion: 1 | 2;
   /** ISO 8601 time the state was read. */
   capturedAt: string;
   /** Where it was read from, for people (e.g. "graph.microsoft.com + ldaps://dc1.contoso.com"). */

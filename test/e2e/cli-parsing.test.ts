@@ -157,7 +157,8 @@ describe('the manifest as first argument or -f', () => {
     for (const args of [['snapshot', 'lab.yaml', '--lab', '--out=-'], ['snapshot', '-f', 'lab.yaml', '--lab', '--out=-']]) {
       const r = await startCli(args, { cwd }).done;
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout).kind).toBe('entra-soa/snapshot');
+      // JSON Lines (formatVersion 2): the header line names the kind
+      expect(JSON.parse(r.stdout.split('\n')[0]!).kind).toBe('entra-soa/snapshot');
     }
   });
 });

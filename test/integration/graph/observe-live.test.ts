@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ROLES_TTL_MS } from '../../../src/graph/role-reads.js';
 import { loadSeed } from '../../../src/lab/seed.js';
 import { observeLive, snapshotFromObserved } from '../../../src/observe/live.js';
+import { snapshotLines } from '../../../src/observe/snapshot-lines.js';
 import { serializeSnapshot } from '../../../src/observe/snapshot.js';
 import { cloudUser, fakeClock, newTenant, startLab, syncedUser, type Lab } from './lab-graph.js';
 
@@ -47,9 +48,12 @@ describe('observeLive', () => {
     ]);
 
     const snap = snapshotFromObserved(state, '2026-11-21T12:00:00.000Z', 'lab');
-    expect([snap.kind, snap.formatVersion, snap.capturedAt, snap.source]).toEqual(['entra-soa/snapshot', 1, '2026-11-21T12:00:00.000Z', 'lab']);
+    // formatVersion 2: what `snapshot --out` writes since issue 11 (JSON Lines)
+    expect([snap.kind, snap.formatVersion, snap.capturedAt, snap.source]).toEqual(['entra-soa/snapshot', 2, '2026-11-21T12:00:00.000Z', 'lab']);
     // reading twice gives the same bytes
     const again = await observeLive({ entra: lab.entra, directory: seed.directory });
+    const bytes = (s: typeof snap) => [...snapshotLines(s)].join('');
+    expect(bytes(snapshotFromObserved(again, snap.capturedAt, 'lab'))).toBe(bytes(snap));
     expect(serializeSnapshot(snapshotFromObserved(again, snap.capturedAt, 'lab'))).toBe(serializeSnapshot(snap));
   });
 

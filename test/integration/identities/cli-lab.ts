@@ -16,6 +16,7 @@ import { startLab, type Lab } from '../../../src/lab/in-process-lab.js';
 import type { DriftReport } from '../../../src/model/drift-report.js';
 import type { Snapshot } from '../../../src/model/observed.js';
 import type { Plan } from '../../../src/model/plan.js';
+import { readSnapshotFile } from '../../../src/observe/snapshot-file.js';
 import { captureIo } from '../../helpers/cli-io.js';
 
 /** The lab identities these tests sign in as (src/lab/identities.ts). */
@@ -84,7 +85,8 @@ export class LabWorkspace {
     const t = captureIo(this.cwd, {}, { mergeStderr: true });
     const code = await runSnapshot(t.io, { file: 'manifest.yaml', out: 'state.json', lab: true, labIdentity: identity });
     const file = join(this.cwd, 'state.json');
-    return { code, text: t.text(), document: existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Snapshot) : null };
+    // read back with the product's reader (formatVersion 2, JSON Lines)
+    return { code, text: t.text(), document: existsSync(file) ? (await readSnapshotFile(file)).snapshot : null };
   }
 
   /** `entra-soa drift -f manifest.yaml --lab --lab-identity NAME --report-dir drift`; report.json. */

@@ -1,6 +1,6 @@
 // Who signs in to the lab, from the command line: `lab up` prints one token per identity, labelled;
 // the in-process lab exposes them by name; `--lab-identity` picks one for `snapshot/plan/apply --lab`.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { runLab, LAB_ENDPOINT_FILE } from '../../../src/cli/lab.js';
 import { runSnapshot } from '../../../src/cli/snapshot.js';
 import { startLab } from '../../../src/lab/in-process-lab.js';
 import { decodeLabToken } from '../../../src/lab/identities.js';
+import { readSnapshotFile } from '../../../src/observe/snapshot-file.js';
 import { captureIo } from '../../helpers/cli-io.js';
 import { PACKAGE_ROOT } from '../../../src/meta/version.js';
 
@@ -57,7 +58,8 @@ describe('lab identities from the command line', () => {
     const app = captureIo(cwd, {}, { mergeStderr: true });
     expect(await runSnapshot(app.io, { ...base, labIdentity: 'application' })).toBe(0);
     expect(app.text()).toMatch(/sync features and accidental-deletion threshold were not read \(Graph 403 Authorization_RequestDenied\)/);
-    const state = JSON.parse(readFileSync(join(cwd, 'state.json'), 'utf8'));
+    // read back with the product's reader (formatVersion 2, JSON Lines)
+    const state = (await readSnapshotFile(join(cwd, 'state.json'))).snapshot!;
     expect([state.state.tenant.features, state.state.tenant.accidentalDeletionPrevention]).toEqual([null, null]);
     const admin = captureIo(cwd, {}, { mergeStderr: true });
     expect(await runSnapshot(admin.io, { ...base, labIdentity: 'global-admin' })).toBe(0);

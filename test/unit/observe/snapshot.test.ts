@@ -82,7 +82,7 @@ describe('snapshot file', () => {
     const ok = JSON.parse(serializeSnapshot(sample())) as Record<string, unknown>;
     const msg = (v: unknown) => parseSnapshot(typeof v === 'string' ? v : JSON.stringify(v), 'state.json').diagnostics.map((d) => d.message);
     expect(msg({ ...ok, kind: 'entra-soa/plan' })).toEqual(['kind must be "entra-soa/snapshot", found "entra-soa/plan": this is not an entra-soa snapshot']);
-    expect(msg({ ...ok, formatVersion: 2 })).toEqual(['formatVersion 2 is not supported (this build reads 1): take the snapshot again with this version']);
+    expect(msg({ ...ok, formatVersion: 3 })).toEqual(['formatVersion 3 is not supported (this build reads 1 and 2): take the snapshot again with this version']);
     expect(msg('{"kind": ')[0]).toMatch(/^state\.json is not valid JSON/);
     const { source: _source, ...noSource } = ok;
     expect(msg(noSource)).toEqual(['the document is missing the property source']);
