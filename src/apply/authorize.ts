@@ -1,5 +1,5 @@
 /**
- * A saved plan is a claim, not a command (issue 12 §1). Plan files pass through pull requests and CI
+ * A saved plan is a claim, not a command. Plan files pass through pull requests and CI
  * artifacts, so apply does not run what a file says: it plans again from the same manifest (digest
  * checked) and the directories as they are now, and runs only the saved steps that this
  * recomputation reproduces, for objects that are as the plan saw them. Hazards, consent and
@@ -11,7 +11,7 @@
 import type { AllowOptions } from '../model/desired.js';
 import type { Hazard, Plan, PlannedStep } from '../model/plan.js';
 import { checkGate, checkSavedPlan } from './gate.js';
-import { handlerFor } from './handlers.js';
+import { stepTitle } from '../steps/index.js';
 import type { JournalHistory, JournaledState } from './journal.js';
 import type { ApplyRefusal } from './report.js';
 import type { StaleObjects } from './stale.js';
@@ -181,7 +181,7 @@ function reproducer(plan: Plan, recomputed: Plan, sigOf: ReadonlyMap<string, str
     if (candidates.length === 0) {
       const same = recomputed.steps.filter((r) => r.objectKey === s.objectKey);
       if (same.length === 0) return `planning again gives no step for ${s.objectKey}`;
-      const shown = same.slice(0, 3).map((r) => `${r.id} ${handlerFor(r.step).title(r.step)}`);
+      const shown = same.slice(0, 3).map((r) => `${r.id} ${stepTitle(r.step)}`);
       return `planning again gives for ${s.objectKey} only: ${shown.join('; ')}${same.length > 3 ? `; and ${same.length - 3} more` : ''}`;
     }
     let missing: PlannedStep | undefined;
@@ -191,14 +191,14 @@ function reproducer(plan: Plan, recomputed: Plan, sigOf: ReadonlyMap<string, str
       missing ??= recById.get(unmet.d);
     }
     return missing
-      ? `it does not wait for "${handlerFor(missing.step).title(missing.step)}" (${missing.objectKey}), which planning again puts before it`
+      ? `it does not wait for "${stepTitle(missing.step)}" (${missing.objectKey}), which planning again puts before it`
       : 'its dependencies differ from the plan made again';
   };
 }
 
 function notReproduced(s: PlannedStep, why: string): string {
   return (
-    `${handlerFor(s.step).title(s.step)} is not what the manifest asks for now (${why}): nothing was done. ` +
+    `${stepTitle(s.step)} is not what the manifest asks for now (${why}): nothing was done. ` +
     `Apply runs only the saved steps that planning again from the manifest and the directories reproduces ` +
     `(was the plan file edited, or did the directories change?): run plan again`
   );

@@ -1,4 +1,4 @@
-import type { PlannedStep, StepKind } from '../model/index.js';
+import type { StepKind } from '../model/index.js';
 import type { SyncWaitStats } from './sync-wait.js';
 
 /**
@@ -80,31 +80,4 @@ export function summaryLines(report: ApplyReport, how: { resumeCommand?: string 
   }
   if (c.refused > 0) lines.push('Objects refused as stale changed after planning: run plan again and review the new plan.');
   return lines;
-}
-
-/** The step's name for people: its upn, dn or display name. */
-export function stepSubject(s: PlannedStep): string {
-  const st = s.step;
-  switch (st.kind) {
-    case 'entra.setCloudManaged':
-    case 'entra.setImmutableId':
-    case 'entra.clearOnPremisesAttributes':
-    case 'entra.restoreDeleted':
-    case 'entra.resetPassword':
-      return st.upn;
-    case 'entra.setGroupCloudManaged':
-      return `group ${st.displayName}`;
-    case 'entra.setTenantSync':
-      return `tenant ${st.tenantId}`;
-    case 'entra.setSyncFeature':
-    case 'entra.setDeletionThreshold':
-      return 'the tenant';
-    case 'ad.move':
-    case 'ad.modify':
-      return st.upn ?? st.dn;
-    case 'ad.createUser':
-      return st.user.userPrincipalName;
-    case 'sync.await':
-      return st.until.kind === 'tenantSyncDisabled' ? `tenant ${st.until.tenantId}` : st.until.upn;
-  }
 }

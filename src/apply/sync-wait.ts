@@ -1,8 +1,8 @@
 import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState } from '../model/entra.js';
 import type { Expectation } from '../model/step.js';
 import { assertNever } from '../model/step.js';
+import { describeExpectation } from '../steps/expectation.js';
 import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
-
 
 /** The outcome of one look at Graph for an expectation. */
 export interface ExpectationCheck {
@@ -58,19 +58,6 @@ export async function checkExpectation(entra: EntraAccess, exp: Expectation): Pr
   return (await checkExpectations(entra, [exp]))[0] as ExpectationCheck;
 }
 
-/** What is expected, as a sentence fragment: "alice@contoso.com to be soft-deleted by Entra Connect". */
-export function describeExpectation(exp: Expectation): string {
-  switch (exp.kind) {
-    case 'userSoftDeleted':
-      return `${exp.upn} to be soft-deleted by the sync engine (it left the sync scope)`;
-    case 'userSynced':
-      return `${exp.upn} to be synced from AD${exp.immutableId ? ` with immutable id ${exp.immutableId}` : ''}`;
-    case 'tenantSyncDisabled':
-      return `directory synchronization of tenant ${exp.tenantId} to finish turning off`;
-    default:
-      return assertNever(exp, 'expectation');
-  }
-}
 
 /**
  * How apply waits: resolves after `ms`, or early when `cancel` aborts (then its timer must be released,
@@ -142,7 +129,7 @@ interface Waiter {
 
 /**
  * Every `sync.await` of an apply waits here, together: one poll loop reads Graph for all waiting steps
- * at once (issue 7 §6), holds no concurrency slot, and runs the trigger at most once per round, only
+ * at once (docs/apply.md, Waiting for the sync engine), holds no concurrency slot, and runs the trigger at most once per round, only
  * when no write is running or ready (or a wait has waited MAX_TRIGGER_DEFERRAL_S). Polls start at
  * `pollIntervalS` and double up to 60 s. A transient read failure is only repeated at the next look (a
  * single blip does not fail a wait); at a step's `timeoutS` it fails saying what was expected, what was
