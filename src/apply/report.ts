@@ -12,8 +12,6 @@ import type { SyncWaitStats } from './sync-wait.js';
  */
 export type StepStatus = 'done' | 'skipped' | 'refused' | 'failed' | 'not-run';
 
-export const STEP_STATUSES: readonly StepStatus[] = ['done', 'skipped', 'refused', 'failed', 'not-run'];
-
 export interface StepResult {
   id: string;
   objectKey: string;

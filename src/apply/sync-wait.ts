@@ -66,7 +66,7 @@ export async function checkExpectation(entra: EntraAccess, exp: Expectation): Pr
 export type Sleep = (ms: number, cancel?: AbortSignal) => Promise<void>;
 
 /** Sleep that ends early (throwing ApplyInterrupted) when `signal` aborts. */
-export async function interruptibleSleep(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+async function interruptibleSleep(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) throw new ApplyInterrupted();
   if (!signal) return sleep(ms);
   let onAbort: (() => void) | undefined;
@@ -81,9 +81,9 @@ export async function interruptibleSleep(sleep: (ms: number) => Promise<void>, m
   }
 }
 
-export const MAX_POLL_INTERVAL_S = 60;
+const MAX_POLL_INTERVAL_S = 60;
 /** A cycle is triggered at the latest this long after a wait began, even while writes still run. */
-export const MAX_TRIGGER_DEFERRAL_S = 300;
+const MAX_TRIGGER_DEFERRAL_S = 300;
 
 /** How apply waits for sync effects. */
 export interface SyncWaitSettings {

@@ -18,7 +18,7 @@ import { adValuesOf, newUserValues, planSyncEffects } from './sync-effects.js';
 const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
 
 /** sAMAccountName for a created user: the UPN local part, cleaned, at most 20 characters. */
-export function samFromUpn(upn: string): string {
+function samFromUpn(upn: string): string {
   const local = (upn.split('@')[0] ?? upn).replace(SAM_BAD, '-').replace(/\.+$/, '');
   return local.slice(0, 20);
 }
@@ -42,7 +42,7 @@ function cnValueKey(dn: string): string {
  * must be unique among the children of its container. Only users are read, so a group or contact with
  * the same CN in that OU is not seen (unconfirmed: the create then fails with "already exists").
  */
-export function uniqueCn(ctx: PlanContext, e: EntraUser, ou: string): string {
+function uniqueCn(ctx: PlanContext, e: EntraUser, ou: string): string {
   const raw = [...(e.displayName ?? '')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
   const base = raw !== '' ? raw : (e.userPrincipalName.split('@')[0] ?? e.userPrincipalName);
   const taken = cnsIn(ctx).get(dnKey(ou)) ?? new Set<string>();
@@ -96,7 +96,7 @@ const cmpCi = (a: string, b: string): number => {
  * The proxyAddresses the AD user needs so that its primary SMTP equals `primary`: the Entra user's
  * addresses and the AD user's own, the old primary demoted to `smtp:`, primary first, the rest sorted.
  */
-export function targetProxyAddresses(adList: readonly string[], entraList: readonly string[], primary: string): string[] {
+function targetProxyAddresses(adList: readonly string[], entraList: readonly string[], primary: string): string[] {
   const seen = new Map<string, string>();
   const add = (addr: string): void => {
     const k = addr.toLowerCase();
@@ -116,7 +116,7 @@ export function targetProxyAddresses(adList: readonly string[], entraList: reado
 }
 
 /** The attribute changes that make the AD user soft-match the Entra user (only what differs). */
-export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
+function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   const changes: AttrChange[] = [];
   const single = (attribute: AttrChange['attribute'], from: string | null, to: string | null): void => {
     if (to === null) return; // Entra has no value: keep AD's (it overwrites the cloud value after the match anyway)

@@ -3,7 +3,7 @@ import { assertNever, type Step } from '../model/step.js';
 import { where, type PlanContext, type TenantSteps } from './context.js';
 
 /** Manifest feature names in the order their steps are emitted. */
-export const FEATURE_ORDER = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
+const FEATURE_ORDER = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
 
 const FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
   blockSoftMatch: 'soft match (primary SMTP / UPN) of every cloud user',
@@ -17,14 +17,14 @@ const FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
  * https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes).
  * Assumed (and said so) when the tenant's setting cannot be read and the manifest does not state it.
  */
-export const DEFAULT_DELETION_THRESHOLD = 500;
+const DEFAULT_DELETION_THRESHOLD = 500;
 
 /** How to give the planner what an application sign-in cannot read. */
 export const DELEGATED_SIGN_IN_HINT =
   "GET /directory/onPremisesSynchronization accepts only a Global Administrator's delegated sign-in: sign in with --auth device-code or --auth interactive as a Global Administrator";
 
 /** The tenant's accidental-deletion threshold as a number of deletions per export, and how it is known. */
-export function observedThreshold(ctx: PlanContext): { value: number | null; source: TenantSteps['thresholdSource'] } {
+function observedThreshold(ctx: PlanContext): { value: number | null; source: TenantSteps['thresholdSource'] } {
   const p = ctx.observed.tenant.accidentalDeletionPrevention;
   if (p === null) {
     const stated = ctx.desired.tenant.accidentalDeletionThreshold;

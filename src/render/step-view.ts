@@ -176,7 +176,7 @@ export function groupHazards(hazards: readonly Hazard[]): HazardGroup[] {
 }
 
 /** The manifest option and the command-line flag that give a consent. */
-export function consentOption(consent: 'disruptive' | 'irreversible' | 'exceedDeletionThreshold'): { manifest: string; flag: string } {
+function consentOption(consent: 'disruptive' | 'irreversible' | 'exceedDeletionThreshold'): { manifest: string; flag: string } {
   switch (consent) {
     case 'disruptive':
       return { manifest: 'allow.disruptive', flag: '--allow-disruptive' };
@@ -236,7 +236,7 @@ export function notApplyableLine(plan: {
 }
 
 /** Consents the plan needs before apply runs it, in a fixed order. */
-export function neededConsents(
+function neededConsents(
   hazards: readonly { consent?: 'disruptive' | 'irreversible' | 'exceedDeletionThreshold' }[],
 ): ('disruptive' | 'irreversible' | 'exceedDeletionThreshold')[] {
   const order = ['disruptive', 'irreversible', 'exceedDeletionThreshold'] as const;
