@@ -1,4 +1,5 @@
 import type { StepKindSpec } from './spec.js';
+import { syncSettingsWrite } from './sync-settings-write.js';
 import { changeText } from './stale-text.js';
 
 /**
@@ -8,14 +9,7 @@ import { changeText } from './stale-text.js';
 export const SET_DELETION_THRESHOLD: StepKindSpec<'entra.setDeletionThreshold'> = {
   fields: { from: 'number?', to: 'number' },
   action: 'change',
-  permissions: {
-    calls: ['PATCH /v1.0/directory/onPremisesSynchronization/{tenantId} {"configuration":{"accidentalDeletionPrevention":…}}'],
-    graphPermissions: [],
-    delegatedOnly: true,
-    delegatedPermissions: ['OnPremDirectorySynchronization.ReadWrite.All'],
-    entraRoles: ['Global Administrator'],
-    note: 'Delegated only: Microsoft supports no application permission, and Global Administrator is the only role supported.',
-  },
+  permissions: syncSettingsWrite('PATCH /v1.0/directory/onPremisesSynchronization/{tenantId} {"configuration":{"accidentalDeletionPrevention":…}}'),
   subject: () => 'the tenant',
   describe: (s) => ({
     description: 'set the accidental-deletion threshold of the sync engine',

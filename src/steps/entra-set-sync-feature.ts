@@ -1,5 +1,6 @@
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import type { StepKindSpec } from './spec.js';
+import { syncSettingsWrite } from './sync-settings-write.js';
 import { changeText } from './stale-text.js';
 
 /**
@@ -9,14 +10,7 @@ import { changeText } from './stale-text.js';
 export const SET_SYNC_FEATURE: StepKindSpec<'entra.setSyncFeature'> = {
   fields: { feature: 'feature', from: 'boolean', to: 'boolean' },
   action: 'change',
-  permissions: {
-    calls: ['PATCH /v1.0/directory/onPremisesSynchronization/{tenantId} {"features":{…}}'],
-    graphPermissions: [],
-    delegatedOnly: true,
-    delegatedPermissions: ['OnPremDirectorySynchronization.ReadWrite.All'],
-    entraRoles: ['Global Administrator'],
-    note: 'Delegated only: Microsoft supports no application permission, and Global Administrator is the only role supported.',
-  },
+  permissions: syncSettingsWrite('PATCH /v1.0/directory/onPremisesSynchronization/{tenantId} {"features":{…}}'),
   subject: () => 'the tenant',
   describe: (s) => ({
     description: `${s.to ? 'turn on' : 'turn off'} the tenant sync feature ${s.feature}`,
