@@ -4,7 +4,7 @@ import type { AdUser, SourceAnchorAttribute } from '../model/observed.js';
 import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import { sameValues, type Expectation, type PlannedStep, type Step, type StepKind } from '../model/index.js';
 import { anchorOf } from '../identity/join.js';
-import { STEP_SPECS, type OutcomeFacts, type StepOf } from '../steps/index.js';
+import { stepOutcome, type StepOf } from '../steps/index.js';
 import { adValues } from '../steps/ad-values.js';
 import { movedDn } from '../steps/ad-move.js';
 import { expectationWords } from '../steps/expectation.js';
@@ -53,9 +53,8 @@ export interface StepHandler<S extends Step> {
 type Registry = { [K in StepKind]: StepHandler<StepOf<K>> };
 
 /** The sentence that says a step is in effect (its registry entry's), with where this apply writes passwords. */
-function outcome<K extends StepKind>(kind: K, s: StepOf<K>, ctx: StepContext): string {
-  const facts: OutcomeFacts = { secretsFile: ctx.secrets.path };
-  return STEP_SPECS[kind].outcome(s, facts);
+function done(s: Step, ctx: StepContext): string {
+  return stepOutcome(s, { secretsFile: ctx.secrets.path });
 }
 
 async function mustGetAdUser(directory: DirectoryAccess, dn: string, who: string): Promise<AdUser> {
@@ -112,7 +111,7 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.entra.setUserCloudManaged(s.userId, s.to);
-      return outcome('entra.setCloudManaged', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.setGroupCloudManaged': {
@@ -122,7 +121,7 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.entra.setGroupCloudManaged(s.groupId, s.to);
-      return outcome('entra.setGroupCloudManaged', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.setImmutableId': {
@@ -132,7 +131,7 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.entra.setImmutableId(s.userId, s.to);
-      return outcome('entra.setImmutableId', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.clearOnPremisesAttributes': {
@@ -147,7 +146,7 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.entra.clearOnPremisesAttributes(s.userId, Object.keys(s.attributes));
-      return outcome('entra.clearOnPremisesAttributes', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.restoreDeleted': {
@@ -156,7 +155,7 @@ export const STEP_HANDLERS: Registry = {
     isDone: async (s, ctx) => (await ctx.entra.getUser(s.deletedId)) !== null,
     run: async (s, ctx) => {
       await ctx.entra.restoreDeletedUser(s.deletedId);
-      return outcome('entra.restoreDeleted', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.resetPassword': {
@@ -189,14 +188,14 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.entra.setTenantSyncEnabled(s.tenantId, s.enabled);
-      return outcome('entra.setTenantSync', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.setSyncFeature': {
     isDone: async (s, ctx) => (await ctx.entra.getTenantSyncState()).features?.[FEATURE_GRAPH_NAME[s.feature]] === s.to,
     run: async (s, ctx) => {
       await ctx.entra.setSyncFeatures((await ctx.entra.getTenantSyncState()).tenantId, { [FEATURE_GRAPH_NAME[s.feature]]: s.to });
-      return outcome('entra.setSyncFeature', s, ctx);
+      return done(s, ctx);
     },
   },
   'entra.setDeletionThreshold': {
@@ -206,7 +205,7 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.entra.setDeletionThreshold((await ctx.entra.getTenantSyncState()).tenantId, s.to);
-      return outcome('entra.setDeletionThreshold', s, ctx);
+      return done(s, ctx);
     },
   },
   'ad.move': {
@@ -218,7 +217,7 @@ export const STEP_HANDLERS: Registry = {
       await mustGetAdUser(ctx.directory, s.dn, s.upn ?? s.dn);
       await ctx.directory.moveUser(s.dn, s.toOu);
       // The DN the plan showed (the directory may write the same DN with other escapes).
-      return `${outcome('ad.move', s, ctx)} (now ${movedDn(s)})`;
+      return `${done(s, ctx)} (now ${movedDn(s)})`;
     },
   },
   'ad.modify': {
@@ -228,7 +227,7 @@ export const STEP_HANDLERS: Registry = {
     },
     run: async (s, ctx) => {
       await ctx.directory.modifyUser(s.dn, s.changes);
-      return outcome('ad.modify', s, ctx);
+      return done(s, ctx);
     },
   },
   'ad.createUser': {
