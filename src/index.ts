@@ -21,7 +21,7 @@ export type * from './model/index.js';
 export { DirectoryError } from './model/directory.js';
 export { GraphError } from './model/entra.js';
 export { formatDiagnostic } from './model/diagnostic.js';
-export { DELEGATED_ONLY_STEP_KINDS } from './model/step.js';
+export { DELEGATED_ONLY_STEP_KINDS } from './steps/index.js';
 
 // Load a manifest.
 export { loadManifestFile, loadManifestText, formatDiagnostics, type ManifestLoadResult } from './manifest/load.js';

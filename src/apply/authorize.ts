@@ -11,7 +11,7 @@
 import type { AllowOptions } from '../model/desired.js';
 import type { Hazard, Plan, PlannedStep } from '../model/plan.js';
 import { checkGate, checkSavedPlan } from './gate.js';
-import { handlerFor } from './handlers.js';
+import { stepTitle } from '../steps/index.js';
 import type { JournalHistory, JournaledState } from './journal.js';
 import type { ApplyRefusal } from '../model/apply-report.js';
 import type { StaleObjects } from './stale.js';
@@ -191,7 +191,7 @@ function reproducer(plan: Plan, recomputed: Plan, sigOf: ReadonlyMap<string, str
     if (candidates.length === 0) {
       const same = recomputed.steps.filter((r) => r.objectKey === s.objectKey);
       if (same.length === 0) return `planning again gives no step for ${s.objectKey}`;
-      const shown = same.slice(0, 3).map((r) => `${r.id} ${handlerFor(r.step).title(r.step)}`);
+      const shown = same.slice(0, 3).map((r) => `${r.id} ${stepTitle(r.step)}`);
       return `planning again gives for ${s.objectKey} only: ${shown.join('; ')}${same.length > 3 ? `; and ${same.length - 3} more` : ''}`;
     }
     let missing: PlannedStep | undefined;
@@ -201,14 +201,14 @@ function reproducer(plan: Plan, recomputed: Plan, sigOf: ReadonlyMap<string, str
       missing ??= recById.get(unmet.d);
     }
     return missing
-      ? `it does not wait for "${handlerFor(missing.step).title(missing.step)}" (${missing.objectKey}), which planning again puts before it`
+      ? `it does not wait for "${stepTitle(missing.step)}" (${missing.objectKey}), which planning again puts before it`
       : 'its dependencies differ from the plan made again';
   };
 }
 
 function notReproduced(s: PlannedStep, why: string): string {
   return (
-    `${handlerFor(s.step).title(s.step)} is not what the manifest asks for now (${why}): nothing was done. ` +
+    `${stepTitle(s.step)} is not what the manifest asks for now (${why}): nothing was done. ` +
     `Apply runs only the saved steps that planning again from the manifest and the directories reproduces ` +
     `(was the plan file edited, or did the directories change?): run plan again`
   );

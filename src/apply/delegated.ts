@@ -1,13 +1,9 @@
-import { DELEGATED_ONLY_STEP_KINDS, type StepKind } from '../model/step.js';
 import type { PlannedStep } from '../model/plan.js';
-import { handlerFor } from './handlers.js';
+import type { SignInKind } from '../model/sign-in.js';
+import { isDelegatedOnly, stepTitle } from '../steps/index.js';
 import type { ApplyRefusal } from '../model/apply-report.js';
 
-import type { SignInKind } from '../model/sign-in.js';
-
 export type { SignInKind };
-
-const DELEGATED_ONLY: ReadonlySet<StepKind> = new Set(DELEGATED_ONLY_STEP_KINDS);
 
 /**
  * Steps Graph accepts only from a signed-in user (DELEGATED_ONLY_STEP_KINDS: `PATCH
@@ -18,12 +14,12 @@ const DELEGATED_ONLY: ReadonlySet<StepKind> = new Set(DELEGATED_ONLY_STEP_KINDS)
  */
 export function delegatedOnlyRefusal(toRun: readonly PlannedStep[], signIn: SignInKind): ApplyRefusal | null {
   if (signIn !== 'application') return null;
-  const needing = toRun.filter((s) => DELEGATED_ONLY.has(s.step.kind));
+  const needing = toRun.filter((s) => isDelegatedOnly(s.step.kind));
   if (needing.length === 0) return null;
   return {
     code: 'delegated-sign-in-required',
     messages: [
-      ...needing.map((s) => `${s.id} ${handlerFor(s.step).title(s.step)}: Graph accepts this change only from a signed-in Global Administrator, not from an application`),
+      ...needing.map((s) => `${s.id} ${stepTitle(s.step)}: Graph accepts this change only from a signed-in Global Administrator, not from an application`),
       `Nothing was changed. Run apply again signed in as a Global Administrator (--auth device-code, or --auth interactive where a browser is available), ` +
         `or make these changes in the Entra admin center and plan again. See docs/graph-access.md.`,
     ],

@@ -12,6 +12,7 @@ import { readOnlySignInRefusal } from './read-only-sign-in.js';
 import { ApplyInterrupted, describeFailure } from './errors.js';
 import type { ApplyEvent, ApplyRefusal, ApplyReport, StepResult, StepStatus } from '../model/apply-report.js';
 import { handlerFor, type StepContext } from './handlers.js';
+import { stepOutcome, stepTitle } from '../steps/index.js';
 import { JournalWriteError, type Journal } from './journal.js';
 import { DirectoryOutage, runWrite, withDirectory, type OutcomeSettings } from './outcome.js';
 import { planDigest } from './plan-digest.js';
@@ -152,7 +153,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   const verdictOf = (s: PlannedStep): StepVerdict => auth.verdicts.get(s.id) as StepVerdict;
   const finishedBefore = plan.steps.filter((s) => verdictOf(s).kind === 'finished');
   emit({ type: 'start', total: plan.steps.length, toRun: plan.steps.length - finishedBefore.length, resumed: plan.steps.filter((s) => history.steps.has(s.id)).length });
-  for (const s of finishedBefore) setResult(s, 'skipped', `already done by an earlier apply of this plan: ${handlerFor(s.step).title(s.step)}`, false);
+  for (const s of finishedBefore) setResult(s, 'skipped', `already done by an earlier apply of this plan: ${stepTitle(s.step)}`, false);
   for (const s of plan.steps) {
     const v = verdictOf(s);
     if (v.kind === 'refused') setResult(s, 'refused', v.reason);
@@ -216,7 +217,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
 
   const execute = async (s: PlannedStep): Promise<StepResult> => {
     const handler = handlerFor(s.step);
-    const title = handler.title(s.step);
+    const title = stepTitle(s.step);
     const verdict = verdictOf(s);
     // Group commit (journal.ts): the step's `started` becomes durable while it reads whether it is done
     // already, and must be before it changes anything; its outcome, once `start` frees its slot.
@@ -250,7 +251,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           run: () => handler.run(s.step, ctx),
           isDone: () => handler.isDone(s.step, ctx),
           checkable: handler.checkable ? handler.checkable(s.step, ctx) : true,
-          doneMessage: () => handler.outcome(s.step, ctx),
+          doneMessage: () => stepOutcome(s.step, { secretsFile: ctx.secrets.path }),
           title,
           directory: s.step.kind.startsWith('ad.'),
         },
@@ -276,7 +277,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   };
   const blockOne = (s: PlannedStep, blocker: StepResult): void => {
     unmet.delete(s.id);
-    const title = handlerFor(s.step).title(s.step);
+    const title = stepTitle(s.step);
     if (blocker.status === 'refused') {
       setResult(s, 'refused', `not attempted: ${title} depends on ${blocker.id}, which was refused (${blocker.objectKey}): re-run plan`);
     } else {
@@ -362,7 +363,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
   // What is left never started: interrupted, or waiting on dependencies the plan does not contain.
   for (const s of pending) {
     if (results.has(s.id)) continue;
-    const title = handlerFor(s.step).title(s.step);
+    const title = stepTitle(s.step);
     if (interrupted) setResult(s, 'not-run', `interrupted before ${title}: run apply again to resume`);
     else setResult(s, 'not-run', `not run: ${title} depends on ${s.dependsOn.filter((d) => !byId.has(d)).join(', ') || 'a step that never ran'}, which is not in the plan`);
   }

@@ -3,7 +3,7 @@ export { runApplySession, type ApplySessionInput, type ApplySessionResult, type 
 export { openJournal, readJournal, memoryJournal, foldJournal, JournalMismatchError, JournalPermissionError, JournalWriteError, type Journal, type JournalRecord, type JournaledState, type StepHistory, type JournalHistory, type StepEvidence } from './journal.js';
 export { lockJournal, JournalLockedError, type JournalLock, type LockOwner } from './journal-lock.js';
 export { authorizePlan, finishedSteps, type Authorization, type StepVerdict } from './authorize.js';
-export { stepSignature, stepEffect } from './step-effect.js';
+export { stepSignature } from './step-effect.js';
 export { delegatedOnlyRefusal, type SignInKind } from './delegated.js';
 export { fileSecretSink, type SecretSink } from './secrets.js';
 export { planDigest } from './plan-digest.js';
@@ -11,7 +11,7 @@ export { checkPlanGate, checkGate, checkSavedPlan } from './gate.js';
 export { STEP_HANDLERS, handlerFor, type StepHandler } from './handlers.js';
 export { countResults } from './report.js';
 export type { ApplyEvent, ApplyReport, ApplySessionEvent, StepResult, StepStatus, SyncWaitStats } from '../model/apply-report.js';
-export { SyncWaitGroup, checkExpectation, checkExpectations, describeExpectation } from './sync-wait.js';
+export { SyncWaitGroup, checkExpectation, checkExpectations } from './sync-wait.js';
 export { runWrite, isUnknownOutcome, DirectoryOutage } from './outcome.js';
 export type { JoinOptions } from '../model/identity.js';
 export { commandTrigger } from './trigger-command.js';

@@ -11,7 +11,7 @@
  * token's `wids` claim (active roles only; https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference).
  * `wids` is optional in a token, so a sign-in without it, or with any other role, is not refused: Graph decides.
  */
-import { handlerFor } from './handlers.js';
+import { stepTitle } from '../steps/index.js';
 import type { SignIn } from '../model/sign-in.js';
 import type { PlannedStep } from '../model/plan.js';
 import type { ApplyRefusal } from '../model/apply-report.js';
@@ -35,7 +35,7 @@ export function readOnlySignInRefusal(steps: readonly PlannedStep[], signIn: Sig
   return {
     code: 'read-only-sign-in',
     messages: [
-      ...writes.map((s) => `${s.id} ${handlerFor(s.step).title(s.step)}: Graph refuses this change from the signed-in user, whose only active roles are read-only (${held})`),
+      ...writes.map((s) => `${s.id} ${stepTitle(s.step)}: Graph refuses this change from the signed-in user, whose only active roles are read-only (${held})`),
       'Nothing was changed. Run apply again signed in as an administrator who may make these changes (the "Entra role" column in docs/graph-access.md; ' +
         'with PIM, activate the role before signing in), or as the application entra-soa documents.',
     ],

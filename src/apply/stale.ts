@@ -1,12 +1,12 @@
 import { anchorOf, type JoinOptions } from '../identity/join.js';
-import { FEATURE_GRAPH_NAME } from '../model/desired.js';
 import type { AdUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import type { AttrChange } from '../model/step.js';
 import { changedAttributes } from '../identity/fingerprints.js';
 import { sameValues } from '../model/step.js';
-import { adValues } from './handlers.js';
-
+import { stepStaleDetail, type StateIndex } from '../steps/index.js';
+import { adValues, shownAdValues } from '../steps/ad-values.js';
+import { changeText } from '../steps/stale-text.js';
 
 /** The planner's fingerprint function (src/plan): object key → digest of what is read for it now. */
 export type FingerprintObjects = (observed: ObservedState, keys: readonly string[], options: JoinOptions) => Record<string, string>;
@@ -110,8 +110,6 @@ const SYNCED_ATTRIBUTES: readonly { ad: AttrChange['attribute']; entra: (u: Entr
 ];
 
 const lower = (v: string) => v.toLowerCase();
-const show = (v: unknown): string => (Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : JSON.stringify(v ?? null));
-const change = (side: string, attribute: string, before: unknown, after: unknown): string => `${side} ${attribute}: ${show(before)} -> ${show(after)}`;
 
 function userIdOf(step: PlannedStep['step']): string | null {
   if ('userId' in step) return step.userId;
@@ -120,13 +118,8 @@ function userIdOf(step: PlannedStep['step']): string | null {
 }
 
 /** The state read now, indexed once for every stale object of an apply. */
-interface Lookups {
-  observed: ObservedState;
-  entraById: Map<string, EntraUser>;
-  adByDn: Map<string, AdUser>;
-  adByAnchor: Map<string, AdUser>;
-  adByUpn: Map<string, AdUser>;
-  deletedIds: Set<string>;
+interface Lookups extends StateIndex {
+  adByAnchor: ReadonlyMap<string, AdUser>;
 }
 
 function lookupsOf(observed: ObservedState, sourceAnchor: SourceAnchorAttribute): Lookups {
@@ -139,7 +132,7 @@ function lookupsOf(observed: ObservedState, sourceAnchor: SourceAnchorAttribute)
     return m;
   };
   return {
-    observed,
+    tenant: observed.tenant,
     entraById: new Map(observed.entra.users.map((u) => [u.id, u])),
     adByDn: firstBy((u) => u.dn.toLowerCase()),
     adByAnchor: firstBy((u) => anchorOf(u, sourceAnchor)),
@@ -157,7 +150,7 @@ function lookupsOf(observed: ObservedState, sourceAnchor: SourceAnchorAttribute)
  * now: `changedAttributes`) says what changed.
  */
 function describeStale(steps: readonly PlannedStep[], l: Lookups, changed: readonly string[]): string {
-  const { observed, entraById, adByDn } = l;
+  const { entraById } = l;
   const parts: string[] = [];
   const seenUsers = new Set<string>();
   for (const { step } of steps) {
@@ -171,85 +164,16 @@ function describeStale(steps: readonly PlannedStep[], l: Lookups, changed: reado
           const adv = adValues(a, attr.ad);
           // An empty AD value may be filled in by the sync engine (e.g. displayName from the CN): not a sign of change.
           if (adv.length > 0 && !sameValues(adv.map(lower), attr.entra(e).map(lower))) {
-            parts.push(`${change('AD', attr.ad, shown(attr.ad, attr.entra(e)), shown(attr.ad, adv))} (changed in AD, not synced yet)`);
+            parts.push(`${changeText('AD', attr.ad, shownAdValues(attr.ad, attr.entra(e)), shownAdValues(attr.ad, adv))} (changed in AD, not synced yet)`);
           }
         }
       }
     }
   }
-  for (const { step } of steps) {
-    switch (step.kind) {
-      case 'ad.modify':
-      case 'ad.move': {
-        const u = adByDn.get(step.dn.toLowerCase());
-        if (!u) {
-          const moved = step.upn ? l.adByUpn.get(step.upn.toLowerCase()) : undefined;
-          parts.push(moved ? change('AD', 'dn', step.dn, moved.dn) : `AD: ${step.dn} no longer exists`);
-        } else if (step.kind === 'ad.modify') {
-          for (const c of step.changes) if (!sameValues(adValues(u, c.attribute), c.from)) parts.push(change('AD', c.attribute, shown(c.attribute, c.from), shown(c.attribute, adValues(u, c.attribute))));
-        }
-        break;
-      }
-      case 'entra.setImmutableId': {
-        const u = entraById.get(step.userId);
-        if (!u) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
-        else if (u.onPremisesImmutableId !== step.from) parts.push(change('Entra', 'onPremisesImmutableId', step.from, u.onPremisesImmutableId));
-        break;
-      }
-      case 'entra.setCloudManaged': {
-        const u = entraById.get(step.userId);
-        if (!u) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
-        else if (u.isCloudManaged === step.to) parts.push(change('Entra', 'isCloudManaged', !step.to, u.isCloudManaged));
-        break;
-      }
-      case 'entra.clearOnPremisesAttributes': {
-        const u = entraById.get(step.userId) as unknown as Record<string, unknown> | undefined;
-        if (!u) {
-          parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
-          break;
-        }
-        for (const [attribute, before] of Object.entries(step.attributes)) {
-          if (attribute === 'onPremisesLastSyncDateTime') continue; // stamped by every cycle
-          const after = u[attribute] ?? null;
-          if (after !== (before ?? null)) parts.push(change('Entra', attribute, before, after));
-        }
-        break;
-      }
-      case 'entra.resetPassword':
-        if (!entraById.has(step.userId)) parts.push(`Entra: ${step.upn} (${step.userId}) no longer exists`);
-        break;
-      case 'entra.restoreDeleted':
-        // Not deleted and not active either (a restore planned after a wait finds the user still active).
-        if (!l.deletedIds.has(step.deletedId) && !entraById.has(step.deletedId)) {
-          parts.push(`Entra: ${step.upn} (${step.deletedId}) is neither in deleted users nor active`);
-        }
-        break;
-      case 'entra.setSyncFeature': {
-        const now = observed.tenant.features?.[FEATURE_GRAPH_NAME[step.feature]] ?? null;
-        if (now !== step.from) parts.push(change('tenant', step.feature, step.from, now));
-        break;
-      }
-      case 'entra.setDeletionThreshold': {
-        const now = observed.tenant.accidentalDeletionPrevention?.alertThreshold ?? null;
-        if (now !== step.from) parts.push(change('tenant', 'accidental-deletion threshold', step.from, now));
-        break;
-      }
-      case 'entra.setGroupCloudManaged':
-      case 'entra.setTenantSync':
-      case 'ad.createUser':
-      case 'sync.await':
-        break;
-    }
-  }
+  for (const { step } of steps) parts.push(...stepStaleDetail(step, l));
   const unique = [...new Set(parts)];
   if (unique.length > 0) return unique.join('; ');
   // No step shows the old value: the plan's per-attribute digests name what changed, with its value now.
   if (changed.length > 0) return changed.join('; ');
   return 'an attribute the plan keeps only as a digest differs (run plan again to see the object as it is now)';
-}
-
-/** An AD attribute's values for display: the list of a multi-valued one, else its single value (or null). */
-function shown(attribute: AttrChange['attribute'], values: readonly string[]): string | string[] | null {
-  if (attribute === 'proxyAddresses') return [...values];
-  return values[0] ?? null;
 }

@@ -2,8 +2,8 @@ import { GraphError, isTransientGraphError, type EntraAccess, type UserSyncState
 import type { SyncWaitStats } from '../model/apply-report.js';
 import type { Expectation } from '../model/step.js';
 import { assertNever } from '../model/step.js';
+import { describeExpectation } from '../steps/expectation.js';
 import { ApplyInterrupted, StepFailure, describeFailure } from './errors.js';
-
 
 /** The outcome of one look at Graph for an expectation. */
 export interface ExpectationCheck {
@@ -59,19 +59,6 @@ export async function checkExpectation(entra: EntraAccess, exp: Expectation): Pr
   return (await checkExpectations(entra, [exp]))[0] as ExpectationCheck;
 }
 
-/** What is expected, as a sentence fragment: "alice@contoso.com to be soft-deleted by Entra Connect". */
-export function describeExpectation(exp: Expectation): string {
-  switch (exp.kind) {
-    case 'userSoftDeleted':
-      return `${exp.upn} to be soft-deleted by the sync engine (it left the sync scope)`;
-    case 'userSynced':
-      return `${exp.upn} to be synced from AD${exp.immutableId ? ` with immutable id ${exp.immutableId}` : ''}`;
-    case 'tenantSyncDisabled':
-      return `directory synchronization of tenant ${exp.tenantId} to finish turning off`;
-    default:
-      return assertNever(exp, 'expectation');
-  }
-}
 
 /**
  * How apply waits: resolves after `ms`, or early when `cancel` aborts (then its timer must be released,
@@ -80,7 +67,7 @@ export function describeExpectation(exp: Expectation): string {
 export type Sleep = (ms: number, cancel?: AbortSignal) => Promise<void>;
 
 /** Sleep that ends early (throwing ApplyInterrupted) when `signal` aborts. */
-export async function interruptibleSleep(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
+async function interruptibleSleep(sleep: (ms: number) => Promise<void>, ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) throw new ApplyInterrupted();
   if (!signal) return sleep(ms);
   let onAbort: (() => void) | undefined;
@@ -95,9 +82,9 @@ export async function interruptibleSleep(sleep: (ms: number) => Promise<void>, m
   }
 }
 
-export const MAX_POLL_INTERVAL_S = 60;
+const MAX_POLL_INTERVAL_S = 60;
 /** A cycle is triggered at the latest this long after a wait began, even while writes still run. */
-export const MAX_TRIGGER_DEFERRAL_S = 300;
+const MAX_TRIGGER_DEFERRAL_S = 300;
 
 /** How apply waits for sync effects. */
 export interface SyncWaitSettings {

@@ -26,7 +26,8 @@ import {
 } from '../model/plan.js';
 
 export { HAZARD_CODES } from '../model/plan.js';
-import { AD_CHANGE_ATTRIBUTES, CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step, type StepKind } from '../model/step.js';
+import { AD_CHANGE_ATTRIBUTES, CLEARABLE_ON_PREMISES_ATTRIBUTES, type AttrChange, type Expectation, type NewAdUser, type Step } from '../model/step.js';
+import { STEP_KINDS, STEP_SPECS, type StepFieldType } from '../steps/index.js';
 
 /** The `kind` of a plan document. */
 export const PLAN_KIND = 'entra-soa/plan';
@@ -39,41 +40,8 @@ const ATTR_NAMES = AD_CHANGE_ATTRIBUTES;
 const CLEARABLE_ATTRIBUTES = CLEARABLE_ON_PREMISES_ATTRIBUTES;
 const SYNC_PASSWORD = SYNC_PASSWORD_OUTCOMES;
 
-/** The type of one field of a step, as the document stores it. */
-type FieldType =
-  | 'string'
-  | 'string?'
-  | 'boolean'
-  | 'number'
-  | 'number?'
-  | 'feature'
-  | 'attrChanges'
-  | 'newAdUser'
-  | 'expectation'
-  | 'clearedAttributes';
-
-/** Per step kind: every field except `kind`, in document order. The mapped type makes the table complete and exact. */
-type StepFieldTable = {
-  [K in StepKind]: { [F in Exclude<keyof Extract<Step, { kind: K }>, 'kind'>]-?: FieldType };
-};
-
-const STEP_FIELDS: StepFieldTable = {
-  'entra.setCloudManaged': { userId: 'string', upn: 'string', to: 'boolean' },
-  'entra.setGroupCloudManaged': { groupId: 'string', displayName: 'string', to: 'boolean' },
-  'entra.setImmutableId': { userId: 'string', upn: 'string', from: 'string?', to: 'string?' },
-  'entra.clearOnPremisesAttributes': { userId: 'string', upn: 'string', attributes: 'clearedAttributes' },
-  'entra.restoreDeleted': { deletedId: 'string', upn: 'string' },
-  'entra.resetPassword': { userId: 'string', upn: 'string', forceChangeAtNextSignIn: 'boolean' },
-  'entra.setTenantSync': { tenantId: 'string', enabled: 'boolean' },
-  'entra.setSyncFeature': { feature: 'feature', from: 'boolean', to: 'boolean' },
-  'entra.setDeletionThreshold': { from: 'number?', to: 'number' },
-  'ad.move': { dn: 'string', toOu: 'string', upn: 'string?' },
-  'ad.modify': { dn: 'string', upn: 'string?', changes: 'attrChanges' },
-  'ad.createUser': { ou: 'string', dn: 'string', user: 'newAdUser' },
-  'sync.await': { until: 'expectation', timeoutS: 'number' },
-};
-
-const STEP_KINDS = Object.keys(STEP_FIELDS) as StepKind[];
+/** The type of one field of a step, as the document stores it (each kind's fields: src/steps). */
+type FieldType = StepFieldType;
 
 /** `boolean?`: an optional flag, written only when present (absent and false are not the same document). */
 const NEW_AD_USER_FIELDS: { [F in keyof NewAdUser]-?: 'string' | 'string?' | 'strings' | 'boolean?' } = {
@@ -181,7 +149,7 @@ function syncEffectsToJson(e: SyncEffects): Json {
 
 function stepToJson(step: Step): Json {
   const out: { [k: string]: Json } = { kind: step.kind };
-  const fields = STEP_FIELDS[step.kind] as Record<string, FieldType>;
+  const fields = STEP_SPECS[step.kind].fields as Record<string, FieldType>;
   const values = step as unknown as Record<string, unknown>;
   for (const [name, type] of Object.entries(fields)) out[name] = fieldToJson(type, values[name]);
   return out;
@@ -600,7 +568,7 @@ function readStep(r: Reader, v: unknown, path: string): Step {
   const s = r.record(v, path);
   const kind = r.oneOf(s['kind'], STEP_KINDS, `${path}.kind`);
   const out: Record<string, unknown> = { kind };
-  const fields = STEP_FIELDS[kind] as Record<string, FieldType>;
+  const fields = STEP_SPECS[kind].fields as Record<string, FieldType>;
   for (const [name, type] of Object.entries(fields)) out[name] = readField(r, type, s[name], `${path}.${name}`);
   // The table above has exactly the fields of this kind, each read with its type.
   return out as unknown as Step;

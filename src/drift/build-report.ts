@@ -16,8 +16,9 @@ import {
 } from '../model/drift-report.js';
 import type { SourceLocation } from '../model/diagnostic.js';
 import type { ObservedState } from '../model/observed.js';
-import type { Plan, PlannedStep } from '../model/plan.js';
+import type { Plan } from '../model/plan.js';
 import type { StepKind } from '../model/step.js';
+import { stepTenantSetting } from '../steps/index.js';
 import { NO_RULE, TENANT_RULE, attributeRules, type Governed } from './rule-attribution.js';
 import { compareWithPrevious, type PreviousReport } from './since.js';
 
@@ -165,20 +166,6 @@ export function buildDriftReport(input: DriftInput): DriftReport {
   };
 }
 
-/** The tenant setting a tenant step changes (null for steps that are not about one setting). */
-function tenantSetting(s: PlannedStep): string | null {
-  switch (s.step.kind) {
-    case 'entra.setTenantSync':
-      return 'directorySync';
-    case 'entra.setSyncFeature':
-      return s.step.feature;
-    case 'entra.setDeletionThreshold':
-      return 'accidentalDeletionThreshold';
-    default:
-      return null;
-  }
-}
-
 /**
  * Groups the plan's steps and blocking hazards into drifted objects. A tenant step whose setting could
  * not be read is not drift (the planner could only guess its current value): it is reported as unread.
@@ -202,7 +189,7 @@ function driftedObjects(
   };
   const kinds = new Map<StepKind, { objects: Set<string>; steps: number }>();
   for (const s of plan.steps) {
-    const setting = s.objectKey === 'tenant' ? tenantSetting(s) : null;
+    const setting = s.objectKey === 'tenant' ? stepTenantSetting(s.step) : null;
     if ((s.step.kind === 'entra.setSyncFeature' && unreadTenant.features) || (s.step.kind === 'entra.setDeletionThreshold' && unreadTenant.threshold)) continue;
     const g = ofStep.get(s.id) ?? { rule: NO_RULE, objectKey: s.objectKey };
     if (setting !== null && g.rule === TENANT_RULE) tenantDrifted.add(setting);

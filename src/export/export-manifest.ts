@@ -8,6 +8,7 @@ import { loadManifestText } from '../manifest/load.js';
 import type { ObservedState } from '../model/observed.js';
 import type { Plan } from '../model/plan.js';
 import { buildPlan } from '../plan/index.js';
+import { stepTenantSetting } from '../steps/index.js';
 import { buildExportManifest, type ExportGiven, type ExportResult, type LeaveOut } from './build-manifest.js';
 
 export interface ExportManifestInput {
@@ -25,18 +26,13 @@ export type ExportOutcome = (ExportResult & { ok: true; rounds: number }) | { ok
 
 const MAX_ROUNDS = 5;
 
-const TENANT_SETTING: Record<string, string> = {
-  'entra.setTenantSync': 'directorySync',
-  'entra.setDeletionThreshold': 'accidentalDeletionThreshold',
-};
-
 /** Adds to `leaveOut` what the plan would change; returns false when nothing new was found. */
 function leaveOutChanges(plan: Plan, leaveOut: LeaveOut): boolean {
   const before = leaveOut.objects.size + leaveOut.tenantSettings.size;
   for (const s of plan.steps) {
     if (s.objectKey === 'tenant') {
-      const setting = s.step.kind === 'entra.setSyncFeature' ? s.step.feature : TENANT_SETTING[s.step.kind];
-      if (setting !== undefined && !leaveOut.tenantSettings.has(setting)) leaveOut.tenantSettings.set(setting, `the plan would run ${s.step.kind}`);
+      const setting = stepTenantSetting(s.step);
+      if (setting !== null && !leaveOut.tenantSettings.has(setting)) leaveOut.tenantSettings.set(setting, `the plan would run ${s.step.kind}`);
     } else if (!leaveOut.objects.has(s.objectKey)) {
       leaveOut.objects.set(s.objectKey, `a rule for it would plan ${s.step.kind}; it is left to you`);
     }

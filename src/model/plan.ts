@@ -138,7 +138,7 @@ export interface PlannedStep {
   /** 'add' | 'change' | 'remove' | 'wait': the terraform-style action symbol the renderers use. */
   action: (typeof PLAN_ACTIONS)[number];
   /**
-   * Present (true) when Graph accepts this step only from a signed-in user (`DELEGATED_ONLY_STEP_KINDS`,
+   * Present (true) when Graph accepts this step only from a signed-in user (`DELEGATED_ONLY_STEP_KINDS` in src/steps,
    * a Global Administrator for `/directory/onPremisesSynchronization`): apply refuses it under an
    * application sign-in.
    */

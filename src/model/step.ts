@@ -96,14 +96,6 @@ export type Step =
 
 export type StepKind = Step['kind'];
 
-/**
- * Step kinds whose Graph API accepts only a signed-in user (delegated permissions; Microsoft's
- * permission table lists application permissions as not supported). `/directory/onPremisesSynchronization`
- * is delegated-only (Global Administrator). Apply refuses these steps under an application sign-in,
- * before changing anything.
- */
-export const DELEGATED_ONLY_STEP_KINDS = ['entra.setSyncFeature', 'entra.setDeletionThreshold'] as const satisfies readonly StepKind[];
-
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`unexpected ${what}: ${JSON.stringify(x)}`);
 }

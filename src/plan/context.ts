@@ -4,7 +4,8 @@ import { dnKey } from '../model/dn.js';
 import type { Identity, JoinResult } from '../model/identity.js';
 import { HARD_MATCH_RESTRICTION_DATE, type AdUser, type EntraUser, type ObservedState } from '../model/observed.js';
 import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
-import { assertNever, DELEGATED_ONLY_STEP_KINDS, type Step } from '../model/step.js';
+import { assertNever, type Step } from '../model/step.js';
+import { isDelegatedOnly, stepAction } from '../steps/index.js';
 import { primarySmtp } from '../identity/join.js';
 
 /** A hazard before it is added to the plan (field order fixed for canonical JSON). */
@@ -82,7 +83,7 @@ export class PlanContext {
   readonly entraByImmutable = new Map<string, EntraUser[]>();
   readonly ouSet = new Set<string>();
   /**
-   * The hard-match hardening (domain.md §3) is in force for this plan: its `createdAt` is on or
+   * The hard-match hardening (docs/planning.md, `link: hard`) is in force for this plan: its `createdAt` is on or
    * after HARD_MATCH_RESTRICTION_DATE (the planner reads no clock, so the plan's creation time
    * stands for "when it is applied"). An unparsable createdAt counts as in force (the safe side).
    */
@@ -160,9 +161,9 @@ export class PlanContext {
       dependsOn: sortStepIds(new Set(dependsOn)),
       hazardCodes: [],
       reason,
-      action: action ?? actionOf(step),
+      action: action ?? stepAction(step),
     };
-    if ((DELEGATED_ONLY_STEP_KINDS as readonly string[]).includes(step.kind)) planned.requiresDelegatedSignIn = true;
+    if (isDelegatedOnly(step.kind)) planned.requiresDelegatedSignIn = true;
     this.steps.push(planned);
     this.byId.set(id, planned);
     this.stepOwner.set(id, this.owner);
@@ -216,30 +217,6 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);
   if (l) l.push(v);
   else m.set(k, [v]);
-}
-
-/** The terraform-style action of a step kind (scope-removal moves are marked 'remove' by their workflow). */
-export function actionOf(step: Step): PlannedStep['action'] {
-  switch (step.kind) {
-    case 'entra.restoreDeleted':
-    case 'ad.createUser':
-      return 'add';
-    case 'sync.await':
-      return 'wait';
-    case 'entra.setCloudManaged':
-    case 'entra.setGroupCloudManaged':
-    case 'entra.setImmutableId':
-    case 'entra.clearOnPremisesAttributes':
-    case 'entra.resetPassword':
-    case 'entra.setTenantSync':
-    case 'entra.setSyncFeature':
-    case 'entra.setDeletionThreshold':
-    case 'ad.move':
-    case 'ad.modify':
-      return 'change';
-    default:
-      return assertNever(step, 'step');
-  }
 }
 
 /** `manifest.yaml:14:5` */

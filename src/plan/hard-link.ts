@@ -1,20 +1,20 @@
 import { immutableIdProblem } from '../model/anchor.js';
 import type { OnPremisesUserRule } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
-import type { Step } from '../model/step.js';
 import { anchorOf } from '../identity/join.js';
 import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { isSyncedUser } from '../identity/join.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { checkHardMatch, planIdentifierClear } from './hard-match.js';
+import { checkHardMatch } from './hard-match.js';
+import { planLinkSequence, planMatchWait } from './link-sequence.js';
 import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 import { adValuesOf, planSyncEffects } from './sync-effects.js';
 
 /**
- * Cloud-only user → AD by hard link (issue "c", domain.md §4): set the cloud user's immutable id to
+ * Cloud-only user → AD by hard link (docs/planning.md, `link: hard`): set the cloud user's immutable id to
  * the AD user's anchor, make sure the AD user is in scope, and wait for the hard match.
  *
- * Order (issue 7 §2): the move that brings the AD user into scope depends on every cloud-side write
+ * Order: the move that brings the AD user into scope depends on every cloud-side write
  * (the object-identifier clear, the immutable id) and the feature step having succeeded. Were the move
  * to run after a failed write, the next cycle would provision the AD user as a new cloud user: a duplicate.
  */
@@ -93,21 +93,21 @@ export function planHardLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   }
   ctx.touch(cp.identity.key);
   const base: string[] = [...(sync.ok ? sync.deps : []), ...(takeoverStep ? [takeoverStep] : [])];
-  const writes: string[] = [];
-  if (guard.remapFrom !== null) writes.push(planIdentifierClear(ctx, id.key, rule, e, ad, guard.remapFrom, base, keys));
-  if (e.onPremisesImmutableId !== anchor) {
-    const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
-    writes.push(ctx.addStep(id.key, s, [...base, ...writes], ruleReason(rule, `cloud-only ${e.userPrincipalName} → AD: set its immutable id to the anchor of ${ad.dn} (hard link)`)));
-  }
-  const waitDeps: string[] = [...base, ...writes];
-  if (move.kind === 'move') {
-    const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
-    waitDeps.push(
-      ctx.addStep(cp.identity.key, s, [...base, ...writes], ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)),
-    );
-  }
-  const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId: anchor }, timeoutS: ctx.sync() };
-  const w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle hard-matches ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
+  const waitDeps = planLinkSequence(ctx, {
+    rule,
+    cloudKey: id.key,
+    adKey: cp.identity.key,
+    e,
+    ad,
+    anchor,
+    remapFrom: guard.remapFrom,
+    move,
+    base,
+    prepared: base,
+    keys,
+    immutableIdReason: `cloud-only ${e.userPrincipalName} → AD: set its immutable id to the anchor of ${ad.dn} (hard link)`,
+  });
+  const w = planMatchWait(ctx, id.key, e, anchor, waitDeps, ruleReason(rule, `wait until the sync cycle hard-matches ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
   ctx.addHazards(
     [{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to hard-match ${e.userPrincipalName}`, objectKeys: keys, blocking: false }],
     [w],

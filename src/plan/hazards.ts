@@ -1,23 +1,9 @@
 import type { PlanContext } from './context.js';
 import { sortStepIds } from './context.js';
-import { DELEGATED_SIGN_IN_HINT } from './tenant-settings.js';
-
-/** Words for the threshold in force and where it comes from. */
-function thresholdWords(ctx: PlanContext, threshold: number): string {
-  switch (ctx.tenant.thresholdSource) {
-    case 'assumed-default':
-      return `${threshold} (Microsoft's default, assumed: the tenant's setting could not be read; ${DELEGATED_SIGN_IN_HINT}, or state tenant.accidentalDeletionThreshold)`;
-    case 'percentage':
-      return `${threshold} (the tenant's percentage of its ${ctx.observed.entra.users.filter((u) => u.onPremisesSyncEnabled === true).length} synced users)`;
-    case 'manifest':
-    case 'tenant':
-    case 'none':
-      return String(threshold);
-  }
-}
+import { DELEGATED_SIGN_IN_HINT, thresholdWords } from './tenant-settings.js';
 
 /**
- * Deletion threshold (domain.md §3,
+ * Deletion threshold (docs/planning.md, `deletion-threshold`;
  * https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes):
  * when the plan's scope removals delete more users than the accidental-deletion threshold in force,
  * Entra Connect stops the export (`stopped-deletion-threshold-exceeded`). Either apply needs consent
@@ -33,7 +19,7 @@ export function deletionThresholdHazard(ctx: PlanContext): void {
     if (n > 0 && ctx.tenant.thresholdSource === 'assumed-default') assumedThresholdHazard(ctx);
     return;
   }
-  const limit = `more than the accidental-deletion threshold of ${thresholdWords(ctx, threshold)}`;
+  const limit = `more than the accidental-deletion threshold of ${thresholdWords(ctx, { value: threshold, source: ctx.tenant.thresholdSource })}`;
   const alreadyOut = ctx.deletionSteps.filter((d) => !d.moved).length;
   if (ctx.desired.sync.deletionWaves && threshold > 0 && alreadyOut <= threshold) {
     const ordered = [...ctx.deletionSteps.filter((d) => !d.moved), ...ctx.deletionSteps.filter((d) => d.moved)];

@@ -4,12 +4,13 @@ import type { Step } from '../model/step.js';
 import { anchorOf } from '../identity/join.js';
 import { ruleReason, type HazardDraft, type PlanContext } from './context.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { checkHardMatch, planIdentifierClear } from './hard-match.js';
+import { checkHardMatch } from './hard-match.js';
+import { planLinkSequence, planMatchWait } from './link-sequence.js';
 import { deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 import { adValuesOf, planSyncEffects } from './sync-effects.js';
 
 /**
- * Rollback of a per-object SOA switch (issue "e", domain.md §4): a cloud-managed user under an
+ * Rollback of a per-object SOA switch (docs/planning.md, Rollback of the per-object switch): a cloud-managed user under an
  * `authority: onPremises` rule. Microsoft's steps: turn `blockCloudObjectTakeoverThroughHardMatchEnabled`
  * off, set `isCloudManaged` false ("allows an AD DS object that's in scope for sync to be taken over by
  * Connect Sync the next time it runs"), and turn the block back on after the cycle
@@ -58,25 +59,25 @@ export function planRollback(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   }
   ctx.touch(found.identity.key);
   const base = sync.ok ? [...sync.deps] : [];
-  const writes: string[] = [];
-  if (remapFrom !== null) writes.push(planIdentifierClear(ctx, id.key, rule, e, found.ad, remapFrom, base, [...keys]));
-  if (e.onPremisesImmutableId !== anchor) {
-    const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
-    writes.push(ctx.addStep(id.key, s, [...base, ...writes], ruleReason(rule, `set the immutable id of cloud-managed ${e.userPrincipalName} to the anchor of ${found.ad.dn} before handing it back`)));
-  }
-  const switchDeps: string[] = [...base, ...writes];
+  const switchDeps = planLinkSequence(ctx, {
+    rule,
+    cloudKey: id.key,
+    adKey: found.identity.key,
+    e,
+    ad: found.ad,
+    anchor,
+    remapFrom,
+    move,
+    base,
+    prepared: base,
+    keys: [...keys],
+    immutableIdReason: `set the immutable id of cloud-managed ${e.userPrincipalName} to the anchor of ${found.ad.dn} before handing it back`,
+  });
   if (ctx.tenant.takeoverLift) switchDeps.push(ctx.tenant.takeoverLift);
-  if (move.kind === 'move') {
-    const s: Step = { kind: 'ad.move', dn: found.ad.dn, toOu: move.toOu, upn: found.ad.userPrincipalName };
-    switchDeps.push(
-      ctx.addStep(found.identity.key, s, [...base, ...writes], ruleReason(rule, `move ${found.ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)),
-    );
-  }
   const sw: Step = { kind: 'entra.setCloudManaged', userId: e.id, upn: e.userPrincipalName, to: false };
   const swId = ctx.addStep(id.key, sw, switchDeps, ruleReason(rule, `cloud-managed ${e.userPrincipalName} → AD: roll back the per-object switch (isCloudManaged: false)`));
   ctx.rollbackSwitches.push(swId);
-  const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId: anchor }, timeoutS: ctx.sync() };
-  const w = ctx.addStep(id.key, wait, [swId], ruleReason(rule, `wait until the sync cycle takes ${e.userPrincipalName} back from ${found.ad.dn} (AD values then overwrite cloud edits)`));
+  const w = planMatchWait(ctx, id.key, e, anchor, [swId], ruleReason(rule, `wait until the sync cycle takes ${e.userPrincipalName} back from ${found.ad.dn} (AD values then overwrite cloud edits)`));
   ctx.rollbackAwaits.push(w);
   ctx.addHazards([{ code: 'waits-for-sync', severity: 'info', message: `waits for Entra Connect's next sync cycle to take ${e.userPrincipalName} back`, objectKeys: [...keys], blocking: false }], [w]);
   planSyncEffects(ctx, w, e, adValuesOf(found.ad, [], move.kind === 'move' ? move.toOu : undefined), 'rollback', { created: false, keys: [...keys] });

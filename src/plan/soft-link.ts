@@ -8,7 +8,8 @@ import { anchorOf } from '../identity/join.js';
 import { holdsAdminRole, roleNames, ruleReason, entraPrimary, type HazardDraft, type PlanContext } from './context.js';
 import { isSyncedUser } from '../identity/join.js';
 import { counterpartWords, findCounterpart } from './counterpart.js';
-import { checkHardMatch, planIdentifierClear } from './hard-match.js';
+import { checkHardMatch } from './hard-match.js';
+import { planLinkSequence, planMatchWait } from './link-sequence.js';
 import { adInScope, deletedAnchorHolder, scopeMoveFor, tenantSyncForLinks } from './scope.js';
 import { sameValues } from '../model/step.js';
 import { adValuesOf, newUserValues, planSyncEffects } from './sync-effects.js';
@@ -17,7 +18,7 @@ import { adValuesOf, newUserValues, planSyncEffects } from './sync-effects.js';
 const SAM_BAD = /["/\\[\]:;|=,+*?<>@\s]/g;
 
 /** sAMAccountName for a created user: the UPN local part, cleaned, at most 20 characters. */
-export function samFromUpn(upn: string): string {
+function samFromUpn(upn: string): string {
   const local = (upn.split('@')[0] ?? upn).replace(SAM_BAD, '-').replace(/\.+$/, '');
   return local.slice(0, 20);
 }
@@ -41,7 +42,7 @@ function cnValueKey(dn: string): string {
  * must be unique among the children of its container. Only users are read, so a group or contact with
  * the same CN in that OU is not seen (unconfirmed: the create then fails with "already exists").
  */
-export function uniqueCn(ctx: PlanContext, e: EntraUser, ou: string): string {
+function uniqueCn(ctx: PlanContext, e: EntraUser, ou: string): string {
   const raw = [...(e.displayName ?? '')].filter((c) => c >= ' ' && c !== '\u007f').join('').trim();
   const base = raw !== '' ? raw : (e.userPrincipalName.split('@')[0] ?? e.userPrincipalName);
   const taken = cnsIn(ctx).get(dnKey(ou)) ?? new Set<string>();
@@ -95,7 +96,7 @@ const cmpCi = (a: string, b: string): number => {
  * The proxyAddresses the AD user needs so that its primary SMTP equals `primary`: the Entra user's
  * addresses and the AD user's own, the old primary demoted to `smtp:`, primary first, the rest sorted.
  */
-export function targetProxyAddresses(adList: readonly string[], entraList: readonly string[], primary: string): string[] {
+function targetProxyAddresses(adList: readonly string[], entraList: readonly string[], primary: string): string[] {
   const seen = new Map<string, string>();
   const add = (addr: string): void => {
     const k = addr.toLowerCase();
@@ -115,7 +116,7 @@ export function targetProxyAddresses(adList: readonly string[], entraList: reado
 }
 
 /** The attribute changes that make the AD user soft-match the Entra user (only what differs). */
-export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
+function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
   const changes: AttrChange[] = [];
   const single = (attribute: AttrChange['attribute'], from: string | null, to: string | null): void => {
     if (to === null) return; // Entra has no value: keep AD's (it overwrites the cloud value after the match anyway)
@@ -135,7 +136,7 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
 }
 
 /**
- * Cloud-only user → AD by soft link (issue "d", domain.md §3-4): make the AD counterpart's mail,
+ * Cloud-only user → AD by soft link (docs/planning.md, `link: soft`): make the AD counterpart's mail,
  * proxyAddresses (primary SMTP = Entra's), names and UPN equal the Entra user's, or create it in
  * `createIn`; bring it into scope; wait for the match.
  *
@@ -143,7 +144,7 @@ export function softMatchChanges(ad: AdUser, e: EntraUser): AttrChange[] {
  * as immutable id, so the cycle matches by anchor: the hard-match rules apply instead of the soft-match
  * ones. Users the rule creates have no anchor before they exist: they are soft-matched.
  *
- * Order (issue 7 §2): the move or creation that brings the AD user into scope depends on the AD
+ * Order: the move or creation that brings the AD user into scope depends on the AD
  * preparation, the cloud-side writes and the feature steps having succeeded.
  */
 export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUserRule): void {
@@ -300,7 +301,7 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
   }
   // Everything that must have succeeded before the AD user enters the sync scope.
   const prepared: string[] = [...base];
-  let immutableId = anchor ?? '';
+  const immutableId = anchor ?? '';
   let w: string;
   if (ad && cp.kind === 'found') {
     ctx.touch(cp.identity.key);
@@ -311,29 +312,28 @@ export function planSoftLink(ctx: PlanContext, id: Identity, rule: OnPremisesUse
         ctx.addStep(cp.identity.key, s, base, ruleReason(rule, `make ${ad.dn} match cloud-only ${e.userPrincipalName} (${changes.map((c) => c.attribute).join(', ')}) so that Entra Connect ${byAnchor ? 'matches' : 'soft-matches'} them`)),
       );
     }
-    if (byAnchor && anchor !== null) {
-      if (remapFrom !== null) prepared.push(planIdentifierClear(ctx, id.key, rule, e, ad, remapFrom, base, [...keys]));
-      if (e.onPremisesImmutableId !== anchor) {
-        const s: Step = { kind: 'entra.setImmutableId', userId: e.id, upn: e.userPrincipalName, from: e.onPremisesImmutableId, to: anchor };
-        prepared.push(ctx.addStep(id.key, s, [...prepared], ruleReason(rule, `set the immutable id of cloud-only ${e.userPrincipalName} to the anchor of ${ad.dn} (setImmutableId)`)));
-      }
-    }
-    const waitDeps = [...prepared];
-    if (move.kind === 'move') {
-      const s: Step = { kind: 'ad.move', dn: ad.dn, toOu: move.toOu, upn: ad.userPrincipalName };
-      waitDeps.push(ctx.addStep(cp.identity.key, s, [...prepared], ruleReason(rule, `move ${ad.dn} into sync scope (${move.toOu}) so that Entra Connect exports it`)));
-    }
-    const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
-    w = ctx.addStep(id.key, wait, waitDeps, ruleReason(rule, `wait until the sync cycle ${byAnchor ? 'hard-matches' : 'soft-matches'} ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
+    const waitDeps = planLinkSequence(ctx, {
+      rule,
+      cloudKey: id.key,
+      adKey: cp.identity.key,
+      e,
+      ad,
+      anchor: byAnchor ? anchor : null,
+      remapFrom,
+      move,
+      base,
+      prepared,
+      keys: [...keys],
+      immutableIdReason: `set the immutable id of cloud-only ${e.userPrincipalName} to the anchor of ${ad.dn} (setImmutableId)`,
+    });
+    w = planMatchWait(ctx, id.key, e, immutableId, waitDeps, ruleReason(rule, `wait until the sync cycle ${byAnchor ? 'hard-matches' : 'soft-matches'} ${e.userPrincipalName} to ${ad.dn} (AD values then overwrite the cloud ones)`));
     planSyncEffects(ctx, w, e, adValuesOf(ad, changes, move.kind === 'move' ? move.toOu : undefined), byAnchor ? 'hard' : 'soft', { created: false, keys: [...keys] });
   } else {
     const created = newUser as NewAdUser;
     reserveCn(ctx, newDn);
     const s: Step = { kind: 'ad.createUser', ou: rule.createIn as string, dn: newDn, user: created };
     const createId = ctx.addStep(id.key, s, prepared, ruleReason(rule, `create AD user ${newDn} (${created.samAccountName}) matching cloud-only ${e.userPrincipalName} (no counterpart exists)`));
-    immutableId = '';
-    const wait: Step = { kind: 'sync.await', until: { kind: 'userSynced', userId: e.id, upn: e.userPrincipalName, immutableId }, timeoutS: ctx.sync() };
-    w = ctx.addStep(id.key, wait, [...prepared, createId], ruleReason(rule, `wait until the sync cycle soft-matches ${e.userPrincipalName} to the AD user created for it (AD values then overwrite the cloud ones)`));
+    w = planMatchWait(ctx, id.key, e, '', [...prepared, createId], ruleReason(rule, `wait until the sync cycle soft-matches ${e.userPrincipalName} to the AD user created for it (AD values then overwrite the cloud ones)`));
     planSyncEffects(ctx, w, e, newUserValues(newDn, created), 'soft', { created: true, keys: [...keys] });
   }
   if (mailboxUnknown !== null) ctx.addHazards([{ code: 'soft-match-no-mailbox', severity: 'warning', message: mailboxUnknown, objectKeys: [...keys], blocking: false }], [w]);

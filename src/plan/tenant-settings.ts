@@ -1,9 +1,9 @@
 import { FEATURE_GRAPH_NAME, type ManifestFeatureName } from '../model/desired.js';
-import type { Step } from '../model/step.js';
+import { assertNever, type Step } from '../model/step.js';
 import { where, type PlanContext, type TenantSteps } from './context.js';
 
 /** Manifest feature names in the order their steps are emitted. */
-export const FEATURE_ORDER = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
+const FEATURE_ORDER = ['blockSoftMatch', 'blockCloudObjectTakeoverThroughHardMatch', 'softMatchOnUpn'] as const satisfies readonly ManifestFeatureName[];
 
 const FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
   blockSoftMatch: 'soft match (primary SMTP / UPN) of every cloud user',
@@ -17,14 +17,14 @@ const FEATURE_EFFECT: Record<ManifestFeatureName, string> = {
  * https://learn.microsoft.com/entra/identity/hybrid/connect/how-to-connect-sync-feature-prevent-accidental-deletes).
  * Assumed (and said so) when the tenant's setting cannot be read and the manifest does not state it.
  */
-export const DEFAULT_DELETION_THRESHOLD = 500;
+const DEFAULT_DELETION_THRESHOLD = 500;
 
 /** How to give the planner what an application sign-in cannot read. */
 export const DELEGATED_SIGN_IN_HINT =
   "GET /directory/onPremisesSynchronization accepts only a Global Administrator's delegated sign-in: sign in with --auth device-code or --auth interactive as a Global Administrator";
 
 /** The tenant's accidental-deletion threshold as a number of deletions per export, and how it is known. */
-export function observedThreshold(ctx: PlanContext): { value: number | null; source: TenantSteps['thresholdSource'] } {
+function observedThreshold(ctx: PlanContext): { value: number | null; source: TenantSteps['thresholdSource'] } {
   const p = ctx.observed.tenant.accidentalDeletionPrevention;
   if (p === null) {
     const stated = ctx.desired.tenant.accidentalDeletionThreshold;
@@ -50,7 +50,7 @@ export function observedThreshold(ctx: PlanContext): { value: number | null; sou
 }
 
 /**
- * Tenant feature flags and the deletion threshold (issue "e"). Feature steps come first so that
+ * Tenant feature flags and the deletion threshold (docs/planning.md, Tenant settings). Feature steps come first so that
  * workflows can depend on them. With rollbacks in the plan the takeover block is lifted here and
  * put back by `finishTakeoverBlock` after the rollbacks' sync waits.
  *
@@ -127,7 +127,7 @@ export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean):
         {
           code: 'tenant-wide-setting',
           severity: 'info',
-          message: `the accidental-deletion threshold applies to every sync export, not just this manifest's users (${thresholdWords(threshold)} → ${t.accidentalDeletionThreshold})`,
+          message: `the accidental-deletion threshold applies to every sync export, not just this manifest's users (${thresholdWords(ctx, threshold)} → ${t.accidentalDeletionThreshold})`,
           objectKeys: ['tenant'],
           blocking: false,
         },
@@ -149,9 +149,21 @@ export function planTenantSettings(ctx: PlanContext, rollbacksPlanned: boolean):
   }
 }
 
-function thresholdWords(t: { value: number | null; source: TenantSteps['thresholdSource'] }): string {
+/** Words for a threshold and where it comes from (`none` when there is none). */
+export function thresholdWords(ctx: PlanContext, t: { value: number | null; source: TenantSteps['thresholdSource'] }): string {
   if (t.value === null) return 'none';
-  return t.source === 'percentage' ? `${t.value} (a percentage of the synced users)` : String(t.value);
+  switch (t.source) {
+    case 'assumed-default':
+      return `${t.value} (Microsoft's default, assumed: the tenant's setting could not be read; ${DELEGATED_SIGN_IN_HINT}, or state tenant.accidentalDeletionThreshold)`;
+    case 'percentage':
+      return `${t.value} (the tenant's percentage of its ${ctx.observed.entra.users.filter((u) => u.onPremisesSyncEnabled === true).length} synced users)`;
+    case 'manifest':
+    case 'tenant':
+    case 'none':
+      return String(t.value);
+    default:
+      return assertNever(t.source, 'threshold source');
+  }
 }
 
 /**

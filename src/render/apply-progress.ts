@@ -1,5 +1,5 @@
 import type { ApplyEvent } from '../model/apply-report.js';
-import { formatDuration } from './step-view.js';
+import { formatDuration } from '../steps/detail.js';
 
 /**
  * Progress for long runs: a line such as "142/3000 steps, 2 failed, ETA 4m" at most every

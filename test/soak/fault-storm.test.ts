@@ -1,5 +1,5 @@
 /**
- * Fault storm (issue 12 §8): the built CLI applies the soak scenario (scenario.ts: AD creates and moves
+ * Fault storm (docs/apply.md, Soak tests): the built CLI applies the soak scenario (scenario.ts: AD creates and moves
  * on the Samba DC, sync waits, restores, password resets, immutable-id clears, switches to cloud
  * authority) while the lab's Graph emulator fails Graph requests at a steady rate with every kind of
  * fault it has (src/lab/graph/faults.ts): errors and 503s before the write, dropped connections before
@@ -21,7 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stepSubject } from '../../src/apply/report.js';
+import { stepSubject } from '../../src/steps/index.js';
 import type { FaultAction, FaultKind, FaultRule } from '../../src/lab/graph/faults.js';
 import type { PlannedStep } from '../../src/model/plan.js';
 import type { Step } from '../../src/model/step.js';

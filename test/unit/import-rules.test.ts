@@ -29,7 +29,7 @@ const LAYERS: Record<string, Layer> = {
   model: { src: [], packages: [], node: ['node:crypto'] },
   meta: { src: [], packages: [], node: ['node:fs', 'node:path', 'node:url'] },
   identity: { src: ['model'], ...PURE },
-  steps: { src: ['model', 'identity'], ...PURE },
+  steps: { src: ['model', 'identity'], packages: ['diff'], node: [] },
   document: { src: ['model', 'steps'], ...PURE },
   plan: { src: ['model', 'identity', 'steps'], ...PURE },
   render: { src: ['model', 'identity', 'steps', 'document'], packages: ['diff', 'picocolors'], node: [] },
@@ -39,7 +39,7 @@ const LAYERS: Record<string, Layer> = {
   ad: { src: ['model'], packages: ['ldapts'], node: '*' },
   apply: { src: ['model', 'identity', 'steps', 'document', 'plan', 'observe', 'render'], packages: ['proper-lockfile'], node: '*' },
   drift: { src: ['model', 'identity', 'steps', 'document', 'plan'], packages: [], node: '*' },
-  export: { src: ['model', 'identity', 'manifest', 'plan'], packages: ['yaml'], node: '*' },
+  export: { src: ['model', 'identity', 'steps', 'manifest', 'plan'], packages: ['yaml'], node: '*' },
   lab: { src: ['model'], packages: '*', node: '*' },
   cli: { src: ['meta', 'model', 'identity', 'steps', 'document', 'plan', 'render', 'manifest', 'observe', 'graph', 'ad', 'apply', 'drift', 'export', 'lab'], packages: '*', node: '*' },
 };

@@ -22,7 +22,8 @@ import { startGraphEmulator, type GraphEmulator } from '../../../src/lab/graph/i
 import { ENTRA_ROLE_TEMPLATE_IDS, defaultLabIdentities, type EntraRoleName, type LabIdentity } from '../../../src/lab/identities.js';
 import type { LabTenant } from '../../../src/lab/tenant/lab-tenant.js';
 import { GraphError } from '../../../src/model/entra.js';
-import { DELEGATED_ONLY_STEP_KINDS, type StepKind } from '../../../src/model/step.js';
+import type { StepKind } from '../../../src/model/step.js';
+import { DELEGATED_ONLY_STEP_KINDS } from '../../../src/steps/index.js';
 import { DOMAIN, TENANT_ID, cloudUser, newTenant, syncedUser } from './lab-graph.js';
 
 describe('permissions table', () => {
@@ -42,11 +43,14 @@ describe('permissions table', () => {
     expect(stepPermissions('read')?.allRequired).toBe(true);
   });
 
-  it('the step kinds marked delegated-only in the table are exactly the model’s DELEGATED_ONLY_STEP_KINDS', () => {
+  // DELEGATED_ONLY_STEP_KINDS is derived from the table: both must name exactly the two writes of
+  // /directory/onPremisesSynchronization, which Microsoft supports with delegated permissions only.
+  it('the step kinds marked delegated-only in the table are exactly the writes of the sync settings', () => {
     const marked = Object.entries(STEP_PERMISSIONS)
       .filter(([, r]) => r.delegatedOnly)
       .map(([k]) => k);
-    expect(marked.sort()).toEqual([...DELEGATED_ONLY_STEP_KINDS].sort());
+    expect(marked.sort()).toEqual(['entra.setDeletionThreshold', 'entra.setSyncFeature']);
+    expect([...DELEGATED_ONLY_STEP_KINDS].sort()).toEqual(['entra.setDeletionThreshold', 'entra.setSyncFeature']);
   });
 
   it('a 403 on a read asks for all the read permissions', () => {

@@ -1,5 +1,5 @@
 /**
- * What an identity may not do is refused before anything changes (issue 8 §3), through the CLI as the
+ * What an identity may not do is refused before anything changes (docs/apply.md, Sign-in and delegated-only steps), through the CLI as the
  * lab's identities:
  * - `application` (app-only): the steps Graph accepts only from a signed-in user
  *   (DELEGATED_ONLY_STEP_KINDS: the tenant's sync features and deletion threshold, PATCH
@@ -11,7 +11,7 @@
  * Nothing changed is read from both directories through the lab, sync cycles included.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { DELEGATED_ONLY_STEP_KINDS } from '../../../src/model/step.js';
+import { DELEGATED_ONLY_STEP_KINDS } from '../../../src/steps/index.js';
 import { BASE_DN, labManifest } from '../../helpers/lab-manifest.js';
 import { LabWorkspace } from './cli-lab.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DELEGATED_ONLY_STEP_KINDS } from '../../../src/model/step.js';
+import { DELEGATED_ONLY_STEP_KINDS } from '../../../src/steps/index.js';
 import { adUser, cloudRule, cloudUser, codes, desired, observed, onPremRule, outline, plan, syncedFrom } from './builders.js';
 
 // GET /directory/onPremisesSynchronization is delegated-only (a signed-in Global Administrator):
