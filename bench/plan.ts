@@ -13,8 +13,9 @@ import { guidToImmutableId } from '../src/model/anchor.js';
 import type { AdUser, EntraUser, ObservedState } from '../src/model/observed.js';
 import { joinIdentities } from '../src/identity/join.js';
 import { buildPlan } from '../src/plan/index.js';
-import { encodePlan, renderHuman, renderMarkdown } from '../src/render/index.js';
-import { intArg, peakRssMb, seconds } from './args.js';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { encodePlan, renderPlan } from '../src/render/index.js';
+import { intArg, peakRssMb } from './args.js';
 
 const users = intArg('users', 10_000);
 const rounds = intArg('rounds', 3);
@@ -117,27 +118,56 @@ const loaded = loadManifestText(manifest, 'bench.yaml');
 if (!loaded.desired) throw new Error(`bench manifest invalid: ${JSON.stringify(loaded.diagnostics)}`);
 const desired = loaded.desired;
 
-const t0 = performance.now();
-const observed = makeState(users);
-console.log(`state    ${users} synced + ${Math.floor(users / 10)} cloud-only users built in ${seconds(t0)} s`);
+/** Wall time, CPU time and garbage-collection time of one phase. */
+interface PhaseFigures {
+  wallS: number;
+  cpuS: number;
+  gcS: number;
+}
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+
+/** Runs one phase; GC entries reach the observer only after the phase yields, so it waits a moment before counting them. */
+async function phase<T>(run: () => T | Promise<T>): Promise<[T, PhaseFigures]> {
+  await settle();
+  const gc = gcMs;
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const value = await run();
+  const used = process.cpuUsage(cpu);
+  const wallS = (performance.now() - wall) / 1000;
+  await settle();
+  return [value, { wallS, cpuS: (used.user + used.system) / 1e6, gcS: (gcMs - gc) / 1000 }];
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+const fmt = (f: PhaseFigures): string => `${f.wallS.toFixed(2)} s (cpu ${f.cpuS.toFixed(2)} s, gc ${f.gcS.toFixed(2)} s)`;
+
+const [observed, built] = await phase(() => makeState(users));
+console.log(`state    ${users} synced + ${Math.floor(users / 10)} cloud-only users built in ${fmt(built)}`);
 
 for (let r = 1; r <= rounds; r++) {
-  const a = performance.now();
-  const joined = joinIdentities(observed, { sourceAnchor: 'mS-DS-ConsistencyGuid', softMatchOnUpn: false });
-  const b = performance.now();
-  const plan = buildPlan({ desired, observed, createdAt: '2026-11-21T00:00:00.000Z', tool: { name: 'entra-soa', version: 'bench' }, source: 'bench' });
-  const c = performance.now();
-  const doc = encodePlan(plan);
-  const d = performance.now();
-  const human = renderHuman(plan, { color: false });
-  const e = performance.now();
-  const md = renderMarkdown(plan);
-  const f = performance.now();
-  console.log(
-    `round ${r}  join ${((b - a) / 1000).toFixed(2)} s (${joined.identities.length} identities) | ` +
-      `buildPlan ${((c - b) / 1000).toFixed(2)} s (${plan.steps.length} steps, ${Math.round(plan.steps.length / ((c - b) / 1000))} steps/s) | ` +
-      `json ${((d - c) / 1000).toFixed(2)} s (${(doc.length / 1e6).toFixed(1)} MB) | human ${((e - d) / 1000).toFixed(2)} s (${(human.length / 1e6).toFixed(1)} MB) | ` +
-      `markdown ${((f - e) / 1000).toFixed(2)} s (${md.length} chars)`,
+  const [joined, join] = await phase(() => joinIdentities(observed, { sourceAnchor: 'mS-DS-ConsistencyGuid', softMatchOnUpn: false }));
+  const [plan, planned] = await phase(() =>
+    buildPlan({ desired, observed, createdAt: '2026-11-21T00:00:00.000Z', tool: { name: 'entra-soa', version: 'bench' }, source: 'bench' }),
   );
+  // What `plan --out plan.json` writes, and what `plan` prints (human) or `plan --format markdown` prints.
+  const [docBytes, encoded] = await phase(() => encodePlan(plan).length);
+  const [humanBytes, human] = await phase(() => renderPlan(plan, 'human', { color: false }).length);
+  const [mdBytes, markdown] = await phase(() => renderPlan(plan, 'markdown', { color: false }).length);
+  const total = [join, planned, encoded, human, markdown].reduce((a, f) => ({ wallS: a.wallS + f.wallS, cpuS: a.cpuS + f.cpuS, gcS: a.gcS + f.gcS }));
+  console.log(`round ${r}`);
+  console.log(`  join       ${fmt(join)}  ${joined.identities.length} identities (also inside buildPlan)`);
+  console.log(`  buildPlan  ${fmt(planned)}  ${plan.steps.length} steps, ${Object.keys(plan.fingerprints).length} fingerprints; cpu per 100,000 identities ${((planned.cpuS * 100_000) / joined.identities.length).toFixed(2)} s`);
+  console.log(`  json       ${fmt(encoded)}  ${(docBytes / 1e6).toFixed(1)} M chars`);
+  console.log(`  human      ${fmt(human)}  ${(humanBytes / 1e6).toFixed(1)} M chars`);
+  console.log(`  markdown   ${fmt(markdown)}  ${mdBytes} chars`);
+  console.log(`  total      ${fmt(total)}  gc share ${((100 * total.gcS) / total.wallS).toFixed(0)} %`);
 }
 console.log(`memory   peak RSS ${peakRssMb()} MB`);
