@@ -4,6 +4,7 @@ import type { Identity, JoinConflict, JoinOptions, JoinResult } from '../model/i
 export type { JoinOptions } from '../model/identity.js';
 import type { DesiredState } from '../model/desired.js';
 import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
+import { ValueIndex } from './value-index.js';
 
 
 /**
@@ -73,32 +74,6 @@ interface Draft {
   adSmtp?: string | null;
 }
 
-/**
- * Values that must be unique, found in one pass: the first holder of each value, and every holder
- * of the values held more than once (few). No list per value: a tenant has one value per user.
- */
-class Uniques<T> {
-  private readonly first = new Map<string, T>();
-  /** Values held more than once → all their holders, in the order seen. */
-  readonly shared = new Map<string, T[]>();
-
-  add(value: string, holder: T): void {
-    const first = this.first.get(value);
-    if (first === undefined) {
-      this.first.set(value, holder);
-      return;
-    }
-    const shared = this.shared.get(value);
-    if (shared) shared.push(holder);
-    else this.shared.set(value, [first, holder]);
-  }
-
-  /** The first holder of `value`. */
-  get(value: string): T | undefined {
-    return this.first.get(value);
-  }
-}
-
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const l = m.get(k);
   if (l) l.push(v);
@@ -118,11 +93,11 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 export function joinIdentities(observed: ObservedState, opts: JoinOptions): JoinResult {
   const entraUsers = observed.entra.users;
   // The Entra user an anchor links to: of several, the lowest id (the others are a conflict).
-  const entraByImmutable = new Uniques<EntraUser>();
+  const entraByImmutable = new ValueIndex<EntraUser>();
   for (const e of entraUsers) if (e.onPremisesImmutableId) entraByImmutable.add(e.onPremisesImmutableId, e);
   const linkTarget = (anchor: string): EntraUser | undefined => {
     const shared = entraByImmutable.shared.get(anchor);
-    return shared === undefined ? entraByImmutable.get(anchor) : shared.reduce((a, b) => (b.id < a.id ? b : a));
+    return shared === undefined ? entraByImmutable.first(anchor) : shared.reduce((a, b) => (b.id < a.id ? b : a));
   };
   // The soft-deleted user an anchor points to: the most recently deleted, then the lowest id.
   const deletedByImmutable = new Map<string, DeletedEntraUser>();
@@ -137,8 +112,8 @@ export function joinIdentities(observed: ObservedState, opts: JoinOptions): Join
   const drafts: Draft[] = [];
   const linkedEntra = new Set<string>();
   const unlinkedAd: Draft[] = [];
-  const adByUpn = new Uniques<AdUser>();
-  const adBySmtp = new Uniques<AdUser>();
+  const adByUpn = new ValueIndex<AdUser>();
+  const adBySmtp = new ValueIndex<AdUser>();
 
   for (const ad of observed.ad.users) {
     const anchor = anchorOf(ad, opts.sourceAnchor);
@@ -164,7 +139,7 @@ export function joinIdentities(observed: ObservedState, opts: JoinOptions): Join
   // candidates); duplicate addresses over all Entra users (not only candidates).
   const entraBySmtp = new Map<string, EntraUser[]>();
   const entraByUpn = new Map<string, EntraUser[]>();
-  const allEntraBySmtp = new Uniques<EntraUser>();
+  const allEntraBySmtp = new ValueIndex<EntraUser>();
   for (const e of entraUsers) {
     const smtp = primarySmtp(e.proxyAddresses, e.mail);
     if (smtp) allEntraBySmtp.add(smtp, e);
@@ -305,7 +280,7 @@ function tieId(d: Draft): string {
 
 /** Identities with unique keys, in key order (see `joinIdentities`); one key per draft, lists only where keys collide. */
 function assignKeys(drafts: readonly Draft[]): Identity[] {
-  const keys = new Uniques<Draft>();
+  const keys = new ValueIndex<Draft>();
   const baseKeys: string[] = [];
   for (const d of drafts) {
     const key = baseKey(d);

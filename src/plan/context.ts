@@ -6,6 +6,7 @@ import { HARD_MATCH_RESTRICTION_DATE, type AdUser, type EntraUser, type Observed
 import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
 import { assertNever, DELEGATED_ONLY_STEP_KINDS, type Step } from '../model/step.js';
 import { primarySmtp } from '../identity/join.js';
+import { ValueIndex } from '../identity/value-index.js';
 
 /** A hazard before it is added to the plan (field order fixed for canonical JSON). */
 export interface HazardDraft {
@@ -75,11 +76,10 @@ export class PlanContext {
   readonly stepOwner = new Map<string, string>();
   tenant!: TenantSteps;
 
-  private readonly adByUpn = new Map<string, Identity[]>();
-  private readonly adByMail = new Map<string, Identity[]>();
-  private readonly adBySam = new Map<string, Identity[]>();
+  /** AD identities by lower-case UPN, mail and sAMAccountName; built on first use (many plans never ask). */
+  private adBy: { upn: ValueIndex<Identity>; mail: ValueIndex<Identity>; sam: ValueIndex<Identity> } | null = null;
   private adByAddress: Map<string, Identity[]> | null = null;
-  readonly entraByImmutable = new Map<string, EntraUser[]>();
+  private entraByAnchor: ValueIndex<EntraUser> | null = null;
   readonly ouSet = new Set<string>();
   /**
    * The hard-match hardening (domain.md §3) is in force for this plan: its `createdAt` is on or
@@ -96,26 +96,44 @@ export class PlanContext {
   ) {
     const created = Date.parse(createdAt);
     this.hardMatchHardened = Number.isNaN(created) || created >= Date.parse(HARD_MATCH_RESTRICTION_DATE);
-    for (const i of join.identities) {
-      if (!i.ad) continue;
-      if (i.ad.userPrincipalName) push(this.adByUpn, i.ad.userPrincipalName.toLowerCase(), i);
-      if (i.ad.mail) push(this.adByMail, i.ad.mail.toLowerCase(), i);
-      push(this.adBySam, i.ad.samAccountName.toLowerCase(), i);
-    }
-    for (const e of observed.entra.users) if (e.onPremisesImmutableId) push(this.entraByImmutable, e.onPremisesImmutableId, e);
     for (const ou of observed.ad.organizationalUnits) this.ouSet.add(dnKey(ou.dn));
+  }
+
+  /** Entra users by immutable id (all holders of an anchor); built on first use. */
+  get entraByImmutable(): { get(anchor: string): EntraUser[] | undefined } {
+    if (this.entraByAnchor === null) {
+      const index = new ValueIndex<EntraUser>();
+      for (const e of this.observed.entra.users) if (e.onPremisesImmutableId) index.add(e.onPremisesImmutableId, e);
+      this.entraByAnchor = index;
+    }
+    return this.entraByAnchor;
+  }
+
+  private adIndexes(): { upn: ValueIndex<Identity>; mail: ValueIndex<Identity>; sam: ValueIndex<Identity> } {
+    if (this.adBy === null) {
+      const by = { upn: new ValueIndex<Identity>(), mail: new ValueIndex<Identity>(), sam: new ValueIndex<Identity>() };
+      for (const i of this.join.identities) {
+        if (!i.ad) continue;
+        if (i.ad.userPrincipalName) by.upn.add(i.ad.userPrincipalName.toLowerCase(), i);
+        if (i.ad.mail) by.mail.add(i.ad.mail.toLowerCase(), i);
+        by.sam.add(i.ad.samAccountName.toLowerCase(), i);
+      }
+      this.adBy = by;
+    }
+    return this.adBy;
   }
 
   /** Identities whose AD user matches `value` by the rule's counterpart attribute. */
   counterparts(by: 'upn' | 'mail' | 'samAccountName', entra: EntraUser): Identity[] {
+    const index = this.adIndexes();
     switch (by) {
       case 'upn':
-        return this.adByUpn.get(entra.userPrincipalName.toLowerCase()) ?? [];
+        return index.upn.get(entra.userPrincipalName.toLowerCase()) ?? [];
       case 'mail':
-        return entra.mail ? (this.adByMail.get(entra.mail.toLowerCase()) ?? []) : [];
+        return entra.mail ? (index.mail.get(entra.mail.toLowerCase()) ?? []) : [];
       case 'samAccountName': {
         const local = entra.userPrincipalName.split('@')[0] ?? '';
-        return this.adBySam.get(local.toLowerCase()) ?? [];
+        return index.sam.get(local.toLowerCase()) ?? [];
       }
       default:
         return assertNever(by, 'counterpart kind');
@@ -138,7 +156,7 @@ export class PlanContext {
   }
 
   adHoldingSam(sam: string): Identity[] {
-    return this.adBySam.get(sam.toLowerCase()) ?? [];
+    return this.adIndexes().sam.get(sam.toLowerCase()) ?? [];
   }
 
   ouExists(dn: string): boolean {
