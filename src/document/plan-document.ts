@@ -252,13 +252,19 @@ function isArrayIndex(k: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // the plan as a reader of its document gets it, without the text
 
+/** How the views read a plan. */
+export interface DocumentedOptions {
+  /** Maps every free-text value (names, DNs, reasons, messages) as it is read: the views escape control characters with it. */
+  shown?: (text: string) => string;
+}
+
 /**
  * The step as `decodePlan(encodePlan(plan))` holds it: the encoder's JSON form of the step read back
  * by the decoder's own reader, without writing or parsing text. Renderers show steps through this,
  * so a view shows exactly what a saved plan holds (a field the document does not carry is not shown).
  */
-export function documentedStep(s: PlannedStep): PlannedStep {
-  return readBack((r) => readPlannedStep(r, plannedStepToJson(s), 'step'));
+export function documentedStep(s: PlannedStep, opts: DocumentedOptions = {}): PlannedStep {
+  return readBack((r) => readPlannedStep(r, plannedStepToJson(s), 'step'), opts.shown);
 }
 
 /**
@@ -266,15 +272,15 @@ export function documentedStep(s: PlannedStep): PlannedStep {
  * `decodePlan(encodePlan(plan))` holds it: the header, summary, hazards and diagnostics the views
  * show. Steps go through `documentedStep`, one at a time.
  */
-export function documentedOverview(plan: Plan): Plan {
+export function documentedOverview(plan: Plan, opts: DocumentedOptions = {}): Plan {
   const { fingerprintDetails: _details, ...rest } = plan;
   const json = partToJson(planParts({ ...rest, steps: [], fingerprints: {} }));
-  return readBack((r) => readPlan(r, json as Record<string, unknown>));
+  return readBack((r) => readPlan(r, json as Record<string, unknown>), opts.shown);
 }
 
-function readBack<T>(read: (r: Reader) => T): T {
+function readBack<T>(read: (r: Reader) => T, shown?: (text: string) => string): T {
   const errors: StructureError[] = [];
-  const value = read(new Reader(errors));
+  const value = read(new Reader(errors, shown));
   // The encoder wrote something the decoder refuses: a bug in this module, not a user error.
   if (errors.length > 0) throw new Error(`plan document does not round-trip: ${errors.map((e) => e.message).join('; ')}`);
   return value;
@@ -566,7 +572,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Reads typed values out of unknown JSON, collecting one message per problem (with the JSON path). */
 class Reader {
-  constructor(private readonly errors: StructureError[]) {}
+  /** `shown` maps every free-text value read (the views escape control characters with it). */
+  constructor(
+    private readonly errors: StructureError[],
+    private readonly shown: (text: string) => string = (text) => text,
+  ) {}
 
   fail(path: string, expected: string, value: unknown): void {
     const got = value === undefined ? 'it is missing' : `got ${previewJson(value)}`;
@@ -586,13 +596,14 @@ class Reader {
   }
 
   string(v: unknown, path: string): string {
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return this.shown(v);
     this.fail(path, 'a string', v);
     return '';
   }
 
   stringOrNull(v: unknown, path: string): string | null {
-    if (v === null || typeof v === 'string') return v;
+    if (v === null) return v;
+    if (typeof v === 'string') return this.shown(v);
     this.fail(path, 'a string or null', v);
     return null;
   }

@@ -5,13 +5,18 @@
  * plan of a million users is laid out without a second copy of it.
  */
 import { documentedOverview, documentedStep } from '../document/plan-document.js';
-import { escapeControlCharsDeep } from '../model/escape-text.js';
+import { escapeControlChars } from '../model/escape-text.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { groupByObject, type ObjectView } from './step-view.js';
 
 /** The plan without its steps and fingerprints, as shown. */
 export function shownOverview(plan: Plan): Plan {
-  return escapeControlCharsDeep(documentedOverview(plan));
+  return documentedOverview(plan, { shown: shownText });
+}
+
+/** Free text from the directories and the manifest: no raw control characters on a terminal. */
+function shownText(text: string): string {
+  return escapeControlChars(text);
 }
 
 /** The plan's objects in the order of their first step, each with its steps (as planned, not yet shown). */
@@ -41,7 +46,7 @@ export function planObjects(steps: readonly PlannedStep[]): PlanObjects {
 
 /** One object's view (its steps as shown) and each step's hazard codes, in step order. */
 export function shownObject(objects: PlanObjects, key: string): { view: ObjectView; hazardCodes: string[][] } {
-  const steps = (objects.steps.get(key) ?? []).map((s) => escapeControlCharsDeep(documentedStep(s)));
+  const steps = (objects.steps.get(key) ?? []).map((s) => documentedStep(s, { shown: shownText }));
   const view = groupByObject(steps)[0] as ObjectView;
   return { view, hazardCodes: steps.map((s) => s.hazardCodes) };
 }

@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Hazard, Plan, PlannedStep, SyncEffects } from '../../../src/model/plan.js';
 import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type Step } from '../../../src/model/step.js';
+import { escapeControlChars, escapeControlCharsDeep } from '../../../src/model/escape-text.js';
 import { decodePlan, documentedOverview, documentedStep, encodePlan, encodePlanChunks, HAZARD_CODES } from '../../../src/document/plan-document.js';
 
-const str = fc.string({ maxLength: 12 });
+// printable text with the control characters a view must escape (ANSI, carriage return, bidi override)
+const str = fc.string({ maxLength: 12, unit: fc.oneof({ arbitrary: fc.constantFrom('\u001b', '\r', '\u202e'), weight: 1 }, { arbitrary: fc.string({ minLength: 1, maxLength: 1 }), weight: 8 }) });
 const strOrNull = fc.option(str, { nil: null });
 const count = fc.nat({ max: 100_000 });
 const feature = fc.constantFrom('blockSoftMatch' as const, 'blockCloudObjectTakeoverThroughHardMatch' as const, 'softMatchOnUpn' as const);
@@ -189,10 +191,14 @@ describe('plan document (property)', () => {
         const decoded = decodePlan(encodePlan(p), 'plan.json').plan as Plan;
         const { fingerprintDetails: _ignored, ...overview } = decoded;
         expect(documentedOverview(p)).toEqual({ ...overview, steps: [], fingerprints: {} });
-        expect(p.steps.map(documentedStep)).toEqual(decoded.steps);
+        expect(p.steps.map((s) => documentedStep(s))).toEqual(decoded.steps);
         // a field the document does not carry is not shown
         const extra = p.steps.map((s) => ({ ...s, secret: 'hunter2', step: { ...s.step, password: 'hunter2' } }) as PlannedStep);
-        expect(extra.map(documentedStep)).toEqual(decoded.steps);
+        expect(extra.map((s) => documentedStep(s))).toEqual(decoded.steps);
+        // read with a text mapping (the views escape control characters): every string value mapped, as a deep copy would
+        const shown = { shown: escapeControlChars };
+        expect(p.steps.map((s) => documentedStep(s, shown))).toEqual(escapeControlCharsDeep(decoded.steps));
+        expect(documentedOverview(p, shown)).toEqual(escapeControlCharsDeep({ ...overview, steps: [], fingerprints: {} }));
       }),
       { numRuns: 200, seed: 20261130 },
     );
