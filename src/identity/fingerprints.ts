@@ -128,7 +128,7 @@ function byRoleKey(x: RoleAssignment, y: RoleAssignment): number {
 
 /** A scalar as canonical JSON (an unexpected object still comes out canonical). */
 function valueText(v: unknown): string {
-  return v !== null && typeof v === 'object' ? canonicalJson(v) : (JSON.stringify(v) as string);
+  return v !== null && typeof v === 'object' ? canonicalJson(v) : JSON.stringify(v);
 }
 
 function rolesText(roles: readonly RoleAssignment[] | null): string {

@@ -193,7 +193,7 @@ describe('plan document (property)', () => {
         expect(documentedOverview(p)).toEqual({ ...overview, steps: [], fingerprints: {} });
         expect(p.steps.map((s) => documentedStep(s))).toEqual(decoded.steps);
         // a field the document does not carry is not shown
-        const extra = p.steps.map((s) => ({ ...s, secret: 'hunter2', step: { ...s.step, password: 'hunter2' } }) as PlannedStep);
+        const extra = p.steps.map((s) => ({ ...s, secret: 'hunter2', step: { ...s.step, password: 'hunter2' } }) as unknown as PlannedStep);
         expect(extra.map((s) => documentedStep(s))).toEqual(decoded.steps);
         // read with a text mapping (the views escape control characters): every string value mapped, as a deep copy would
         const shown = { shown: escapeControlChars };
