@@ -233,19 +233,28 @@ function kindOfKey(key: string): Kind {
   return key === 'tenant' ? 'tenant' : key.startsWith('group/') ? 'group' : 'user';
 }
 
-/** Where the objects named by keys are found in one read: identities by key, groups by `group/<id>`. */
+/**
+ * Where the objects named by keys are found in one read. Identities are found by walking the join's
+ * identities (sorted by key) alongside the sorted keys asked for, with no map of every identity.
+ */
 interface Lookup {
   observed: ObservedState;
-  identities: Map<string, Identity>;
+  identity: (key: string) => Identity | undefined;
   groups: Map<string, unknown>;
 }
 
+/** `keys` must be asked for in sorted order (as `sortedKeys` gives them). */
 function lookup(observed: ObservedState, join: JoinResult): Lookup {
-  const identities = new Map<string, Identity>();
-  for (const i of join.identities) identities.set(i.key, i);
+  const identities = join.identities;
+  let at = 0;
+  const identity = (key: string): Identity | undefined => {
+    while (at < identities.length && (identities[at] as Identity).key < key) at++;
+    const i = identities[at];
+    return i !== undefined && i.key === key ? i : undefined;
+  };
   const groups = new Map<string, unknown>();
   for (const g of observed.entra.groups) groups.set(`group/${g.id}`, g);
-  return { observed, identities, groups };
+  return { observed, identity, groups };
 }
 
 /** The tenant or a group, as read (a few objects: the generic canonical form). */
@@ -282,7 +291,7 @@ interface Read {
 function read(at: Lookup, key: string): Read {
   const kind = kindOfKey(key);
   if (kind === 'user') {
-    const r = userRead(at.identities.get(key));
+    const r = userRead(at.identity(key));
     return { key, kind, ...r };
   }
   const content = otherContent(at, key);
@@ -369,7 +378,7 @@ export function changedAttributes(
       const was = planned.slice(i * 4, i * 4 + 4);
       const is = nowDigest(label);
       if (was === is) return;
-      values ??= now.kind === 'user' ? userAttributes(at.identities.get(key)) : otherAttributes(otherContent(at, key), now.kind);
+      values ??= now.kind === 'user' ? userAttributes(at.identity(key)) : otherAttributes(otherContent(at, key), now.kind);
       changed.push(is === ABSENT ? `${label}: gone` : `${label}: now ${JSON.stringify(values[label] ?? null)}`);
     });
   }

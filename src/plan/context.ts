@@ -77,7 +77,7 @@ export class PlanContext {
   tenant!: TenantSteps;
 
   /** AD identities by lower-case UPN, mail and sAMAccountName; built on first use (many plans never ask). */
-  private adBy: { upn: ValueIndex<Identity>; mail: ValueIndex<Identity>; sam: ValueIndex<Identity> } | null = null;
+  private readonly adBy = new Map<'upn' | 'mail' | 'sam', ValueIndex<Identity>>();
   private adByAddress: Map<string, Identity[]> | null = null;
   private entraByAnchor: ValueIndex<EntraUser> | null = null;
   readonly ouSet = new Set<string>();
@@ -109,31 +109,31 @@ export class PlanContext {
     return this.entraByAnchor;
   }
 
-  private adIndexes(): { upn: ValueIndex<Identity>; mail: ValueIndex<Identity>; sam: ValueIndex<Identity> } {
-    if (this.adBy === null) {
-      const by = { upn: new ValueIndex<Identity>(), mail: new ValueIndex<Identity>(), sam: new ValueIndex<Identity>() };
+  /** The AD identities by one attribute (lower case); each index is built on first use. */
+  private adIndex(by: 'upn' | 'mail' | 'sam'): ValueIndex<Identity> {
+    let index = this.adBy.get(by);
+    if (index === undefined) {
+      index = new ValueIndex<Identity>();
       for (const i of this.join.identities) {
         if (!i.ad) continue;
-        if (i.ad.userPrincipalName) by.upn.add(i.ad.userPrincipalName.toLowerCase(), i);
-        if (i.ad.mail) by.mail.add(i.ad.mail.toLowerCase(), i);
-        by.sam.add(i.ad.samAccountName.toLowerCase(), i);
+        const value = by === 'upn' ? i.ad.userPrincipalName : by === 'mail' ? i.ad.mail : i.ad.samAccountName;
+        if (value) index.add(value.toLowerCase(), i);
       }
-      this.adBy = by;
+      this.adBy.set(by, index);
     }
-    return this.adBy;
+    return index;
   }
 
   /** Identities whose AD user matches `value` by the rule's counterpart attribute. */
   counterparts(by: 'upn' | 'mail' | 'samAccountName', entra: EntraUser): Identity[] {
-    const index = this.adIndexes();
     switch (by) {
       case 'upn':
-        return index.upn.get(entra.userPrincipalName.toLowerCase()) ?? [];
+        return this.adIndex('upn').get(entra.userPrincipalName.toLowerCase()) ?? [];
       case 'mail':
-        return entra.mail ? (index.mail.get(entra.mail.toLowerCase()) ?? []) : [];
+        return entra.mail ? (this.adIndex('mail').get(entra.mail.toLowerCase()) ?? []) : [];
       case 'samAccountName': {
         const local = entra.userPrincipalName.split('@')[0] ?? '';
-        return index.sam.get(local.toLowerCase()) ?? [];
+        return this.adIndex('sam').get(local.toLowerCase()) ?? [];
       }
       default:
         return assertNever(by, 'counterpart kind');
@@ -156,7 +156,7 @@ export class PlanContext {
   }
 
   adHoldingSam(sam: string): Identity[] {
-    return this.adIndexes().sam.get(sam.toLowerCase()) ?? [];
+    return this.adIndex('sam').get(sam.toLowerCase()) ?? [];
   }
 
   ouExists(dn: string): boolean {
