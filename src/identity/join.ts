@@ -96,7 +96,7 @@ export function joinIdentities(observed: ObservedState, opts: JoinOptions): Join
   const entraByImmutable = new ValueIndex<EntraUser>();
   for (const e of entraUsers) if (e.onPremisesImmutableId) entraByImmutable.add(e.onPremisesImmutableId, e);
   const linkTarget = (anchor: string): EntraUser | undefined => {
-    const shared = entraByImmutable.shared.get(anchor);
+    const shared = entraByImmutable.shared.size === 0 ? undefined : entraByImmutable.shared.get(anchor);
     return shared === undefined ? entraByImmutable.first(anchor) : shared.reduce((a, b) => (b.id < a.id ? b : a));
   };
   // The soft-deleted user an anchor points to: the most recently deleted, then the lowest id.

@@ -26,7 +26,7 @@ export class ValueIndex<T> {
 
   /** Every holder of `value`, in the order added (a new list for a single holder); undefined when none. */
   get(value: string): T[] | undefined {
-    const shared = this.shared.get(value);
+    const shared = this.shared.size === 0 ? undefined : this.shared.get(value);
     if (shared !== undefined) return shared;
     const first = this.firsts.get(value);
     return first === undefined ? undefined : [first];
