@@ -6,7 +6,7 @@
  * parseSnapshot, or observeLive(access)    → ObservedState
  * buildPlan({ desired, observed, … })      → Plan           (pure: no I/O, clock or environment)
  * encodePlan / decodePlan                  ↔ the plan document (JSON, `kind: entra-soa/plan`)
- * renderPlan(plan, 'human'|'json'|'markdown')
+ * renderPlan(plan, 'human'|'json'|'markdown')  (writePlan / encodePlanChunks: the same in pieces)
  * applyPlan({ plan, entra, directory, … }) → ApplyReport    (the accesses are injected)
  * ```
  *
@@ -65,8 +65,10 @@ export { TOOL } from './meta/version.js';
 // The plan document and its renderings.
 export {
   encodePlan,
+  encodePlanChunks,
   decodePlan,
   renderPlan,
+  writePlan,
   renderHuman,
   renderMarkdown,
   PLAN_KIND,

@@ -14,7 +14,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
 import { buildPlan } from '../plan/index.js';
-import { encodePlan, PLAN_FORMATS, renderPlan, type PlanFormat } from '../render/index.js';
+import { encodePlanChunks, PLAN_FORMATS, writePlan, type PlanFormat } from '../render/index.js';
 import { accessOptions, LAB_STATE_DIR, type AccessArgs } from './access-options.js';
 import { conflictingSources, obtainObservedState } from './source.js';
 import { EXIT, errorLine, useColor, withoutFullStop, type CliIo } from './io.js';
@@ -22,7 +22,7 @@ import { COLOR_OPTION, FORCE_OPTION, manifestArgument, manifestPathOf, OWN_OPTIO
 import { tenantMismatch } from '../identity/tenant-match.js';
 import { TOOL } from '../meta/version.js';
 import { readManifest } from './read-document.js';
-import { checkOutTarget, writeDocumentFile } from './write-document.js';
+import { checkOutTarget, writeDocumentChunks } from './write-document.js';
 
 /** Arguments of `entra-soa plan`. */
 export interface PlanArgs extends AccessArgs {
@@ -117,14 +117,14 @@ export async function runPlan(io: CliIo, args: PlanArgs): Promise<number> {
 
   if (out !== undefined) {
     try {
-      await writeDocumentFile(out.path, encodePlan(plan));
+      await writeDocumentChunks(out.path, encodePlanChunks(plan));
     } catch (err) {
       return fail(`cannot write the plan to ${out.shown}: ${withoutFullStop(err instanceof Error ? err.message : String(err))}. Check that the folder exists and is writable`);
     }
   }
 
   const color = args.format === 'human' && useColor(io, args.color);
-  io.stdout(renderPlan(plan, args.format, { color, ...(out !== undefined ? { planFile: out.shown } : {}) }));
+  writePlan(plan, args.format, { color, ...(out !== undefined ? { planFile: out.shown } : {}) }, io.stdout);
   if (out !== undefined) {
     io.stderr(`Saved the plan to ${out.shown}. Review it with \`entra-soa show ${out.shown}\`; apply it with \`entra-soa apply ${out.shown}\`.\n`);
   }

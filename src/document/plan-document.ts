@@ -70,57 +70,188 @@ const EXPECTATION_FIELDS: ExpectationFieldTable = {
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
+/**
+ * A part of the document as the encoder walks it: plain JSON, or one of the collections that grow
+ * with the tenant (steps, fingerprints), whose items are turned into JSON one at a time.
+ */
+type Part = Json | LazyArray | LazyRecord | PartObject;
+
+class LazyArray {
+  constructor(
+    readonly length: number,
+    readonly item: (i: number) => Json,
+  ) {}
+}
+
+/** A record written with its keys in the given (sorted) order, as own properties ("__proto__" stays a key). */
+class LazyRecord {
+  constructor(
+    readonly keys: readonly string[],
+    readonly value: (key: string) => Json,
+  ) {}
+}
+
+class PartObject {
+  constructor(readonly entries: readonly (readonly [string, Part])[]) {}
+}
+
 /** The plan as its public JSON document: fixed key order, 2-space indent, trailing newline. */
 export function encodePlan(plan: Plan): string {
-  return `${JSON.stringify(planToJson(plan), null, 2)}\n`;
+  let text = '';
+  for (const chunk of encodePlanChunks(plan)) text += chunk;
+  return text;
 }
 
-function planToJson(plan: Plan): Json {
-  // fromEntries defines own properties, so a key such as "__proto__" stays a key
-  const fingerprints = sortedRecord(plan.fingerprints, (v) => v);
-  return {
-    kind: plan.kind,
-    formatVersion: plan.formatVersion,
-    tool: { name: plan.tool.name, version: plan.tool.version },
-    createdAt: plan.createdAt,
-    manifest: { file: plan.manifest.file, digest: plan.manifest.digest },
-    source: plan.source,
-    join: { sourceAnchor: plan.join.sourceAnchor, softMatchOnUpn: plan.join.softMatchOnUpn },
-    applyable: plan.applyable,
-    consentGiven: {
-      disruptive: plan.consentGiven.disruptive,
-      irreversible: plan.consentGiven.irreversible,
-      exceedDeletionThreshold: plan.consentGiven.exceedDeletionThreshold,
-    },
-    summary: {
-      add: plan.summary.add,
-      change: plan.summary.change,
-      remove: plan.summary.remove,
-      wait: plan.summary.wait,
-    },
-    steps: plan.steps.map(plannedStepToJson),
-    hazards: plan.hazards.map(hazardToJson),
-    diagnostics: plan.diagnostics.map(diagnosticToJson),
-    fingerprints,
-    ...(plan.fingerprintDetails !== undefined
-      ? {
-          fingerprintDetails: {
-            labels: { user: [...plan.fingerprintDetails.labels.user], group: [...plan.fingerprintDetails.labels.group], tenant: [...plan.fingerprintDetails.labels.tenant] },
-            digests: sortedRecord(plan.fingerprintDetails.digests, (v) => v),
-          },
-        }
-      : {}),
-    ...(plan.targets !== undefined ? { targets: [...plan.targets] } : {}),
-  };
+/**
+ * `encodePlan`, piece by piece (one step, one fingerprint at a time), for plans whose document is
+ * too large to be one string (a million users: V8 strings stop at 2^29 characters). The pieces
+ * joined are `encodePlan`'s text, byte for byte: `JSON.stringify(document, null, 2)` and a newline.
+ */
+export function* encodePlanChunks(plan: Plan): Generator<string, void, undefined> {
+  yield* partChunks(planParts(plan), '');
+  yield '\n';
 }
 
-/** A record with its keys sorted (own properties: a key such as "__proto__" stays a key). */
-function sortedRecord<T>(r: Readonly<Record<string, T>>, value: (v: T) => Json): { [k: string]: Json } {
-  return Object.fromEntries(
-    Object.keys(r)
-      .sort()
-      .map((k) => [k, value(r[k] as T)]),
-  );
+function* partChunks(part: Part, indent: string): Generator<string, void, undefined> {
+  const inner = `${indent}  `;
+  if (part instanceof LazyArray) {
+    if (part.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < part.length; i++) yield `${inner}${jsonAt(part.item(i), inner)}${i < part.length - 1 ? ',' : ''}\n`;
+    yield `${indent}]`;
+  } else if (part instanceof LazyRecord) {
+    if (part.keys.length === 0) {
+      yield '{}';
+      return;
+    }
+    yield '{\n';
+    const last = part.keys.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const k = part.keys[i] as string;
+      yield `${inner}${JSON.stringify(k)}: ${jsonAt(part.value(k), inner)}${i < last ? ',' : ''}\n`;
+    }
+    yield `${indent}}`;
+  } else if (part instanceof PartObject) {
+    if (part.entries.length === 0) {
+      yield '{}';
+      return;
+    }
+    yield '{\n';
+    for (const [i, [k, v]] of part.entries.entries()) {
+      yield `${inner}${JSON.stringify(k)}: `;
+      yield* partChunks(v, inner);
+      yield i < part.entries.length - 1 ? ',\n' : '\n';
+    }
+    yield `${indent}}`;
+  } else yield jsonAt(part, indent);
+}
+
+/** JSON.stringify with a 2-space indent, as it reads nested at `indent` (strings hold no raw newline). */
+function jsonAt(value: Json, indent: string): string {
+  const text = JSON.stringify(value, null, 2);
+  return indent === '' || !text.includes('\n') ? text : text.replace(/\n/g, `\n${indent}`);
+}
+
+/** Turns the parts into plain JSON (for the parts of a plan that renderers read; small by construction). */
+function partToJson(part: Part): Json {
+  if (part instanceof LazyArray) return Array.from({ length: part.length }, (_, i) => part.item(i));
+  if (part instanceof LazyRecord) return Object.fromEntries(part.keys.map((k) => [k, part.value(k)]));
+  if (part instanceof PartObject) return Object.fromEntries(part.entries.map(([k, v]) => [k, partToJson(v)]));
+  return part;
+}
+
+function planParts(plan: Plan): PartObject {
+  const details = plan.fingerprintDetails;
+  const entries: [string, Part][] = [
+    ['kind', plan.kind],
+    ['formatVersion', plan.formatVersion],
+    ['tool', { name: plan.tool.name, version: plan.tool.version }],
+    ['createdAt', plan.createdAt],
+    ['manifest', { file: plan.manifest.file, digest: plan.manifest.digest }],
+    ['source', plan.source],
+    ['join', { sourceAnchor: plan.join.sourceAnchor, softMatchOnUpn: plan.join.softMatchOnUpn }],
+    ['applyable', plan.applyable],
+    [
+      'consentGiven',
+      {
+        disruptive: plan.consentGiven.disruptive,
+        irreversible: plan.consentGiven.irreversible,
+        exceedDeletionThreshold: plan.consentGiven.exceedDeletionThreshold,
+      },
+    ],
+    ['summary', { add: plan.summary.add, change: plan.summary.change, remove: plan.summary.remove, wait: plan.summary.wait }],
+    ['steps', new LazyArray(plan.steps.length, (i) => plannedStepToJson(plan.steps[i] as PlannedStep))],
+    ['hazards', new LazyArray(plan.hazards.length, (i) => hazardToJson(plan.hazards[i] as Hazard))],
+    ['diagnostics', new LazyArray(plan.diagnostics.length, (i) => diagnosticToJson(plan.diagnostics[i] as Diagnostic))],
+    ['fingerprints', sortedRecord(plan.fingerprints)],
+  ];
+  if (details !== undefined) {
+    entries.push([
+      'fingerprintDetails',
+      new PartObject([
+        ['labels', { user: [...details.labels.user], group: [...details.labels.group], tenant: [...details.labels.tenant] }],
+        ['digests', sortedRecord(details.digests)],
+      ]),
+    ]);
+  }
+  if (plan.targets !== undefined) entries.push(['targets', [...plan.targets]]);
+  return new PartObject(entries);
+}
+
+/**
+ * A record of strings with its keys sorted, in the order an object built from the sorted keys lists
+ * them (what the document has always held): array-index keys ("7") first in numeric order, then the
+ * others sorted.
+ */
+function sortedRecord(r: Readonly<Record<string, string>>): LazyRecord {
+  const keys = Object.keys(r).sort();
+  const indices = keys.filter(isArrayIndex);
+  const ordered = indices.length === 0 ? keys : [...indices.sort((a, b) => Number(a) - Number(b)), ...keys.filter((k) => !isArrayIndex(k))];
+  return new LazyRecord(ordered, (k) => r[k] as string);
+}
+
+function isArrayIndex(k: string): boolean {
+  return /^(?:0|[1-9]\d{0,9})$/.test(k) && Number(k) < 2 ** 32 - 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// the plan as a reader of its document gets it, without the text
+
+/** How the views read a plan. */
+export interface DocumentedOptions {
+  /** Maps every free-text value (names, DNs, reasons, messages) as it is read: the views escape control characters with it. */
+  shown?: (text: string) => string;
+}
+
+/**
+ * The step as `decodePlan(encodePlan(plan))` holds it: the encoder's JSON form of the step read back
+ * by the decoder's own reader, without writing or parsing text. Renderers show steps through this,
+ * so a view shows exactly what a saved plan holds (a field the document does not carry is not shown).
+ */
+export function documentedStep(s: PlannedStep, opts: DocumentedOptions = {}): PlannedStep {
+  return readBack((r) => readPlannedStep(r, plannedStepToJson(s), 'step'), opts.shown);
+}
+
+/**
+ * The plan without its steps and fingerprints (the parts that grow with the tenant), as
+ * `decodePlan(encodePlan(plan))` holds it: the header, summary, hazards and diagnostics the views
+ * show. Steps go through `documentedStep`, one at a time.
+ */
+export function documentedOverview(plan: Plan, opts: DocumentedOptions = {}): Plan {
+  const { fingerprintDetails: _details, ...rest } = plan;
+  const json = partToJson(planParts({ ...rest, steps: [], fingerprints: {} }));
+  return readBack((r) => readPlan(r, json as Record<string, unknown>), opts.shown);
+}
+
+function readBack<T>(read: (r: Reader) => T, shown?: (text: string) => string): T {
+  const errors: StructureError[] = [];
+  const value = read(new Reader(errors, shown));
+  // The encoder wrote something the decoder refuses: a bug in this module, not a user error.
+  if (errors.length > 0) throw new Error(`plan document does not round-trip: ${errors.map((e) => e.message).join('; ')}`);
+  return value;
 }
 
 function plannedStepToJson(s: PlannedStep): Json {
@@ -409,7 +540,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** Reads typed values out of unknown JSON, collecting one message per problem (with the JSON path). */
 class Reader {
-  constructor(private readonly errors: StructureError[]) {}
+  /** `shown` maps every free-text value read (the views escape control characters with it). */
+  constructor(
+    private readonly errors: StructureError[],
+    private readonly shown: (text: string) => string = (text) => text,
+  ) {}
 
   fail(path: string, expected: string, value: unknown): void {
     const got = value === undefined ? 'it is missing' : `got ${previewJson(value)}`;
@@ -429,13 +564,14 @@ class Reader {
   }
 
   string(v: unknown, path: string): string {
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') return this.shown(v);
     this.fail(path, 'a string', v);
     return '';
   }
 
   stringOrNull(v: unknown, path: string): string | null {
-    if (v === null || typeof v === 'string') return v;
+    if (v === null) return v;
+    if (typeof v === 'string') return this.shown(v);
     this.fail(path, 'a string or null', v);
     return null;
   }

@@ -4,6 +4,7 @@ import type { Identity, JoinConflict, JoinOptions, JoinResult } from '../model/i
 export type { JoinOptions } from '../model/identity.js';
 import type { DesiredState } from '../model/desired.js';
 import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, SourceAnchorAttribute } from '../model/observed.js';
+import { ValueIndex } from './value-index.js';
 
 
 /**
@@ -69,6 +70,8 @@ interface Draft {
   link: Identity['link'];
   anchor?: string;
   softMatchBy?: 'smtp' | 'upn';
+  /** The AD user's primary SMTP address (computed once). */
+  adSmtp?: string | null;
 }
 
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -80,90 +83,95 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 /**
  * Joins AD users and Entra users into identities (domain.md §1, §3): hard links by anchor, soft-match
  * candidates (primary SMTP, or UPN when `softMatchOnUpn`), soft-deleted Entra users attached by anchor.
- * Deterministic (everything sorted) and linear in the number of users.
+ * Deterministic whatever the input order (ties are broken by id, every list is sorted) and one pass
+ * per side: each user's anchor and primary address are computed once, no input is copied or sorted.
  *
  * Keys: `user/<lower-case UPN>` (Entra UPN first, else AD UPN, else `user/sam:<sam>`). When two
  * identities would share a key, the one with an Entra user (linked ones first) keeps it; the others
  * get `#entra:<id>` or `#ad:<objectGuid>` appended, so keys stay unique and reproducible.
  */
 export function joinIdentities(observed: ObservedState, opts: JoinOptions): JoinResult {
-  const conflicts: JoinConflict[] = [];
-  const adUsers = [...observed.ad.users].sort((a, b) => cmp(a.objectGuid, b.objectGuid) || cmp(a.dn, b.dn));
-  const entraUsers = [...observed.entra.users].sort((a, b) => cmp(a.id, b.id));
-  const deletedUsers = [...observed.entra.deletedUsers].sort(
-    (a, b) => cmp(b.deletedDateTime, a.deletedDateTime) || cmp(a.id, b.id),
-  );
-
-  const entraByImmutable = new Map<string, EntraUser[]>();
-  for (const e of entraUsers) if (e.onPremisesImmutableId) pushTo(entraByImmutable, e.onPremisesImmutableId, e);
+  const entraUsers = observed.entra.users;
+  // The Entra user an anchor links to: of several, the lowest id (the others are a conflict).
+  const entraByImmutable = new ValueIndex<EntraUser>();
+  for (const e of entraUsers) if (e.onPremisesImmutableId) entraByImmutable.add(e.onPremisesImmutableId, e);
+  const linkTarget = (anchor: string): EntraUser | undefined => {
+    const shared = entraByImmutable.shared.size === 0 ? undefined : entraByImmutable.shared.get(anchor);
+    return shared === undefined ? entraByImmutable.first(anchor) : shared.reduce((a, b) => (b.id < a.id ? b : a));
+  };
+  // The soft-deleted user an anchor points to: the most recently deleted, then the lowest id.
   const deletedByImmutable = new Map<string, DeletedEntraUser>();
-  for (const d of deletedUsers) {
-    if (d.onPremisesImmutableId && !deletedByImmutable.has(d.onPremisesImmutableId)) deletedByImmutable.set(d.onPremisesImmutableId, d);
+  for (const d of observed.entra.deletedUsers) {
+    if (!d.onPremisesImmutableId) continue;
+    const held = deletedByImmutable.get(d.onPremisesImmutableId);
+    if (held === undefined || d.deletedDateTime > held.deletedDateTime || (d.deletedDateTime === held.deletedDateTime && d.id < held.id)) {
+      deletedByImmutable.set(d.onPremisesImmutableId, d);
+    }
   }
-  const duplicateAnchorReported = new Set<string>();
 
   const drafts: Draft[] = [];
   const linkedEntra = new Set<string>();
   const unlinkedAd: Draft[] = [];
+  const adByUpn = new ValueIndex<AdUser>();
+  const adBySmtp = new ValueIndex<AdUser>();
 
-  for (const ad of adUsers) {
+  for (const ad of observed.ad.users) {
     const anchor = anchorOf(ad, opts.sourceAnchor);
+    const smtp = primarySmtp(ad.proxyAddresses, ad.mail);
     const draft: Draft = { ad, link: 'none', anchor };
-    const cloud = entraByImmutable.get(anchor);
-    if (cloud && cloud.length > 0) {
-      const first = cloud[0] as EntraUser;
+    const first = linkTarget(anchor);
+    if (first !== undefined) {
       draft.entra = first;
       draft.link = 'hard';
       linkedEntra.add(first.id);
     } else {
+      draft.adSmtp = smtp;
       unlinkedAd.push(draft);
     }
     const deleted = deletedByImmutable.get(anchor);
     if (deleted) draft.deleted = deleted;
     drafts.push(draft);
+    if (ad.userPrincipalName) adByUpn.add(ad.userPrincipalName.toLowerCase(), ad);
+    if (smtp) adBySmtp.add(smtp, ad);
   }
 
-  // Soft-match candidates among the unlinked users (Entra users synced from elsewhere are not candidates).
-  const unlinkedEntra = entraUsers.filter((e) => !linkedEntra.has(e.id));
-  const candidateEntra = unlinkedEntra.filter((e) => e.onPremisesSyncEnabled !== true);
+  // Soft-match candidates among the unlinked users (Entra users synced from elsewhere are not
+  // candidates); duplicate addresses over all Entra users (not only candidates).
   const entraBySmtp = new Map<string, EntraUser[]>();
   const entraByUpn = new Map<string, EntraUser[]>();
-  for (const e of candidateEntra) {
+  const allEntraBySmtp = new ValueIndex<EntraUser>();
+  for (const e of entraUsers) {
     const smtp = primarySmtp(e.proxyAddresses, e.mail);
+    if (smtp) allEntraBySmtp.add(smtp, e);
+    if (linkedEntra.has(e.id) || e.onPremisesSyncEnabled === true) continue;
     if (smtp) pushTo(entraBySmtp, smtp, e);
     if (opts.softMatchOnUpn) pushTo(entraByUpn, e.userPrincipalName.toLowerCase(), e);
   }
-  // Duplicates over all Entra users (not only candidates).
-  const allEntraBySmtp = new Map<string, EntraUser[]>();
-  for (const e of entraUsers) {
-    const smtp = primarySmtp(e.proxyAddresses, e.mail);
-    if (smtp) pushTo(allEntraBySmtp, smtp, e);
-  }
 
-  const adCandidates = new Map<string, { draft: Draft; entra: EntraUser[]; by: Map<string, 'smtp' | 'upn'> }>();
+  const adCandidates: { draft: Draft; entra: EntraUser[]; by: Map<string, 'smtp' | 'upn'> }[] = [];
   const entraCandidateOf = new Map<string, Draft[]>();
   for (const draft of unlinkedAd) {
     const ad = draft.ad as AdUser;
+    const smtp = draft.adSmtp ?? null;
+    const bySmtp = smtp ? entraBySmtp.get(smtp) : undefined;
+    const byUpn = opts.softMatchOnUpn && ad.userPrincipalName ? entraByUpn.get(ad.userPrincipalName.toLowerCase()) : undefined;
+    if (bySmtp === undefined && byUpn === undefined) continue;
     const found = new Map<string, EntraUser>();
     const by = new Map<string, 'smtp' | 'upn'>();
-    const smtp = primarySmtp(ad.proxyAddresses, ad.mail);
-    if (smtp) for (const e of entraBySmtp.get(smtp) ?? []) { found.set(e.id, e); by.set(e.id, 'smtp'); }
-    if (opts.softMatchOnUpn && ad.userPrincipalName) {
-      for (const e of entraByUpn.get(ad.userPrincipalName.toLowerCase()) ?? []) {
-        if (!found.has(e.id)) { found.set(e.id, e); by.set(e.id, 'upn'); }
-      }
+    for (const e of bySmtp ?? []) { found.set(e.id, e); by.set(e.id, 'smtp'); }
+    for (const e of byUpn ?? []) {
+      if (!found.has(e.id)) { found.set(e.id, e); by.set(e.id, 'upn'); }
     }
-    if (found.size === 0) continue;
     const list = [...found.values()].sort((a, b) => cmp(a.id, b.id));
-    adCandidates.set(ad.objectGuid, { draft, entra: list, by });
+    adCandidates.push({ draft, entra: list, by });
     for (const e of list) pushTo(entraCandidateOf, e.id, draft);
   }
 
   const ambiguous: { ad: AdUser[]; entra: EntraUser[]; value: string }[] = [];
-  for (const { draft, entra, by } of adCandidates.values()) {
+  for (const { draft, entra, by } of adCandidates) {
     const ad = draft.ad as AdUser;
     if (entra.length > 1) {
-      ambiguous.push({ ad: [ad], entra, value: primarySmtp(ad.proxyAddresses, ad.mail) ?? ad.userPrincipalName ?? ad.samAccountName });
+      ambiguous.push({ ad: [ad], entra, value: draft.adSmtp ?? ad.userPrincipalName ?? ad.samAccountName });
       continue;
     }
     const e = entra[0] as EntraUser;
@@ -184,6 +192,21 @@ export function joinIdentities(observed: ObservedState, opts: JoinOptions): Join
   }
 
   const identities = assignKeys(drafts);
+  const conflicts = joinConflicts(identities, entraByImmutable.shared, adByUpn.shared, adBySmtp.shared, allEntraBySmtp.shared, ambiguous);
+  return { identities, conflicts };
+}
+
+/** The join's conflicts, sorted (code, value, keys). */
+function joinConflicts(
+  identities: readonly Identity[],
+  sharedAnchors: ReadonlyMap<string, EntraUser[]>,
+  sharedAdUpns: ReadonlyMap<string, AdUser[]>,
+  sharedAdAddresses: ReadonlyMap<string, AdUser[]>,
+  sharedEntraAddresses: ReadonlyMap<string, EntraUser[]>,
+  ambiguous: readonly { ad: AdUser[]; entra: EntraUser[]; value: string }[],
+): JoinConflict[] {
+  const conflicts: JoinConflict[] = [];
+  if (sharedAnchors.size + sharedAdUpns.size + sharedAdAddresses.size + sharedEntraAddresses.size + ambiguous.length === 0) return conflicts;
   const keyOfAd = new Map<string, string>();
   const keyOfEntra = new Map<string, string>();
   for (const i of identities) {
@@ -195,54 +218,37 @@ export function joinIdentities(observed: ObservedState, opts: JoinOptions): Join
       .filter((k) => k !== '')
       .sort(cmp);
 
-  for (const [anchor, cloud] of entraByImmutable) {
-    if (cloud.length > 1 && !duplicateAnchorReported.has(anchor)) {
-      duplicateAnchorReported.add(anchor);
-      const keys = keysOf([], cloud);
-      conflicts.push({
-        code: 'duplicate-anchor',
-        keys,
-        value: anchor,
-        message: `${cloud.length} Entra users carry the immutable id ${anchor} (${cloud.map((c) => c.userPrincipalName).sort(cmp).join(', ')}); only one can be linked: clear or change the immutable id of the others`,
-      });
-    }
+  for (const [anchor, cloud] of sharedAnchors) {
+    conflicts.push({
+      code: 'duplicate-anchor',
+      keys: keysOf([], cloud),
+      value: anchor,
+      message: `${cloud.length} Entra users carry the immutable id ${anchor} (${cloud.map((c) => c.userPrincipalName).sort(cmp).join(', ')}); only one can be linked: clear or change the immutable id of the others`,
+    });
   }
-  const adByUpn = new Map<string, AdUser[]>();
-  const adBySmtp = new Map<string, AdUser[]>();
-  for (const ad of adUsers) {
-    if (ad.userPrincipalName) pushTo(adByUpn, ad.userPrincipalName.toLowerCase(), ad);
-    const smtp = primarySmtp(ad.proxyAddresses, ad.mail);
-    if (smtp) pushTo(adBySmtp, smtp, ad);
+  for (const [upn, ads] of sharedAdUpns) {
+    conflicts.push({
+      code: 'duplicate-ad-upn',
+      keys: keysOf(ads, []),
+      value: upn,
+      message: `${ads.length} AD users have the UPN ${upn} (${ads.map((a) => a.dn).sort(cmp).join('; ')}); Entra Connect exports only one: give each a unique userPrincipalName`,
+    });
   }
-  for (const [upn, ads] of adByUpn) {
-    if (ads.length > 1) {
-      conflicts.push({
-        code: 'duplicate-ad-upn',
-        keys: keysOf(ads, []),
-        value: upn,
-        message: `${ads.length} AD users have the UPN ${upn} (${ads.map((a) => a.dn).sort(cmp).join('; ')}); Entra Connect exports only one: give each a unique userPrincipalName`,
-      });
-    }
+  for (const [smtp, ads] of sharedAdAddresses) {
+    conflicts.push({
+      code: 'duplicate-ad-address',
+      keys: keysOf(ads, []),
+      value: smtp,
+      message: `${ads.length} AD users have the primary address ${smtp} (${ads.map((a) => a.dn).sort(cmp).join('; ')}); Entra Connect reports a duplicate-attribute error: make the addresses unique`,
+    });
   }
-  for (const [smtp, ads] of adBySmtp) {
-    if (ads.length > 1) {
-      conflicts.push({
-        code: 'duplicate-ad-address',
-        keys: keysOf(ads, []),
-        value: smtp,
-        message: `${ads.length} AD users have the primary address ${smtp} (${ads.map((a) => a.dn).sort(cmp).join('; ')}); Entra Connect reports a duplicate-attribute error: make the addresses unique`,
-      });
-    }
-  }
-  for (const [smtp, es] of allEntraBySmtp) {
-    if (es.length > 1) {
-      conflicts.push({
-        code: 'duplicate-entra-address',
-        keys: keysOf([], es),
-        value: smtp,
-        message: `${es.length} Entra users have the primary address ${smtp} (${es.map((e) => e.userPrincipalName).sort(cmp).join(', ')}); a soft match on it is ambiguous: make the addresses unique`,
-      });
-    }
+  for (const [smtp, es] of sharedEntraAddresses) {
+    conflicts.push({
+      code: 'duplicate-entra-address',
+      keys: keysOf([], es),
+      value: smtp,
+      message: `${es.length} Entra users have the primary address ${smtp} (${es.map((e) => e.userPrincipalName).sort(cmp).join(', ')}); a soft match on it is ambiguous: make the addresses unique`,
+    });
   }
   for (const a of ambiguous) {
     conflicts.push({
@@ -253,7 +259,7 @@ export function joinIdentities(observed: ObservedState, opts: JoinOptions): Join
     });
   }
   conflicts.sort((a, b) => cmp(a.code, b.code) || cmp(a.value, b.value) || cmp(a.keys.join(','), b.keys.join(',')));
-  return { identities, conflicts };
+  return conflicts;
 }
 
 function baseKey(d: Draft): string {
@@ -272,12 +278,23 @@ function tieId(d: Draft): string {
   return d.entra ? d.entra.id : (d.ad?.objectGuid ?? '');
 }
 
-function assignKeys(drafts: Draft[]): Identity[] {
-  const groups = new Map<string, Draft[]>();
-  for (const d of drafts) pushTo(groups, baseKey(d), d);
+/** Identities with unique keys, in key order (see `joinIdentities`); one key per draft, lists only where keys collide. */
+function assignKeys(drafts: readonly Draft[]): Identity[] {
+  const keys = new ValueIndex<Draft>();
+  const baseKeys: string[] = [];
+  for (const d of drafts) {
+    const key = baseKey(d);
+    baseKeys.push(key);
+    keys.add(key, d);
+  }
   const out: Identity[] = [];
-  for (const [key, list] of groups) {
-    list.sort((a, b) => rank(a) - rank(b) || cmp(tieId(a), tieId(b)));
+  const anyShared = keys.shared.size > 0;
+  drafts.forEach((d, n) => {
+    const key = baseKeys[n] as string;
+    if (!anyShared || !keys.shared.has(key)) out.push(toIdentity(key, d));
+  });
+  for (const [key, list] of keys.shared) {
+    list.sort((a, b) => rank(a) - rank(b) || cmp(tieId(a), tieId(b)) || cmp(a.ad?.dn ?? '', b.ad?.dn ?? ''));
     list.forEach((d, i) => {
       const k = i === 0 ? key : d.entra ? `${key}#entra:${d.entra.id}` : `${key}#ad:${d.ad?.objectGuid ?? ''}`;
       out.push(toIdentity(k, d));

@@ -1,7 +1,7 @@
 import type { GroupSelector, UserSelector } from '../model/desired.js';
 import type { Identity } from '../model/identity.js';
 import type { EntraGroup } from '../model/observed.js';
-import { dnComponents, dnIsWithin } from '../model/dn.js';
+import { dnComponents, dnIsWithin, dnWithin } from '../model/dn.js';
 import { deletedUserUpn } from './join.js';
 
 /** DN helpers re-exported under their older names (a test pins them); new code imports src/model/dn.ts. */
@@ -88,8 +88,8 @@ function compileSelectorForm(sel: UserSelector): IdentityMatcher {
       };
     }
     case 'ou': {
-      const dn = sel.dn;
-      return (i) => i.ad !== undefined && dnIsWithin(i.ad.dn, dn);
+      const inside = dnWithin(sel.dn);
+      return (i) => i.ad !== undefined && inside(i.ad.dn);
     }
     case 'samAccountName': {
       const want = sel.name.toLowerCase();

@@ -195,6 +195,13 @@ export function dnIsWithin(dn: string, ancestor: string): boolean {
   }
 }
 
+/** `dnIsWithin(dn, ancestor)` for one ancestor and many DNs (a selector over a tenant): the ancestor is parsed once. */
+export function dnWithin(ancestor: string): (dn: string) => boolean {
+  if (ancestor.includes('\\')) return (dn) => dnIsWithin(dn, ancestor);
+  const a = dnComponents(ancestor);
+  return (dn) => (dn.includes('\\') ? dnIsWithin(dn, ancestor) : within(dnComponents(dn), a));
+}
+
 /** Case-insensitive comparison of DNs after normalising each RDN (escapes, spacing). */
 export function normalizeDn(dn: string): string {
   return valueComponents(dn).join(',');

@@ -150,8 +150,17 @@ function planIdentity(ctx: PlanContext, id: Identity, rule: UserRule): void {
  * A violation is a planner bug, so it throws.
  */
 function checkNoAdOwnedWrites(ctx: PlanContext): void {
-  const synced = new Set(ctx.observed.entra.users.filter(isSyncedUser).map((u) => u.id));
-  const byId = new Map(ctx.steps.map((s) => [s.id, s] as const));
+  const writes = new Map<string, PlannedStep[]>();
+  for (const s of ctx.steps) {
+    const k = s.step;
+    const userId =
+      k.kind === 'entra.setImmutableId' || k.kind === 'entra.clearOnPremisesAttributes' || k.kind === 'entra.resetPassword' ? k.userId : null;
+    if (userId === null) continue;
+    const list = writes.get(userId);
+    if (list) list.push(s);
+    else writes.set(userId, [s]);
+  }
+  if (writes.size === 0) return;
   const releases = (s: PlannedStep, userId: string): boolean => {
     const k = s.step;
     return (
@@ -160,23 +169,23 @@ function checkNoAdOwnedWrites(ctx: PlanContext): void {
       (k.kind === 'sync.await' && k.until.kind === 'tenantSyncDisabled')
     );
   };
-  for (const s of ctx.steps) {
-    const k = s.step;
-    const userId =
-      k.kind === 'entra.setImmutableId' || k.kind === 'entra.clearOnPremisesAttributes' || k.kind === 'entra.resetPassword' ? k.userId : null;
-    if (userId === null || !synced.has(userId)) continue;
-    const seen = new Set<string>();
-    const stack = [...s.dependsOn];
-    let ok = false;
-    while (stack.length > 0 && !ok) {
-      const d = stack.pop() as string;
-      if (seen.has(d)) continue;
-      seen.add(d);
-      const dep = byId.get(d);
-      if (!dep) continue;
-      if (releases(dep, userId)) ok = true;
-      else stack.push(...dep.dependsOn);
+  for (const e of ctx.observed.entra.users) {
+    const steps = writes.get(e.id);
+    if (steps === undefined || !isSyncedUser(e)) continue;
+    for (const s of steps) {
+      const seen = new Set<string>();
+      const stack = [...s.dependsOn];
+      let ok = false;
+      while (stack.length > 0 && !ok) {
+        const d = stack.pop() as string;
+        if (seen.has(d)) continue;
+        seen.add(d);
+        const dep = ctx.step(d);
+        if (!dep) continue;
+        if (releases(dep, e.id)) ok = true;
+        else stack.push(...dep.dependsOn);
+      }
+      if (!ok) throw new Error(`planner bug: step ${s.id} (${s.step.kind}) writes to synced user ${e.id} without first making it cloud-owned`);
     }
-    if (!ok) throw new Error(`planner bug: step ${s.id} (${k.kind}) writes to synced user ${userId} without first making it cloud-owned`);
   }
 }

@@ -7,6 +7,7 @@ import type { Hazard, HazardCode, PlannedStep } from '../model/plan.js';
 import { assertNever, type Step } from '../model/step.js';
 import { isDelegatedOnly, stepAction } from '../steps/index.js';
 import { primarySmtp } from '../identity/join.js';
+import { ValueIndex } from '../identity/value-index.js';
 
 /** A hazard before it is added to the plan (field order fixed for canonical JSON). */
 export interface HazardDraft {
@@ -76,11 +77,10 @@ export class PlanContext {
   readonly stepOwner = new Map<string, string>();
   tenant!: TenantSteps;
 
-  private readonly adByUpn = new Map<string, Identity[]>();
-  private readonly adByMail = new Map<string, Identity[]>();
-  private readonly adBySam = new Map<string, Identity[]>();
+  /** AD identities by lower-case UPN, mail and sAMAccountName; built on first use (many plans never ask). */
+  private readonly adBy = new Map<'upn' | 'mail' | 'sam', ValueIndex<Identity>>();
   private adByAddress: Map<string, Identity[]> | null = null;
-  readonly entraByImmutable = new Map<string, EntraUser[]>();
+  private entraByAnchor: ValueIndex<EntraUser> | null = null;
   readonly ouSet = new Set<string>();
   /**
    * The hard-match hardening (docs/planning.md, `link: hard`) is in force for this plan: its `createdAt` is on or
@@ -97,26 +97,44 @@ export class PlanContext {
   ) {
     const created = Date.parse(createdAt);
     this.hardMatchHardened = Number.isNaN(created) || created >= Date.parse(HARD_MATCH_RESTRICTION_DATE);
-    for (const i of join.identities) {
-      if (!i.ad) continue;
-      if (i.ad.userPrincipalName) push(this.adByUpn, i.ad.userPrincipalName.toLowerCase(), i);
-      if (i.ad.mail) push(this.adByMail, i.ad.mail.toLowerCase(), i);
-      push(this.adBySam, i.ad.samAccountName.toLowerCase(), i);
-    }
-    for (const e of observed.entra.users) if (e.onPremisesImmutableId) push(this.entraByImmutable, e.onPremisesImmutableId, e);
     for (const ou of observed.ad.organizationalUnits) this.ouSet.add(dnKey(ou.dn));
+  }
+
+  /** Entra users by immutable id (all holders of an anchor); built on first use. */
+  get entraByImmutable(): { get(anchor: string): EntraUser[] | undefined } {
+    if (this.entraByAnchor === null) {
+      const index = new ValueIndex<EntraUser>();
+      for (const e of this.observed.entra.users) if (e.onPremisesImmutableId) index.add(e.onPremisesImmutableId, e);
+      this.entraByAnchor = index;
+    }
+    return this.entraByAnchor;
+  }
+
+  /** The AD identities by one attribute (lower case); each index is built on first use. */
+  private adIndex(by: 'upn' | 'mail' | 'sam'): ValueIndex<Identity> {
+    let index = this.adBy.get(by);
+    if (index === undefined) {
+      index = new ValueIndex<Identity>();
+      for (const i of this.join.identities) {
+        if (!i.ad) continue;
+        const value = by === 'upn' ? i.ad.userPrincipalName : by === 'mail' ? i.ad.mail : i.ad.samAccountName;
+        if (value) index.add(value.toLowerCase(), i);
+      }
+      this.adBy.set(by, index);
+    }
+    return index;
   }
 
   /** Identities whose AD user matches `value` by the rule's counterpart attribute. */
   counterparts(by: 'upn' | 'mail' | 'samAccountName', entra: EntraUser): Identity[] {
     switch (by) {
       case 'upn':
-        return this.adByUpn.get(entra.userPrincipalName.toLowerCase()) ?? [];
+        return this.adIndex('upn').get(entra.userPrincipalName.toLowerCase()) ?? [];
       case 'mail':
-        return entra.mail ? (this.adByMail.get(entra.mail.toLowerCase()) ?? []) : [];
+        return entra.mail ? (this.adIndex('mail').get(entra.mail.toLowerCase()) ?? []) : [];
       case 'samAccountName': {
         const local = entra.userPrincipalName.split('@')[0] ?? '';
-        return this.adBySam.get(local.toLowerCase()) ?? [];
+        return this.adIndex('sam').get(local.toLowerCase()) ?? [];
       }
       default:
         return assertNever(by, 'counterpart kind');
@@ -139,7 +157,7 @@ export class PlanContext {
   }
 
   adHoldingSam(sam: string): Identity[] {
-    return this.adBySam.get(sam.toLowerCase()) ?? [];
+    return this.adIndex('sam').get(sam.toLowerCase()) ?? [];
   }
 
   ouExists(dn: string): boolean {

@@ -8,7 +8,8 @@ import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Plan, PlannedStep } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import type { DetailLine, HazardGroup, StepView } from './step-view.js';
-import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, objectReasons, summaryLine } from './step-view.js';
+import { consentText, consentsLine, groupHazards, notApplyableLine, objectReasons, summaryLine } from './step-view.js';
+import { ChunkedWriter, planObjects, shownObject, shownOverview } from './shown-plan.js';
 
 /** Options of the human renderer. */
 export interface HumanOptions {
@@ -140,51 +141,65 @@ function summaryLines(p: Palette, plan: Plan): string[] {
 
 /** The plan as terminal text (ends with a newline): the summary first, then the details, and the summary again. */
 export function renderHuman(plan: Plan, opts: HumanOptions): string {
-  const p = palette(opts.color);
-  const out: string[] = [];
-  out.push(p.bold('entra-soa plan'));
-  out.push(`  manifest: ${plan.manifest.file} (sha256 ${plan.manifest.digest.slice(0, 12)})`);
-  out.push(`  source:   ${plan.source}`);
-  out.push(`  created:  ${plan.createdAt} by ${plan.tool.name} ${plan.tool.version}`);
-  if (plan.targets !== undefined) out.push(p.yellow(`  partial:  only ${plan.targets.join(', ')} (--target); the rest of the manifest is not planned`));
-  out.push('');
-  if (plan.steps.length + plan.hazards.length + plan.diagnostics.length > 0) out.push(...summaryLines(p, plan), '');
+  const parts: string[] = [];
+  writeHuman(plan, opts, (chunk) => parts.push(chunk));
+  return parts.join('');
+}
 
-  const objects = groupByObject(plan.steps);
-  const codesByStep = new Map(plan.steps.map((s) => [s.id, s.hazardCodes]));
-  if (objects.length > 0) {
+/**
+ * `renderHuman`, written to `write` in pieces of about 64 KB as it is laid out (one object at a
+ * time): the text of a million-user plan is never one string. What is shown is what the plan
+ * document holds (`shown-plan.ts`).
+ */
+export function writeHuman(plan: Plan, opts: HumanOptions, write: (chunk: string) => void): void {
+  const p = palette(opts.color);
+  const out = new ChunkedWriter(write);
+  const line = (text: string): void => out.add(`${text}\n`);
+  const shown = shownOverview(plan);
+  line(p.bold('entra-soa plan'));
+  line(`  manifest: ${shown.manifest.file} (sha256 ${shown.manifest.digest.slice(0, 12)})`);
+  line(`  source:   ${shown.source}`);
+  line(`  created:  ${shown.createdAt} by ${shown.tool.name} ${shown.tool.version}`);
+  if (shown.targets !== undefined) line(p.yellow(`  partial:  only ${shown.targets.join(', ')} (--target); the rest of the manifest is not planned`));
+  line('');
+  if (plan.steps.length + shown.hazards.length + shown.diagnostics.length > 0) [...summaryLines(p, shown), ''].forEach(line);
+
+  const objects = planObjects(plan.steps);
+  if (objects.keys.length > 0) {
     // like terraform: explain only the symbols this plan uses
     const used = new Set(plan.steps.map((s) => s.action));
-    const legend = ACTION_LEGEND.filter(([action]) => used.has(action) || objects.some((o) => o.action === action))
+    if (objects.mixed) used.add('change');
+    const legend = ACTION_LEGEND.filter(([action]) => used.has(action))
       .map(([action, words]) => `${paintAction(p, action, actionSymbol(action))} ${words}`)
       .join('  ');
-    out.push(`Symbols: ${legend}`);
-    out.push('');
-    out.push(`entra-soa will perform the following actions on ${objects.length} ${objects.length === 1 ? 'object' : 'objects'}:`);
-    for (const obj of objects) {
-      out.push('');
-      out.push(`  ${paintAction(p, obj.action, `${actionSymbol(obj.action)} ${obj.objectKey}`)}${obj.label !== undefined ? ` (${obj.label})` : ''}`);
-      for (const reason of objectReasons(obj.steps)) out.push(p.dim(`      reason: ${reason}`));
-      for (const s of obj.steps) out.push(...stepLines(p, s, codesByStep.get(s.id) ?? []));
+    line(`Symbols: ${legend}`);
+    line('');
+    line(`entra-soa will perform the following actions on ${objects.keys.length} ${objects.keys.length === 1 ? 'object' : 'objects'}:`);
+    for (const key of objects.keys) {
+      const { view: obj, hazardCodes } = shownObject(objects, key);
+      line('');
+      line(`  ${paintAction(p, obj.action, `${actionSymbol(obj.action)} ${obj.objectKey}`)}${obj.label !== undefined ? ` (${obj.label})` : ''}`);
+      for (const reason of objectReasons(obj.steps)) line(p.dim(`      reason: ${reason}`));
+      obj.steps.forEach((s, i) => stepLines(p, s, hazardCodes[i] ?? []).forEach(line));
     }
-    out.push('');
+    line('');
   }
 
-  if (plan.hazards.length > 0) {
-    out.push(p.bold(`Hazards (${plan.hazards.length}):`));
-    for (const g of groupHazards(plan.hazards)) out.push(...hazardLines(p, g));
-    out.push('');
+  if (shown.hazards.length > 0) {
+    line(p.bold(`Hazards (${shown.hazards.length}):`));
+    for (const g of groupHazards(shown.hazards)) hazardLines(p, g).forEach(line);
+    line('');
   }
 
-  if (plan.diagnostics.length > 0) {
-    out.push(p.bold(`Diagnostics (${plan.diagnostics.length}):`));
-    for (const d of plan.diagnostics) {
+  if (shown.diagnostics.length > 0) {
+    line(p.bold(`Diagnostics (${shown.diagnostics.length}):`));
+    for (const d of shown.diagnostics) {
       const text = formatDiagnostic(d);
-      out.push(`  ${d.severity === 'error' ? p.red(text) : p.yellow(text)}`);
+      line(`  ${d.severity === 'error' ? p.red(text) : p.yellow(text)}`);
     }
-    out.push('');
+    line('');
   }
 
-  out.push(...summaryLines(p, plan));
-  return `${out.join('\n')}\n`;
+  summaryLines(p, shown).forEach(line);
+  out.flush();
 }

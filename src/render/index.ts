@@ -1,18 +1,19 @@
 /**
- * One entry point for every plan format. All formats start from the public JSON document
- * (`encodePlan`), decoded again, so the human and Markdown views show exactly what a saved plan
- * file holds and cannot drift from it.
+ * One entry point for every plan format. json is the public plan document (`encodePlan`); the human
+ * and Markdown views show exactly what that document holds: they read the plan through the
+ * decoder's own reader (`documentedOverview`, `documentedStep`), without writing and parsing the
+ * text again, so they cannot drift from a saved plan file.
  */
-import { escapeControlCharsDeep } from '../model/escape-text.js';
 import type { Plan } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
-import { renderHuman } from './human.js';
 import { renderMarkdown } from './markdown.js';
-import { decodePlan, encodePlan } from '../document/plan-document.js';
+import { writeHuman } from './human.js';
+import { ChunkedWriter } from './shown-plan.js';
+import { encodePlanChunks } from '../document/plan-document.js';
 
-export { decodePlan, encodePlan, PLAN_FORMAT_VERSION, PLAN_KIND, HAZARD_CODES } from '../document/plan-document.js';
+export { decodePlan, encodePlan, encodePlanChunks, PLAN_FORMAT_VERSION, PLAN_KIND, HAZARD_CODES } from '../document/plan-document.js';
 export type { DecodedPlan } from '../document/plan-document.js';
-export { renderHuman } from './human.js';
+export { renderHuman, writeHuman } from './human.js';
 export type { HumanOptions } from './human.js';
 export { renderMarkdown, MARKDOWN_LIMIT } from './markdown.js';
 export type { MarkdownOptions } from './markdown.js';
@@ -31,20 +32,27 @@ export interface RenderOptions {
 
 /** Render a plan in one format. json is the plan document itself. */
 export function renderPlan(plan: Plan, format: PlanFormat, opts: RenderOptions): string {
-  const document = encodePlan(plan);
-  if (format === 'json') return document;
-  const decoded = decodePlan(document, '<plan>');
-  if (decoded.plan === null) {
-    // encodePlan wrote something decodePlan refuses: a bug in this module, not a user error.
-    throw new Error(`plan document does not round-trip: ${decoded.diagnostics.map((d) => d.message).join('; ')}`);
-  }
-  // Names, DNs, UPNs and reasons come from the directories and the manifest: no raw control characters on a terminal.
-  const shown = escapeControlCharsDeep(decoded.plan);
+  const parts: string[] = [];
+  writePlan(plan, format, opts, (chunk) => parts.push(chunk));
+  return parts.join('');
+}
+
+/**
+ * `renderPlan`, written to `write` in pieces (about 64 KB each) as it is produced: the output of a
+ * million-user plan is never one string. Markdown is capped in size and written at once.
+ */
+export function writePlan(plan: Plan, format: PlanFormat, opts: RenderOptions, write: (chunk: string) => void): void {
   switch (format) {
+    case 'json': {
+      const out = new ChunkedWriter(write);
+      for (const chunk of encodePlanChunks(plan)) out.add(chunk);
+      out.flush();
+      return;
+    }
     case 'human':
-      return renderHuman(shown, { color: opts.color });
+      return writeHuman(plan, { color: opts.color }, write);
     case 'markdown':
-      return renderMarkdown(shown, opts.planFile !== undefined ? { planFile: opts.planFile } : {});
+      return write(renderMarkdown(plan, opts.planFile !== undefined ? { planFile: opts.planFile } : {}));
     default:
       return assertNever(format, 'format');
   }

@@ -10,7 +10,8 @@ import type { Hazard, Plan } from '../model/plan.js';
 import { assertNever } from '../model/step.js';
 import { actionSymbol } from './human.js';
 import type { DetailLine, HazardGroup, ObjectView } from './step-view.js';
-import { consentText, consentsLine, groupByObject, groupHazards, notApplyableLine, objectReasons, summaryLine } from './step-view.js';
+import { consentText, consentsLine, groupHazards, notApplyableLine, objectReasons, summaryLine } from './step-view.js';
+import { planObjects, shownObject, shownOverview } from './shown-plan.js';
 
 /** Maximum length of the Markdown output, in characters. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -135,7 +136,9 @@ function escapeHtml(s: string): string {
 }
 
 /** The plan as Markdown for a pull-request comment (at most `opts.limit ?? MARKDOWN_LIMIT` characters). */
-export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
+export function renderMarkdown(planned: Plan, opts: MarkdownOptions = {}): string {
+  // what the document holds, as shown; the steps one object at a time, only as many as fit
+  const plan = shownOverview(planned);
   const limit = opts.limit ?? MARKDOWN_LIMIT;
   const showHint =
     opts.planFile !== undefined
@@ -166,25 +169,26 @@ export function renderMarkdown(plan: Plan, opts: MarkdownOptions = {}): string {
     if (more > 0) head.push(`… ${more} more diagnostics not shown; ${showHint} for all of them.`, '');
   }
 
-  const objects = groupByObject(plan.steps);
+  const objects = planObjects(planned.steps);
+  const count = objects.keys.length;
   const sections: string[] = [];
-  if (objects.length > 0) {
-    sections.push(`### Changes (${objects.length} ${objects.length === 1 ? 'object' : 'objects'})`, '');
+  if (count > 0) {
+    sections.push(`### Changes (${count} ${count === 1 ? 'object' : 'objects'})`, '');
   }
   const headText = `${head.join('\n')}\n`;
   const footerFor = (n: number) =>
     `… ${n} more ${n === 1 ? 'object' : 'objects'} not shown; ${showHint} for the full plan.\n`;
   let body = sections.length > 0 ? `${sections.join('\n')}\n` : '';
   let shown = 0;
-  for (const obj of objects) {
-    const section = `${objectSection(obj)}\n`;
-    const remaining = objects.length - shown - 1;
-    const reserve = remaining > 0 ? footerFor(objects.length).length : 0;
+  for (const key of objects.keys) {
+    const section = `${objectSection(shownObject(objects, key).view)}\n`;
+    const remaining = count - shown - 1;
+    const reserve = remaining > 0 ? footerFor(count).length : 0;
     if (headText.length + body.length + section.length + reserve > limit) break;
     body += section;
     shown += 1;
   }
-  const cut = objects.length - shown;
+  const cut = count - shown;
   if (cut > 0) body += footerFor(cut);
   return `${headText}${body}`.replace(/\n+$/, '\n');
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesToGuid, guidToBytes, guidToImmutableId, immutableIdToGuid, immutableIdProblem } from '../../src/model/anchor.js';
 
@@ -18,5 +19,19 @@ describe('anchor codec (domain.md §2 test vector)', () => {
   it('rejects $ and _ in immutable ids', () => {
     expect(immutableIdProblem('a_b')).toMatch(/not allow/);
     expect(immutableIdProblem('yYuRNW0Z6kCXeYidebdT8A==')).toBeNull();
+  });
+});
+
+describe('guidToImmutableId without Buffers', () => {
+  it('equals base64 of the stored bytes for any GUID, upper or lower case', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.boolean(), (g, upper) => {
+        const guid = upper ? g.toUpperCase() : g;
+        expect(guidToImmutableId(guid)).toBe(guidToBytes(guid).toString('base64'));
+        expect(immutableIdToGuid(guidToImmutableId(guid))).toBe(g.toLowerCase());
+      }),
+      { numRuns: 500 },
+    );
+    expect(() => guidToImmutableId('not-a-guid')).toThrow(/not a GUID/);
   });
 });

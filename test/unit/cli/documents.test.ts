@@ -1,5 +1,5 @@
 /** Kinds of file (src/cli/document-kind.ts), the document reader (read-document.ts), --out checks and atomic writes (write-document.ts), tenant match. */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { readDocument, readManifest } from '../../../src/cli/read-document.js';
 import { runPlan } from '../../../src/cli/plan.js';
 import { tenantMismatch } from '../../../src/identity/tenant-match.js';
 import { captureIo } from '../../helpers/cli-io.js';
-import { checkOutTarget, writeDocumentFile } from '../../../src/cli/write-document.js';
+import { checkOutTarget, writeDocumentChunks, writeDocumentFile } from '../../../src/cli/write-document.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -86,6 +86,33 @@ describe('checkOutTarget and writeDocumentFile', () => {
     await expect(writeDocumentFile(join(dir, 'taken'), 'new')).rejects.toThrow();
     expect(readdirSync(dir).sort()).toEqual(['keep.json', 'taken']);
     expect(readFileSync(join(dir, 'keep.json'), 'utf8')).toBe('old');
+  });
+});
+
+describe('writeDocumentChunks (a plan too large to be one string)', () => {
+  it('writes the pieces as one file, replacing the old one and keeping its mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entra-soa-out-'));
+    const path = join(dir, 'plan.json');
+    writeFileSync(path, 'old');
+    chmodSync(path, 0o640);
+    const pieces = Array.from({ length: 3000 }, (_, i) => `"piece ${i}: ${'é'.repeat(500)}",\n`);
+    await writeDocumentChunks(path, pieces);
+    expect(readFileSync(path, 'utf8')).toBe(pieces.join(''));
+    expect(statSync(path).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir)).toEqual(['plan.json']);
+  });
+
+  it('a failure while the pieces are made leaves the old file and no temporary file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entra-soa-out-'));
+    const path = join(dir, 'plan.json');
+    writeFileSync(path, 'old');
+    function* failing(): Generator<string> {
+      yield 'x'.repeat(2 << 20);
+      throw new Error('encoder failed');
+    }
+    await expect(writeDocumentChunks(path, failing())).rejects.toThrow('encoder failed');
+    expect(readdirSync(dir)).toEqual(['plan.json']);
+    expect(readFileSync(path, 'utf8')).toBe('old');
   });
 });
 

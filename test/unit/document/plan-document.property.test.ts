@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Hazard, Plan, PlannedStep, SyncEffects } from '../../../src/model/plan.js';
 import { CLEARABLE_ON_PREMISES_ATTRIBUTES, type Step } from '../../../src/model/step.js';
-import { decodePlan, encodePlan, HAZARD_CODES } from '../../../src/document/plan-document.js';
+import { escapeControlChars, escapeControlCharsDeep } from '../../../src/model/escape-text.js';
+import { decodePlan, documentedOverview, documentedStep, encodePlan, encodePlanChunks, HAZARD_CODES } from '../../../src/document/plan-document.js';
 
-const str = fc.string({ maxLength: 12 });
+// printable text with the control characters a view must escape (ANSI, carriage return, bidi override)
+const str = fc.string({ maxLength: 12, unit: fc.oneof({ arbitrary: fc.constantFrom('\u001b', '\r', '\u202e'), weight: 1 }, { arbitrary: fc.string({ minLength: 1, maxLength: 1 }), weight: 8 }) });
 const strOrNull = fc.option(str, { nil: null });
 const count = fc.nat({ max: 100_000 });
 const feature = fc.constantFrom('blockSoftMatch' as const, 'blockCloudObjectTakeoverThroughHardMatch' as const, 'softMatchOnUpn' as const);
@@ -133,6 +135,10 @@ const plan: fc.Arbitrary<Plan> = fc.record(
     source: fc.string(),
     join: fc.record({ sourceAnchor: fc.constantFrom('objectGUID' as const, 'mS-DS-ConsistencyGuid' as const), softMatchOnUpn: fc.boolean() }),
     fingerprints: fc.dictionary(str, str, { maxKeys: 4 }),
+    fingerprintDetails: fc.record({
+      labels: fc.record({ user: fc.array(str, { maxLength: 3 }), group: fc.array(str, { maxLength: 2 }), tenant: fc.array(str, { maxLength: 2 }) }),
+      digests: fc.dictionary(str, str, { maxKeys: 4 }),
+    }),
     // ids unique, dependencies on earlier steps only (decodePlan checks both)
     steps: fc
       .array(fc.tuple(plannedStep, fc.array(fc.nat(), { maxLength: 3 })), { maxLength: 6 })
@@ -165,6 +171,36 @@ describe('plan document (property)', () => {
         expect(encodePlan(decoded.plan as Plan)).toBe(text);
       }),
       { numRuns: 300, seed: 20260302 },
+    );
+  });
+
+  it('the streamed encoding is the same text, laid out as JSON.stringify with a 2-space indent', () => {
+    fc.assert(
+      fc.property(plan, (p) => {
+        const text = encodePlan(p);
+        expect([...encodePlanChunks(p)].join('')).toBe(text);
+        expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
+      }),
+      { numRuns: 300, seed: 20261129 },
+    );
+  });
+
+  it('what the views read (documentedOverview, documentedStep) is what decode(encode(p)) holds', () => {
+    fc.assert(
+      fc.property(plan, (p) => {
+        const decoded = decodePlan(encodePlan(p), 'plan.json').plan as Plan;
+        const { fingerprintDetails: _ignored, ...overview } = decoded;
+        expect(documentedOverview(p)).toEqual({ ...overview, steps: [], fingerprints: {} });
+        expect(p.steps.map((s) => documentedStep(s))).toEqual(decoded.steps);
+        // a field the document does not carry is not shown
+        const extra = p.steps.map((s) => ({ ...s, secret: 'hunter2', step: { ...s.step, password: 'hunter2' } }) as unknown as PlannedStep);
+        expect(extra.map((s) => documentedStep(s))).toEqual(decoded.steps);
+        // read with a text mapping (the views escape control characters): every string value mapped, as a deep copy would
+        const shown = { shown: escapeControlChars };
+        expect(p.steps.map((s) => documentedStep(s, shown))).toEqual(escapeControlCharsDeep(decoded.steps));
+        expect(documentedOverview(p, shown)).toEqual(escapeControlCharsDeep({ ...overview, steps: [], fingerprints: {} }));
+      }),
+      { numRuns: 200, seed: 20261130 },
     );
   });
 });

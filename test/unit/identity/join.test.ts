@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anchorOf, joinIdentities } from '../../../src/identity/join.js';
 import { adUser, cloudUser, deletedFrom, guid, observed, syncedFrom } from '../plan/builders.js';
@@ -139,6 +140,34 @@ describe('joinIdentities', () => {
       ['user/m3@contoso.com', 'none'],
       ['user/zz@contoso.com', 'none'],
     ]);
+  });
+
+  it('is deterministic with conflicts too: duplicate anchors, addresses and UPNs, rival soft matches, deletions tied in time', () => {
+    const a1 = adUser('d1', 31);
+    const a2 = adUser('d2', 32, { userPrincipalName: 'd1@contoso.com', mail: 'd1@contoso.com', proxyAddresses: ['SMTP:d1@contoso.com'] });
+    const a3 = adUser('d3', 33);
+    const a4 = adUser('d4', 34, { proxyAddresses: ['SMTP:shared@contoso.com'] });
+    const a5 = adUser('d5', 35, { proxyAddresses: ['SMTP:shared@contoso.com'] });
+    const s1 = syncedFrom(a1, 'e9');
+    const s2 = { ...syncedFrom(a1, 'e3'), userPrincipalName: 'other@contoso.com' };
+    const c1 = cloudUser('shared', 'e5', { proxyAddresses: ['SMTP:shared@contoso.com'] });
+    const c2 = cloudUser('d3', 'e6');
+    const c3 = cloudUser('d3b', 'e7', { proxyAddresses: ['SMTP:d3@contoso.com'] });
+    const g1 = deletedFrom(syncedFrom(a3, 'x1'), '2026-11-20T10:00:00Z');
+    const g2 = deletedFrom(syncedFrom(a3, 'x0'), '2026-11-20T10:00:00Z');
+    const ads = [a1, a2, a3, a4, a5];
+    const es = [s1, s2, c1, c2, c3];
+    const want = joinIdentities({ ...observed({ ad: ads, entra: es }), entra: { users: es, deletedUsers: [g1, g2], groups: [] } }, both);
+    expect(want.conflicts.map((c) => c.code)).toEqual(['ambiguous-soft-match', 'ambiguous-soft-match', 'duplicate-ad-address', 'duplicate-ad-address', 'duplicate-ad-upn', 'duplicate-anchor', 'duplicate-entra-address', 'duplicate-entra-address']);
+    expect(want.identities.find((i) => i.ad === a1)?.entra?.id).toBe('e3');
+    expect(want.identities.find((i) => i.ad === a3)?.deleted?.id).toBe('x0');
+    fc.assert(
+      fc.property(fc.shuffledSubarray(ads, { minLength: ads.length }), fc.shuffledSubarray(es, { minLength: es.length }), fc.boolean(), (ad, entra, flip) => {
+        const got = joinIdentities({ ...observed({ ad, entra }), entra: { users: entra, deletedUsers: flip ? [g2, g1] : [g1, g2], groups: [] } }, both);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('joins 50,000 users quickly (Maps, no O(n²))', () => {

@@ -3,6 +3,7 @@ import * as ad from '../../../src/ad/index.js';
 import * as manifest from '../../../src/manifest/index.js';
 import {
   dnComponents,
+  dnWithin,
   dnIsWithin,
   dnKey,
   escapeRdnValue,
@@ -159,5 +160,26 @@ describe('escaped trailing spaces (RFC 4514 section 2.4: a trailing space is esc
     expect(() => normalizeDn('CN=broken\\,DC=lab')).not.toThrow(); // "\\," escapes the comma: one RDN
     expect(() => normalizeDn('CN=broken\\')).toThrow(/not an RDN/);
     expect(dnKey('CN=broken\\')).toBe('cn=broken\\');
+  });
+});
+
+describe('dnWithin (one ancestor, many DNs)', () => {
+  it('answers as dnIsWithin for any pair, escapes, case and spacing included', () => {
+    const dns = [
+      'CN=Ann,OU=Staff,DC=lab,DC=test',
+      'cn=ann , ou = staff,dc=LAB,dc=test',
+      'CN=x\\,OU=Staff,DC=lab,DC=test',
+      'CN=x\\2cOU=Staff,DC=lab,DC=test',
+      'OU=Staff,DC=lab,DC=test',
+      'OU=Staff\\, Old,DC=lab,DC=test',
+      'CN=Bob,OU=Staff\\, Old,DC=lab,DC=test',
+      'DC=lab,DC=test',
+      'CN=bad\\',
+      '',
+    ];
+    for (const ancestor of dns) {
+      const inside = dnWithin(ancestor);
+      for (const dn of dns) expect(inside(dn), `${dn} within ${ancestor}`).toBe(dnIsWithin(dn, ancestor));
+    }
   });
 });
