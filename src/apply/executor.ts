@@ -195,25 +195,34 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     onWait: (e) => emit({ type: 'waiting', stepIds: e.stepIds, message: e.message, nextCheckInS: e.nextCheckInS }),
   });
 
-  const contextFor = (s: PlannedStep): StepContext => ({
-    entra: input.entra,
-    directory,
-    stepById: byId,
-    planned: s,
-    sourceAnchor: input.desired.activeDirectory.sourceAnchor,
-    secrets: input.secrets,
-    generatePassword: input.generatePassword,
-    resumed: history.steps.get(s.id)?.touched === true,
-    evidence: history.steps.get(s.id)?.evidence ?? null,
-    waits: {
-      wait: (stepId, exp, timeoutS) => {
-        const p = waits.wait(stepId, exp, timeoutS);
-        preparing.delete(stepId);
-        if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
-        return p;
+  const contextFor = (s: PlannedStep): StepContext => {
+    let secret: { password: string; file: string } | null = null;
+    return {
+      entra: input.entra,
+      directory,
+      stepById: byId,
+      planned: s,
+      sourceAnchor: input.desired.activeDirectory.sourceAnchor,
+      secrets: input.secrets,
+      newPassword: (upn) => {
+        if (secret === null) {
+          const password = input.generatePassword();
+          secret = { password, file: input.secrets.write(upn, password) };
+        }
+        return secret;
       },
-    },
-  });
+      resumed: history.steps.get(s.id)?.touched === true,
+      evidence: history.steps.get(s.id)?.evidence ?? null,
+      waits: {
+        wait: (stepId, exp, timeoutS) => {
+          const p = waits.wait(stepId, exp, timeoutS);
+          preparing.delete(stepId);
+          if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+          return p;
+        },
+      },
+    };
+  };
 
   const execute = async (s: PlannedStep): Promise<StepResult> => {
     const handler = handlerFor(s.step);

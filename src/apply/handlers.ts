@@ -23,7 +23,13 @@ export interface StepContext {
   planned: PlannedStep;
   sourceAnchor: SourceAnchorAttribute;
   secrets: SecretSink;
-  generatePassword: () => string;
+  /**
+   * The step's new password, generated and written to the secrets file (before any call, so a crash
+   * cannot lose it) the first time it is asked for, and the same one for every later attempt of the
+   * step in this run: a write retried after its answer was lost sets the password already recorded,
+   * and the file holds one line per user and run.
+   */
+  newPassword: (upn: string) => { password: string; file: string };
   /** True when an earlier run started this step and recorded no outcome of it. */
   resumed: boolean;
   /**
@@ -174,9 +180,7 @@ export const STEP_HANDLERS: Registry = {
     },
     checkable: (_s, ctx) => ctx.evidence?.lastPasswordChangeDateTime != null,
     run: async (s, ctx) => {
-      const password = ctx.generatePassword();
-      // Written before the call: a crash right after the reset cannot lose the password.
-      const file = ctx.secrets.write(s.upn, password);
+      const { password, file } = ctx.newPassword(s.upn);
       await ctx.entra.resetPassword(s.userId, password, s.forceChangeAtNextSignIn);
       return `the password of ${s.upn} was reset${ctx.resumed ? ' again (the earlier attempt was interrupted; use the newest line)' : ''}; the new password is in ${file}`;
     },
@@ -233,9 +237,7 @@ export const STEP_HANDLERS: Registry = {
   'ad.createUser': {
     isDone: async (s, ctx) => (await ctx.directory.getUserByDn(s.dn)) !== null,
     run: async (s, ctx) => {
-      const password = ctx.generatePassword();
-      // Written before the call so that a crash right after creation cannot lose the password.
-      const file = ctx.secrets.write(s.user.userPrincipalName, password);
+      const { password, file } = ctx.newPassword(s.user.userPrincipalName);
       // The DN the plan stored, verbatim (the reviewer saw it; isDone and the waits look it up the same way).
       await ctx.directory.createUser(s.dn, s.user, password);
       return `${s.user.userPrincipalName} was created as ${s.dn}; its password is in ${file}`;
