@@ -5,7 +5,8 @@ import { directoryFailure, sambaEnv } from '../../helpers/samba.js';
 const env = sambaEnv();
 
 describe.runIf(env)('connectDirectory against Samba', () => {
-  const e = env!;
+  // The callback is collected even when skipped (no DC): read nothing from a missing env.
+  const e = (env ?? {}) as NonNullable<typeof env>;
   const base = { baseDn: e.baseDn, bindDn: e.bindDn, password: e.bindPassword };
 
   it('binds over ldaps:// with the test CA and reads the Administrator', async () => {
