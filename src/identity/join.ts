@@ -21,7 +21,7 @@ export function joinOptionsFor(desired: Pick<DesiredState, 'activeDirectory' | '
 }
 
 /**
- * The source anchor of an AD user as an ImmutableID (domain.md §2): mS-DS-ConsistencyGuid when the
+ * The source anchor of an AD user as an ImmutableID (docs/lab-graph.md, "sourceAnchor and ImmutableID"): mS-DS-ConsistencyGuid when the
  * install uses it and it is set, else objectGUID (Connect writes objectGUID into an empty
  * consistency guid on first export, so both give the same value then).
  */
@@ -81,7 +81,7 @@ function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 }
 
 /**
- * Joins AD users and Entra users into identities (domain.md §1, §3): hard links by anchor, soft-match
+ * Joins AD users and Entra users into identities (docs/planning.md, "Identities and object keys"): hard links by anchor, soft-match
  * candidates (primary SMTP, or UPN when `softMatchOnUpn`), soft-deleted Entra users attached by anchor.
  * Deterministic whatever the input order (ties are broken by id, every list is sorted) and one pass
  * per side: each user's anchor and primary address are computed once, no input is copied or sorted.

@@ -24,7 +24,7 @@ export interface PlanInput {
   observed: ObservedState;
   /**
    * ISO 8601 creation time recorded in the plan. It also decides whether the hard-match hardening
-   * of 2026-07-01 (domain.md §3) applies: plans created on or after that date predict the refusal.
+   * of 2026-07-01 (docs/planning.md, hazards object-identifier-remap and privileged-role) applies: plans created on or after that date predict the refusal.
    */
   createdAt: string;
   tool: { name: string; version: string };
@@ -144,7 +144,7 @@ function planIdentity(ctx: PlanContext, id: Identity, rule: UserRule): void {
 }
 
 /**
- * Internal invariant (domain.md §1): no cloud-side write to an AD-owned attribute of a synced user.
+ * Internal invariant (docs/planning.md, "The rule that is never broken"): no cloud-side write to an AD-owned attribute of a synced user.
  * Such a step is allowed only when it depends (transitively) on a step that makes the user
  * cloud-owned: setCloudManaged{to:true} / restoreDeleted of that user, or the tenant-wide disable.
  * A violation is a planner bug, so it throws.

@@ -11,7 +11,7 @@ export function groupKey(g: EntraGroup): string {
 
 /**
  * Groups → cloud with the per-object switch. Planned before users, and every conversion of a user to
- * the cloud depends on them (`ctx.groupSteps`): domain.md §4 records Microsoft's advice to convert
+ * the cloud depends on them (`ctx.groupSteps`): docs/planning.md ("Groups") records Microsoft's advice to convert
  * groups before their members (the sentence was not found again on the current SOA pages, e.g.
  * https://learn.microsoft.com/entra/identity/hybrid/concept-group-source-of-authority-guidance:
  * unconfirmed). Memberships are not read, so every converted user waits for every group conversion.

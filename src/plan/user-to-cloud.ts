@@ -9,7 +9,7 @@ import { restoreWindow } from './restore-window.js';
 import { adInScope } from './scope.js';
 
 /**
- * Synced user → cloud with the per-object SOA switch (domain.md §4): one
+ * Synced user → cloud with the per-object SOA switch (docs/planning.md, "method: sourceOfAuthority"): one
  * `entra.setCloudManaged{to:true}`, then the rule's clears. Admins are refused by the service. The
  * switch depends on the plan's group conversions (groups before their members).
  */
@@ -47,7 +47,7 @@ export function planSourceOfAuthority(ctx: PlanContext, id: Identity, rule: Clou
 }
 
 /**
- * Synced user → cloud by scope removal (the legacy seed method, domain.md §4): move the AD user to
+ * Synced user → cloud by scope removal (the legacy seed method, docs/planning.md, "method: scopeRemoval"): move the AD user to
  * the unsynced OU, wait for the deletion, restore, reset the password, then the rule's clears.
  * Mid-way states plan only what remains.
  */
