@@ -37,20 +37,6 @@ export function sortObservedState(s: ObservedState): ObservedState {
   };
 }
 
-/** A copy with the keys of every object sorted and undefined properties dropped (as JSON writes them). */
-export function sortKeysDeep(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(sortKeysDeep);
-  if (v !== null && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== undefined) out[k] = sortKeysDeep(x);
-    }
-    return out;
-  }
-  return v;
-}
-
 /** The tenant as read from a file: `features.passwordSyncEnabled` is optional there (absent = null, not known). */
 export function tenantWithDefaults(t: TenantSyncState): TenantSyncState {
   const f = t.features;

@@ -12,12 +12,13 @@
  * Each record is format 1's array item with a leading `type`; keys sorted, one object per line, so
  * equal states give identical bytes and a diff shows one line per changed object.
  */
+import { sortKeys } from '../model/fingerprint.js';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { jsonSyntaxError, locateJsonPaths, previewJson, type JsonPath } from '../model/json-source.js';
 import type { AdOrganizationalUnit, AdUser, DeletedEntraUser, EntraGroup, EntraUser, ObservedState, Snapshot, TenantSyncState } from '../model/observed.js';
 import { describeError, errorPath, MAX_SNAPSHOT_ERRORS, simplifyErrors } from './snapshot-errors.js';
-import { SNAPSHOT_FORMAT_VERSIONS_READ, SNAPSHOT_KIND, sortKeysDeep, sortObservedState, tenantWithDefaults } from './snapshot-format.js';
+import { SNAPSHOT_FORMAT_VERSIONS_READ, SNAPSHOT_KIND, sortObservedState, tenantWithDefaults } from './snapshot-format.js';
 import {
   AD_OU_SCHEMA,
   AD_USER_SCHEMA,
@@ -103,13 +104,13 @@ export function addRecord(state: ObservedState, r: SnapshotRecord): void {
 
 /** The header line (with its newline). */
 function snapshotHeaderLine(h: SnapshotHeader): string {
-  const header = { kind: SNAPSHOT_KIND, formatVersion: 2, capturedAt: h.capturedAt, source: h.source, tenant: sortKeysDeep(h.tenant), ad: { baseDn: h.baseDn } };
+  const header = { kind: SNAPSHOT_KIND, formatVersion: 2, capturedAt: h.capturedAt, source: h.source, tenant: sortKeys(h.tenant), ad: { baseDn: h.baseDn } };
   return `${JSON.stringify(header)}\n`;
 }
 
 /** One record's line (with its newline): `type` first, then the value's keys sorted. */
 function snapshotRecordLine(r: SnapshotRecord): string {
-  return `${JSON.stringify({ type: r.type, ...(sortKeysDeep(r.value) as object) })}\n`;
+  return `${JSON.stringify({ type: r.type, ...(sortKeys(r.value) as object) })}\n`;
 }
 
 /**

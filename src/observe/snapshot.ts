@@ -1,9 +1,10 @@
 import { Ajv } from 'ajv';
+import { sortKeys } from '../model/fingerprint.js';
 import type { Diagnostic, SourceLocation } from '../model/diagnostic.js';
 import { jsonSyntaxError, lineColAt, locateJsonPaths, previewJson, type JsonPath, type TextPosition } from '../model/json-source.js';
 import type { Snapshot } from '../model/observed.js';
 import { describeError, errorPath, MAX_SNAPSHOT_ERRORS, simplifyErrors } from './snapshot-errors.js';
-import { SNAPSHOT_FORMAT_VERSIONS_READ, SNAPSHOT_KIND, sortKeysDeep, sortObservedState, tenantWithDefaults } from './snapshot-format.js';
+import { SNAPSHOT_FORMAT_VERSIONS_READ, SNAPSHOT_KIND, sortObservedState, tenantWithDefaults } from './snapshot-format.js';
 import { isSnapshotLinesHeader, SnapshotLineReader } from './snapshot-lines.js';
 import { SNAPSHOT_SCHEMA } from './snapshot-schema.js';
 
@@ -119,7 +120,7 @@ export function serializeSnapshot(s: Snapshot): string {
     formatVersion: 1,
     capturedAt: s.capturedAt,
     source: s.source,
-    state: sortKeysDeep(sortObservedState(s.state)),
+    state: sortKeys(sortObservedState(s.state)),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
