@@ -63,8 +63,6 @@ export interface Journal {
   readonly path: string | null;
   /** What earlier runs of this plan recorded (folded: see StepHistory). */
   readonly history: JournalHistory;
-  /** The last state recorded for each step by earlier runs (`history.steps` folded to its last state). */
-  readonly previous: ReadonlyMap<string, JournaledState>;
   /** Append a record (durable once a later `flush` resolves). Ignored after `close`. */
   record(r: JournalRecord): void;
   /** Resolves when every record made so far is durable; rejects (JournalWriteError) when the journal cannot be written. */
@@ -205,7 +203,6 @@ export function openJournal(path: string, digest: string): Journal {
   return {
     path,
     history,
-    previous: lastStates(history.steps),
     record(r) {
       if (closing === null) commit.append(`${JSON.stringify(r)}\n`);
     },
@@ -248,7 +245,6 @@ export function memoryJournal(earlier: readonly JournalRecord[] | ReadonlyMap<st
   return {
     path: null,
     history,
-    previous: lastStates(history.steps),
     records,
     record(r) {
       records.push(r);

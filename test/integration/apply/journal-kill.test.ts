@@ -231,7 +231,6 @@ describe('group commit keeps the journal true across kills', () => {
     const journal: Journal = {
       path: real.path,
       history: real.history,
-      previous: real.previous,
       record(r) {
         recorded++;
         if (r.type === 'step') at.set(`${r.stepId} ${r.state}`, recorded);
