@@ -49,7 +49,6 @@ function recordByRecord(path: string, sync: boolean): Journal {
   return {
     path,
     history: { steps: new Map(), authorized: new Set() },
-    previous: new Map(),
     record(r) {
       writeSync(fd, `${JSON.stringify(r)}\n`);
       if (sync) fsyncSync(fd);
