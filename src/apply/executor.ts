@@ -195,6 +195,9 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
     onWait: (e) => emit({ type: 'waiting', stepIds: e.stepIds, message: e.message, nextCheckInS: e.nextCheckInS }),
   });
 
+  /** Nothing is writing, settling, ready to write or still deciding whether to wait: the waits may trigger a cycle now. */
+  const idle = () => writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0;
+
   const contextFor = (s: PlannedStep): StepContext => {
     let secret: { password: string; file: string } | null = null;
     return {
@@ -217,7 +220,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
         wait: (stepId, exp, timeoutS) => {
           const p = waits.wait(stepId, exp, timeoutS);
           preparing.delete(stepId);
-          if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+          if (idle()) waits.poke();
           return p;
         },
       },
@@ -344,7 +347,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyReport> {
           running.delete(s.id);
           emit({ type: 'step-finished', result });
           release(s.id);
-          if (writesRunning === 0 && settling === 0 && readyWrites.size === 0 && preparing.size === 0) waits.poke();
+          if (idle()) waits.poke();
         });
         finishing.catch(() => undefined); // raced by the loop below, which throws it
         running.set(s.id, finishing);
