@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
+import { syncFolderSync } from '../observe/durable-file.js';
 import { dirname } from 'node:path';
 import { GroupCommit, appendFileOf } from './group-commit.js';
 
@@ -195,7 +196,7 @@ export function openJournal(path: string, digest: string): Journal {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, 'a', 0o600);
   // A new file's name must survive a power loss as well as its lines.
-  if (existing === null) syncDirectory(dirname(path));
+  if (existing === null) syncFolderSync(dirname(path));
   const commit = new GroupCommit(appendFileOf(fd));
   const failed = (e: unknown) => Promise.reject(new JournalWriteError(path, e));
   let closing: Promise<void> | null = null;
@@ -214,22 +215,6 @@ export function openJournal(path: string, digest: string): Journal {
   };
 }
 
-/** fsync a directory (its entries); platforms that cannot open a directory (Windows) skip it. */
-function syncDirectory(dir: string): void {
-  let fd: number;
-  try {
-    fd = openSync(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    fsyncSync(fd);
-  } catch (e) {
-    if (!['EISDIR', 'EINVAL', 'EPERM', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /**
  * A journal in memory (tests, library use). `earlier` is what earlier runs recorded: their records, or

@@ -5,11 +5,11 @@
  * so a reader sees the old file or the new one, never half of one, and a failure leaves no
  * temporary file behind.
  */
-import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { syncFolder } from '../observe/durable-file.js';
+import { syncFolder, writeChunksFile } from '../observe/durable-file.js';
+import { chunksOf } from '../observe/snapshot-lines.js';
 import { describeDocumentKind, documentKindOfFile } from './document-kind.js';
 
 /** A file the command reads, which `--out` must not replace. */
@@ -77,29 +77,6 @@ export async function writeDocumentFile(path: string, text: string): Promise<voi
  * file removed on failure), the pieces written about 1 MB at a time. An existing file's mode is kept.
  */
 export async function writeDocumentChunks(path: string, chunks: Iterable<string>): Promise<void> {
-  const target = resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const existing = await stat(target).catch(() => null);
-  const handle = await open(temp, 'wx', existing?.mode !== undefined ? existing.mode & 0o7777 : 0o666);
-  try {
-    if (existing !== null) await handle.chmod(existing.mode & 0o7777);
-    let batch = '';
-    for (const chunk of chunks) {
-      batch += chunk;
-      if (batch.length >= 1 << 20) {
-        await handle.writeFile(batch, 'utf8');
-        batch = '';
-      }
-    }
-    if (batch !== '') await handle.writeFile(batch, 'utf8');
-    await handle.sync();
-    await handle.close();
-    await rename(temp, target);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await syncFolder(dirname(target));
+  await writeChunksFile(path, chunksOf(chunks), { keepMode: true });
 }
 

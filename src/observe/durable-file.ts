@@ -5,15 +5,21 @@
  * `syncFolder`, for the CLI's other documents.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
-/** Writes `chunks` of text to `path` in order, atomically and durably (see the module comment). */
-export async function writeChunksFile(path: string, chunks: Iterable<string>): Promise<void> {
+/**
+ * Writes `chunks` of text to `path` in order, atomically and durably (see the module comment).
+ * `keepMode`: a file replaced keeps its permission bits (a document the user made private stays so).
+ */
+export async function writeChunksFile(path: string, chunks: Iterable<string>, options: { keepMode?: boolean } = {}): Promise<void> {
   const target = resolve(path);
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx');
+  const mode = options.keepMode === true ? ((await stat(target).catch(() => null))?.mode ?? null) : null;
+  const handle = await open(temp, 'wx', mode !== null ? mode & 0o7777 : 0o666);
   try {
+    if (mode !== null) await handle.chmod(mode & 0o7777);
     for (const chunk of chunks) await handle.write(chunk);
     await handle.sync();
     await handle.close();
@@ -32,10 +38,30 @@ export async function syncFolder(folder: string): Promise<void> {
   try {
     await handle.sync();
   } catch (err) {
-    // Some file systems (and platforms) cannot fsync a folder; the file itself is already synced.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw err;
+    if (!folderSyncUnsupported(err)) throw err;
   } finally {
     await handle.close();
   }
+}
+
+/** `syncFolder` for synchronous callers (the journal creates its file synchronously); a folder that cannot be opened (Windows) is skipped. */
+export function syncFolderSync(folder: string): void {
+  let fd: number;
+  try {
+    fd = openSync(folder, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    if (!folderSyncUnsupported(err)) throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Some file systems (and platforms) cannot fsync a folder; the file itself is already synced then. */
+function folderSyncUnsupported(err: unknown): boolean {
+  return ['EINVAL', 'EISDIR', 'EPERM', 'EBADF'].includes((err as NodeJS.ErrnoException).code ?? '');
 }
