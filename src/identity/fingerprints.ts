@@ -1,7 +1,7 @@
-import type { Identity, JoinResult } from '../model/identity.js';
+import type { Identity, JoinOptions, JoinResult } from '../model/identity.js';
 import type { FingerprintDetails } from '../model/plan.js';
 import { canonicalJson, sha256Hex } from '../model/fingerprint.js';
-import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, RoleAssignment, SourceAnchorAttribute, TenantSyncState } from '../model/observed.js';
+import type { AdUser, DeletedEntraUser, EntraUser, ObservedState, RoleAssignment, TenantSyncState } from '../model/observed.js';
 import { joinIdentities } from './join.js';
 
 /*
@@ -312,12 +312,11 @@ function sortedKeys(keys: readonly string[]): string[] {
 export function fingerprintObjects(
   observed: ObservedState,
   keys: readonly string[],
-  opts: { sourceAnchor: SourceAnchorAttribute; softMatchOnUpn: boolean },
+  opts: JoinOptions,
 ): Record<string, string> {
   const at = lookup(observed, joinIdentities(observed, opts));
-  const out: Record<string, string> = {};
-  for (const k of sortedKeys(keys)) Object.defineProperty(out, k, { value: read(at, k).fingerprint, enumerable: true, writable: true, configurable: true });
-  return out;
+  // fromEntries defines own properties, so a key such as "__proto__" stays a key
+  return Object.fromEntries(sortedKeys(keys).map((k) => [k, read(at, k).fingerprint]));
 }
 
 /**
@@ -327,9 +326,7 @@ export function fingerprintObjects(
 export function planFingerprints(observed: ObservedState, join: JoinResult, keys: readonly string[]): { fingerprints: Record<string, string>; details: FingerprintDetails } {
   const at = lookup(observed, join);
   const reads = sortedKeys(keys).map((k) => read(at, k));
-  const fingerprints: Record<string, string> = {};
-  for (const r of reads) Object.defineProperty(fingerprints, r.key, { value: r.fingerprint, enumerable: true, writable: true, configurable: true });
-  return { fingerprints, details: detailsOf(reads) };
+  return { fingerprints: Object.fromEntries(reads.map((r) => [r.key, r.fingerprint])), details: detailsOf(reads) };
 }
 
 /** Labels per kind: those read for at least one object of the kind, sorted; digests joined in that order. */
@@ -342,13 +339,14 @@ function detailsOf(reads: readonly Read[]): FingerprintDetails {
   }
   const userCols = USER_COLUMNS.flatMap((_, c) => (userSeen[c] ? [c] : []));
   const labels = { user: userCols.map((c) => USER_COLUMNS[c] as string), group: [...other.group].sort(), tenant: [...other.tenant].sort() };
-  const digests: Record<string, string> = {};
-  for (const r of reads) {
-    const text = Array.isArray(r.digests)
-      ? userCols.map((c) => r.digests[c as never] as string).join('')
-      : labels[r.kind].map((l) => (r.digests as Map<string, string>).get(l) ?? ABSENT).join('');
-    Object.defineProperty(digests, r.key, { value: text, enumerable: true, writable: true, configurable: true });
-  }
+  const digests = Object.fromEntries(
+    reads.map((r) => [
+      r.key,
+      Array.isArray(r.digests)
+        ? userCols.map((c) => r.digests[c as never] as string).join('')
+        : labels[r.kind].map((l) => (r.digests as Map<string, string>).get(l) ?? ABSENT).join(''),
+    ]),
+  );
   return { labels, digests };
 }
 
@@ -361,7 +359,7 @@ export function changedAttributes(
   details: FingerprintDetails | undefined,
   observed: ObservedState,
   keys: readonly string[],
-  opts: { sourceAnchor: SourceAnchorAttribute; softMatchOnUpn: boolean },
+  opts: JoinOptions,
 ): Map<string, string[]> {
   const out = new Map<string, string[]>(keys.map((k) => [k, []]));
   const known = details === undefined ? [] : keys.filter((k) => details.digests[k] !== undefined);
