@@ -35,10 +35,6 @@ export const PLAN_KIND = 'entra-soa/plan';
 export const PLAN_FORMAT_VERSION = 1;
 
 
-const FEATURES = MANIFEST_FEATURE_NAMES;
-const ATTR_NAMES = AD_CHANGE_ATTRIBUTES;
-const CLEARABLE_ATTRIBUTES = CLEARABLE_ON_PREMISES_ATTRIBUTES;
-const SYNC_PASSWORD = SYNC_PASSWORD_OUTCOMES;
 
 /** The type of one field of a step, as the document stores it (each kind's fields: src/steps). */
 type FieldType = StepFieldType;
@@ -318,7 +314,7 @@ function fieldToJson(type: FieldType, value: unknown): Json {
     case 'clearedAttributes': {
       const attrs = value as Record<string, string | null | undefined>;
       const out: { [k: string]: Json } = {};
-      for (const name of CLEARABLE_ATTRIBUTES) {
+      for (const name of CLEARABLE_ON_PREMISES_ATTRIBUTES) {
         const v = attrs[name];
         if (v !== undefined) out[name] = v;
       }
@@ -661,7 +657,6 @@ function readPlan(r: Reader, raw: Record<string, unknown>): Plan {
   };
 }
 
-const ACTIONS = PLAN_ACTIONS;
 
 function readPlannedStep(r: Reader, v: unknown, path: string): PlannedStep {
   const s = r.record(v, path);
@@ -672,7 +667,7 @@ function readPlannedStep(r: Reader, v: unknown, path: string): PlannedStep {
     dependsOn: r.strings(s['dependsOn'], `${path}.dependsOn`),
     hazardCodes: r.array(s['hazardCodes'], `${path}.hazardCodes`).map((c, i) => r.oneOf(c, HAZARD_CODES, `${path}.hazardCodes[${i}]`)),
     reason: r.string(s['reason'], `${path}.reason`),
-    action: r.oneOf(s['action'], ACTIONS, `${path}.action`),
+    action: r.oneOf(s['action'], PLAN_ACTIONS, `${path}.action`),
   };
   if (s['requiresDelegatedSignIn'] !== undefined) {
     if (s['requiresDelegatedSignIn'] === true) out.requiresDelegatedSignIn = true;
@@ -696,7 +691,7 @@ function readSyncEffects(r: Reader, v: unknown, path: string): SyncEffects {
         to: r.strings(rec['to'], `${p}.to`),
       };
     }),
-    password: r.oneOf(e['password'], SYNC_PASSWORD, `${path}.password`),
+    password: r.oneOf(e['password'], SYNC_PASSWORD_OUTCOMES, `${path}.password`),
   };
 }
 
@@ -723,13 +718,13 @@ function readField(r: Reader, type: FieldType, v: unknown, path: string): unknow
     case 'number?':
       return r.numberOrNull(v, path);
     case 'feature':
-      return r.oneOf(v, FEATURES, path);
+      return r.oneOf(v, MANIFEST_FEATURE_NAMES, path);
     case 'attrChanges':
       return r.array(v, path).map((c, i): AttrChange => {
         const p = `${path}[${i}]`;
         const rec = r.record(c, p);
         return {
-          attribute: r.oneOf(rec['attribute'], ATTR_NAMES, `${p}.attribute`),
+          attribute: r.oneOf(rec['attribute'], AD_CHANGE_ATTRIBUTES, `${p}.attribute`),
           from: r.strings(rec['from'], `${p}.from`),
           to: r.strings(rec['to'], `${p}.to`),
         };
@@ -756,7 +751,7 @@ function readField(r: Reader, type: FieldType, v: unknown, path: string): unknow
       const rec = r.record(v, path);
       const out: Record<string, string | null> = {};
       for (const [name, value] of Object.entries(rec)) {
-        const known = r.oneOf(name, CLEARABLE_ATTRIBUTES, `${path} key`);
+        const known = r.oneOf(name, CLEARABLE_ON_PREMISES_ATTRIBUTES, `${path} key`);
         if (known === name) out[known] = r.stringOrNull(value, `${path}.${name}`);
       }
       return out;
