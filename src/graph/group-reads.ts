@@ -1,9 +1,8 @@
 /** Reading Entra groups, with the beta sync behaviour of the groups that were synced before. */
-import { GraphError } from '../model/entra.js';
 import type { EntraGroup } from '../model/observed.js';
 import { boolOrNull, fmt, str, type Json } from './graph-json.js';
 import type { GraphReader } from './graph-reader.js';
-import { isCloudManagedFrom, type SyncBehaviorReads } from './sync-behavior-reads.js';
+import type { SyncBehaviorReads } from './sync-behavior-reads.js';
 
 /** Group properties: EntraGroup's, plus two used only to decide whether the sync behaviour can matter. */
 export const GROUP_SELECT = [
@@ -54,16 +53,8 @@ export class GroupReads {
   async getGroup(id: string): Promise<EntraGroup | null> {
     const g = await this.reader.getOne(`/groups/${encodeURIComponent(id)}?$select=${GROUP_SELECT.join(',')}`);
     if (g === null) return null;
-    let behavior: boolean | null = null;
-    if (groupNeedsSyncBehavior(g)) {
-      try {
-        behavior = isCloudManagedFrom(
-          await this.reader.read(() => this.reader.client.api(`/groups/${encodeURIComponent(id)}/onPremisesSyncBehavior`).version('beta').get() as Promise<unknown>),
-        );
-      } catch (err) {
-        if (!(err instanceof GraphError && err.status === 404)) throw err;
-      }
-    }
+    // The same beta read as listGroups (404: no behaviour recorded → null).
+    const behavior = groupNeedsSyncBehavior(g) ? ((await this.beta.read('groups', [id], false)).behaviors.get(id) ?? null) : null;
     return toEntraGroup(g, behavior);
   }
 }
